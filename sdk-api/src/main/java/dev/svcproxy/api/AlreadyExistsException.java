@@ -1,0 +1,14 @@
+package dev.svcproxy.api;
+
+/** The object already exists and the operation may not replace it. */
+public class AlreadyExistsException extends SvcProxyException {
+    private static final long serialVersionUID = 1L;
+
+    public AlreadyExistsException(String message, String object) {
+        super(message, object);
+    }
+
+    public AlreadyExistsException(String message, String object, Throwable cause) {
+        super(message, object, cause);
+    }
+}

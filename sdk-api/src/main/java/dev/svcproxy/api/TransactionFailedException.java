@@ -1,0 +1,30 @@
+package dev.svcproxy.api;
+
+import java.util.Optional;
+
+/**
+ * The kernel refused a transaction; nothing of it was applied. {@link #operation()} is the failing operation
+ * (e.g. the rule in iptables-restore syntax) when it could be identified, {@link #kernelMessage()} what the
+ * kernel or tool said.
+ */
+public class TransactionFailedException extends SvcProxyException {
+    private static final long serialVersionUID = 1L;
+    private final String operation;
+    private final String kernelMessage;
+
+    public TransactionFailedException(String message, String operation, String kernelMessage) {
+        super(message + (kernelMessage.isBlank() ? "" : ": " + kernelMessage.strip()), operation);
+        this.operation = operation;
+        this.kernelMessage = kernelMessage.strip();
+    }
+
+    /** The operation that failed, if the failure could be traced to one. */
+    public Optional<String> operation() {
+        return Optional.ofNullable(operation);
+    }
+
+    /** The kernel's or tool's own words. */
+    public String kernelMessage() {
+        return kernelMessage;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.svcproxy.api.model;
+
+import dev.svcproxy.api.InvalidInputException;
+import java.util.regex.Pattern;
+
+/**
+ * The identity of one port of a service: {@code namespace/name} plus {@code :portName} when the port is named.
+ * Its {@link #toString()} is exactly kube-proxy's {@code ServicePortName.String()}, which feeds chain-name hashes.
+ */
+public record ServicePortName(String namespace, String name, String portName) implements Comparable<ServicePortName> {
+    private static final Pattern PART = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+
+    public ServicePortName {
+        String id = namespace + "/" + name + (portName == null || portName.isEmpty() ? "" : ":" + portName);
+        check(namespace, "namespace", id);
+        check(name, "name", id);
+        if (portName == null) {
+            portName = "";
+        } else if (!portName.isEmpty()) {
+            check(portName, "port name", id);
+        }
+    }
+
+    private static void check(String part, String what, String id) {
+        if (part == null || part.length() > 253 || !PART.matcher(part).matches()) {
+            throw new InvalidInputException("invalid " + what + " '" + part + "'", id);
+        }
+    }
+
+    public static ServicePortName of(String namespace, String name, String portName) {
+        return new ServicePortName(namespace, name, portName);
+    }
+
+    /** Parses {@code ns/name} or {@code ns/name:port}. */
+    public static ServicePortName parse(String text) {
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            throw new InvalidInputException("expected namespace/name[:port]", text);
+        }
+        String rest = text.substring(slash + 1);
+        int colon = rest.indexOf(':');
+        return colon < 0
+                ? new ServicePortName(text.substring(0, slash), rest, "")
+                : new ServicePortName(text.substring(0, slash), rest.substring(0, colon), rest.substring(colon + 1));
+    }
+
+    /** {@code namespace/name} without the port. */
+    public String serviceName() {
+        return namespace + "/" + name;
+    }
+
+    @Override
+    public int compareTo(ServicePortName o) {
+        return toString().compareTo(o.toString());
+    }
+
+    @Override
+    public String toString() {
+        return portName.isEmpty() ? serviceName() : serviceName() + ":" + portName;
+    }
+}

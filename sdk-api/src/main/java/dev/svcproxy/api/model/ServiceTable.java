@@ -1,0 +1,59 @@
+package dev.svcproxy.api.model;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.IpAddress;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.net.Protocol;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.immutables.value.Value;
+
+/**
+ * The whole desired state of one IP family: every virtual service plus the node's own addresses. A backend's
+ * {@code sync(table)} makes the kernel match it.
+ */
+@Value.Immutable
+public abstract class ServiceTable {
+
+    public abstract IpFamily family();
+
+    public abstract List<VirtualService> services();
+
+    /** This node's addresses of {@link #family()} (for node ports and local-destination checks). */
+    public abstract List<IpAddress> nodeIps();
+
+    @Value.Check
+    protected void check() {
+        Set<String> seen = new HashSet<>();
+        for (VirtualService s : services()) {
+            s.family().filter(f -> f != family()).ifPresent(f -> {
+                throw new InvalidInputException("is " + f + " but the table is " + family(), s.name().toString());
+            });
+            if (!seen.add(key(s.name(), s.protocol()))) {
+                throw new InvalidInputException("appears twice in the table", s.name() + "/" + s.protocol().lowerName());
+            }
+        }
+        for (IpAddress ip : nodeIps()) {
+            if (ip.family() != family()) {
+                throw new InvalidInputException("node IP is not " + family(), ip.toString());
+            }
+        }
+    }
+
+    private static String key(ServicePortName name, Protocol protocol) {
+        return name + "/" + protocol;
+    }
+
+    /** An empty table of {@code family}. */
+    public static ServiceTable empty(IpFamily family) {
+        return builder().family(family).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static class Builder extends ImmutableServiceTable.Builder {
+    }
+}

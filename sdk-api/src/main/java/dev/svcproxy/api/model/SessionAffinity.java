@@ -1,0 +1,30 @@
+package dev.svcproxy.api.model;
+
+import dev.svcproxy.api.InvalidInputException;
+
+/**
+ * Client-IP session affinity: the same client goes to the same endpoint for {@code timeoutSeconds}.
+ * {@link #NONE} (timeout 0) means no affinity.
+ */
+public record SessionAffinity(int timeoutSeconds) {
+    public static final SessionAffinity NONE = new SessionAffinity(0);
+    /** Kubernetes' default timeout for ClientIP affinity: 3 hours. */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 10800;
+
+    public SessionAffinity {
+        if (timeoutSeconds < 0 || timeoutSeconds > 86400) {
+            throw new InvalidInputException("affinity timeout must be 0-86400 seconds, not " + timeoutSeconds, "sessionAffinity");
+        }
+    }
+
+    public static SessionAffinity clientIp(int timeoutSeconds) {
+        if (timeoutSeconds == 0) {
+            throw new InvalidInputException("ClientIP affinity needs a timeout > 0", "sessionAffinity");
+        }
+        return new SessionAffinity(timeoutSeconds);
+    }
+
+    public boolean isClientIp() {
+        return timeoutSeconds > 0;
+    }
+}

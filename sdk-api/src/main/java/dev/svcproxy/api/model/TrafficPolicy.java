@@ -1,0 +1,7 @@
+package dev.svcproxy.api.model;
+
+/** Where a service's traffic may go: any endpoint in the cluster, or only endpoints on this node. */
+public enum TrafficPolicy {
+    CLUSTER,
+    LOCAL
+}

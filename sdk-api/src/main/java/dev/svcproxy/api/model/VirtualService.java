@@ -1,0 +1,144 @@
+package dev.svcproxy.api.model;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.Cidr;
+import dev.svcproxy.api.net.IpAddress;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.net.Port;
+import dev.svcproxy.api.net.Protocol;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.immutables.value.Value;
+
+/**
+ * One service port as a backend programs it: its frontends (cluster IP, node port, external and load-balancer
+ * IPs with source ranges), traffic policies, affinity, scheduler and categorised endpoints. All addresses are of
+ * one IP family.
+ *
+ * <p>Endpoints come already categorised: {@link #clusterEndpoints()} serve traffic that may go anywhere,
+ * {@link #localEndpoints()} traffic whose policy is {@code Local}. A plain load balancer sets only
+ * {@code clusterEndpoints}.
+ */
+@Value.Immutable
+public abstract class VirtualService {
+
+    public abstract ServicePortName name();
+
+    public abstract Protocol protocol();
+
+    /** The service port (the port clients connect to on the cluster IP). */
+    public abstract int port();
+
+    public abstract Optional<IpAddress> clusterIp();
+
+    /** The node port, or 0 for none. */
+    @Value.Default
+    public int nodePort() {
+        return 0;
+    }
+
+    public abstract List<IpAddress> externalIps();
+
+    public abstract List<IpAddress> loadBalancerIps();
+
+    public abstract List<Cidr> loadBalancerSourceRanges();
+
+    @Value.Default
+    public TrafficPolicy externalTrafficPolicy() {
+        return TrafficPolicy.CLUSTER;
+    }
+
+    @Value.Default
+    public TrafficPolicy internalTrafficPolicy() {
+        return TrafficPolicy.CLUSTER;
+    }
+
+    @Value.Default
+    public SessionAffinity sessionAffinity() {
+        return SessionAffinity.NONE;
+    }
+
+    /** The health-check node port (externalTrafficPolicy Local load balancers), or 0 for none. */
+    @Value.Default
+    public int healthCheckNodePort() {
+        return 0;
+    }
+
+    /** The {@link dev.svcproxy.api.spi.Scheduler} that splits traffic over endpoints; {@code random} by default. */
+    @Value.Default
+    public String scheduler() {
+        return "random";
+    }
+
+    /** Endpoints for cluster-wide traffic, in any order (backends sort them as kube-proxy does). */
+    public abstract List<Endpoint> clusterEndpoints();
+
+    /** Endpoints on this node for traffic with a {@code Local} policy. */
+    public abstract List<Endpoint> localEndpoints();
+
+    /**
+     * Whether the service has any usable endpoint at all (ready, or serving while terminating), even if
+     * topology filtering left none in the two lists; false makes backends reject its traffic.
+     */
+    @Value.Default
+    public boolean hasAnyEndpoints() {
+        return !clusterEndpoints().isEmpty() || !localEndpoints().isEmpty();
+    }
+
+    /** Reachable from outside the node: a node port, external IPs or load-balancer IPs. */
+    public boolean isExternallyAccessible() {
+        return nodePort() != 0 || !externalIps().isEmpty() || !loadBalancerIps().isEmpty();
+    }
+
+    /** The IP family of its addresses, if it has any. */
+    public Optional<IpFamily> family() {
+        List<IpAddress> all = addresses();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0).family());
+    }
+
+    private List<IpAddress> addresses() {
+        List<IpAddress> all = new ArrayList<>();
+        clusterIp().ifPresent(all::add);
+        all.addAll(externalIps());
+        all.addAll(loadBalancerIps());
+        clusterEndpoints().forEach(e -> all.add(e.ip()));
+        localEndpoints().forEach(e -> all.add(e.ip()));
+        loadBalancerSourceRanges().forEach(c -> all.add(c.network()));
+        return all;
+    }
+
+    @Value.Check
+    protected void check() {
+        String id = name().toString();
+        Port.check(port(), id + " port");
+        if (nodePort() != 0) {
+            Port.check(nodePort(), id + " nodePort");
+        }
+        if (healthCheckNodePort() != 0) {
+            Port.check(healthCheckNodePort(), id + " healthCheckNodePort");
+        }
+        List<IpAddress> all = addresses();
+        for (IpAddress a : all) {
+            if (a.family() != all.get(0).family()) {
+                throw new InvalidInputException("mixes IP families (" + all.get(0) + " and " + a
+                        + "); a virtual service is single-family", id);
+            }
+        }
+        for (Endpoint e : localEndpoints()) {
+            if (!e.local()) {
+                throw new InvalidInputException("local endpoint " + e + " is not marked local", id);
+            }
+        }
+        if (scheduler().isBlank()) {
+            throw new InvalidInputException("empty scheduler name", id);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static class Builder extends ImmutableVirtualService.Builder {
+    }
+}

@@ -1,0 +1,76 @@
+package dev.svcproxy.api.net;
+
+import dev.svcproxy.api.InvalidInputException;
+
+/**
+ * An IP prefix. Host bits are cleared when parsing ({@code 10.1.2.3/8} is {@code 10.0.0.0/8}), as the kernel and
+ * iptables do; {@code 10.1.2.3} without a length is a single-address prefix ({@code /32}, {@code /128}).
+ */
+public record Cidr(IpAddress network, int prefixLength) implements Comparable<Cidr> {
+
+    public Cidr {
+        if (prefixLength < 0 || prefixLength > network.family().bits()) {
+            throw new InvalidInputException("prefix length " + prefixLength + " out of range 0-"
+                    + network.family().bits(), network + "/" + prefixLength);
+        }
+        network = network.masked(prefixLength);
+    }
+
+    /** Parses {@code ADDR/LEN} or a bare address. */
+    public static Cidr parse(String text) {
+        if (text == null) {
+            throw new InvalidInputException("empty CIDR", "null");
+        }
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            return of(IpAddress.parse(text));
+        }
+        String len = text.substring(slash + 1);
+        if (!len.matches("0|[1-9][0-9]{0,2}")) {
+            throw new InvalidInputException("invalid prefix length '" + len + "'", text);
+        }
+        try {
+            return new Cidr(IpAddress.parse(text.substring(0, slash)), Integer.parseInt(len));
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("invalid CIDR: " + e.getMessage(), text, e);
+        }
+    }
+
+    /** The single-address prefix of {@code address}. */
+    public static Cidr of(IpAddress address) {
+        return new Cidr(address, address.family().bits());
+    }
+
+    public IpFamily family() {
+        return network.family();
+    }
+
+    /** True if this prefix holds exactly one address. */
+    public boolean isSingleAddress() {
+        return prefixLength == network.family().bits();
+    }
+
+    public boolean contains(IpAddress address) {
+        if (address.family() != family()) {
+            return false;
+        }
+        for (int i = 0; i < prefixLength; i++) {
+            if (address.bit(i) != network.bit(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int compareTo(Cidr o) {
+        int c = network.compareTo(o.network);
+        return c != 0 ? c : Integer.compare(prefixLength, o.prefixLength);
+    }
+
+    /** Always {@code ADDR/LEN}, also for a single address. */
+    @Override
+    public String toString() {
+        return network + "/" + prefixLength;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.svcproxy.api.net;
+
+import dev.svcproxy.api.InvalidInputException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+
+/**
+ * An IPv4 or IPv6 address. Text is parsed without any name lookup; {@link #toString()} is the canonical form
+ * (dotted quad; RFC 5952 for IPv6: lower case, longest zero run compressed).
+ *
+ * <p>{@link #parse} is strict: zero-padded IPv4 octets such as {@code 010.0.0.1} are refused because other
+ * tools read them as octal. {@link #parseLenient} reads them as decimal, as Kubernetes' "sloppy" parser does
+ * for objects created before it became strict.
+ */
+public final class IpAddress implements Comparable<IpAddress> {
+    private final byte[] bytes;
+
+    private IpAddress(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** Parses a canonical or RFC 4291 IPv4/IPv6 literal; refuses zero-padded IPv4 octets, zones and mapped IPv4. */
+    public static IpAddress parse(String text) {
+        return parse(text, false);
+    }
+
+    /** Like {@link #parse} but reads zero-padded IPv4 octets as decimal ({@code 010.0.0.1} is {@code 10.0.0.1}). */
+    public static IpAddress parseLenient(String text) {
+        return parse(text, true);
+    }
+
+    /** An address from its 4 or 16 network-order bytes. */
+    public static IpAddress ofBytes(byte[] bytes) {
+        if (bytes.length != 4 && bytes.length != 16) {
+            throw new InvalidInputException("an IP address has 4 or 16 bytes, not " + bytes.length, "address");
+        }
+        return new IpAddress(bytes.clone());
+    }
+
+    private static IpAddress parse(String text, boolean lenient) {
+        if (text == null || text.isEmpty()) {
+            throw new InvalidInputException("empty IP address", String.valueOf(text));
+        }
+        if (text.indexOf(':') >= 0) {
+            return new IpAddress(parseV6(text));
+        }
+        byte[] b = parseV4(text, lenient);
+        if (b == null) {
+            throw new InvalidInputException("invalid IP address", text);
+        }
+        return new IpAddress(b);
+    }
+
+    private static byte[] parseV4(String text, boolean lenient) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return null;
+            }
+            if (p.length() > 1 && p.charAt(0) == '0' && !lenient) {
+                throw new InvalidInputException("zero-padded IPv4 octet '" + p + "' is ambiguous (octal or decimal?);"
+                        + " write " + Integer.parseInt(p) + " (or use parseLenient)", text);
+            }
+            int v = Integer.parseInt(p);
+            if (v > 255) {
+                return null;
+            }
+            b[i] = (byte) v;
+        }
+        return b;
+    }
+
+    private static byte[] parseV6(String text) {
+        if (!text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+            throw new InvalidInputException("invalid IPv6 address (zones, brackets and other characters are not allowed)", text);
+        }
+        byte[] b;
+        try {
+            b = InetAddress.getByName(text).getAddress(); // a literal: no lookup happens
+        } catch (UnknownHostException | RuntimeException e) {
+            throw new InvalidInputException("invalid IPv6 address", text, e);
+        }
+        if (b.length != 16) {
+            throw new InvalidInputException("IPv4-mapped IPv6 addresses are not supported; use the IPv4 form", text);
+        }
+        return b;
+    }
+
+    public IpFamily family() {
+        return bytes.length == 4 ? IpFamily.IPV4 : IpFamily.IPV6;
+    }
+
+    /** The address in network byte order (a copy). */
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** Bit {@code i} counted from the most significant bit of the first byte. */
+    boolean bit(int i) {
+        return (bytes[i >> 3] & (0x80 >> (i & 7))) != 0;
+    }
+
+    /** This address with all bits after the first {@code prefix} cleared. */
+    IpAddress masked(int prefix) {
+        byte[] m = bytes.clone();
+        for (int i = prefix; i < m.length * 8; i++) {
+            m[i >> 3] &= (byte) ~(0x80 >> (i & 7));
+        }
+        return new IpAddress(m);
+    }
+
+    public boolean isLoopback() {
+        return family().loopback().contains(this);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof IpAddress a && Arrays.equals(bytes, a.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public int compareTo(IpAddress o) {
+        int c = Integer.compare(bytes.length, o.bytes.length);
+        return c != 0 ? c : Arrays.compareUnsigned(bytes, o.bytes);
+    }
+
+    @Override
+    public String toString() {
+        if (bytes.length == 4) {
+            return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+        }
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 1; // RFC 5952: a single zero group is not compressed
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.svcproxy.api.net;
+
+import dev.svcproxy.api.InvalidInputException;
+import java.util.Locale;
+
+/** A transport protocol a service can use. {@link #lowerName()} is how iptables, IPVS and kube-proxy's hashes spell it. */
+public enum Protocol {
+    TCP(6),
+    UDP(17),
+    SCTP(132);
+
+    private final int number;
+
+    Protocol(int number) {
+        this.number = number;
+    }
+
+    /** Parses {@code TCP}, {@code udp}, ... (case-insensitive). */
+    public static Protocol parse(String text) {
+        for (Protocol p : values()) {
+            if (p.name().equalsIgnoreCase(text.strip())) {
+                return p;
+            }
+        }
+        throw new InvalidInputException("unknown protocol (expected TCP, UDP or SCTP)", text);
+    }
+
+    /** The IANA protocol number (6, 17, 132). */
+    public int number() {
+        return number;
+    }
+
+    /** {@code tcp}, {@code udp} or {@code sctp}. */
+    public String lowerName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,2 @@
+/** Validated network values: IP family, protocol, IP address, CIDR, port and {@code ip:port} endpoints, each with one canonical text form. */
+package dev.svcproxy.api.net;

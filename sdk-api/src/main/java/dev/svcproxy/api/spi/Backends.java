@@ -1,0 +1,77 @@
+package dev.svcproxy.api.spi;
+
+import dev.svcproxy.api.BackendUnavailableException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds backends with {@link ServiceLoader}. An explicit name (argument, else the system property
+ * {@value #PROPERTY}) wins and is never silently replaced; without one, the available provider with the lowest
+ * priority is chosen. When nothing is usable the error lists every provider's reason.
+ */
+public final class Backends {
+    /** System property naming the backend to use. */
+    public static final String PROPERTY = "svcproxy.backend";
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+
+    private Backends() {
+    }
+
+    /** Every provider visible on the module path and class path, sorted by priority then name. */
+    public static List<ServiceProxyBackendProvider> providers() {
+        return ServiceLoader.load(ServiceProxyBackendProvider.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .sorted(Comparator.comparingInt(ServiceProxyBackendProvider::priority)
+                        .thenComparing(ServiceProxyBackendProvider::name))
+                .toList();
+    }
+
+    /** Chooses and creates a backend for {@code context}; {@code name} may be null or empty for "any". */
+    public static ServiceProxyBackend create(String name, BackendContext context) {
+        return select(name, context).create(context);
+    }
+
+    /** Chooses a provider as {@link #create} does, without creating the backend. */
+    public static ServiceProxyBackendProvider select(String name, BackendContext context) {
+        return select(providers(), name, context);
+    }
+
+    static ServiceProxyBackendProvider select(List<ServiceProxyBackendProvider> providers, String name,
+                                              BackendContext context) {
+        String wanted = Optional.ofNullable(name).filter(n -> !n.isBlank())
+                .orElse(System.getProperty(PROPERTY, "")).strip();
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (ServiceProxyBackendProvider p : providers) {
+            if (!wanted.isEmpty() && !p.name().equals(wanted)) {
+                reasons.put(p.name(), "not selected (wanted '" + wanted + "')");
+                continue;
+            }
+            Availability a;
+            try {
+                a = p.availability(context);
+            } catch (RuntimeException e) {
+                a = Availability.no("availability probe failed: " + e);
+            }
+            if (a.available()) {
+                LOG.info("backend {} selected for {}", p.name(), context.family());
+                return p;
+            }
+            reasons.put(p.name(), a.reason());
+        }
+        if (!wanted.isEmpty() && providers.stream().noneMatch(p -> p.name().equals(wanted))) {
+            throw new BackendUnavailableException("no backend named '" + wanted + "' is installed", reasons);
+        }
+        if (!wanted.isEmpty()) {
+            throw new BackendUnavailableException("backend '" + wanted + "' cannot run here", reasons);
+        }
+        throw new BackendUnavailableException(providers.isEmpty()
+                ? "no backend is installed (put sdk-iptables or another backend module on the module path)"
+                : "no installed backend can run here", reasons);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.svcproxy.api.spi;
+
+import dev.svcproxy.api.model.Endpoint;
+import dev.svcproxy.api.model.VirtualService;
+import java.util.List;
+
+/**
+ * Decides how a service's new connections are split over its endpoints: the order and the relative weights.
+ * A service names its scheduler ({@link VirtualService#scheduler()}); backends look it up through
+ * {@link Schedulers}. Plug-ins register like backends (module {@code provides} + {@code META-INF/services}).
+ *
+ * <p>Backends express the result their own way: iptables as {@code -m statistic} probabilities
+ * {@code w[i] / (w[i] + ... + w[n-1])}, IPVS as destination weights. {@link #supports(String)} says which.
+ */
+public interface Scheduler {
+
+    /** The name services refer to, e.g. {@code random}. */
+    String name();
+
+    /** Whether the backend named {@code backend} (e.g. {@code iptables}) can express this scheduler. */
+    boolean supports(String backend);
+
+    /**
+     * The endpoints in the order the backend should try them, each with its weight. {@code endpoints} is
+     * sorted as kube-proxy sorts them (by {@code ip:port} text). Every endpoint returned must come from it.
+     */
+    List<WeightedEndpoint> schedule(VirtualService service, List<Endpoint> endpoints);
+}

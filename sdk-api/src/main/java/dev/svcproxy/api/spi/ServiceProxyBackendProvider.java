@@ -1,0 +1,23 @@
+package dev.svcproxy.api.spi;
+
+/**
+ * The {@link java.util.ServiceLoader} entry point of a backend. Implementations need a public no-argument
+ * constructor and are registered both with {@code provides ... with ...} in {@code module-info.java} and in
+ * {@code META-INF/services/dev.svcproxy.api.spi.ServiceProxyBackendProvider}.
+ */
+public interface ServiceProxyBackendProvider {
+
+    /** A short unique name: {@code iptables}, {@code ipvs}, {@code nftables}, ... */
+    String name();
+
+    /** Whether this backend can run here, and if not why (missing tool, kernel feature, privilege). */
+    Availability availability(BackendContext context);
+
+    /** Discovery tries providers with a lower priority first when no name is given. */
+    default int priority() {
+        return 100;
+    }
+
+    /** Creates a backend for the context; call only when {@link #availability} says it is available. */
+    ServiceProxyBackend create(BackendContext context);
+}

@@ -1,0 +1,14 @@
+package dev.svcproxy.api.spi;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.model.Endpoint;
+
+/** An endpoint with its share of new connections relative to the others (weight 0 = no new connections). */
+public record WeightedEndpoint(Endpoint endpoint, int weight) {
+
+    public WeightedEndpoint {
+        if (weight < 0) {
+            throw new InvalidInputException("negative weight " + weight, endpoint.toString());
+        }
+    }
+}

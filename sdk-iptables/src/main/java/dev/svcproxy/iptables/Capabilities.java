@@ -1,0 +1,23 @@
+package dev.svcproxy.iptables;
+
+import java.util.List;
+
+/**
+ * What the installed iptables can do: its version, whether MASQUERADE knows {@code --random-fully} (1.6.2+), and
+ * the lock-wait flags kube-proxy passes ({@code -w 5 -W 100000} from 1.6.1, {@code -w 5} from 1.4.22, {@code -w}).
+ */
+public record Capabilities(String version, boolean randomFully, List<String> waitFlags) {
+
+    public Capabilities {
+        waitFlags = List.copyOf(waitFlags);
+    }
+
+    /** Derives the capabilities from a version such as {@code 1.8.9}. */
+    public static Capabilities forVersion(String version) {
+        int[] v = java.util.Arrays.stream(version.split("\\.")).mapToInt(s -> Integer.parseInt(s.replaceAll("\\D.*", "0"))).toArray();
+        int n = v[0] * 10000 + (v.length > 1 ? v[1] : 0) * 100 + (v.length > 2 ? v[2] : 0);
+        List<String> wait = n >= 10601 ? List.of("-w", "5", "-W", "100000") : n >= 10422 ? List.of("-w", "5")
+                : n >= 10420 ? List.of("-w") : List.of();
+        return new Capabilities(version, n >= 10602, wait);
+    }
+}

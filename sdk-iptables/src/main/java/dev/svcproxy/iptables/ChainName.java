@@ -1,0 +1,48 @@
+package dev.svcproxy.iptables;
+
+import dev.svcproxy.api.InvalidInputException;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A chain name: 1 to 28 characters (the kernel's limit), no whitespace, quotes or other characters
+ * iptables-restore would split on, not starting with {@code -} or {@code !}, and not a target name.
+ */
+public record ChainName(String name) implements Comparable<ChainName> {
+    /** The kernel's limit (XT_EXTENSION_MAXNAMELEN 29 minus the NUL). */
+    public static final int MAX_LENGTH = 28;
+    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.@:+/\\-]+");
+    private static final Set<String> RESERVED = Set.of("ACCEPT", "DROP", "RETURN", "QUEUE", "REJECT", "DNAT",
+            "SNAT", "MASQUERADE", "MARK", "LOG", "CONNMARK", "NOTRACK", "CT", "TPROXY", "REDIRECT");
+
+    public ChainName {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidInputException("empty chain name", "chain");
+        }
+        if (name.length() > MAX_LENGTH) {
+            throw new InvalidInputException("chain name is " + name.length() + " characters; the kernel allows "
+                    + MAX_LENGTH, name);
+        }
+        if (!ALLOWED.matcher(name).matches() || name.startsWith("-") || name.startsWith("!")) {
+            throw new InvalidInputException("chain name may only use letters, digits and _ . @ : + / - "
+                    + "and may not start with - or !", name);
+        }
+        if (RESERVED.contains(name)) {
+            throw new InvalidInputException("is a target name, not a chain name", name);
+        }
+    }
+
+    public static ChainName of(String name) {
+        return new ChainName(name);
+    }
+
+    @Override
+    public int compareTo(ChainName o) {
+        return name.compareTo(o.name);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

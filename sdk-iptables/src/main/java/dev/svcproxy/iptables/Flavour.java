@@ -1,0 +1,6 @@
+package dev.svcproxy.iptables;
+
+/** Which iptables implementation a client drives: the nf_tables one, the legacy x_tables one, or the fake. */
+public enum Flavour {
+    NFT, LEGACY, FAKE
+}

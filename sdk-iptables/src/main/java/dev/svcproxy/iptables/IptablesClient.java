@@ -1,0 +1,114 @@
+package dev.svcproxy.iptables;
+
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.iptables.internal.ExecIptablesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Reads and changes the iptables state of one IP family in one network namespace. Thread-safe. The kernel client
+ * comes from {@link #newBuilder()}; {@link FakeIptables} is an in-memory client with the same contract.
+ *
+ * <p>Errors: {@link dev.svcproxy.api.InvalidInputException} for a transaction that cannot be valid (found before
+ * the kernel sees it), {@link dev.svcproxy.api.NotFoundException} for a chain the transaction needs that does not
+ * exist, {@link dev.svcproxy.api.TransactionFailedException} naming the refused rule when the kernel refuses,
+ * {@link dev.svcproxy.api.BusyException} when the xtables lock cannot be had, and
+ * {@link dev.svcproxy.api.PermissionDeniedException} without CAP_NET_ADMIN. A refused transaction changes nothing.
+ */
+public interface IptablesClient {
+
+    IpFamily family();
+
+    Flavour flavour();
+
+    Capabilities capabilities();
+
+    /** A new empty transaction of this client's family. */
+    default IptablesTransaction newTransaction() {
+        return IptablesTransaction.create(family());
+    }
+
+    /** Applies {@code tx} all-or-nothing: one {@code iptables-restore --noflush} call. */
+    void apply(IptablesTransaction tx);
+
+    /** Checks {@code tx} without applying it ({@code iptables-restore --test}), with the same errors. */
+    void check(IptablesTransaction tx);
+
+    /** The current state of the given tables (all tables that exist, if none are given). */
+    Ruleset save(Table... tables);
+
+    boolean chainExists(Table table, ChainName chain);
+
+    /**
+     * Makes sure {@code rule} is in its chain (kube-proxy's {@code EnsureRule}: {@code -C}, then {@code -I} at the
+     * top or {@code -A}). Returns true if it had to add it.
+     */
+    boolean ensureRule(Table table, Rule rule, boolean prepend);
+
+    /** Deletes {@code rule} from its chain if it is there; returns true if it was. */
+    boolean deleteRule(Table table, Rule rule);
+
+    /** Creates the empty canary chain {@code name} in each table; an external flush of iptables removes it. */
+    default void createCanary(ChainName name, Table... tables) {
+        IptablesTransaction tx = newTransaction();
+        for (Table t : tables) {
+            if (!chainExists(t, name)) {
+                tx.flushChain(t, name);
+            }
+        }
+        if (!tx.isEmpty()) {
+            apply(tx);
+        }
+    }
+
+    /** True while the canary chain exists in {@code table}; false means someone flushed iptables. */
+    default boolean canaryExists(ChainName name, Table table) {
+        return chainExists(table, name);
+    }
+
+    static Builder newBuilder() {
+        return new Builder();
+    }
+
+    /** Configures a kernel client. */
+    final class Builder {
+        private IpFamily family = IpFamily.IPV4;
+        private Optional<Path> netns = Optional.empty();
+        private Optional<Flavour> flavour = Optional.empty();
+        private Duration timeout = Duration.ofMinutes(5);
+
+        private Builder() {
+        }
+
+        public Builder family(IpFamily family) {
+            this.family = family;
+            return this;
+        }
+
+        /** Program the network namespace at {@code path} ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}). */
+        public Builder netns(Path path) {
+            this.netns = Optional.of(path);
+            return this;
+        }
+
+        /** Force {@link Flavour#NFT} or {@link Flavour#LEGACY}; by default the system's {@code iptables} decides. */
+        public Builder flavour(Flavour flavour) {
+            if (flavour == Flavour.FAKE) {
+                throw new IllegalArgumentException("use new FakeIptables(...) for the fake");
+            }
+            this.flavour = Optional.of(flavour);
+            return this;
+        }
+
+        /** Longest time one tool call may take. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public IptablesClient build() {
+            return new ExecIptablesClient(family, netns, flavour, timeout);
+        }
+    }
+}

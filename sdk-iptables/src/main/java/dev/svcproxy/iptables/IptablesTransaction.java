@@ -1,0 +1,269 @@
+package dev.svcproxy.iptables;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.IpFamily;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Changes to one or more tables of one IP family, applied all-or-nothing by one {@code iptables-restore --noflush}
+ * call ({@link IptablesClient#apply}). Single use, not thread-safe. Every operation is checked when added: a rule
+ * of the wrong family or table, a chain declared twice, deleting a built-in chain or one this transaction still
+ * jumps to, all throw {@link InvalidInputException} before anything reaches the kernel.
+ *
+ * <p>{@link #render()} is the exact payload: per table {@code *table}, the {@code :CHAIN - [0:0]} lines (create or
+ * flush), the rule lines, the {@code -X} lines of deleted chains, {@code COMMIT}.
+ */
+public final class IptablesTransaction {
+
+    /** One operation of a transaction. {@link #toString()} is its line in the payload. */
+    public sealed interface Op {
+        Table table();
+    }
+
+    /** {@code :CHAIN - [0:0]}: create the chain, or empty it if it exists. */
+    public record FlushChain(Table table, ChainName chain) implements Op {
+        @Override
+        public String toString() {
+            return ":" + chain + " - [0:0]";
+        }
+    }
+
+    /** {@code -A CHAIN ...}. */
+    public record Append(Table table, Rule rule, IpFamily family) implements Op {
+        @Override
+        public String toString() {
+            return rule.render(family);
+        }
+    }
+
+    /** {@code -I CHAIN POS ...} (position counts from 1). */
+    public record Insert(Table table, Rule rule, int position, IpFamily family) implements Op {
+        @Override
+        public String toString() {
+            return "-I " + rule.chain() + " " + position + " " + rule.renderSpec(family);
+        }
+    }
+
+    /** {@code -D CHAIN ...}: delete the first rule equal to this one. */
+    public record Delete(Table table, Rule rule, IpFamily family) implements Op {
+        @Override
+        public String toString() {
+            return "-D " + rule.chain() + " " + rule.renderSpec(family);
+        }
+    }
+
+    /** {@code -X CHAIN} (after flushing it). */
+    public record DeleteChain(Table table, ChainName chain) implements Op {
+        @Override
+        public String toString() {
+            return "-X " + chain;
+        }
+    }
+
+    /** The payload and, for each of its lines (1-based), the operation it came from. */
+    public record Payload(String text, Map<Integer, Op> lines) {
+    }
+
+    private final IpFamily family;
+    private final List<Op> ops = new ArrayList<>();
+    private final Map<Table, Set<ChainName>> declared = new EnumMap<>(Table.class);
+    private final Map<Table, Set<ChainName>> deleted = new EnumMap<>(Table.class);
+    private final Map<Table, Map<ChainName, Rule>> referenced = new EnumMap<>(Table.class);
+
+    private IptablesTransaction(IpFamily family) {
+        this.family = family;
+    }
+
+    public static IptablesTransaction create(IpFamily family) {
+        return new IptablesTransaction(family);
+    }
+
+    public IpFamily family() {
+        return family;
+    }
+
+    /** Creates {@code chain} in {@code table}, or empties it if it exists (kube-proxy's chain line). */
+    public IptablesTransaction flushChain(Table table, ChainName chain) {
+        if (table.isBuiltin(chain)) {
+            throw new InvalidInputException("is a built-in chain of " + table + "; it cannot be declared or flushed",
+                    table + "/" + chain);
+        }
+        if (!set(declared, table).add(chain)) {
+            throw new InvalidInputException("is declared twice in this transaction", table + "/" + chain);
+        }
+        ops.add(new FlushChain(table, chain));
+        return this;
+    }
+
+    public IptablesTransaction flushChain(Table table, String chain) {
+        return flushChain(table, ChainName.of(chain));
+    }
+
+    /** Appends {@code rule} to its chain. */
+    public IptablesTransaction append(Table table, Rule rule) {
+        checkRule(table, rule);
+        ops.add(new Append(table, rule, family));
+        return this;
+    }
+
+    /** Inserts {@code rule} at the top of its chain. */
+    public IptablesTransaction insert(Table table, Rule rule) {
+        checkRule(table, rule);
+        ops.add(new Insert(table, rule, 1, family));
+        return this;
+    }
+
+    /** Deletes the first rule equal to {@code rule} from its chain; the kernel fails the transaction if none is. */
+    public IptablesTransaction delete(Table table, Rule rule) {
+        checkFamily(table, rule);
+        ops.add(new Delete(table, rule, family));
+        return this;
+    }
+
+    /** Flushes and deletes {@code chain}; nothing may still jump to it. */
+    public IptablesTransaction deleteChain(Table table, ChainName chain) {
+        if (table.isBuiltin(chain)) {
+            throw new InvalidInputException("is a built-in chain; it cannot be deleted", table + "/" + chain);
+        }
+        if (set(declared, table).contains(chain)) {
+            throw new InvalidInputException("is both declared and deleted in this transaction", table + "/" + chain);
+        }
+        Rule user = referenced.getOrDefault(table, Map.of()).get(chain);
+        if (user != null) {
+            throw new InvalidInputException("cannot be deleted: this transaction still jumps to it from '"
+                    + user.render(family) + "'", table + "/" + chain);
+        }
+        set(deleted, table).add(chain);
+        ops.add(new DeleteChain(table, chain));
+        return this;
+    }
+
+    public List<Op> operations() {
+        return Collections.unmodifiableList(ops);
+    }
+
+    public boolean isEmpty() {
+        return ops.isEmpty();
+    }
+
+    /** Chains this transaction creates or flushes in {@code table}. */
+    public Set<ChainName> declaredChains(Table table) {
+        return Collections.unmodifiableSet(set(declared, table));
+    }
+
+    /**
+     * Chains the transaction's rules write to or jump to that it neither declares nor are built in; they must
+     * already exist in the kernel (the client checks before applying). By table, with a rule that needs each.
+     */
+    public Map<Table, Map<ChainName, Rule>> externalChains() {
+        Map<Table, Map<ChainName, Rule>> out = new EnumMap<>(Table.class);
+        for (Op op : ops) {
+            Rule r = op instanceof Append a ? a.rule() : op instanceof Insert i ? i.rule() : null;
+            if (r == null) {
+                continue;
+            }
+            List<ChainName> needed = new ArrayList<>();
+            needed.add(r.chain());
+            r.target().flatMap(Target::chain).ifPresent(needed::add);
+            for (ChainName c : needed) {
+                if (!op.table().isBuiltin(c) && !set(declared, op.table()).contains(c)) {
+                    out.computeIfAbsent(op.table(), t -> new LinkedHashMap<>()).putIfAbsent(c, r);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The exact {@code iptables-restore} payload. */
+    public String render() {
+        return payload().text();
+    }
+
+    /** The payload with the operation behind each line, to name the rule the kernel refused. */
+    public Payload payload() {
+        StringBuilder sb = new StringBuilder();
+        Map<Integer, Op> lines = new LinkedHashMap<>();
+        int line = 0;
+        Set<Table> tables = new LinkedHashSet<>();
+        ops.forEach(op -> tables.add(op.table()));
+        for (Table t : tables) {
+            sb.append('*').append(t.tableName()).append('\n');
+            line++;
+            List<Op> of = ops.stream().filter(op -> op.table() == t).toList();
+            for (Op op : of) {
+                if (op instanceof FlushChain) {
+                    lines.put(++line, op);
+                    sb.append(op).append('\n');
+                } else if (op instanceof DeleteChain d) {
+                    FlushChain flush = new FlushChain(t, d.chain());
+                    lines.put(++line, flush);
+                    sb.append(flush).append('\n');
+                }
+            }
+            for (Op op : of) {
+                if (op instanceof Append || op instanceof Insert || op instanceof Delete) {
+                    lines.put(++line, op);
+                    sb.append(op).append('\n');
+                }
+            }
+            for (Op op : of) {
+                if (op instanceof DeleteChain) {
+                    lines.put(++line, op);
+                    sb.append(op).append('\n');
+                }
+            }
+            sb.append("COMMIT\n");
+            line++;
+        }
+        return new Payload(sb.toString(), lines);
+    }
+
+    @Override
+    public String toString() {
+        return render();
+    }
+
+    private void checkRule(Table table, Rule rule) {
+        checkFamily(table, rule);
+        String id = table + "/" + rule.chain() + ": " + rule.render(family);
+        if (set(deleted, table).contains(rule.chain())) {
+            throw new InvalidInputException("writes to a chain this transaction deletes", id);
+        }
+        rule.target().ifPresent(t -> {
+            boolean nat = table == Table.NAT;
+            if ((t instanceof Target.Dnat || t instanceof Target.Snat || t instanceof Target.Masquerade) && !nat) {
+                throw new InvalidInputException("NAT targets are only allowed in the nat table", id);
+            }
+            if (nat && (t == Target.Verdict.DROP || t instanceof Target.Reject)) {
+                throw new InvalidInputException("the nat table is not for filtering: DROP and REJECT are refused", id);
+            }
+            t.chain().ifPresent(c -> {
+                if (table.isBuiltin(c)) {
+                    throw new InvalidInputException("cannot jump to built-in chain " + c, id);
+                }
+                if (set(deleted, table).contains(c)) {
+                    throw new InvalidInputException("jumps to chain " + c + " which this transaction deletes", id);
+                }
+                referenced.computeIfAbsent(table, k -> new LinkedHashMap<>()).putIfAbsent(c, rule);
+            });
+        });
+    }
+
+    private void checkFamily(Table table, Rule rule) {
+        rule.family().filter(f -> f != family).ifPresent(f -> {
+            throw new InvalidInputException("is an " + f + " rule in an " + family + " transaction",
+                    table + "/" + rule.chain() + ": " + rule.render(f));
+        });
+    }
+
+    private static Set<ChainName> set(Map<Table, Set<ChainName>> m, Table t) {
+        return m.computeIfAbsent(t, k -> new LinkedHashSet<>());
+    }
+}

@@ -1,0 +1,48 @@
+package dev.svcproxy.iptables;
+
+import dev.svcproxy.api.InvalidInputException;
+import java.util.List;
+import java.util.Locale;
+
+/** The iptables tables and their built-in chains. */
+public enum Table {
+    FILTER("INPUT", "FORWARD", "OUTPUT"),
+    NAT("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
+    MANGLE("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"),
+    RAW("PREROUTING", "OUTPUT"),
+    SECURITY("INPUT", "FORWARD", "OUTPUT");
+
+    private final List<ChainName> builtins;
+
+    Table(String... builtins) {
+        this.builtins = java.util.Arrays.stream(builtins).map(ChainName::new).toList();
+    }
+
+    /** The name iptables uses: {@code filter}, {@code nat}, ... */
+    public String tableName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Table parse(String name) {
+        for (Table t : values()) {
+            if (t.tableName().equals(name)) {
+                return t;
+            }
+        }
+        throw new InvalidInputException("unknown table (expected filter, nat, mangle, raw or security)", name);
+    }
+
+    /** Built-in chains in the order {@code iptables-save} lists them. */
+    public List<ChainName> builtinChains() {
+        return builtins;
+    }
+
+    public boolean isBuiltin(ChainName chain) {
+        return builtins.contains(chain);
+    }
+
+    @Override
+    public String toString() {
+        return tableName();
+    }
+}

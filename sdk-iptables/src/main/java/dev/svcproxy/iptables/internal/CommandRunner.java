@@ -1,0 +1,79 @@
+package dev.svcproxy.iptables.internal;
+
+import dev.svcproxy.api.BusyException;
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.UnsupportedByKernelException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a tool, inside a network namespace through {@code nsenter --net=PATH} when one is given; bounded in time. */
+public final class CommandRunner {
+
+    /** Exit status and output of one run. */
+    public record Result(int exit, String stdout, String stderr) {
+    }
+
+    private final Optional<Path> netns;
+    private final Duration timeout;
+
+    public CommandRunner(Optional<Path> netns, Duration timeout) {
+        this.netns = netns;
+        this.timeout = timeout;
+    }
+
+    public Result run(List<String> argv, String stdin) {
+        List<String> cmd = new ArrayList<>();
+        netns.ifPresent(p -> cmd.addAll(List.of("nsenter", "--net=" + p, "--")));
+        cmd.addAll(argv);
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).start();
+        } catch (IOException e) {
+            throw new UnsupportedByKernelException("cannot start " + cmd.get(0) + ": " + e.getMessage(), cmd.get(0), e);
+        }
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            // the tool exited early; its stderr says why
+        }
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new BusyException("did not finish within " + timeout, String.join(" ", argv));
+            }
+            return new Result(p.exitValue(), out.join(), err.join());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new SvcProxyException("interrupted", String.join(" ", argv), e);
+        }
+    }
+
+    /** Reads a stream to its end on its own daemon thread (the common pool has one thread on two cores). */
+    private static CompletableFuture<String> drain(InputStream s) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try (s) {
+                f.complete(new String(s.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                f.complete("");
+            }
+        }, "svcproxy-exec-drain");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+}

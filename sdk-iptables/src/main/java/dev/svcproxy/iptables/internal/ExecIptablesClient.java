@@ -1,0 +1,245 @@
+package dev.svcproxy.iptables.internal;
+
+import dev.svcproxy.api.BusyException;
+import dev.svcproxy.api.NotFoundException;
+import dev.svcproxy.api.PermissionDeniedException;
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.TransactionFailedException;
+import dev.svcproxy.api.UnsupportedByKernelException;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.iptables.Capabilities;
+import dev.svcproxy.iptables.ChainName;
+import dev.svcproxy.iptables.Flavour;
+import dev.svcproxy.iptables.IptablesClient;
+import dev.svcproxy.iptables.IptablesTransaction;
+import dev.svcproxy.iptables.Rule;
+import dev.svcproxy.iptables.Ruleset;
+import dev.svcproxy.iptables.Table;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The kernel client: runs {@code iptables}, {@code iptables-restore} and {@code iptables-save} (or ip6tables). */
+public final class ExecIptablesClient implements IptablesClient {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecIptablesClient.class);
+    private static final Pattern LINE = Pattern.compile("(?:Error occurred at line: |line )(\\d+)");
+    private static final Pattern MISSING_CHAIN = Pattern.compile("Chain '([^']+)' does not exist");
+
+    private final IpFamily family;
+    private final Flavour flavour;
+    private final Capabilities capabilities;
+    private final CommandRunner runner;
+    private final String base;
+
+    public ExecIptablesClient(IpFamily family, Optional<Path> netns, Optional<Flavour> flavour, Duration timeout) {
+        this.family = family;
+        this.runner = new CommandRunner(netns, timeout);
+        String plain = family == IpFamily.IPV4 ? "iptables" : "ip6tables";
+        this.base = flavour.map(f -> plain + (f == Flavour.NFT ? "-nft" : "-legacy")).orElse(plain);
+        CommandRunner.Result v = runner.run(List.of(base, "--version"), null);
+        if (v.exit() != 0) {
+            throw new UnsupportedByKernelException("cannot run " + base + " --version: " + v.stderr().strip()
+                    + " (install the Debian package iptables)", base);
+        }
+        Matcher m = Pattern.compile("v(\\d+(?:\\.\\d+)*)").matcher(v.stdout());
+        this.capabilities = Capabilities.forVersion(m.find() ? m.group(1) : "0");
+        this.flavour = v.stdout().contains("nf_tables") ? Flavour.NFT : Flavour.LEGACY;
+        LOG.debug("{} {} ({}) in {}", base, capabilities.version(), this.flavour, netns.map(Path::toString).orElse("this namespace"));
+    }
+
+    @Override
+    public IpFamily family() {
+        return family;
+    }
+
+    @Override
+    public Flavour flavour() {
+        return flavour;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public void apply(IptablesTransaction tx) {
+        restore(tx, false);
+    }
+
+    @Override
+    public void check(IptablesTransaction tx) {
+        restore(tx, true);
+    }
+
+    private void restore(IptablesTransaction tx, boolean test) {
+        if (tx.family() != family) {
+            throw new dev.svcproxy.api.InvalidInputException("transaction is " + tx.family() + ", client is " + family, "transaction");
+        }
+        if (tx.isEmpty()) {
+            return;
+        }
+        checkExternalChains(tx);
+        IptablesTransaction.Payload payload = tx.payload();
+        List<String> argv = new ArrayList<>(List.of(base + "-restore"));
+        argv.addAll(capabilities.waitFlags());
+        argv.add("--noflush");
+        if (test) {
+            argv.add("--test");
+        }
+        CommandRunner.Result r = runner.run(argv, payload.text());
+        if (r.exit() != 0) {
+            throw failure(r, payload);
+        }
+    }
+
+    /** A rule may write to or jump to a chain it does not declare only if the kernel has it; checked up front. */
+    private void checkExternalChains(IptablesTransaction tx) {
+        for (Map.Entry<Table, Map<ChainName, Rule>> e : tx.externalChains().entrySet()) {
+            Ruleset state = save(e.getKey());
+            for (Map.Entry<ChainName, Rule> c : e.getValue().entrySet()) {
+                if (!state.chains(e.getKey()).containsKey(c.getKey())) {
+                    throw new NotFoundException("chain " + c.getKey() + " does not exist in table " + e.getKey()
+                            + " and the transaction does not create it", e.getKey() + ": " + c.getValue().render(family));
+                }
+            }
+        }
+    }
+
+    private SvcProxyException failure(CommandRunner.Result r, IptablesTransaction.Payload payload) {
+        String err = r.stderr();
+        SvcProxyException common = common(r, base + "-restore");
+        if (common != null) {
+            return common;
+        }
+        String op = null;
+        Matcher line = LINE.matcher(err);
+        if (line.find()) {
+            IptablesTransaction.Op o = payload.lines().get(Integer.parseInt(line.group(1)));
+            op = o == null ? null : o.table() + ": " + o;
+        }
+        Matcher missing = MISSING_CHAIN.matcher(err);
+        if ((op == null || op.endsWith("COMMIT")) && missing.find()) {
+            String chain = missing.group(1);
+            op = payload.lines().values().stream().filter(o -> o.toString().matches(".* -[jg] " + Pattern.quote(chain) + "( .*)?"))
+                    .map(o -> o.table() + ": " + o).findFirst().orElse(op);
+        }
+        return new TransactionFailedException("iptables-restore refused the transaction (nothing was applied)", op, err);
+    }
+
+    /** Errors that mean the same whatever the command: lock, privilege, missing extension. */
+    private static SvcProxyException common(CommandRunner.Result r, String what) {
+        String err = r.stderr();
+        if (err.contains("xtables lock") || err.contains("holding the xtables lock")) {
+            return new BusyException("could not get the xtables lock: " + err.strip(), what);
+        }
+        if (err.contains("Permission denied") || err.contains("you must be root") || err.contains("Operation not permitted")) {
+            return new PermissionDeniedException("needs root (CAP_NET_ADMIN): " + err.strip(), what);
+        }
+        if (err.contains("Couldn't load match") || err.contains("Couldn't load target")
+                || err.contains("Extension") && err.contains("revision")) {
+            return new UnsupportedByKernelException(err.strip(), what);
+        }
+        return null;
+    }
+
+    @Override
+    public Ruleset save(Table... tables) {
+        if (tables.length == 0) {
+            return Ruleset.parse(saveText(null), family);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Table t : tables) {
+            sb.append(saveText(t));
+        }
+        return Ruleset.parse(sb.toString(), family);
+    }
+
+    private String saveText(Table table) {
+        List<String> argv = new ArrayList<>(List.of(base + "-save"));
+        if (table != null) {
+            argv.addAll(List.of("-t", table.tableName()));
+        }
+        CommandRunner.Result r = runner.run(argv, null);
+        if (r.exit() != 0) {
+            // a table that was never used does not exist yet (nft flavour): that is an empty table
+            if (table != null && (r.stderr().contains("does not exist") || r.stderr().contains("Table does not exist"))) {
+                return "";
+            }
+            SvcProxyException e = common(r, base + "-save");
+            throw e != null ? e : new SvcProxyException(base + "-save failed: " + r.stderr().strip(), base + "-save");
+        }
+        return r.stdout();
+    }
+
+    @Override
+    public boolean chainExists(Table table, ChainName chain) {
+        CommandRunner.Result r = iptables(table, "-S", chain.name());
+        return r.exit() == 0;
+    }
+
+    @Override
+    public boolean ensureRule(Table table, Rule rule, boolean prepend) {
+        if (exists(table, rule)) {
+            return false;
+        }
+        List<String> args = new ArrayList<>(List.of(prepend ? "-I" : "-A", rule.chain().name()));
+        args.addAll(Args.split(rule.renderSpec(family)));
+        run(table, rule, args);
+        return true;
+    }
+
+    @Override
+    public boolean deleteRule(Table table, Rule rule) {
+        if (!exists(table, rule)) {
+            return false;
+        }
+        List<String> args = new ArrayList<>(List.of("-D", rule.chain().name()));
+        args.addAll(Args.split(rule.renderSpec(family)));
+        run(table, rule, args);
+        return true;
+    }
+
+    private boolean exists(Table table, Rule rule) {
+        List<String> args = new ArrayList<>(List.of("-C", rule.chain().name()));
+        args.addAll(Args.split(rule.renderSpec(family)));
+        CommandRunner.Result r = iptables(table, args.toArray(String[]::new));
+        if (r.exit() == 0) {
+            return true;
+        }
+        if (r.exit() == 1) {
+            return false;
+        }
+        SvcProxyException e = common(r, base);
+        if (e != null) {
+            throw e;
+        }
+        if (r.stderr().contains("does not exist") || r.stderr().contains("No chain/target/match")) {
+            throw new NotFoundException("chain or target missing: " + r.stderr().strip(), table + ": " + rule.render(family));
+        }
+        throw new TransactionFailedException(base + " -C failed", table + ": " + rule.render(family), r.stderr());
+    }
+
+    private void run(Table table, Rule rule, List<String> args) {
+        CommandRunner.Result r = iptables(table, args.toArray(String[]::new));
+        if (r.exit() != 0) {
+            SvcProxyException e = common(r, base);
+            throw e != null ? e : new TransactionFailedException(base + " refused the rule", table + ": " + rule.render(family), r.stderr());
+        }
+    }
+
+    private CommandRunner.Result iptables(Table table, String... args) {
+        List<String> argv = new ArrayList<>(List.of(base));
+        argv.addAll(capabilities.waitFlags());
+        argv.addAll(List.of("-t", table.tableName()));
+        argv.addAll(List.of(args));
+        return runner.run(argv, null);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.svcproxy.iptables.kube;
+
+import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.api.spi.BackendContext;
+import dev.svcproxy.api.spi.ServiceProxyBackend;
+import dev.svcproxy.api.spi.SyncResult;
+import dev.svcproxy.iptables.ChainName;
+import dev.svcproxy.iptables.IptablesClient;
+import dev.svcproxy.iptables.IptablesTransaction;
+import dev.svcproxy.iptables.Rule;
+import dev.svcproxy.iptables.Ruleset;
+import dev.svcproxy.iptables.Table;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * kube-proxy's iptables mode over any {@link IptablesClient} (the kernel's or {@link dev.svcproxy.iptables.FakeIptables}):
+ * each sync ensures the jump rules and applies one full restore of the {@link KubeProxyRules} layout.
+ */
+public final class IptablesBackend implements ServiceProxyBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(IptablesBackend.class);
+    private final IptablesClient client;
+    private final KubeProxyRules rules;
+
+    public IptablesBackend(IptablesClient client, BackendContext context) {
+        if (client.family() != context.family()) {
+            throw new IllegalArgumentException("client is " + client.family() + ", context is " + context.family());
+        }
+        this.client = client;
+        this.rules = new KubeProxyRules(context, client.capabilities().randomFully());
+    }
+
+    @Override
+    public String name() {
+        return IptablesBackendProvider.NAME;
+    }
+
+    @Override
+    public synchronized SyncResult sync(ServiceTable desired) {
+        long start = System.nanoTime();
+        List<SyncResult.Skipped> skipped = new ArrayList<>();
+        Set<ChainName> existing = client.save(Table.NAT).chains(Table.NAT).keySet();
+        IptablesTransaction tx = rules.fullSync(desired, existing, skipped);
+        client.apply(tx);
+        for (KubeProxyRules.JumpRule j : rules.jumpRules()) {
+            client.ensureRule(j.table(), j.rule(), true);
+        }
+        skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
+        LOG.debug("synced {} services ({} skipped)", desired.services().size(), skipped.size());
+        return new SyncResult(true, skipped, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    @Override
+    public synchronized void cleanup() {
+        for (KubeProxyRules.JumpRule j : rules.jumpRules()) {
+            if (client.chainExists(j.table(), j.rule().target().flatMap(t -> t.chain()).orElseThrow())) {
+                client.deleteRule(j.table(), j.rule());
+            }
+        }
+        IptablesTransaction tx = client.newTransaction();
+        for (Table t : List.of(Table.NAT, Table.FILTER)) {
+            Ruleset state = client.save(t);
+            for (ChainName c : state.chains(t).keySet()) {
+                if (c.name().startsWith("KUBE-") && !t.isBuiltin(c) && !c.name().equals("KUBE-FIREWALL")) {
+                    tx.deleteChain(t, c);
+                }
+            }
+        }
+        client.apply(tx);
+    }
+
+    /** The jump rules this backend keeps in the built-in chains. */
+    public List<Rule> jumpRules() {
+        return rules.jumpRules().stream().map(KubeProxyRules.JumpRule::rule).toList();
+    }
+}

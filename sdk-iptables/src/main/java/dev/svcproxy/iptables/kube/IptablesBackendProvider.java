@@ -1,0 +1,45 @@
+package dev.svcproxy.iptables.kube;
+
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.spi.Availability;
+import dev.svcproxy.api.spi.BackendContext;
+import dev.svcproxy.api.spi.ServiceProxyBackend;
+import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
+import dev.svcproxy.iptables.IptablesClient;
+import dev.svcproxy.iptables.Table;
+
+/** The {@code iptables} backend: kube-proxy's iptables mode. Available where {@code iptables-save} works as this user. */
+public final class IptablesBackendProvider implements ServiceProxyBackendProvider {
+    public static final String NAME = "iptables";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public Availability availability(BackendContext context) {
+        try {
+            client(context).save(Table.NAT);
+            return Availability.yes();
+        } catch (SvcProxyException e) {
+            return Availability.no(e.getMessage());
+        }
+    }
+
+    @Override
+    public ServiceProxyBackend create(BackendContext context) {
+        return new IptablesBackend(client(context), context);
+    }
+
+    private static IptablesClient client(BackendContext context) {
+        IptablesClient.Builder b = IptablesClient.newBuilder().family(context.family());
+        context.netns().ifPresent(b::netns);
+        return b.build();
+    }
+}

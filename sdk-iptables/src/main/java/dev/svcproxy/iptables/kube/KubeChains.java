@@ -1,0 +1,82 @@
+package dev.svcproxy.iptables.kube;
+
+import dev.svcproxy.api.model.Endpoint;
+import dev.svcproxy.api.model.ServicePortName;
+import dev.svcproxy.api.net.Protocol;
+import dev.svcproxy.iptables.ChainName;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * kube-proxy's chain names: the first 16 characters of base32(SHA-256(service port name + protocol [+ endpoint]))
+ * after a fixed prefix ({@code pkg/proxy/iptables/proxier.go}, {@code portProtoHash}, {@code servicePortEndpointChainName}).
+ */
+public final class KubeChains {
+    public static final ChainName SERVICES = ChainName.of("KUBE-SERVICES");
+    public static final ChainName EXTERNAL_SERVICES = ChainName.of("KUBE-EXTERNAL-SERVICES");
+    public static final ChainName NODEPORTS = ChainName.of("KUBE-NODEPORTS");
+    public static final ChainName POSTROUTING = ChainName.of("KUBE-POSTROUTING");
+    public static final ChainName MARK_MASQ = ChainName.of("KUBE-MARK-MASQ");
+    public static final ChainName FORWARD = ChainName.of("KUBE-FORWARD");
+    public static final ChainName PROXY_FIREWALL = ChainName.of("KUBE-PROXY-FIREWALL");
+    public static final ChainName CANARY = ChainName.of("KUBE-PROXY-CANARY");
+    private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
+
+    private KubeChains() {
+    }
+
+    /** {@code KUBE-SVC-<hash>}: the cluster policy chain of a service port. */
+    public static ChainName service(ServicePortName name, Protocol protocol) {
+        return ChainName.of("KUBE-SVC-" + hash(name + protocol.lowerName()));
+    }
+
+    /** {@code KUBE-SVL-<hash>}: the local policy chain. */
+    public static ChainName serviceLocal(ServicePortName name, Protocol protocol) {
+        return ChainName.of("KUBE-SVL-" + hash(name + protocol.lowerName()));
+    }
+
+    /** {@code KUBE-EXT-<hash>}: the external traffic chain. */
+    public static ChainName external(ServicePortName name, Protocol protocol) {
+        return ChainName.of("KUBE-EXT-" + hash(name + protocol.lowerName()));
+    }
+
+    /** {@code KUBE-FW-<hash>}: the load-balancer source-range firewall chain. */
+    public static ChainName firewall(ServicePortName name, Protocol protocol) {
+        return ChainName.of("KUBE-FW-" + hash(name + protocol.lowerName()));
+    }
+
+    /** {@code KUBE-SEP-<hash>}: the chain of one endpoint of a service port. */
+    public static ChainName endpoint(ServicePortName name, Protocol protocol, Endpoint endpoint) {
+        return ChainName.of("KUBE-SEP-" + hash(name + protocol.lowerName() + endpoint));
+    }
+
+    /** True for the chain names kube-proxy owns per service (the only ones its clean-up deletes). */
+    public static boolean isServiceChain(ChainName chain) {
+        String n = chain.name();
+        return n.startsWith("KUBE-SVC-") || n.startsWith("KUBE-SVL-") || n.startsWith("KUBE-EXT-")
+                || n.startsWith("KUBE-FW-") || n.startsWith("KUBE-SEP-");
+    }
+
+    /** First 16 characters of the standard base32 encoding of SHA-256 of {@code text}. */
+    static String hash(String text) {
+        byte[] d;
+        try {
+            d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        StringBuilder sb = new StringBuilder(16);
+        long buffer = 0;
+        int bits = 0;
+        for (int i = 0; i < d.length && sb.length() < 16; i++) {
+            buffer = (buffer << 8) | (d[i] & 0xff);
+            bits += 8;
+            while (bits >= 5 && sb.length() < 16) {
+                sb.append(BASE32[(int) (buffer >> (bits - 5)) & 31]);
+                bits -= 5;
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.svcproxy.iptables.kube;
+
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.model.Endpoint;
+import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.api.model.VirtualService;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.spi.BackendContext;
+import dev.svcproxy.api.spi.LocalTraffic;
+import dev.svcproxy.api.spi.Schedulers;
+import dev.svcproxy.api.spi.SyncResult;
+import dev.svcproxy.api.spi.WeightedEndpoint;
+import dev.svcproxy.iptables.ChainName;
+import dev.svcproxy.iptables.IptablesTransaction;
+import dev.svcproxy.iptables.Match;
+import dev.svcproxy.iptables.Rule;
+import dev.svcproxy.iptables.Table;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes a {@link ServiceTable} as kube-proxy's iptables mode does, rule for rule: nat {@code KUBE-SERVICES ->
+ * KUBE-SVC-* -> KUBE-SEP-*} with {@code -m statistic} splits, {@code KUBE-MARK-MASQ} and {@code KUBE-POSTROUTING},
+ * filter REJECT rules for services without endpoints and {@code KUBE-FORWARD}.
+ *
+ * <p>Covered so far: cluster IPs, masquerade (local-traffic detection, masqueradeAll, hairpin), ClientIP affinity,
+ * scheduler weights. Node ports, external and load-balancer IPs and Local traffic policies come with the full
+ * proxy (sdk-k8s); services using them are still programmed for their cluster IP.
+ */
+public final class KubeProxyRules {
+    /** The jump rules kube-proxy ensures from the built-in chains, by table. */
+    public record JumpRule(Table table, Rule rule) {
+    }
+
+    private final IpFamily family;
+    private final BackendContext context;
+    private final boolean randomFully;
+    private final String mark;
+
+    public KubeProxyRules(BackendContext context, boolean randomFully) {
+        this.family = context.family();
+        this.context = context;
+        this.randomFully = randomFully;
+        this.mark = String.format("0x%08x", 1L << context.masqueradeBit());
+    }
+
+    /** The rules of kube-proxy's jumps from the built-in chains into its own. */
+    public List<JumpRule> jumpRules() {
+        return List.of(
+                new JumpRule(Table.FILTER, Rule.in("FORWARD").ctstate(Match.CtState.NEW)
+                        .comment("kubernetes service portals").jump(KubeChains.SERVICES)),
+                new JumpRule(Table.FILTER, Rule.in("OUTPUT").ctstate(Match.CtState.NEW)
+                        .comment("kubernetes service portals").jump(KubeChains.SERVICES)),
+                new JumpRule(Table.FILTER, Rule.in("FORWARD").comment("kubernetes forwarding rules").jump(KubeChains.FORWARD)),
+                new JumpRule(Table.NAT, Rule.in("OUTPUT").comment("kubernetes service portals").jump(KubeChains.SERVICES)),
+                new JumpRule(Table.NAT, Rule.in("PREROUTING").comment("kubernetes service portals").jump(KubeChains.SERVICES)),
+                new JumpRule(Table.NAT, Rule.in("POSTROUTING").comment("kubernetes postrouting rules").jump(KubeChains.POSTROUTING)));
+    }
+
+    /**
+     * A full sync of {@code table}: every fixed chain and service chain rewritten, and the service chains in
+     * {@code existingNatChains} that are no longer wanted deleted. Services that cannot be expressed are skipped
+     * and added to {@code skipped}.
+     */
+    public IptablesTransaction fullSync(ServiceTable table, Collection<ChainName> existingNatChains,
+                                        List<SyncResult.Skipped> skipped) {
+        IptablesTransaction tx = IptablesTransaction.create(family);
+        for (ChainName c : List.of(KubeChains.SERVICES, KubeChains.EXTERNAL_SERVICES, KubeChains.FORWARD,
+                KubeChains.NODEPORTS, KubeChains.PROXY_FIREWALL)) {
+            tx.flushChain(Table.FILTER, c);
+        }
+        for (ChainName c : List.of(KubeChains.SERVICES, KubeChains.NODEPORTS, KubeChains.POSTROUTING, KubeChains.MARK_MASQ)) {
+            tx.flushChain(Table.NAT, c);
+        }
+        long m = 1L << context.masqueradeBit();
+        tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).ctstate(Match.CtState.INVALID).drop());
+        tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).comment("kubernetes forwarding rules").mark(m, m).accept());
+        tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).comment("kubernetes forwarding conntrack rule")
+                .ctstate(Match.CtState.RELATED, Match.CtState.ESTABLISHED).accept());
+        tx.append(Table.NAT, Rule.in(KubeChains.POSTROUTING).notMark(m, m).returns());
+        tx.append(Table.NAT, Rule.in(KubeChains.POSTROUTING).xorMark(m));
+        tx.append(Table.NAT, Rule.in(KubeChains.POSTROUTING).comment("kubernetes service traffic requiring SNAT")
+                .masquerade(randomFully));
+        tx.append(Table.NAT, Rule.in(KubeChains.MARK_MASQ).orMark(m));
+
+        Set<ChainName> wanted = new LinkedHashSet<>();
+        for (VirtualService s : table.services()) {
+            try {
+                writeService(s, tx, wanted);
+            } catch (SvcProxyException e) {
+                skipped.add(new SyncResult.Skipped(s.name() + "/" + s.protocol().lowerName(), e.getMessage()));
+            }
+        }
+        Rule.Builder nodePorts = Rule.in(KubeChains.SERVICES)
+                .comment("kubernetes service nodeports; NOTE: this must be the last rule in this chain")
+                .dstType(Match.AddrType.LOCAL);
+        if (family == IpFamily.IPV6) {
+            nodePorts.destination(family.loopback(), true); // IPv6 never has localhost node ports
+        }
+        tx.append(Table.NAT, nodePorts.jump(KubeChains.NODEPORTS));
+        for (ChainName c : existingNatChains) {
+            if (KubeChains.isServiceChain(c) && !wanted.contains(c)) {
+                tx.deleteChain(Table.NAT, c);
+            }
+        }
+        return tx;
+    }
+
+    private void writeService(VirtualService s, IptablesTransaction tx, Set<ChainName> wanted) {
+        if (s.clusterIp().isEmpty()) {
+            return;
+        }
+        String name = s.name().toString();
+        String ip = s.clusterIp().get().toString();
+        List<Endpoint> endpoints = s.clusterEndpoints().stream().sorted().toList();
+        if (endpoints.isEmpty()) {
+            tx.append(Table.FILTER, Rule.in(KubeChains.SERVICES).comment(name + " has no endpoints")
+                    .protocolModule(s.protocol()).destination(ip).dport(s.port()).reject());
+            return;
+        }
+        List<WeightedEndpoint> split = Schedulers.schedule(Schedulers.find(s.scheduler()), IptablesBackendProvider.NAME,
+                s, endpoints).stream().filter(w -> w.weight() > 0).toList();
+        ChainName svc = KubeChains.service(s.name(), s.protocol());
+        // the service's own rules: build them first so a bad endpoint leaves nothing of the service behind
+        List<Rule> svcRules = new ArrayList<>();
+        List<ChainName> sepChains = new ArrayList<>();
+        List<Rule> sepRules = new ArrayList<>();
+        Rule.Builder masq = Rule.in(svc).comment(name + " cluster IP").protocolModule(s.protocol())
+                .destination(ip).dport(s.port());
+        if (context.masqueradeAll()) {
+            svcRules.add(masq.jump(KubeChains.MARK_MASQ));
+        } else if (!(context.localTraffic() instanceof LocalTraffic.None)) {
+            svcRules.add(ifNotLocal(masq).jump(KubeChains.MARK_MASQ));
+        }
+        int affinity = s.sessionAffinity().timeoutSeconds();
+        List<ChainName> seps = split.stream().map(w -> KubeChains.endpoint(s.name(), s.protocol(), w.endpoint())).toList();
+        if (affinity > 0) {
+            for (ChainName sep : seps) {
+                svcRules.add(Rule.in(svc).comment(name + " -> " + split.get(seps.indexOf(sep)).endpoint())
+                        .match(Match.recentCheck(sep.name(), affinity)).jump(sep));
+            }
+        }
+        long remaining = split.stream().mapToLong(WeightedEndpoint::weight).sum();
+        for (int i = 0; i < split.size(); i++) {
+            WeightedEndpoint w = split.get(i);
+            Rule.Builder b = Rule.in(svc).comment(name + " -> " + w.endpoint());
+            if (i < split.size() - 1) {
+                b.probability((double) w.weight() / remaining);
+            }
+            remaining -= w.weight();
+            svcRules.add(b.jump(seps.get(i)));
+            ChainName sep = seps.get(i);
+            sepChains.add(sep);
+            sepRules.add(Rule.in(sep).comment(name).source(w.endpoint().ip().toString()).jump(KubeChains.MARK_MASQ));
+            Rule.Builder dnat = Rule.in(sep).comment(name).protocolModule(s.protocol());
+            if (affinity > 0) {
+                dnat.match(Match.recentSet(sep.name()));
+            }
+            sepRules.add(dnat.dnat(w.endpoint().hostPort()));
+        }
+        tx.flushChain(Table.NAT, svc);
+        wanted.add(svc);
+        tx.append(Table.NAT, Rule.in(KubeChains.SERVICES).comment(name + " cluster IP").protocolModule(s.protocol())
+                .destination(ip).dport(s.port()).jump(svc));
+        svcRules.forEach(r -> tx.append(Table.NAT, r));
+        for (ChainName sep : sepChains) {
+            if (wanted.add(sep)) {
+                tx.flushChain(Table.NAT, sep);
+            }
+        }
+        sepRules.forEach(r -> tx.append(Table.NAT, r));
+    }
+
+    private Rule.Builder ifNotLocal(Rule.Builder b) {
+        LocalTraffic lt = context.localTraffic();
+        if (lt instanceof LocalTraffic.FromCidrs c) {
+            c.cidrs().stream().filter(x -> x.family() == family).findFirst().ifPresent(x -> b.source(x, true));
+        } else if (lt instanceof LocalTraffic.FromBridge br) {
+            b.notInInterface(br.bridge());
+        } else if (lt instanceof LocalTraffic.FromInterfacePrefix p) {
+            b.notInInterface(p.prefix() + "+");
+        }
+        return b;
+    }
+
+    /** The mark kube-proxy uses, as it writes it ({@code 0x00004000}). */
+    public String masqueradeMark() {
+        return mark;
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * The iptables SDK: typed rules, restore transactions, save parsing, the kernel client, a fake with a packet
+ * tracer, kube-proxy's chain layout, and the {@code iptables} {@link dev.svcproxy.api.spi.ServiceProxyBackendProvider}.
+ */
+module dev.svcproxy.iptables {
+    requires transitive dev.svcproxy.api;
+    requires static org.immutables.value;
+    requires org.slf4j;
+
+    exports dev.svcproxy.iptables;
+    exports dev.svcproxy.iptables.kube;
+
+    provides dev.svcproxy.api.spi.ServiceProxyBackendProvider with dev.svcproxy.iptables.kube.IptablesBackendProvider;
+}
