@@ -10,6 +10,7 @@ module dev.svcproxy.api {
     exports dev.svcproxy.api.net;
     exports dev.svcproxy.api.model;
     exports dev.svcproxy.api.spi;
+    exports dev.svcproxy.api.netns;
 
     uses dev.svcproxy.api.spi.ServiceProxyBackendProvider;
     uses dev.svcproxy.api.spi.Scheduler;
