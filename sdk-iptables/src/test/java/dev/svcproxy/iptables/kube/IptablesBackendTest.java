@@ -1,0 +1,105 @@
+package dev.svcproxy.iptables.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.api.model.Endpoint;
+import dev.svcproxy.api.model.ServicePortName;
+import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.api.model.SessionAffinity;
+import dev.svcproxy.api.model.VirtualService;
+import dev.svcproxy.api.net.Cidr;
+import dev.svcproxy.api.net.HostPort;
+import dev.svcproxy.api.net.IpAddress;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.net.Protocol;
+import dev.svcproxy.api.spi.BackendContext;
+import dev.svcproxy.api.spi.LocalTraffic;
+import dev.svcproxy.api.spi.SyncResult;
+import dev.svcproxy.iptables.FakeIptables;
+import dev.svcproxy.iptables.PacketTracer;
+import dev.svcproxy.iptables.Ruleset;
+import dev.svcproxy.iptables.Table;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class IptablesBackendTest {
+    static final BackendContext CTX = BackendContext.builder()
+            .localTraffic(LocalTraffic.fromCidrs(Cidr.parse("10.244.0.0/16"))).build();
+
+    static VirtualService seed(String... endpoints) {
+        VirtualService.Builder b = VirtualService.builder().name(ServicePortName.parse("default/web:http"))
+                .protocol(Protocol.TCP).port(80).clusterIp(IpAddress.parse("10.101.57.97"));
+        for (String e : endpoints) {
+            b.addClusterEndpoint(Endpoint.parse(e));
+        }
+        return b.build();
+    }
+
+    static ServiceTable table(VirtualService... services) {
+        return ServiceTable.builder().family(IpFamily.IPV4).addAllServices(List.of(services)).build();
+    }
+
+    @Test
+    void writesKubeProxysChainsAndSplits() {
+        FakeIptables fake = new FakeIptables(IpFamily.IPV4);
+        IptablesBackend backend = new IptablesBackend(fake, CTX);
+        SyncResult r = backend.sync(table(seed("10.244.0.27:80", "10.244.0.28:80", "10.244.0.30:80")));
+        assertTrue(r.skipped().isEmpty());
+        Ruleset state = fake.save();
+        String svc = KubeChains.service(ServicePortName.parse("default/web:http"), Protocol.TCP).name();
+        List<String> svcRules = state.rules(Table.NAT, svc).stream().map(x -> x.toString()).toList();
+        assertEquals(4, svcRules.size(), svcRules.toString());
+        assertTrue(svcRules.get(0).contains("! -s 10.244.0.0/16") && svcRules.get(0).endsWith("-j KUBE-MARK-MASQ"), svcRules.get(0));
+        assertTrue(svcRules.get(1).contains("--probability 0.33333333349"), svcRules.get(1));
+        assertTrue(svcRules.get(2).contains("--probability 0.50000000000"), svcRules.get(2));
+        assertFalse(svcRules.get(3).contains("statistic"), svcRules.get(3));
+
+        PacketTracer tracer = new PacketTracer(state, Set.of(IpAddress.parse("192.168.77.1")));
+        PacketTracer.Trace t = tracer.trace(PacketTracer.Packet.arriving("192.168.77.2", "10.101.57.97", Protocol.TCP, 80, "veth-client"));
+        assertEquals(List.of(HostPort.parse("10.244.0.27:80"), HostPort.parse("10.244.0.28:80"), HostPort.parse("10.244.0.30:80")),
+                t.destinations());
+        assertTrue(t.masquerade(), "traffic from outside the pod CIDR is masqueraded");
+        assertEquals(PacketTracer.Verdict.ACCEPT, t.verdict());
+
+        PacketTracer.Trace fromPod = tracer.trace(PacketTracer.Packet.arriving("10.244.0.40", "10.101.57.97", Protocol.TCP, 80, "cbr0"));
+        assertFalse(fromPod.masquerade(), "pod traffic keeps its source");
+        PacketTracer.Trace hairpin = tracer.trace(PacketTracer.Packet.arriving("10.244.0.30", "10.101.57.97", Protocol.TCP, 80, "cbr0"));
+        assertTrue(hairpin.masquerade(), "a pod reaching itself through the VIP is masqueraded (hairpin)");
+        PacketTracer.Trace otherPort = tracer.trace(PacketTracer.Packet.arriving("192.168.77.2", "10.101.57.97", Protocol.TCP, 81, "veth-client"));
+        assertTrue(otherPort.destinations().isEmpty());
+    }
+
+    @Test
+    void syncIsIdempotentAndRemovesStaleChains() {
+        FakeIptables fake = new FakeIptables(IpFamily.IPV4);
+        IptablesBackend backend = new IptablesBackend(fake, CTX);
+        backend.sync(table(seed("10.244.0.27:80", "10.244.0.28:80")));
+        Ruleset first = fake.save();
+        backend.sync(table(seed("10.244.0.27:80", "10.244.0.28:80")));
+        assertEquals(first, fake.save());
+        backend.sync(table(seed("10.244.0.27:80")));
+        long seps = fake.save().chains(Table.NAT).keySet().stream().filter(c -> c.name().startsWith("KUBE-SEP-")).count();
+        assertEquals(1, seps);
+        backend.cleanup();
+        assertTrue(fake.save().chains(Table.NAT).keySet().stream().noneMatch(c -> c.name().startsWith("KUBE-")));
+    }
+
+    @Test
+    void serviceWithoutEndpointsIsRejectedAndAffinityUsesRecent() {
+        FakeIptables fake = new FakeIptables(IpFamily.IPV4);
+        new IptablesBackend(fake, CTX).sync(table(seed(),
+                VirtualService.builder().from(seed("10.244.0.5:80")).name(ServicePortName.parse("default/sticky"))
+                        .clusterIp(IpAddress.parse("10.101.0.2")).sessionAffinity(SessionAffinity.clientIp(10800)).build()));
+        Ruleset s = fake.save();
+        assertTrue(s.rules(Table.FILTER, "KUBE-SERVICES").get(0).toString()
+                .contains("default/web:http has no endpoints"));
+        PacketTracer.Trace t = new PacketTracer(s, Set.of()).trace(
+                PacketTracer.Packet.local("10.0.0.1", "10.101.57.97", Protocol.TCP, 80));
+        assertEquals(PacketTracer.Verdict.REJECT, t.verdict());
+        String svc = KubeChains.service(ServicePortName.parse("default/sticky"), Protocol.TCP).name();
+        assertTrue(s.rules(Table.NAT, svc).stream().anyMatch(r -> r.toString().contains("--rcheck --seconds 10800 --reap")));
+    }
+}
