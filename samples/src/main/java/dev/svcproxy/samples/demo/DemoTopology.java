@@ -1,0 +1,105 @@
+package dev.svcproxy.samples.demo;
+
+import dev.svcproxy.api.netns.NetworkNamespace;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A throw-away cluster node made of network namespaces: {@code node} with bridge {@code cbr0} (10.244.0.1/24),
+ * one namespace per pod on that bridge, each running a small TCP server that answers with its name and the
+ * address it saw, and a {@code client} outside the pod CIDR (192.168.77.2) routed through the node.
+ * {@link #close()} deletes everything.
+ */
+public final class DemoTopology implements AutoCloseable {
+    public static final String NODE_BRIDGE_IP = "10.244.0.1";
+    public static final String CLIENT_IP = "192.168.77.2";
+
+    private final List<NetworkNamespace> namespaces = new ArrayList<>();
+    private final List<Process> servers = new ArrayList<>();
+    private final NetworkNamespace node;
+    private final NetworkNamespace client;
+
+    /** Builds the node, one pod per entry of {@code pods} (name to IP) serving on {@code port}, and the client. */
+    public DemoTopology(String prefix, Map<String, String> pods, int port) {
+        try {
+            node = add(NetworkNamespace.create(prefix + "-node"));
+            node.sh("ip link add name cbr0 type bridge && ip addr add " + NODE_BRIDGE_IP + "/24 dev cbr0"
+                    + " && ip link set cbr0 up && sysctl -qw net.ipv4.ip_forward=1"
+                    + " && ip route add 10.96.0.0/12 dev cbr0");
+            int i = 0;
+            for (Map.Entry<String, String> pod : pods.entrySet()) {
+                NetworkNamespace ns = add(NetworkNamespace.create(prefix + "-" + pod.getKey()));
+                String host = "vethp" + i++;
+                node.sh("ip link add name " + host + " type veth peer name eth0 netns " + ns.name()
+                        + " && ip link set " + host + " master cbr0 up");
+                ns.sh("ip addr add " + pod.getValue() + "/24 dev eth0 && ip link set eth0 up"
+                        + " && ip route add default via " + NODE_BRIDGE_IP);
+                Process p = ns.start("socat", "TCP-LISTEN:" + port + ",fork,reuseaddr",
+                        "SYSTEM:echo " + pod.getKey() + " $SOCAT_PEERADDR");
+                servers.add(p);
+            }
+            client = add(NetworkNamespace.create(prefix + "-client"));
+            node.sh("ip link add name vethc type veth peer name eth0 netns " + client.name()
+                    + " && ip addr add 192.168.77.1/24 dev vethc && ip link set vethc up");
+            client.sh("ip addr add " + CLIENT_IP + "/24 dev eth0 && ip link set eth0 up"
+                    + " && ip route add default via 192.168.77.1");
+            for (Map.Entry<String, String> pod : pods.entrySet()) {
+                waitForServer(pod.getValue(), port);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private NetworkNamespace add(NetworkNamespace ns) {
+        namespaces.add(ns);
+        return ns;
+    }
+
+    private void waitForServer(String ip, int port) {
+        for (int attempt = 0; attempt < 50; attempt++) { // at most ~5 s
+            if (!node.sh("socat -T1 - TCP:" + ip + ":" + port + ",connect-timeout=1 </dev/null 2>/dev/null || true").isBlank()) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("pod server " + ip + ":" + port + " did not start");
+    }
+
+    public NetworkNamespace node() {
+        return node;
+    }
+
+    public NetworkNamespace client() {
+        return client;
+    }
+
+    /**
+     * Opens {@code count} connections to {@code target} (ip:port) from {@code from}, one after the other with a
+     * 2 s limit each, and returns the servers' answers ("podName peerAddress"), one per successful connection.
+     */
+    public List<String> connect(NetworkNamespace from, String target, int count) {
+        String out = from.sh("i=0; while [ $i -lt " + count + " ]; do socat -T2 - TCP:" + target
+                + ",connect-timeout=2 </dev/null 2>/dev/null; i=$((i+1)); done; true");
+        return out.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    @Override
+    public void close() {
+        servers.forEach(Process::destroyForcibly);
+        for (int i = namespaces.size() - 1; i >= 0; i--) {
+            try {
+                namespaces.get(i).close();
+            } catch (RuntimeException e) {
+                // keep deleting the others
+            }
+        }
+    }
+}
