@@ -5,4 +5,5 @@ module dev.svcproxy.samples {
     requires org.slf4j;
 
     exports dev.svcproxy.samples.demo;
+    exports dev.svcproxy.samples.bench;
 }
