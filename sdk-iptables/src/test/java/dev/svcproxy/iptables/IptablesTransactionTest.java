@@ -1,0 +1,77 @@
+package dev.svcproxy.iptables;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.net.Protocol;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IptablesTransactionTest {
+
+    private static IptablesTransaction tx() {
+        return IptablesTransaction.create(IpFamily.IPV4);
+    }
+
+    @Test
+    void rendersOnePayloadPerTableInKubeProxysOrder() {
+        IptablesTransaction tx = tx()
+                .flushChain(Table.FILTER, "KUBE-FORWARD")
+                .append(Table.FILTER, Rule.in("KUBE-FORWARD").ctstate(Match.CtState.INVALID).drop())
+                .flushChain(Table.NAT, "KUBE-SERVICES")
+                .append(Table.NAT, Rule.in("KUBE-SERVICES").comment("x").jump("KUBE-SVC-A"))
+                .flushChain(Table.NAT, "KUBE-SVC-A")
+                .insert(Table.NAT, Rule.in("PREROUTING").jump("KUBE-SERVICES"))
+                .deleteChain(Table.NAT, ChainName.of("KUBE-SEP-OLD"));
+        assertEquals("""
+                *filter
+                :KUBE-FORWARD - [0:0]
+                -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
+                COMMIT
+                *nat
+                :KUBE-SERVICES - [0:0]
+                :KUBE-SVC-A - [0:0]
+                :KUBE-SEP-OLD - [0:0]
+                -A KUBE-SERVICES -m comment --comment x -j KUBE-SVC-A
+                -I PREROUTING 1 -j KUBE-SERVICES
+                -X KUBE-SEP-OLD
+                COMMIT
+                """, tx.render());
+        IptablesTransaction.Payload p = tx.payload();
+        assertEquals("-A KUBE-SERVICES -m comment --comment x -j KUBE-SVC-A", p.lines().get(9).toString());
+        assertEquals("-X KUBE-SEP-OLD", p.lines().get(11).toString());
+        assertEquals(Map.of(), tx.externalChains());
+    }
+
+    @Test
+    void chainsNeitherDeclaredNorBuiltInAreReportedForTheClientToCheck() {
+        IptablesTransaction tx = tx().append(Table.NAT, Rule.in("KUBE-EXISTING").jump("KUBE-OTHER"));
+        assertEquals(2, tx.externalChains().get(Table.NAT).size());
+    }
+
+    @Test
+    void refusesWhatTheKernelWouldRefuse() {
+        InvalidInputException twice = assertThrows(InvalidInputException.class,
+                () -> tx().flushChain(Table.NAT, "KUBE-A").flushChain(Table.NAT, "KUBE-A"));
+        assertTrue(twice.getMessage().contains("nat/KUBE-A") && twice.getMessage().contains("twice"), twice.getMessage());
+        assertThrows(InvalidInputException.class, () -> tx().flushChain(Table.NAT, "PREROUTING"));
+        assertThrows(InvalidInputException.class, () -> tx().deleteChain(Table.FILTER, ChainName.of("INPUT")));
+        InvalidInputException referenced = assertThrows(InvalidInputException.class, () -> tx()
+                .flushChain(Table.NAT, "KUBE-A").append(Table.NAT, Rule.in("KUBE-A").jump("KUBE-B"))
+                .deleteChain(Table.NAT, ChainName.of("KUBE-B")));
+        assertTrue(referenced.getMessage().contains("still jumps"), referenced.getMessage());
+        assertThrows(InvalidInputException.class, () -> tx().append(Table.NAT, Rule.in("X").drop()));
+        assertThrows(InvalidInputException.class, () -> tx().append(Table.NAT, Rule.in("X").reject()));
+        assertThrows(InvalidInputException.class, () -> tx().append(Table.FILTER,
+                Rule.in("X").protocol(Protocol.TCP).dnat("10.0.0.1:80")));
+        assertThrows(InvalidInputException.class, () -> tx().append(Table.FILTER, Rule.in("X").jump("INPUT")));
+        InvalidInputException family = assertThrows(InvalidInputException.class, () -> tx()
+                .append(Table.FILTER, Rule.in("X").source("fd00::1").accept()));
+        assertTrue(family.getMessage().contains("IPv6"), family.getMessage());
+        assertThrows(InvalidInputException.class, () -> tx().deleteChain(Table.NAT, ChainName.of("KUBE-B"))
+                .append(Table.NAT, Rule.in("KUBE-A").jump("KUBE-B")));
+    }
+}
