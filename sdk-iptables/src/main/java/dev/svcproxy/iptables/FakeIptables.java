@@ -63,7 +63,7 @@ public final class FakeIptables implements IptablesClient {
             }
         }));
         Map<Table, Map<ChainName, List<Rule>>> next = copy(state);
-        List<IptablesTransaction.Op> ordered = new ArrayList<>(tx.payload().lines().values());
+        List<IptablesTransaction.Op> ordered = tx.orderedOperations();
         for (IptablesTransaction.Op op : ordered) {
             Map<ChainName, List<Rule>> t = table(next, op.table());
             String id = op.table() + ": " + op;

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -67,8 +68,16 @@ public final class IptablesTransaction {
         }
     }
 
-    /** The payload and, for each of its lines (1-based), the operation it came from. */
-    public record Payload(String text, Map<Integer, Op> lines) {
+    /** The payload and, for each of its lines, the operation it came from. */
+    public record Payload(String text, List<Op> lineOps) {
+        public Payload {
+            lineOps = Collections.unmodifiableList(lineOps);
+        }
+
+        /** The operation written on line {@code line} (1-based), if that line holds one. */
+        public Optional<Op> at(int line) {
+            return line >= 1 && line <= lineOps.size() ? Optional.ofNullable(lineOps.get(line - 1)) : Optional.empty();
+        }
     }
 
     private final IpFamily family;
@@ -186,41 +195,64 @@ public final class IptablesTransaction {
         return payload().text();
     }
 
-    /** The payload with the operation behind each line, to name the rule the kernel refused. */
-    public Payload payload() {
-        StringBuilder sb = new StringBuilder();
-        Map<Integer, Op> lines = new LinkedHashMap<>();
-        int line = 0;
+    /** The tables in the order they first appear. */
+    private Set<Table> tables() {
         Set<Table> tables = new LinkedHashSet<>();
         ops.forEach(op -> tables.add(op.table()));
-        for (Table t : tables) {
+        return tables;
+    }
+
+    /**
+     * The operations of {@code table} in the order iptables-restore applies them: chain lines (a deleted chain is
+     * flushed first), then rule lines, then {@code -X} lines.
+     */
+    public List<Op> orderedOperations(Table table) {
+        List<Op> chains = new ArrayList<>();
+        List<Op> rules = new ArrayList<>();
+        List<Op> deletes = new ArrayList<>();
+        for (Op op : ops) {
+            if (op.table() != table) {
+                continue;
+            }
+            if (op instanceof FlushChain) {
+                chains.add(op);
+            } else if (op instanceof DeleteChain d) {
+                chains.add(new FlushChain(table, d.chain()));
+                deletes.add(op);
+            } else {
+                rules.add(op);
+            }
+        }
+        chains.addAll(rules);
+        chains.addAll(deletes);
+        return chains;
+    }
+
+    /** All operations in the order iptables-restore applies them, table by table. */
+    public List<Op> orderedOperations() {
+        List<Op> all = new ArrayList<>(ops.size());
+        tables().forEach(t -> all.addAll(orderedOperations(t)));
+        return all;
+    }
+
+    /** The payload with the operation behind each line, to name the rule the kernel refused. */
+    public Payload payload() {
+        StringBuilder sb = new StringBuilder(ops.size() * 120);
+        List<Op> lines = new ArrayList<>(ops.size() + 8);
+        for (Table t : tables()) {
             sb.append('*').append(t.tableName()).append('\n');
-            line++;
-            List<Op> of = ops.stream().filter(op -> op.table() == t).toList();
-            for (Op op : of) {
-                if (op instanceof FlushChain) {
-                    lines.put(++line, op);
-                    sb.append(op).append('\n');
-                } else if (op instanceof DeleteChain d) {
-                    FlushChain flush = new FlushChain(t, d.chain());
-                    lines.put(++line, flush);
-                    sb.append(flush).append('\n');
+            lines.add(null);
+            for (Op op : orderedOperations(t)) {
+                lines.add(op);
+                if (op instanceof Append a) {
+                    a.rule().renderTo(sb.append("-A ").append(a.rule().chain().name()).append(' '), family);
+                } else {
+                    sb.append(op);
                 }
-            }
-            for (Op op : of) {
-                if (op instanceof Append || op instanceof Insert || op instanceof Delete) {
-                    lines.put(++line, op);
-                    sb.append(op).append('\n');
-                }
-            }
-            for (Op op : of) {
-                if (op instanceof DeleteChain) {
-                    lines.put(++line, op);
-                    sb.append(op).append('\n');
-                }
+                sb.append('\n');
             }
             sb.append("COMMIT\n");
-            line++;
+            lines.add(null);
         }
         return new Payload(sb.toString(), lines);
     }
@@ -232,28 +264,31 @@ public final class IptablesTransaction {
 
     private void checkRule(Table table, Rule rule) {
         checkFamily(table, rule);
-        String id = table + "/" + rule.chain() + ": " + rule.render(family);
         if (set(deleted, table).contains(rule.chain())) {
-            throw new InvalidInputException("writes to a chain this transaction deletes", id);
+            throw new InvalidInputException("writes to a chain this transaction deletes", id(table, rule));
         }
         rule.target().ifPresent(t -> {
             boolean nat = table == Table.NAT;
             if ((t instanceof Target.Dnat || t instanceof Target.Snat || t instanceof Target.Masquerade) && !nat) {
-                throw new InvalidInputException("NAT targets are only allowed in the nat table", id);
+                throw new InvalidInputException("NAT targets are only allowed in the nat table", id(table, rule));
             }
             if (nat && (t == Target.Verdict.DROP || t instanceof Target.Reject)) {
-                throw new InvalidInputException("the nat table is not for filtering: DROP and REJECT are refused", id);
+                throw new InvalidInputException("the nat table is not for filtering: DROP and REJECT are refused", id(table, rule));
             }
             t.chain().ifPresent(c -> {
                 if (table.isBuiltin(c)) {
-                    throw new InvalidInputException("cannot jump to built-in chain " + c, id);
+                    throw new InvalidInputException("cannot jump to built-in chain " + c, id(table, rule));
                 }
                 if (set(deleted, table).contains(c)) {
-                    throw new InvalidInputException("jumps to chain " + c + " which this transaction deletes", id);
+                    throw new InvalidInputException("jumps to chain " + c + " which this transaction deletes", id(table, rule));
                 }
                 referenced.computeIfAbsent(table, k -> new LinkedHashMap<>()).putIfAbsent(c, rule);
             });
         });
+    }
+
+    private String id(Table table, Rule rule) {
+        return table + "/" + rule.chain() + ": " + rule.render(family);
     }
 
     private void checkFamily(Table table, Rule rule) {

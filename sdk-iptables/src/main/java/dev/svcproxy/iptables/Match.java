@@ -172,9 +172,13 @@ public sealed interface Match {
     record Comment(String text) implements Match {
         public Comment {
             require(text != null, "comment", "missing comment");
-            require(text.chars().noneMatch(c -> c == '\n' || c == '\r' || c == 0), text,
-                    "a comment may not contain line breaks or NUL");
-            require(text.getBytes(StandardCharsets.UTF_8).length <= 255, text, "a comment may be at most 255 bytes");
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                require(c != '\n' && c != '\r' && c != 0, text, "a comment may not contain line breaks or NUL");
+            }
+            // at most 3 UTF-8 bytes per char: only long comments need encoding to count
+            require(text.length() * 3 <= 255 || text.getBytes(StandardCharsets.UTF_8).length <= 255, text,
+                    "a comment may be at most 255 bytes");
         }
 
         @Override

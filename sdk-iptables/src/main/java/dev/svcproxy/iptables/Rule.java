@@ -55,7 +55,13 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
 
     /** {@code -A CHAIN ...}, as written to iptables-restore. */
     public String render(IpFamily family) {
-        return "-A " + chain + " " + renderSpec(family);
+        return renderTo(new StringBuilder(160).append("-A ").append(chain.name()).append(' '), family).toString();
+    }
+
+    /** Appends the rule's words (after {@code -A CHAIN }) to {@code out}, as iptables-restore reads them. */
+    public StringBuilder renderTo(StringBuilder out, IpFamily family) {
+        render(new Args(false, family, out));
+        return out;
     }
 
     Args render(Args out) {
@@ -134,8 +140,13 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
     }
 
     private static Optional<IpFamily> familyOf(List<Match> matches, Optional<Target> target) {
-        return java.util.stream.Stream.concat(matches.stream().map(Match::family), target.stream().map(Target::family))
-                .flatMap(Optional::stream).findFirst();
+        for (Match m : matches) {
+            Optional<IpFamily> f = m.family();
+            if (f.isPresent()) {
+                return f;
+            }
+        }
+        return target.flatMap(Target::family);
     }
 
     private static void validate(ChainName chain, List<Match> matches, Optional<Target> target) {

@@ -41,8 +41,8 @@ class IptablesTransactionTest {
                 COMMIT
                 """, tx.render());
         IptablesTransaction.Payload p = tx.payload();
-        assertEquals("-A KUBE-SERVICES -m comment --comment x -j KUBE-SVC-A", p.lines().get(9).toString());
-        assertEquals("-X KUBE-SEP-OLD", p.lines().get(11).toString());
+        assertEquals("-A KUBE-SERVICES -m comment --comment x -j KUBE-SVC-A", p.at(9).orElseThrow().toString());
+        assertEquals("-X KUBE-SEP-OLD", p.at(11).orElseThrow().toString());
         assertEquals(Map.of(), tx.externalChains());
     }
 

@@ -15,6 +15,7 @@ import java.util.Arrays;
  */
 public final class IpAddress implements Comparable<IpAddress> {
     private final byte[] bytes;
+    private String text; // computed once; racy but idempotent
 
     private IpAddress(byte[] bytes) {
         this.bytes = bytes;
@@ -137,6 +138,15 @@ public final class IpAddress implements Comparable<IpAddress> {
 
     @Override
     public String toString() {
+        String t = text;
+        if (t == null) {
+            t = format();
+            text = t;
+        }
+        return t;
+    }
+
+    private String format() {
         if (bytes.length == 4) {
             return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
         }

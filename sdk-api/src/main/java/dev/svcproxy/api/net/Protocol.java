@@ -10,9 +10,11 @@ public enum Protocol {
     SCTP(132);
 
     private final int number;
+    private final String lowerName;
 
     Protocol(int number) {
         this.number = number;
+        this.lowerName = name().toLowerCase(Locale.ROOT);
     }
 
     /** Parses {@code TCP}, {@code udp}, ... (case-insensitive). */
@@ -32,6 +34,6 @@ public enum Protocol {
 
     /** {@code tcp}, {@code udp} or {@code sctp}. */
     public String lowerName() {
-        return name().toLowerCase(Locale.ROOT);
+        return lowerName;
     }
 }

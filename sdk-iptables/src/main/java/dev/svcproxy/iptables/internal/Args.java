@@ -11,11 +11,19 @@ import java.util.List;
 public final class Args {
     private final boolean saveStyle;
     private final IpFamily family;
-    private final StringBuilder sb = new StringBuilder();
+    private final StringBuilder sb;
+    private final int start;
 
     public Args(boolean saveStyle, IpFamily family) {
+        this(saveStyle, family, new StringBuilder(128));
+    }
+
+    /** Appends the words to {@code out} (after what it already holds). */
+    public Args(boolean saveStyle, IpFamily family, StringBuilder out) {
         this.saveStyle = saveStyle;
         this.family = family;
+        this.sb = out;
+        this.start = out.length();
     }
 
     /** The family of the rules being written (some defaults iptables-save prints depend on it). */
@@ -30,7 +38,7 @@ public final class Args {
 
     public Args add(String... words) {
         for (String w : words) {
-            if (sb.length() > 0) {
+            if (sb.length() > start) {
                 sb.append(' ');
             }
             sb.append(w);
@@ -44,8 +52,11 @@ public final class Args {
 
     /** A free-text word such as a comment. */
     public Args quoted(String text) {
-        boolean plain = !saveStyle && !text.isEmpty()
-                && text.chars().noneMatch(c -> c <= ' ' || c == '"' || c == '\'' || c == '\\' || c == 0x7f);
+        boolean plain = !saveStyle && !text.isEmpty();
+        for (int i = 0; plain && i < text.length(); i++) {
+            char c = text.charAt(i);
+            plain = c > ' ' && c != '"' && c != '\'' && c != '\\' && c != 0x7f;
+        }
         if (plain) {
             return add(text);
         }
@@ -62,7 +73,7 @@ public final class Args {
 
     @Override
     public String toString() {
-        return sb.toString();
+        return sb.substring(start);
     }
 
     /**

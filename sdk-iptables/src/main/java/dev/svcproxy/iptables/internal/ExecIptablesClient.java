@@ -15,6 +15,7 @@ import dev.svcproxy.iptables.IptablesTransaction;
 import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Ruleset;
 import dev.svcproxy.iptables.Table;
+import dev.svcproxy.iptables.Target;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,14 +123,15 @@ public final class ExecIptablesClient implements IptablesClient {
         String op = null;
         Matcher line = LINE.matcher(err);
         if (line.find()) {
-            IptablesTransaction.Op o = payload.lines().get(Integer.parseInt(line.group(1)));
-            op = o == null ? null : o.table() + ": " + o;
+            op = payload.at(Integer.parseInt(line.group(1))).map(o -> o.table() + ": " + o).orElse(null);
         }
         Matcher missing = MISSING_CHAIN.matcher(err);
-        if ((op == null || op.endsWith("COMMIT")) && missing.find()) {
+        if (op == null && missing.find()) {
+            // nft reports a missing jump target at COMMIT: find the rule that jumps there
             String chain = missing.group(1);
-            op = payload.lines().values().stream().filter(o -> o.toString().matches(".* -[jg] " + Pattern.quote(chain) + "( .*)?"))
-                    .map(o -> o.table() + ": " + o).findFirst().orElse(op);
+            op = payload.lineOps().stream().filter(o -> o instanceof IptablesTransaction.Append a
+                            && a.rule().target().flatMap(Target::chain).map(c -> c.name().equals(chain)).orElse(false))
+                    .map(o -> o.table() + ": " + o).findFirst().orElse(null);
         }
         return new TransactionFailedException("iptables-restore refused the transaction (nothing was applied)", op, err);
     }

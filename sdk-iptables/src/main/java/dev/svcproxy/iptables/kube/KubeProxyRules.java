@@ -16,7 +16,11 @@ import dev.svcproxy.iptables.Match;
 import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Table;
 import java.util.ArrayList;
+import dev.svcproxy.api.net.Cidr;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import dev.svcproxy.api.spi.Scheduler;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -87,9 +91,10 @@ public final class KubeProxyRules {
         tx.append(Table.NAT, Rule.in(KubeChains.MARK_MASQ).orMark(m));
 
         Set<ChainName> wanted = new LinkedHashSet<>();
+        Map<String, Scheduler> schedulers = new HashMap<>();
         for (VirtualService s : table.services()) {
             try {
-                writeService(s, tx, wanted);
+                writeService(s, tx, wanted, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find));
             } catch (SvcProxyException e) {
                 skipped.add(new SyncResult.Skipped(s.name() + "/" + s.protocol().lowerName(), e.getMessage()));
             }
@@ -109,19 +114,19 @@ public final class KubeProxyRules {
         return tx;
     }
 
-    private void writeService(VirtualService s, IptablesTransaction tx, Set<ChainName> wanted) {
+    private void writeService(VirtualService s, IptablesTransaction tx, Set<ChainName> wanted, Scheduler scheduler) {
         if (s.clusterIp().isEmpty()) {
             return;
         }
         String name = s.name().toString();
-        String ip = s.clusterIp().get().toString();
+        Cidr ip = Cidr.of(s.clusterIp().get());
         List<Endpoint> endpoints = s.clusterEndpoints().stream().sorted().toList();
         if (endpoints.isEmpty()) {
             tx.append(Table.FILTER, Rule.in(KubeChains.SERVICES).comment(name + " has no endpoints")
-                    .protocolModule(s.protocol()).destination(ip).dport(s.port()).reject());
+                    .protocolModule(s.protocol()).destination(ip, false).dport(s.port()).reject());
             return;
         }
-        List<WeightedEndpoint> split = Schedulers.schedule(Schedulers.find(s.scheduler()), IptablesBackendProvider.NAME,
+        List<WeightedEndpoint> split = Schedulers.schedule(scheduler, IptablesBackendProvider.NAME,
                 s, endpoints).stream().filter(w -> w.weight() > 0).toList();
         ChainName svc = KubeChains.service(s.name(), s.protocol());
         // the service's own rules: build them first so a bad endpoint leaves nothing of the service behind
@@ -129,7 +134,7 @@ public final class KubeProxyRules {
         List<ChainName> sepChains = new ArrayList<>();
         List<Rule> sepRules = new ArrayList<>();
         Rule.Builder masq = Rule.in(svc).comment(name + " cluster IP").protocolModule(s.protocol())
-                .destination(ip).dport(s.port());
+                .destination(ip, false).dport(s.port());
         if (context.masqueradeAll()) {
             svcRules.add(masq.jump(KubeChains.MARK_MASQ));
         } else if (!(context.localTraffic() instanceof LocalTraffic.None)) {
@@ -154,7 +159,7 @@ public final class KubeProxyRules {
             svcRules.add(b.jump(seps.get(i)));
             ChainName sep = seps.get(i);
             sepChains.add(sep);
-            sepRules.add(Rule.in(sep).comment(name).source(w.endpoint().ip().toString()).jump(KubeChains.MARK_MASQ));
+            sepRules.add(Rule.in(sep).comment(name).source(Cidr.of(w.endpoint().ip()), false).jump(KubeChains.MARK_MASQ));
             Rule.Builder dnat = Rule.in(sep).comment(name).protocolModule(s.protocol());
             if (affinity > 0) {
                 dnat.match(Match.recentSet(sep.name()));
@@ -164,7 +169,7 @@ public final class KubeProxyRules {
         tx.flushChain(Table.NAT, svc);
         wanted.add(svc);
         tx.append(Table.NAT, Rule.in(KubeChains.SERVICES).comment(name + " cluster IP").protocolModule(s.protocol())
-                .destination(ip).dport(s.port()).jump(svc));
+                .destination(ip, false).dport(s.port()).jump(svc));
         svcRules.forEach(r -> tx.append(Table.NAT, r));
         for (ChainName sep : sepChains) {
             if (wanted.add(sep)) {
