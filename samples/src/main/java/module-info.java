@@ -4,6 +4,10 @@ module dev.svcproxy.samples {
     requires dev.svcproxy.iptables;
     requires org.slf4j;
 
+    exports dev.svcproxy.samples;
     exports dev.svcproxy.samples.demo;
     exports dev.svcproxy.samples.bench;
+    exports dev.svcproxy.samples.scheduler;
+
+    provides dev.svcproxy.api.spi.Scheduler with dev.svcproxy.samples.scheduler.PreferLocalScheduler;
 }

@@ -95,7 +95,7 @@ public interface IptablesClient {
         /** Force {@link Flavour#NFT} or {@link Flavour#LEGACY}; by default the system's {@code iptables} decides. */
         public Builder flavour(Flavour flavour) {
             if (flavour == Flavour.FAKE) {
-                throw new IllegalArgumentException("use new FakeIptables(...) for the fake");
+                throw new dev.svcproxy.api.InvalidInputException("the kernel client is NFT or LEGACY; use new FakeIptables(family) for a fake", "flavour");
             }
             this.flavour = Optional.of(flavour);
             return this;

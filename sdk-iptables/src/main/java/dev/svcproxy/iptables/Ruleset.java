@@ -75,7 +75,7 @@ public final class Ruleset {
         return new Ruleset(family, out);
     }
 
-    /** Only the chains whose names start with one of {@code prefixes} (built-in chains keep only rules jumping there). */
+    /** Only the chains whose names start with one of {@code prefixes}; tables left without chains are dropped. */
     public Ruleset only(String... prefixes) {
         Map<Table, Map<ChainName, Chain>> out = new EnumMap<>(Table.class);
         tables.forEach((t, chains) -> {

@@ -28,7 +28,8 @@ public final class IptablesBackend implements ServiceProxyBackend {
 
     public IptablesBackend(IptablesClient client, BackendContext context) {
         if (client.family() != context.family()) {
-            throw new IllegalArgumentException("client is " + client.family() + ", context is " + context.family());
+            throw new dev.svcproxy.api.InvalidInputException("client is " + client.family() + " but the context is "
+                    + context.family(), "iptables backend");
         }
         this.client = client;
         this.rules = new KubeProxyRules(context, client.capabilities().randomFully());
