@@ -2,7 +2,6 @@ package dev.svcproxy.iptables;
 
 import dev.svcproxy.api.InvalidInputException;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A chain name: 1 to 28 characters (the kernel's limit), no whitespace, quotes or other characters
@@ -11,7 +10,6 @@ import java.util.regex.Pattern;
 public record ChainName(String name) implements Comparable<ChainName> {
     /** The kernel's limit (XT_EXTENSION_MAXNAMELEN 29 minus the NUL). */
     public static final int MAX_LENGTH = 28;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.@:+/\\-]+");
     private static final Set<String> RESERVED = Set.of("ACCEPT", "DROP", "RETURN", "QUEUE", "REJECT", "DNAT",
             "SNAT", "MASQUERADE", "MARK", "LOG", "CONNMARK", "NOTRACK", "CT", "TPROXY", "REDIRECT");
 
@@ -23,13 +21,25 @@ public record ChainName(String name) implements Comparable<ChainName> {
             throw new InvalidInputException("chain name is " + name.length() + " characters; the kernel allows "
                     + MAX_LENGTH, name);
         }
-        if (!ALLOWED.matcher(name).matches() || name.startsWith("-") || name.startsWith("!")) {
+        if (!allowed(name) || name.startsWith("-") || name.startsWith("!")) {
             throw new InvalidInputException("chain name may only use letters, digits and _ . @ : + / - "
                     + "and may not start with - or !", name);
         }
         if (RESERVED.contains(name)) {
             throw new InvalidInputException("is a target name, not a chain name", name);
         }
+    }
+
+    private static boolean allowed(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || "_.@:+/-".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static ChainName of(String name) {

@@ -255,8 +255,12 @@ public sealed interface Match {
         /** Random mode with kube-proxy's text: ten decimals ({@code 0.3333333333}). */
         public static Statistic random(double probability) {
             require(probability >= 0 && probability <= 1, Double.toString(probability), "probability must be between 0 and 1");
-            return new Statistic(String.format(Locale.ROOT, "%.10f", probability), 0, 0);
+            // kube-proxy precomputes these strings too: the same few values recur in every service
+            return TEN_DECIMALS.computeIfAbsent(probability,
+                    p -> new Statistic(String.format(Locale.ROOT, "%.10f", p), 0, 0));
         }
+
+        private static final java.util.Map<Double, Statistic> TEN_DECIMALS = new java.util.concurrent.ConcurrentHashMap<>();
 
         public boolean isRandom() {
             return probability != null;
