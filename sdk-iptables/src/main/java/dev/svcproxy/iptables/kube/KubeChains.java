@@ -22,6 +22,13 @@ public final class KubeChains {
     public static final ChainName PROXY_FIREWALL = ChainName.of("KUBE-PROXY-FIREWALL");
     public static final ChainName CANARY = ChainName.of("KUBE-PROXY-CANARY");
     private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    });
 
     private KubeChains() {
     }
@@ -60,12 +67,7 @@ public final class KubeChains {
 
     /** First 16 characters of the standard base32 encoding of SHA-256 of {@code text}. */
     static String hash(String text) {
-        byte[] d;
-        try {
-            d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] d = SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
         StringBuilder sb = new StringBuilder(16);
         long buffer = 0;
         int bits = 0;
