@@ -1,0 +1,28 @@
+package dev.svcproxy.iptables;
+
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.netns.NetworkNamespace;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+
+/** The contract against the real kernel, each test in fresh network namespaces that are deleted afterwards. */
+@Tag("kernel")
+abstract class KernelClientContract extends IptablesClientContract {
+    private final List<NetworkNamespace> namespaces = new ArrayList<>();
+
+    abstract Flavour flavour();
+
+    @Override
+    protected IptablesClient client() {
+        NetworkNamespace ns = KernelNamespace.create();
+        namespaces.add(ns);
+        return IptablesClient.newBuilder().family(IpFamily.IPV4).netns(ns.path()).flavour(flavour()).build();
+    }
+
+    @AfterEach
+    void deleteNamespaces() {
+        namespaces.forEach(NetworkNamespace::close);
+    }
+}

@@ -1,0 +1,8 @@
+package dev.svcproxy.iptables;
+
+class KernelLegacyContractTest extends KernelClientContract {
+    @Override
+    Flavour flavour() {
+        return Flavour.LEGACY;
+    }
+}

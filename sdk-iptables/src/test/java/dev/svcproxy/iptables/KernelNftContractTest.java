@@ -1,0 +1,8 @@
+package dev.svcproxy.iptables;
+
+class KernelNftContractTest extends KernelClientContract {
+    @Override
+    Flavour flavour() {
+        return Flavour.NFT;
+    }
+}
