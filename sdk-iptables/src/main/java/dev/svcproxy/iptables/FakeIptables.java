@@ -2,7 +2,6 @@ package dev.svcproxy.iptables;
 
 import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.NotFoundException;
-import dev.svcproxy.api.TransactionFailedException;
 import dev.svcproxy.api.net.IpFamily;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -66,28 +65,27 @@ public final class FakeIptables implements IptablesClient {
         List<IptablesTransaction.Op> ordered = tx.orderedOperations();
         for (IptablesTransaction.Op op : ordered) {
             Map<ChainName, List<Rule>> t = table(next, op.table());
-            String id = op.table() + ": " + op;
             if (op instanceof IptablesTransaction.FlushChain f) {
                 t.put(f.chain(), new ArrayList<>());
             } else if (op instanceof IptablesTransaction.Append a) {
-                rules(t, a.rule(), id).add(a.rule());
+                rules(t, a.rule(), op).add(a.rule());
             } else if (op instanceof IptablesTransaction.Insert i) {
-                List<Rule> rules = rules(t, i.rule(), id);
+                List<Rule> rules = rules(t, i.rule(), op);
                 if (i.position() > rules.size() + 1) {
-                    throw refused(id, "Index of insertion too big");
+                    throw refused(op, "Index of insertion too big");
                 }
                 rules.add(i.position() - 1, i.rule());
             } else if (op instanceof IptablesTransaction.Delete d) {
-                List<Rule> rules = rules(t, d.rule(), id);
+                List<Rule> rules = rules(t, d.rule(), op);
                 Rule want = d.rule().normalize(family);
                 int at = indexOf(rules, want);
                 if (at < 0) {
-                    throw refused(id, "Bad rule (does a matching rule exist in that chain?)");
+                    throw refused(op, "Bad rule (does a matching rule exist in that chain?)");
                 }
                 rules.remove(at);
             } else if (op instanceof IptablesTransaction.DeleteChain x) {
                 if (t.get(x.chain()) == null) {
-                    throw refused(id, "No chain/target/match by that name.");
+                    throw refused(op, "No chain/target/match by that name.");
                 }
                 t.remove(x.chain());
             }
@@ -99,7 +97,10 @@ public final class FakeIptables implements IptablesClient {
                     Optional<ChainName> to = r.target().flatMap(Target::chain);
                     if (to.isPresent() && !e.getValue().containsKey(to.get())) {
                         boolean deleted = state.getOrDefault(e.getKey(), Map.of()).containsKey(to.get());
-                        throw refused(e.getKey() + ": " + r.render(family), deleted
+                        IptablesTransaction.Op culprit = deleted ? ordered.stream().filter(o ->
+                                o instanceof IptablesTransaction.DeleteChain x && x.table() == e.getKey()
+                                        && x.chain().equals(to.get())).findFirst().orElse(null) : appendOf(ordered, r);
+                        throw refused(culprit, deleted
                                 ? "CHAIN_DEL failed (Device or resource busy): chain " + to.get()
                                 : "Chain '" + to.get() + "' does not exist");
                     }
@@ -109,12 +110,18 @@ public final class FakeIptables implements IptablesClient {
         return next;
     }
 
-    private List<Rule> rules(Map<ChainName, List<Rule>> table, Rule rule, String id) {
+    private List<Rule> rules(Map<ChainName, List<Rule>> table, Rule rule, IptablesTransaction.Op op) {
         List<Rule> rules = table.get(rule.chain());
         if (rules == null) {
-            throw refused(id, "Chain '" + rule.chain() + "' does not exist");
+            throw refused(op, "Chain '" + rule.chain() + "' does not exist");
         }
         return rules;
+    }
+
+    /** The operation that wrote {@code r} (null if it was already in the state). */
+    private static IptablesTransaction.Op appendOf(List<IptablesTransaction.Op> ops, Rule r) {
+        return ops.stream().filter(o -> o instanceof IptablesTransaction.Append a && a.rule() == r
+                || o instanceof IptablesTransaction.Insert i && i.rule() == r).findFirst().orElse(null);
     }
 
     private int indexOf(List<Rule> rules, Rule normalized) {
@@ -126,8 +133,8 @@ public final class FakeIptables implements IptablesClient {
         return -1;
     }
 
-    private static TransactionFailedException refused(String op, String why) {
-        return new TransactionFailedException("iptables-restore refused the transaction (nothing was applied)", op, why);
+    private static RestoreRefusedException refused(IptablesTransaction.Op op, String why) {
+        return new RestoreRefusedException(op, why);
     }
 
     private Map<ChainName, List<Rule>> table(Map<Table, Map<ChainName, List<Rule>>> s, Table t) {

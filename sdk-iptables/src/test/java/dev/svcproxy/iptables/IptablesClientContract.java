@@ -81,8 +81,9 @@ public abstract class IptablesClientContract {
         IptablesTransaction tx = c.newTransaction().flushChain(Table.NAT, "KUBE-EXTRA")
                 .append(Table.NAT, Rule.in("KUBE-EXTRA").returns())
                 .delete(Table.NAT, missing);
-        TransactionFailedException e = assertThrows(TransactionFailedException.class, () -> c.apply(tx));
+        RestoreRefusedException e = assertThrows(RestoreRefusedException.class, () -> c.apply(tx));
         assertTrue(e.operation().orElse("").contains("never added"), e.getMessage());
+        assertEquals(missing, ((IptablesTransaction.Delete) e.failedOperation().orElseThrow()).rule());
         assertFalse(c.chainExists(Table.NAT, ChainName.of("KUBE-EXTRA")));
     }
 
@@ -91,7 +92,8 @@ public abstract class IptablesClientContract {
         IptablesClient c = client();
         c.apply(sample(c));
         IptablesTransaction tx = c.newTransaction().deleteChain(Table.NAT, ChainName.of("KUBE-SEP-2"));
-        assertThrows(TransactionFailedException.class, () -> c.apply(tx));
+        TransactionFailedException e = assertThrows(TransactionFailedException.class, () -> c.apply(tx));
+        assertTrue(e.getMessage().contains("KUBE-SEP-2"), e.getMessage());
         assertTrue(c.chainExists(Table.NAT, ChainName.of("KUBE-SEP-2")));
         assertEquals(2, c.save(Table.NAT).rules(Table.NAT, "KUBE-SVC-A").size());
     }

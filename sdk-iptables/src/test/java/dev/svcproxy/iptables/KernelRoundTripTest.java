@@ -124,11 +124,48 @@ class KernelRoundTripTest {
                     .append(Table.FILTER, Rule.in("KUBE-GOOD").comment("fine").accept())
                     .append(Table.FILTER, bad)
                     .append(Table.FILTER, Rule.in("KUBE-GOOD").comment("also fine").drop());
-            TransactionFailedException e = assertThrows(TransactionFailedException.class, () -> c.apply(tx));
+            RestoreRefusedException e = assertThrows(RestoreRefusedException.class, () -> c.apply(tx));
             assertEquals("filter: " + bad.render(IpFamily.IPV4), e.operation().orElse(""), e.getMessage());
+            assertEquals(bad, ((IptablesTransaction.Append) e.failedOperation().orElseThrow()).rule());
             assertFalse(e.kernelMessage().isBlank());
             assertFalse(c.chainExists(Table.FILTER, ChainName.of("KUBE-GOOD")), "nothing may be half-applied");
             assertThrows(TransactionFailedException.class, () -> c.check(tx));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Flavour.class, names = {"NFT", "LEGACY"})
+    void theCanarySeesAnExternalFlush(Flavour flavour) {
+        try (NetworkNamespace ns = KernelNamespace.create()) {
+            IptablesClient c = IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build();
+            ChainName canary = ChainName.of("KUBE-PROXY-CANARY");
+            c.createCanary(canary, Table.MANGLE, Table.NAT, Table.FILTER);
+            assertTrue(c.canaryExists(canary, Table.MANGLE));
+            String tool = flavour == Flavour.NFT ? "iptables-nft" : "iptables-legacy";
+            ns.sh(tool + " -t mangle -F && " + tool + " -t mangle -X"); // what a firewall reload does
+            assertFalse(c.canaryExists(canary, Table.MANGLE));
+            assertTrue(c.canaryExists(canary, Table.NAT));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Flavour.class, names = {"NFT", "LEGACY"})
+    void theFakeDumpsWhatTheKernelDumps(Flavour flavour) {
+        try (NetworkNamespace ns = KernelNamespace.create()) {
+            IptablesClient kernel = IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build();
+            FakeIptables fake = new FakeIptables(IpFamily.IPV4);
+            for (IptablesClient c : List.of(kernel, fake)) {
+                IptablesTransaction tx = c.newTransaction().flushChain(Table.NAT, "KUBE-RT").flushChain(Table.NAT, "KUBE-MARK-MASQ")
+                        .flushChain(Table.FILTER, "KUBE-RT");
+                natRules(IpFamily.IPV4).stream().filter(r -> r.matches().stream().noneMatch(m -> m instanceof Match.SetMatch
+                        || m instanceof Match.Nfacct)).forEach(r -> tx.append(Table.NAT, r));
+                filterRules(IpFamily.IPV4).forEach(r -> tx.append(Table.FILTER, r));
+                c.apply(tx);
+            }
+            assertEquals(kernel.save().only("KUBE-").render(), fake.save().only("KUBE-").render());
+            // and the kernel's own text, parsed, equals the fake's state
+            String text = ns.exec(flavour == Flavour.NFT ? "iptables-nft-save" : "iptables-legacy-save");
+            assertEquals(fake.save().only("KUBE-"), Ruleset.parse(text, IpFamily.IPV4).normalize().only("KUBE-"));
         }
     }
 

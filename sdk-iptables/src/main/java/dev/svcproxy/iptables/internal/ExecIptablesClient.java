@@ -14,6 +14,7 @@ import dev.svcproxy.iptables.IptablesClient;
 import dev.svcproxy.iptables.IptablesTransaction;
 import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Ruleset;
+import dev.svcproxy.iptables.RestoreRefusedException;
 import dev.svcproxy.iptables.Table;
 import dev.svcproxy.iptables.Target;
 import java.nio.file.Path;
@@ -120,10 +121,10 @@ public final class ExecIptablesClient implements IptablesClient {
         if (common != null) {
             return common;
         }
-        String op = null;
+        IptablesTransaction.Op op = null;
         Matcher line = LINE.matcher(err);
         if (line.find()) {
-            op = payload.at(Integer.parseInt(line.group(1))).map(o -> o.table() + ": " + o).orElse(null);
+            op = payload.at(Integer.parseInt(line.group(1))).orElse(null);
         }
         Matcher missing = MISSING_CHAIN.matcher(err);
         if (op == null && missing.find()) {
@@ -131,9 +132,9 @@ public final class ExecIptablesClient implements IptablesClient {
             String chain = missing.group(1);
             op = payload.lineOps().stream().filter(o -> o instanceof IptablesTransaction.Append a
                             && a.rule().target().flatMap(Target::chain).map(c -> c.name().equals(chain)).orElse(false))
-                    .map(o -> o.table() + ": " + o).findFirst().orElse(null);
+                    .findFirst().orElse(null);
         }
-        return new TransactionFailedException("iptables-restore refused the transaction (nothing was applied)", op, err);
+        return new RestoreRefusedException(op, err);
     }
 
     /** Errors that mean the same whatever the command: lock, privilege, missing extension. */
