@@ -174,6 +174,11 @@ public final class FakeIptables implements IptablesClient {
     }
 
     @Override
+    public synchronized java.util.Set<ChainName> chains(Table table) {
+        return java.util.Set.copyOf(state.getOrDefault(table, Map.of()).keySet());
+    }
+
+    @Override
     public synchronized boolean chainExists(Table table, ChainName chain) {
         return state.containsKey(table) && state.get(table).containsKey(chain);
     }

@@ -40,6 +40,9 @@ public interface IptablesClient {
 
     boolean chainExists(Table table, ChainName chain);
 
+    /** The names of the chains of {@code table} (cheaper than {@link #save}: rules are not parsed). */
+    java.util.Set<ChainName> chains(Table table);
+
     /**
      * Makes sure {@code rule} is in its chain (kube-proxy's {@code EnsureRule}: {@code -C}, then {@code -I} at the
      * top or {@code -A}). Returns true if it had to add it.

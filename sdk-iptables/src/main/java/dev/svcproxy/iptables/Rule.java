@@ -85,6 +85,8 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
         List<Match> ext = new ArrayList<>();
         List<Match.Ports> ports = new ArrayList<>();
         int moduleAt = -1;
+        // the port options belong to the rule's protocol, wherever -p stands
+        Protocol portProto = protocol().orElse(Protocol.TCP);
         for (Match m : matches) {
             if (m instanceof Match.Address a) {
                 if (a.direction() == Direction.SOURCE) {
@@ -112,7 +114,7 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
             } else if (m instanceof Match.Ports p) {
                 if (moduleAt < 0) {
                     moduleAt = ext.size();
-                    ext.add(new Match.ProtoModule(proto == null ? Protocol.TCP : proto.protocol()));
+                    ext.add(new Match.ProtoModule(portProto));
                 }
                 ports.add(p);
             } else {
@@ -183,10 +185,12 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
         if (protos > 1) {
             throw new InvalidInputException("has two -p options", id);
         }
+        boolean protoSeen = false;
         for (Match m : matches) {
+            protoSeen |= m instanceof Match.Proto p && !p.negated();
             boolean needsProto = m instanceof Match.Ports || m instanceof Match.Multiport;
-            if (needsProto && proto.isEmpty()) {
-                throw new InvalidInputException("port options need -p tcp, udp or sctp in the same rule", id);
+            if (needsProto && !protoSeen) {
+                throw new InvalidInputException("port options need -p tcp, udp or sctp before them in the rule", id);
             }
             if (m instanceof Match.ProtoModule pm && !proto.equals(Optional.of(pm.protocol()))) {
                 throw new InvalidInputException("-m " + pm.protocol().lowerName() + " needs -p "

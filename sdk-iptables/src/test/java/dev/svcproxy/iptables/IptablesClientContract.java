@@ -58,6 +58,7 @@ public abstract class IptablesClientContract {
                 && a.rule().chain().name().equals("KUBE-SVC-A")).map(o -> ((IptablesTransaction.Append) o).rule()).toList();
         assertEquals(normalized(svc, c.family()), state.rules(Table.NAT, "KUBE-SVC-A"));
         assertEquals(2, state.rules(Table.FILTER, "KUBE-FORWARD").size());
+        assertEquals(state.chains(Table.NAT).keySet(), c.chains(Table.NAT));
         // applying the same transaction again is idempotent
         c.apply(sample(c));
         assertEquals(state.only("KUBE-"), c.save().only("KUBE-"));

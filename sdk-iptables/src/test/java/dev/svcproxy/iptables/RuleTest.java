@@ -117,6 +117,7 @@ class RuleTest {
         assertThrows(InvalidInputException.class, () -> Rule.in("X").inInterface("averyveryverylongname"));
         InvalidInputException ports = assertThrows(InvalidInputException.class, () -> Rule.in("X").dport(80).accept());
         assertTrue(ports.getMessage().contains("-p tcp"), ports.getMessage());
+        assertThrows(InvalidInputException.class, () -> Rule.in("X").dport(53).protocol(Protocol.UDP).accept());
         assertThrows(InvalidInputException.class, () -> Rule.in("X").dnat("10.0.0.1:80"));
         assertThrows(InvalidInputException.class, () -> Rule.in("X").source("10.0.0.1").protocol(Protocol.TCP).dnat("[fd00::1]:80"));
         assertThrows(InvalidInputException.class, () -> Rule.in("X").source("10.0.0.1").destination("fd00::1").accept());

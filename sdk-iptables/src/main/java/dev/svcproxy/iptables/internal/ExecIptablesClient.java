@@ -183,9 +183,24 @@ public final class ExecIptablesClient implements IptablesClient {
     }
 
     @Override
+    public java.util.Set<ChainName> chains(Table table) {
+        java.util.Set<ChainName> out = new java.util.LinkedHashSet<>();
+        saveText(table).lines().filter(l -> l.startsWith(":"))
+                .forEach(l -> out.add(ChainName.of(l.substring(1, l.indexOf(' ')))));
+        return out;
+    }
+
+    @Override
     public boolean chainExists(Table table, ChainName chain) {
         CommandRunner.Result r = iptables(table, "-S", chain.name());
-        return r.exit() == 0;
+        if (r.exit() == 0) {
+            return true;
+        }
+        SvcProxyException e = common(r, base);
+        if (e != null) {
+            throw e;
+        }
+        return false; // "No chain/target/match by that name", or the table does not exist yet
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.svcproxy.iptables.ChainName;
 import dev.svcproxy.iptables.IptablesClient;
 import dev.svcproxy.iptables.IptablesTransaction;
 import dev.svcproxy.iptables.Rule;
-import dev.svcproxy.iptables.Ruleset;
 import dev.svcproxy.iptables.Table;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +43,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
     public synchronized SyncResult sync(ServiceTable desired) {
         long start = System.nanoTime();
         List<SyncResult.Skipped> skipped = new ArrayList<>();
-        Set<ChainName> existing = client.save(Table.NAT).chains(Table.NAT).keySet();
+        Set<ChainName> existing = client.chains(Table.NAT);
         IptablesTransaction tx = rules.fullSync(desired, existing, skipped);
         client.apply(tx);
         for (KubeProxyRules.JumpRule j : rules.jumpRules()) {
@@ -64,9 +63,8 @@ public final class IptablesBackend implements ServiceProxyBackend {
         }
         IptablesTransaction tx = client.newTransaction();
         for (Table t : List.of(Table.NAT, Table.FILTER)) {
-            Ruleset state = client.save(t);
-            for (ChainName c : state.chains(t).keySet()) {
-                if (c.name().startsWith("KUBE-") && !t.isBuiltin(c) && !c.name().equals("KUBE-FIREWALL")) {
+            for (ChainName c : client.chains(t)) {
+                if (rules.ownedChains(t).contains(c) || t == Table.NAT && KubeChains.isServiceChain(c)) {
                     tx.deleteChain(t, c);
                 }
             }

@@ -64,6 +64,16 @@ public final class KubeProxyRules {
                 new JumpRule(Table.NAT, Rule.in("POSTROUTING").comment("kubernetes postrouting rules").jump(KubeChains.POSTROUTING)));
     }
 
+    /** The fixed chains this layout owns in {@code table} (service chains aside); kubelet's chains are not among them. */
+    public List<ChainName> ownedChains(Table table) {
+        return switch (table) {
+            case FILTER -> List.of(KubeChains.SERVICES, KubeChains.EXTERNAL_SERVICES, KubeChains.FORWARD,
+                    KubeChains.NODEPORTS, KubeChains.PROXY_FIREWALL);
+            case NAT -> List.of(KubeChains.SERVICES, KubeChains.NODEPORTS, KubeChains.POSTROUTING, KubeChains.MARK_MASQ);
+            default -> List.of();
+        };
+    }
+
     /**
      * A full sync of {@code table}: every fixed chain and service chain rewritten, and the service chains in
      * {@code existingNatChains} that are no longer wanted deleted. Services that cannot be expressed are skipped
@@ -72,13 +82,8 @@ public final class KubeProxyRules {
     public IptablesTransaction fullSync(ServiceTable table, Collection<ChainName> existingNatChains,
                                         List<SyncResult.Skipped> skipped) {
         IptablesTransaction tx = IptablesTransaction.create(family);
-        for (ChainName c : List.of(KubeChains.SERVICES, KubeChains.EXTERNAL_SERVICES, KubeChains.FORWARD,
-                KubeChains.NODEPORTS, KubeChains.PROXY_FIREWALL)) {
-            tx.flushChain(Table.FILTER, c);
-        }
-        for (ChainName c : List.of(KubeChains.SERVICES, KubeChains.NODEPORTS, KubeChains.POSTROUTING, KubeChains.MARK_MASQ)) {
-            tx.flushChain(Table.NAT, c);
-        }
+        ownedChains(Table.FILTER).forEach(c -> tx.flushChain(Table.FILTER, c));
+        ownedChains(Table.NAT).forEach(c -> tx.flushChain(Table.NAT, c));
         long m = 1L << context.masqueradeBit();
         tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).ctstate(Match.CtState.INVALID).drop());
         tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).comment("kubernetes forwarding rules").mark(m, m).accept());
