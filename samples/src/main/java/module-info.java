@@ -6,6 +6,7 @@ module dev.svcproxy.samples {
 
     exports dev.svcproxy.samples;
     exports dev.svcproxy.samples.demo;
+    exports dev.svcproxy.samples.embed;
     exports dev.svcproxy.samples.bench;
     exports dev.svcproxy.samples.scheduler;
 
