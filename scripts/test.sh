@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || exec sudo -E "$0" "$@"
 scripts/install-deps.sh
+# namespaces a killed earlier run may have left behind (tests delete their own, even on failure)
+for ns in $(ip netns list | awk '/^svcp-/{print $1}'); do ip netns del "$ns" || true; done
 mvn -B verify "$@"
 echo "== backend discovery on the module path and on the class path"
 MP=samples/target/samples-0.1.0-SNAPSHOT.jar:samples/target/lib
