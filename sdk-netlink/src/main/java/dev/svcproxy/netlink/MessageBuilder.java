@@ -1,0 +1,168 @@
+package dev.svcproxy.netlink;
+
+import dev.svcproxy.api.InvalidInputException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+
+/**
+ * Writes one netlink message: the 16-byte header (host byte order), a family header (e.g. {@link #nfgen} or
+ * {@link #genl}), then attributes, each 4-byte aligned; {@link #beginNested}/{@link #endNested} wrap attributes
+ * in a nested one. Integers are host order unless the method says {@code Be} (big endian, network order).
+ * The sequence number and port id are filled in when the socket sends it. {@link #bytes()} gives the encoding.
+ */
+public final class MessageBuilder {
+    private ByteBuffer buf = ByteBuffer.allocate(256).order(ByteOrder.nativeOrder());
+    private final Deque<Integer> nests = new ArrayDeque<>();
+    private final int type;
+    private final int flags;
+    private final String description;
+
+    /** A message of {@code type} with {@code flags} (NLM_F_REQUEST is added); {@code description} names it in errors. */
+    public MessageBuilder(int type, int flags, String description) {
+        this.type = type;
+        this.flags = flags | Netlink.NLM_F_REQUEST;
+        this.description = description;
+        buf.putInt(0).putShort((short) type).putShort((short) this.flags).putInt(0).putInt(0);
+    }
+
+    public int type() {
+        return type;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public boolean isDump() {
+        return (flags & Netlink.NLM_F_DUMP) == Netlink.NLM_F_DUMP;
+    }
+
+    /** What this message does, to name it in errors (e.g. {@code ipset add KUBE-LOOP-BACK 10.0.0.1,tcp:80,10.0.0.1}). */
+    public String description() {
+        return description;
+    }
+
+    private void ensure(int n) {
+        if (buf.remaining() < n) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + n))
+                    .order(ByteOrder.nativeOrder());
+            buf.flip();
+            bigger.put(buf);
+            buf = bigger;
+        }
+    }
+
+    /** The nfnetlink header: address family, version 0, resource id (big endian). */
+    public MessageBuilder nfgen(int family, int resId) {
+        ensure(4);
+        buf.put((byte) family).put((byte) 0).put((byte) (resId >> 8)).put((byte) resId);
+        return this;
+    }
+
+    /** The generic netlink header: command, version, reserved. */
+    public MessageBuilder genl(int cmd, int version) {
+        ensure(4);
+        buf.put((byte) cmd).put((byte) version).putShort((short) 0);
+        return this;
+    }
+
+    /** Raw family-header bytes (e.g. an ifinfomsg), padded to 4. */
+    public MessageBuilder header(byte[] bytes) {
+        ensure(Netlink.align(bytes.length));
+        buf.put(bytes);
+        pad();
+        return this;
+    }
+
+    private void pad() {
+        while ((buf.position() & 3) != 0) {
+            buf.put((byte) 0);
+        }
+    }
+
+    /** An attribute with raw payload. */
+    public MessageBuilder attr(int attrType, byte[] payload) {
+        int len = 4 + payload.length;
+        if (len > 0xffff) {
+            throw new InvalidInputException("attribute too long (" + len + " bytes)", description);
+        }
+        ensure(Netlink.align(len));
+        buf.putShort((short) len).putShort((short) attrType).put(payload);
+        pad();
+        return this;
+    }
+
+    public MessageBuilder u8(int attrType, int v) {
+        return attr(attrType, new byte[] {(byte) v});
+    }
+
+    public MessageBuilder u16(int attrType, int v) {
+        return attr(attrType, ByteBuffer.allocate(2).order(ByteOrder.nativeOrder()).putShort((short) v).array());
+    }
+
+    public MessageBuilder u32(int attrType, long v) {
+        return attr(attrType, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt((int) v).array());
+    }
+
+    /** A 16-bit attribute in network byte order (type flagged NLA_F_NET_BYTEORDER when {@code flag}). */
+    public MessageBuilder u16Be(int attrType, int v, boolean flag) {
+        return attr(attrType | (flag ? Netlink.NLA_F_NET_BYTEORDER : 0),
+                ByteBuffer.allocate(2).order(ByteOrder.BIG_ENDIAN).putShort((short) v).array());
+    }
+
+    /** A 32-bit attribute in network byte order (type flagged NLA_F_NET_BYTEORDER when {@code flag}). */
+    public MessageBuilder u32Be(int attrType, long v, boolean flag) {
+        return attr(attrType | (flag ? Netlink.NLA_F_NET_BYTEORDER : 0),
+                ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putInt((int) v).array());
+    }
+
+    public MessageBuilder u64Be(int attrType, long v, boolean flag) {
+        return attr(attrType | (flag ? Netlink.NLA_F_NET_BYTEORDER : 0),
+                ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(v).array());
+    }
+
+    /** A NUL-terminated string. */
+    public MessageBuilder string(int attrType, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return attr(attrType, Arrays.copyOf(b, b.length + 1));
+    }
+
+    /** An attribute with no payload (a flag). */
+    public MessageBuilder flag(int attrType) {
+        return attr(attrType, new byte[0]);
+    }
+
+    /** Opens a nested attribute (type flagged NLA_F_NESTED); close it with {@link #endNested()}. */
+    public MessageBuilder beginNested(int attrType) {
+        ensure(4);
+        nests.push(buf.position());
+        buf.putShort((short) 0).putShort((short) (attrType | Netlink.NLA_F_NESTED));
+        return this;
+    }
+
+    public MessageBuilder endNested() {
+        int start = nests.pop();
+        buf.putShort(start, (short) (buf.position() - start));
+        return this;
+    }
+
+    /** The message with {@code seq} and {@code pid} in its header. */
+    public byte[] bytes(int seq, int pid) {
+        if (!nests.isEmpty()) {
+            throw new IllegalStateException("unclosed nested attribute in " + description);
+        }
+        byte[] out = Arrays.copyOf(buf.array(), buf.position());
+        ByteBuffer h = ByteBuffer.wrap(out).order(ByteOrder.nativeOrder());
+        h.putInt(0, out.length).putInt(8, seq).putInt(12, pid);
+        return out;
+    }
+
+    /** The message with sequence number and port id 0. */
+    public byte[] bytes() {
+        return bytes(0, 0);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.svcproxy.netlink;
+
+/** The netlink families svcproxy speaks. */
+public enum NetlinkProtocol {
+    ROUTE(0), NETFILTER(12), GENERIC(16);
+
+    private final int number;
+
+    NetlinkProtocol(int number) {
+        this.number = number;
+    }
+
+    /** The kernel's NETLINK_* number. */
+    public int number() {
+        return number;
+    }
+}

@@ -1,0 +1,271 @@
+package dev.svcproxy.netlink;
+
+import dev.svcproxy.api.BusyException;
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.netlink.internal.jnr.Native;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A netlink socket of one protocol, optionally inside another network namespace. Each request carries a fresh
+ * sequence number; replies are matched to it; a kernel error becomes the typed exception of
+ * {@link NetlinkErrors}, with the extended-ack text. Not thread-safe: use one socket per thread, or lock.
+ *
+ * <p>Buffers: 4 MiB socket buffers (forced when root) so large dumps and batches do not hit ENOBUFS; batches are
+ * sent in chunks of at most {@value #CHUNK_BYTES} bytes, each chunk's replies read before the next is sent.
+ */
+public final class NetlinkSocket implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NetlinkSocket.class);
+    static final int CHUNK_BYTES = 256 * 1024;
+    private static final int BUFFER_BYTES = 4 * 1024 * 1024;
+
+    private final NetlinkProtocol protocol;
+    private final int fd;
+    private final int pid;
+    private final ByteBuffer rx = ByteBuffer.allocateDirect(1024 * 1024).order(ByteOrder.nativeOrder());
+    private int seq = (int) (System.nanoTime() & 0x3fffffff);
+    private boolean closed;
+
+    private NetlinkSocket(NetlinkProtocol protocol, int fd) {
+        this.protocol = protocol;
+        this.fd = fd;
+        try {
+            this.pid = Native.bindNetlink(fd);
+            if (!Native.trySetIntOption(fd, Native.SOL_SOCKET, Native.SO_RCVBUFFORCE, BUFFER_BYTES)) {
+                Native.trySetIntOption(fd, Native.SOL_SOCKET, Native.SO_RCVBUF, BUFFER_BYTES);
+            }
+            if (!Native.trySetIntOption(fd, Native.SOL_SOCKET, Native.SO_SNDBUFFORCE, BUFFER_BYTES)) {
+                Native.trySetIntOption(fd, Native.SOL_SOCKET, Native.SO_SNDBUF, BUFFER_BYTES);
+            }
+            Native.trySetIntOption(fd, Native.SOL_NETLINK, Native.NETLINK_CAP_ACK, 1);
+            Native.trySetIntOption(fd, Native.SOL_NETLINK, Native.NETLINK_EXT_ACK, 1);
+            Native.setTimeout(fd, Native.SO_RCVTIMEO, 10_000);
+            Native.setTimeout(fd, Native.SO_SNDTIMEO, 10_000);
+        } catch (RuntimeException e) {
+            Native.close(fd);
+            throw e;
+        }
+    }
+
+    /** True if native access works here (jnr-ffi could load libc). */
+    public static boolean isAvailable() {
+        return Native.isAvailable();
+    }
+
+    /** Why netlink sockets cannot be used here, if they cannot. */
+    public static Optional<String> unavailabilityCause() {
+        return Optional.ofNullable(Native.unavailabilityCause()).map(Throwable::toString);
+    }
+
+    /** A socket in this process's network namespace. */
+    public static NetlinkSocket open(NetlinkProtocol protocol) {
+        return new NetlinkSocket(protocol, Native.netlinkSocket(protocol.number()));
+    }
+
+    /**
+     * A socket inside the network namespace at {@code netns} ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}).
+     * A short-lived thread enters the namespace and creates the socket; the calling thread never changes namespace.
+     */
+    public static NetlinkSocket open(NetlinkProtocol protocol, Path netns) {
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                Native.enterNetns(netns.toString());
+                result.set(Native.netlinkSocket(protocol.number()));
+            } catch (RuntimeException e) {
+                result.set(e);
+            }
+        }, "svcproxy-netns-" + netns.getFileName());
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SvcProxyException("interrupted while opening a socket in " + netns, netns.toString(), e);
+        }
+        if (result.get() instanceof RuntimeException e) {
+            throw e;
+        }
+        return new NetlinkSocket(protocol, (Integer) result.get());
+    }
+
+    public NetlinkProtocol protocol() {
+        return protocol;
+    }
+
+    /** The port id the kernel gave this socket. */
+    public int portId() {
+        return pid;
+    }
+
+    /** How long a receive may wait for the kernel before failing with {@link BusyException}. */
+    public void receiveTimeout(Duration timeout) {
+        Native.setTimeout(fd, Native.SO_RCVTIMEO, timeout.toMillis());
+    }
+
+    /**
+     * Sends one request and returns its replies: the data messages of a dump (until NLMSG_DONE), or none for a
+     * request that only gets an ACK. A kernel error throws the typed exception naming the request.
+     */
+    public List<NetlinkMessage> request(MessageBuilder message) {
+        Reply r = batch(List.of(message), true).get(0);
+        r.error().ifPresent(e -> {
+            throw e;
+        });
+        return r.messages();
+    }
+
+    /** The outcome of one request of a batch: its replies, or the error the kernel returned for it. */
+    public record Reply(MessageBuilder request, List<NetlinkMessage> messages, Optional<SvcProxyException> error) {
+    }
+
+    /**
+     * Sends many requests in as few datagrams as possible and returns one {@link Reply} per request, in order; a
+     * failed request does not stop the others. With {@code ackEach} false only failures are reported by the
+     * kernel and the last request of each chunk carries NLM_F_ACK to mark the chunk's end (fewer replies).
+     */
+    public List<Reply> batch(List<MessageBuilder> messages, boolean ackEach) {
+        ensureOpen();
+        boolean ackAll = ackEach || messages.stream().anyMatch(MessageBuilder::isDump);
+        List<Reply> out = new ArrayList<>(messages.size());
+        messages.forEach(m -> out.add(null));
+        int i = 0;
+        while (i < messages.size()) {
+            Map<Integer, Integer> bySeq = new HashMap<>();
+            List<byte[]> chunk = new ArrayList<>();
+            int first = i;
+            int size = 0;
+            while (i < messages.size()) {
+                MessageBuilder m = messages.get(i);
+                byte[] b = m.bytes(seq + 1, pid);
+                if (!chunk.isEmpty() && size + b.length > CHUNK_BYTES) {
+                    break;
+                }
+                seq++;
+                int flags = m.isDump() ? m.flags() : ackAll ? m.flags() | Netlink.NLM_F_ACK : m.flags() & ~Netlink.NLM_F_ACK;
+                ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()).putShort(6, (short) flags);
+                chunk.add(b);
+                size += b.length;
+                bySeq.put(seq, i);
+                i++;
+            }
+            byte[] last = chunk.get(chunk.size() - 1);
+            ByteBuffer lb = ByteBuffer.wrap(last).order(ByteOrder.nativeOrder());
+            if (!messages.get(i - 1).isDump()) {
+                lb.putShort(6, (short) (lb.getShort(6) | Netlink.NLM_F_ACK)); // the chunk's end is always acknowledged
+            }
+            ByteBuffer tx = ByteBuffer.allocateDirect(size);
+            chunk.forEach(tx::put);
+            tx.flip();
+            Native.send(fd, tx);
+            receive(messages, out, bySeq, first, i, ackAll);
+        }
+        return out;
+    }
+
+    private void receive(List<MessageBuilder> messages, List<Reply> out, Map<Integer, Integer> bySeq, int from, int to,
+                         boolean ackAll) {
+        List<List<NetlinkMessage>> data = new ArrayList<>();
+        for (int k = from; k < to; k++) {
+            data.add(new ArrayList<>());
+        }
+        int lastAcked = -1; // requests up to here are complete (in order, as the kernel processes them)
+        int pending = to - from;
+        while (pending > 0) {
+            rx.clear();
+            int n = Native.recv(fd, rx);
+            if (n == -Native.EINTR) {
+                continue;
+            }
+            if (n == -Native.EAGAIN) {
+                throw new BusyException("no reply from the kernel within the receive timeout",
+                        messages.get(from + Math.max(0, lastAcked + 1)).description());
+            }
+            if (n == -105) {
+                throw new BusyException("netlink receive buffer overrun (ENOBUFS): replies were lost",
+                        messages.get(from).description());
+            }
+            rx.limit(n);
+            for (NetlinkMessage m : NetlinkMessage.parseAll(rx)) {
+                Integer idx = bySeq.get(m.seq());
+                if (idx == null || m.pid() != pid && m.pid() != 0) {
+                    LOG.debug("ignoring netlink message type {} seq {}", m.type(), m.seq());
+                    continue;
+                }
+                int k = idx - from;
+                MessageBuilder req = messages.get(idx);
+                if (m.type() == Netlink.NLMSG_ERROR) {
+                    int errno = -m.payload().getInt(0);
+                    if (out.get(idx) == null) {
+                        out.set(idx, new Reply(req, List.copyOf(data.get(k)), errno == 0 ? Optional.empty()
+                                : Optional.of(NetlinkErrors.toException(errno, req.description(), extAck(m)))));
+                        pending--;
+                    }
+                    if (!ackAll && errno == 0) {
+                        // an ACK that closes a chunk: every earlier request without a reply succeeded
+                        for (int j = from; j < idx; j++) {
+                            if (out.get(j) == null) {
+                                out.set(j, new Reply(messages.get(j), List.of(), Optional.empty()));
+                                pending--;
+                            }
+                        }
+                    }
+                    lastAcked = Math.max(lastAcked, k);
+                } else if (m.type() == Netlink.NLMSG_DONE) {
+                    if (out.get(idx) == null) {
+                        out.set(idx, new Reply(req, List.copyOf(data.get(k)), Optional.empty()));
+                        pending--;
+                    }
+                } else if (m.type() != Netlink.NLMSG_NOOP) {
+                    data.get(k).add(copy(m));
+                }
+            }
+        }
+    }
+
+    /** A received message copied out of the shared receive buffer. */
+    private static NetlinkMessage copy(NetlinkMessage m) {
+        ByteBuffer p = ByteBuffer.allocate(m.payload().remaining()).order(ByteOrder.nativeOrder());
+        p.put(m.payload().duplicate()).flip();
+        return new NetlinkMessage(m.type(), m.flags(), m.seq(), m.pid(), p);
+    }
+
+    /** The extended-ack message text of an error reply, if present. */
+    static String extAck(NetlinkMessage m) {
+        if ((m.flags() & Netlink.NLM_F_ACK_TLVS) == 0) {
+            return null;
+        }
+        ByteBuffer p = m.payload();
+        int origLen = p.getInt(4); // the echoed request header: only its 16 bytes when capped
+        int skip = 4 + ((m.flags() & Netlink.NLM_F_CAPPED) != 0 ? Netlink.HEADER_LENGTH : Netlink.align(origLen));
+        if (skip > p.limit()) {
+            return null;
+        }
+        Attributes a = Attributes.parse(p.duplicate().position(skip));
+        return a.has(Netlink.NLMSGERR_ATTR_MSG) ? a.string(Netlink.NLMSGERR_ATTR_MSG) : null;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("netlink socket is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Native.close(fd);
+        }
+    }
+}

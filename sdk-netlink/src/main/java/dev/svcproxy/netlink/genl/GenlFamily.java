@@ -1,0 +1,10 @@
+package dev.svcproxy.netlink.genl;
+
+import java.util.Map;
+
+/** A generic netlink family as the kernel's controller describes it. */
+public record GenlFamily(String name, int id, int version, Map<String, Integer> multicastGroups) {
+    public GenlFamily {
+        multicastGroups = Map.copyOf(multicastGroups);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.svcproxy.netlink.internal.jnr;
+
+import java.nio.ByteBuffer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.byref.IntByReference;
+
+/** The libc functions svcproxy needs. Not an API: use {@link Native}. */
+public interface LibC {
+    @SaveError
+    int socket(int domain, int type, int protocol);
+
+    @SaveError
+    int bind(int fd, @In byte[] addr, int addrlen);
+
+    @SaveError
+    int getsockname(int fd, @Out byte[] addr, IntByReference addrlen);
+
+    @SaveError
+    long send(int fd, @In ByteBuffer buf, long len, int flags);
+
+    @SaveError
+    long recv(int fd, @Out ByteBuffer buf, long len, int flags);
+
+    @SaveError
+    int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);
+
+    @SaveError
+    int close(int fd);
+
+    @SaveError
+    int open(String path, int flags);
+
+    @SaveError
+    int setns(int fd, int nstype);
+
+    String strerror(int errnum);
+}

@@ -1,0 +1,16 @@
+/**
+ * Netlink for svcproxy: sockets (NETLINK_ROUTE, NETLINK_NETFILTER, NETLINK_GENERIC) with sequence numbers, ACKs,
+ * multi-part dumps, extended-ack error text and batching; a pure-Java message and attribute codec; generic
+ * netlink family lookup; sockets opened inside another network namespace. The only module that uses jnr-ffi.
+ */
+module dev.svcproxy.netlink {
+    requires transitive dev.svcproxy.api;
+    requires org.jnrproject.ffi;
+    requires org.objectweb.asm;
+    requires org.slf4j;
+
+    exports dev.svcproxy.netlink;
+    exports dev.svcproxy.netlink.genl;
+    // exported for jnr-ffi only: it defines its generated binding class in an unnamed module
+    exports dev.svcproxy.netlink.internal.jnr;
+}

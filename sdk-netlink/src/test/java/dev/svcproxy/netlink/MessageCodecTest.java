@@ -1,0 +1,107 @@
+package dev.svcproxy.netlink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.api.AlreadyExistsException;
+import dev.svcproxy.api.BusyException;
+import dev.svcproxy.api.NotFoundException;
+import dev.svcproxy.api.PermissionDeniedException;
+import dev.svcproxy.api.TransactionFailedException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+    private static final HexFormat HEX = HexFormat.of();
+
+    @Test
+    void genericNetlinkFamilyRequestGoldenBytes() {
+        // what `genl ctrl get name nlctrl` sends (x86-64, little endian), seq 1, pid 0
+        byte[] b = new MessageBuilder(0x10, Netlink.NLM_F_ACK, "genl family nlctrl").genl(3, 1)
+                .string(2, "nlctrl").bytes(1, 0);
+        assertEquals("20000000" + "1000" + "0500" + "01000000" + "00000000"  // len 32, type 0x10, REQUEST|ACK, seq 1, pid 0
+                + "03010000"                                                   // genlmsghdr: cmd 3, version 1
+                + "0b000200" + "6e6c6374726c0000", HEX.formatHex(b));           // attr len 11 type 2 "nlctrl\0" + pad
+    }
+
+    @Test
+    void nfnetlinkHeaderNestedAndNetworkOrderAttributes() {
+        byte[] b = new MessageBuilder((6 << 8) | 9, 0, "ipset add").nfgen(2, 0x1234)
+                .u8(1, 7)
+                .beginNested(7)
+                .beginNested(1).u32Be(1, 0x0a000001L, true).endNested()
+                .u16Be(4, 80, true)
+                .endNested()
+                .bytes(5, 42);
+        assertEquals("3400000009060100" + "05000000" + "2a000000"  // len 52, type 0x609, REQUEST, seq 5, pid 42
+                + "02001234"                                         // nfgenmsg: AF_INET, v0, res_id 0x1234 big endian
+                + "0500010007000000"                                 // u8 attr 1 = 7, padded
+                + "1800" + "0780"                                    // nested 7, len 24
+                + "0c00" + "0180"                                    //   nested 1, len 12
+                + "0800" + "0140" + "0a000001"                       //     attr 1 | NET_BYTEORDER = 10.0.0.1
+                + "0600" + "0440" + "00500000", HEX.formatHex(b));  //   attr 4 | NET_BYTEORDER = 80, padded
+        // and parsing it back
+        NetlinkMessage m = NetlinkMessage.parseAll(ByteBuffer.wrap(b)).get(0);
+        assertEquals((6 << 8) | 9, m.type());
+        assertEquals(5, m.seq());
+        Attributes a = m.attributes(4);
+        assertEquals(7, a.u8(1));
+        Attributes data = a.nested(7);
+        assertEquals(0x0a000001L, data.nested(1).u32Be(1));
+        assertEquals(80, data.u16Be(4));
+    }
+
+    @Test
+    void unknownAttributesAreKeptAsideAndTruncationIsAnError() {
+        ByteBuffer attrs = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        attrs.putShort((short) 8).putShort((short) 999).putInt(1).putShort((short) 5).putShort((short) 2).put((byte) 9);
+        attrs.position(16).flip();
+        Attributes a = Attributes.parse(attrs);
+        assertEquals(9, a.u8(2));
+        assertTrue(a.has(999));
+        assertFalse(a.has(3));
+        assertThrows(MalformedMessageException.class, () -> a.u32(3));
+
+        ByteBuffer truncated = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+        truncated.putShort((short) 12).putShort((short) 1).putInt(0).flip();
+        assertThrows(MalformedMessageException.class, () -> Attributes.parse(truncated));
+
+        byte[] msg = new MessageBuilder(16, 0, "x").bytes(1, 1);
+        ByteBuffer cut = ByteBuffer.wrap(msg, 0, 12);
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> NetlinkMessage.parseAll(cut));
+        assertTrue(e.getMessage().contains("stray"), e.getMessage());
+        ByteBuffer lying = ByteBuffer.wrap(msg.clone()).order(ByteOrder.nativeOrder());
+        lying.putInt(0, 400);
+        assertThrows(MalformedMessageException.class, () -> NetlinkMessage.parseAll(lying));
+    }
+
+    @Test
+    void errnoBecomesTheMatchingTypedException() {
+        assertTrue(NetlinkErrors.toException(2, "ipset del KUBE-X 10.0.0.1", null) instanceof NotFoundException);
+        assertTrue(NetlinkErrors.toException(17, "ipset create KUBE-X", null) instanceof AlreadyExistsException);
+        assertTrue(NetlinkErrors.toException(1, "op", null) instanceof PermissionDeniedException);
+        assertTrue(NetlinkErrors.toException(16, "op", null) instanceof BusyException);
+        TransactionFailedException other = (TransactionFailedException) NetlinkErrors.toException(71, "ipvs add", "bad scheduler");
+        assertTrue(other.getMessage().contains("ipvs add") && other.getMessage().contains("bad scheduler"), other.getMessage());
+        assertTrue(NetlinkErrors.toException(2, "ipset del KUBE-X 10.0.0.1", "Element not found").getMessage()
+                .contains("ENOENT"));
+    }
+
+    @Test
+    void extendedAckTextIsRead() {
+        // an NLMSG_ERROR for seq 7: errno -22, the capped request header, then NLMSGERR_ATTR_MSG "bad thing"
+        ByteBuffer b = ByteBuffer.allocate(16 + 4 + 16 + 16).order(ByteOrder.nativeOrder());
+        b.putInt(52).putShort((short) 2).putShort((short) (Netlink.NLM_F_ACK_TLVS | Netlink.NLM_F_CAPPED)).putInt(7).putInt(1);
+        b.putInt(-22);
+        b.putInt(20).putShort((short) 16).putShort((short) 5).putInt(7).putInt(1);
+        b.putShort((short) 14).putShort((short) 1).put("bad thing\0".getBytes()).put(new byte[2]);
+        b.flip();
+        NetlinkMessage m = NetlinkMessage.parseAll(b).get(0);
+        assertEquals("bad thing", NetlinkSocket.extAck(m));
+        assertEquals(-22, m.payload().getInt(0));
+    }
+}

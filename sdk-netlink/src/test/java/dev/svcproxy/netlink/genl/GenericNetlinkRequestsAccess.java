@@ -1,0 +1,13 @@
+package dev.svcproxy.netlink.genl;
+
+import dev.svcproxy.netlink.MessageBuilder;
+
+/** Test access to the package-private request builder. */
+public final class GenericNetlinkRequestsAccess {
+    private GenericNetlinkRequestsAccess() {
+    }
+
+    public static MessageBuilder getFamily(String name) {
+        return GenericNetlink.getFamily(name);
+    }
+}
