@@ -189,7 +189,7 @@ public final class NetlinkSocket implements AutoCloseable {
             }
             if (n == -Native.EAGAIN) {
                 throw new BusyException("no reply from the kernel within the receive timeout",
-                        messages.get(from + Math.max(0, lastAcked + 1)).description());
+                        messages.get(Math.min(to - 1, from + lastAcked + 1)).description());
             }
             if (n == -105) {
                 throw new BusyException("netlink receive buffer overrun (ENOBUFS): replies were lost",
@@ -211,8 +211,9 @@ public final class NetlinkSocket implements AutoCloseable {
                                 : Optional.of(NetlinkErrors.toException(errno, req.description(), extAck(m)))));
                         pending--;
                     }
-                    if (!ackAll && errno == 0) {
-                        // an ACK that closes a chunk: every earlier request without a reply succeeded
+                    if (!ackAll && idx == to - 1) {
+                        // the reply to a chunk's last request (which asked for an ACK): the kernel handles requests
+                        // in order and reports only failures, so every earlier request without a reply succeeded
                         for (int j = from; j < idx; j++) {
                             if (out.get(j) == null) {
                                 out.set(j, new Reply(messages.get(j), List.of(), Optional.empty()));

@@ -1,0 +1,114 @@
+package dev.svcproxy.ipset;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.Cidr;
+import dev.svcproxy.api.net.IpAddress;
+import dev.svcproxy.api.net.Port;
+import dev.svcproxy.api.net.Protocol;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One member of a set. Which parts it has depends on the set type ({@link IpSet#check}); {@code cidr}/{@code cidr2}
+ * are -1 when absent, {@code port} 0. {@link #toString()} is the {@code ipset save} form, e.g.
+ * {@code 10.0.0.1,tcp:80,10.0.0.1} or {@code 10.0.0.0/24}.
+ */
+public record Entry(Optional<IpAddress> ip, int cidr, Optional<Protocol> protocol, int port, Optional<IpAddress> ip2,
+                    int cidr2, Optional<String> member, OptionalInt timeout, Optional<String> comment) {
+
+    public Entry {
+        if (port != 0) {
+            Port.check(port, "ipset entry");
+        }
+        if (ip.isPresent()) {
+            checkCidr(ip.get(), cidr);
+        }
+        if (ip2.isPresent()) {
+            checkCidr(ip2.get(), cidr2);
+        }
+        // a full-length prefix is the plain address, as ipset prints it
+        cidr = ip.isPresent() && cidr == ip.get().family().bits() ? -1 : cidr;
+        cidr2 = ip2.isPresent() && cidr2 == ip2.get().family().bits() ? -1 : cidr2;
+        comment.ifPresent(c -> {
+            if (c.length() > 255 || c.contains("\"") || c.chars().anyMatch(ch -> ch < ' ')) {
+                throw new InvalidInputException("comment must be at most 255 characters, no quotes or control characters", c);
+            }
+        });
+        member.ifPresent(IpSet::checkName);
+    }
+
+    private static void checkCidr(IpAddress a, int cidr) {
+        if (cidr < -1 || cidr == 0 || cidr > a.family().bits()) {
+            throw new InvalidInputException("prefix length out of range", a + "/" + cidr);
+        }
+    }
+
+    public static Entry ip(IpAddress ip) {
+        return new Entry(Optional.of(ip), -1, Optional.empty(), 0, Optional.empty(), -1, Optional.empty(),
+                OptionalInt.empty(), Optional.empty());
+    }
+
+    public static Entry net(Cidr net) {
+        return new Entry(Optional.of(net.network()), net.prefixLength(), Optional.empty(), 0, Optional.empty(), -1,
+                Optional.empty(), OptionalInt.empty(), Optional.empty());
+    }
+
+    public static Entry ipPort(IpAddress ip, Protocol p, int port) {
+        return new Entry(Optional.of(ip), -1, Optional.of(p), port, Optional.empty(), -1, Optional.empty(),
+                OptionalInt.empty(), Optional.empty());
+    }
+
+    public static Entry netPort(Cidr net, Protocol p, int port) {
+        return new Entry(Optional.of(net.network()), net.prefixLength(), Optional.of(p), port, Optional.empty(), -1,
+                Optional.empty(), OptionalInt.empty(), Optional.empty());
+    }
+
+    public static Entry ipPortIp(IpAddress ip, Protocol p, int port, IpAddress ip2) {
+        return new Entry(Optional.of(ip), -1, Optional.of(p), port, Optional.of(ip2), -1, Optional.empty(),
+                OptionalInt.empty(), Optional.empty());
+    }
+
+    public static Entry ipPortNet(IpAddress ip, Protocol p, int port, Cidr net2) {
+        return new Entry(Optional.of(ip), -1, Optional.of(p), port, Optional.of(net2.network()), net2.prefixLength(),
+                Optional.empty(), OptionalInt.empty(), Optional.empty());
+    }
+
+    public static Entry port(int port) {
+        return new Entry(Optional.empty(), -1, Optional.empty(), port, Optional.empty(), -1, Optional.empty(),
+                OptionalInt.empty(), Optional.empty());
+    }
+
+    public static Entry member(String setName) {
+        return new Entry(Optional.empty(), -1, Optional.empty(), 0, Optional.empty(), -1, Optional.of(setName),
+                OptionalInt.empty(), Optional.empty());
+    }
+
+    public Entry withComment(String text) {
+        return new Entry(ip, cidr, protocol, port, ip2, cidr2, member, timeout, Optional.of(text));
+    }
+
+    public Entry withTimeout(int seconds) {
+        return new Entry(ip, cidr, protocol, port, ip2, cidr2, member, OptionalInt.of(seconds), comment);
+    }
+
+    /** The same member without per-entry options (timeout, comment): its identity in the set. */
+    public Entry key() {
+        return new Entry(ip, cidr, protocol, port, ip2, cidr2, member, OptionalInt.empty(), Optional.empty());
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        member.ifPresent(sb::append);
+        ip.ifPresent(a -> sb.append(a).append(cidr > 0 && cidr < a.family().bits() ? "/" + cidr : ""));
+        if (port != 0) {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            protocol.ifPresent(p -> sb.append(p.lowerName()).append(':'));
+            sb.append(port);
+        }
+        ip2.ifPresent(a -> sb.append(',').append(a).append(cidr2 > 0 && cidr2 < a.family().bits() ? "/" + cidr2 : ""));
+        return sb.toString();
+    }
+}

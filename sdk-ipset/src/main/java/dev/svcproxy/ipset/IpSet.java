@@ -1,0 +1,98 @@
+package dev.svcproxy.ipset;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.IpFamily;
+import java.util.OptionalInt;
+
+/**
+ * What a set is: name (1-31 characters), type, family (for hash types), and the create options
+ * ({@code hashsize}, {@code maxelem}, default {@code timeout}, {@code comment}, {@code counters}, the port range of
+ * a {@code bitmap:port}, the size of a {@code list:set}). 0 means "the kernel's default" for the numbers.
+ */
+public record IpSet(String name, SetType type, IpFamily family, int hashSize, int maxElem, OptionalInt timeout,
+                    boolean comment, boolean counters, int portFrom, int portTo, int size) {
+
+    public IpSet {
+        checkName(name);
+        if (hashSize < 0 || maxElem < 0 || size < 0 || timeout.orElse(0) < 0) {
+            throw new InvalidInputException("negative size or timeout", name);
+        }
+        if (type == SetType.BITMAP_PORT && (portFrom < 0 || portTo > 65535 || portFrom > portTo || portTo == 0)) {
+            throw new InvalidInputException("bitmap:port needs a port range (from <= to, 0-65535)", name);
+        }
+    }
+
+    /** Checks a set name: 1-31 characters, no whitespace or quotes. */
+    public static String checkName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 31
+                || name.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\'' || c == '\\')) {
+            throw new InvalidInputException("invalid set name (1-31 characters, no whitespace or quotes)", String.valueOf(name));
+        }
+        return name;
+    }
+
+    /** A hash set with the kernel's defaults. */
+    public static IpSet hash(String name, SetType type, IpFamily family) {
+        if (!type.hasFamily()) {
+            throw new InvalidInputException(type + " is not a hash type of one family", name);
+        }
+        return new IpSet(name, type, family, 0, 0, OptionalInt.empty(), false, false, 0, 0, 0);
+    }
+
+    /** A {@code bitmap:port} over {@code from-to}. */
+    public static IpSet bitmapPort(String name, int from, int to) {
+        return new IpSet(name, SetType.BITMAP_PORT, IpFamily.IPV4, 0, 0, OptionalInt.empty(), false, false, from, to, 0);
+    }
+
+    /** A {@code list:set}. */
+    public static IpSet listSet(String name) {
+        return new IpSet(name, SetType.LIST_SET, IpFamily.IPV4, 0, 0, OptionalInt.empty(), false, false, 0, 0, 0);
+    }
+
+    public IpSet withComment() {
+        return new IpSet(name, type, family, hashSize, maxElem, timeout, true, counters, portFrom, portTo, size);
+    }
+
+    public IpSet withCounters() {
+        return new IpSet(name, type, family, hashSize, maxElem, timeout, comment, true, portFrom, portTo, size);
+    }
+
+    public IpSet withTimeout(int seconds) {
+        return new IpSet(name, type, family, hashSize, maxElem, OptionalInt.of(seconds), comment, counters, portFrom, portTo, size);
+    }
+
+    public IpSet withSizes(int hashSize, int maxElem) {
+        return new IpSet(name, type, family, hashSize, maxElem, timeout, comment, counters, portFrom, portTo, size);
+    }
+
+    /** Throws {@link InvalidInputException} naming set and entry if {@code e} does not fit this set. */
+    public void check(Entry e) {
+        String id = name + " " + e;
+        boolean v = type.ip == e.ip().isPresent() && (type.port == (e.port() != 0)) && type.ip2 == e.ip2().isPresent()
+                && (type.net || e.cidr() < 0 || isFull(e.cidr())) && (type.net2 || e.cidr2() < 0)
+                && (type == SetType.LIST_SET) == e.member().isPresent()
+                && (type != SetType.BITMAP_PORT || e.protocol().isEmpty());
+        if (!v) {
+            throw new InvalidInputException("entry does not fit a " + type + " set", id);
+        }
+        if (type.ip && (e.ip().get().family() != family || e.ip2().map(i -> i.family() != family).orElse(false))) {
+            throw new InvalidInputException("entry is not " + family, id);
+        }
+        if (type.port && type != SetType.BITMAP_PORT && e.protocol().isEmpty()) {
+            throw new InvalidInputException("entry needs a protocol with its port (tcp:80)", id);
+        }
+        if (type == SetType.BITMAP_PORT && (e.port() < portFrom || e.port() > portTo)) {
+            throw new InvalidInputException("port outside the set's range " + portFrom + "-" + portTo, id);
+        }
+        if (e.comment().isPresent() && !comment) {
+            throw new InvalidInputException("the set was not created with comment support", id);
+        }
+        if (e.timeout().isPresent() && timeout.isEmpty()) {
+            throw new InvalidInputException("the set was not created with timeout support", id);
+        }
+    }
+
+    private boolean isFull(int cidr) {
+        return cidr == family.bits();
+    }
+}

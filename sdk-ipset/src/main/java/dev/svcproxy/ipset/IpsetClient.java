@@ -1,0 +1,61 @@
+package dev.svcproxy.ipset;
+
+import dev.svcproxy.ipset.internal.NetlinkIpsetClient;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads and changes the kernel's ipsets over netlink, in this or another network namespace. Entries are checked
+ * against their set's type before the kernel sees them. Kernel errors arrive typed: a missing set or entry is
+ * {@link dev.svcproxy.api.NotFoundException}, a set that exists with other options
+ * {@link dev.svcproxy.api.AlreadyExistsException}, a set still referenced by a rule
+ * {@link dev.svcproxy.api.BusyException}.
+ */
+public interface IpsetClient extends AutoCloseable {
+
+    /** Creates {@code set}; does nothing if an identical set exists; fails if one of that name differs. */
+    void create(IpSet set);
+
+    /** Destroys the set; {@link dev.svcproxy.api.NotFoundException} if there is none. */
+    void destroy(String name);
+
+    void flush(String name);
+
+    /** Adds the entry (no error if it is already there). */
+    void add(IpSet set, Entry entry);
+
+    /** Deletes the entry (no error if it is not there). */
+    void delete(IpSet set, Entry entry);
+
+    /** True if the entry is in the set. */
+    boolean test(IpSet set, Entry entry);
+
+    /** The set with its members, if it exists. */
+    Optional<SetContents> list(String name);
+
+    /** Every set with its members. */
+    List<SetContents> list();
+
+    void swap(String a, String b);
+
+    void rename(String from, String to);
+
+    /** Applies every operation of {@code batch} in one round trip; returns the failed ones with their errors. */
+    Map<IpsetBatch.Op, RuntimeException> apply(IpsetBatch batch);
+
+    @Override
+    default void close() {
+    }
+
+    /** A client over netlink in this network namespace. */
+    static IpsetClient open() {
+        return new NetlinkIpsetClient(Optional.empty());
+    }
+
+    /** A client over netlink in the network namespace at {@code netns}. */
+    static IpsetClient open(Path netns) {
+        return new NetlinkIpsetClient(Optional.of(netns));
+    }
+}

@@ -1,0 +1,10 @@
+package dev.svcproxy.ipset;
+
+import java.util.List;
+
+/** A set as listed from the kernel: its specification, how many references it has, and its members. */
+public record SetContents(IpSet set, int references, List<Entry> entries) {
+    public SetContents {
+        entries = List.copyOf(entries);
+    }
+}
