@@ -143,4 +143,31 @@ class KernelIpsetTest {
             assertTrue(c.list("KUBE-BIG").orElseThrow().entries().isEmpty());
         }
     }
+
+    @Test
+    void anIptablesRuleMatchesRealPacketsAgainstASetMadeByTheSdk() throws Exception {
+        try (NetworkNamespace ns = ns("match"); IpsetClient c = IpsetClient.open(ns.path())) {
+            IpSet blocked = IpSet.hash("SVCP-BLOCKED", SetType.HASH_IP_PORT, IpFamily.IPV4);
+            c.create(blocked);
+            c.add(blocked, Entry.ipPort(IpAddress.parse("127.0.0.1"), Protocol.TCP, 8081));
+            ns.exec("iptables", "-w", "-A", "OUTPUT", "-m", "set", "--match-set", "SVCP-BLOCKED", "dst,dst",
+                    "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset");
+            Process a = ns.start("socat", "TCP-LISTEN:8080,fork,reuseaddr", "SYSTEM:echo open");
+            Process b = ns.start("socat", "TCP-LISTEN:8081,fork,reuseaddr", "SYSTEM:echo open");
+            try {
+                String probe = "for i in 1 2 3 4 5 6 7 8 9 10; do socat -T1 - TCP:127.0.0.1:%d </dev/null 2>/dev/null && break;"
+                        + " sleep 0.2; done; true";
+                assertEquals("open", ns.sh(String.format(probe, 8080)).strip(), "a port not in the set is reachable");
+                assertEquals("", ns.sh(String.format(probe, 8081)).strip(), "the port in the set is rejected");
+                c.delete(blocked, Entry.ipPort(IpAddress.parse("127.0.0.1"), Protocol.TCP, 8081));
+                assertEquals("open", ns.sh(String.format(probe, 8081)).strip(), "removed from the set: reachable again");
+                String counters = ns.exec("iptables", "-w", "-L", "OUTPUT", "-v", "-n", "-x");
+                assertTrue(counters.contains("match-set SVCP-BLOCKED dst,dst"), counters);
+                assertThrows(BusyException.class, () -> c.destroy("SVCP-BLOCKED"), "a set a rule uses cannot be destroyed");
+            } finally {
+                a.destroyForcibly().waitFor();
+                b.destroyForcibly().waitFor();
+            }
+        }
+    }
 }
