@@ -2,6 +2,7 @@
 module dev.svcproxy.samples {
     requires dev.svcproxy.api;
     requires dev.svcproxy.iptables;
+    requires dev.svcproxy.ipset;
     requires org.slf4j;
 
     exports dev.svcproxy.samples;
