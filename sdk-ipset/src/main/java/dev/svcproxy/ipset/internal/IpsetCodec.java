@@ -109,8 +109,9 @@ public final class IpsetCodec {
         return m.endNested();
     }
 
+    /** A command on one set; NLM_F_EXCL makes the kernel report a missing set (as the ipset tool does). */
     static MessageBuilder byName(int cmd, String name, String verb) {
-        return message(cmd, 0, 2, "ipset " + verb + " " + name).string(ATTR_SETNAME, name);
+        return message(cmd, Netlink.NLM_F_EXCL, 2, "ipset " + verb + " " + name).string(ATTR_SETNAME, name);
     }
 
     static MessageBuilder twoNames(int cmd, String a, String b, String verb) {

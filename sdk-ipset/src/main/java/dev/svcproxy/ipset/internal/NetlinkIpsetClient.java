@@ -43,10 +43,10 @@ public final class NetlinkIpsetClient implements IpsetClient {
                 return new BusyException("the set is in use (referenced by a rule or a list:set)", op);
             }
             if (k.contains("errno 4101")) {
-                return new NotFoundException("the second set does not exist", op);
+                return new AlreadyExistsException("a set with the new name already exists", op);
             }
             if (k.contains("errno 4102")) {
-                return new SvcProxyException("the two sets' types differ", op);
+                return new dev.svcproxy.api.InvalidInputException("the two sets' types differ", op);
             }
             if (k.contains("errno 4352")) {
                 return new BusyException("the set is full (maxelem reached)", op);
