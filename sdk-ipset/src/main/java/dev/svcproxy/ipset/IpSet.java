@@ -69,7 +69,7 @@ public record IpSet(String name, SetType type, IpFamily family, int hashSize, in
     public void check(Entry e) {
         String id = name + " " + e;
         boolean v = type.ip == e.ip().isPresent() && (type.port == (e.port() != 0)) && type.ip2 == e.ip2().isPresent()
-                && (type.net || e.cidr() < 0 || isFull(e.cidr())) && (type.net2 || e.cidr2() < 0)
+                && (type.net || e.cidr() < 0) && (type.net2 || e.cidr2() < 0)
                 && (type == SetType.LIST_SET) == e.member().isPresent()
                 && (type != SetType.BITMAP_PORT || e.protocol().isEmpty());
         if (!v) {
@@ -90,9 +90,5 @@ public record IpSet(String name, SetType type, IpFamily family, int hashSize, in
         if (e.timeout().isPresent() && timeout.isEmpty()) {
             throw new InvalidInputException("the set was not created with timeout support", id);
         }
-    }
-
-    private boolean isFull(int cidr) {
-        return cidr == family.bits();
     }
 }

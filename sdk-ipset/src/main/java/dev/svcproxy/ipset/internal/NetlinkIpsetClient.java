@@ -10,7 +10,6 @@ import dev.svcproxy.ipset.IpSet;
 import dev.svcproxy.ipset.IpsetBatch;
 import dev.svcproxy.ipset.IpsetClient;
 import dev.svcproxy.ipset.SetContents;
-import dev.svcproxy.ipset.SetType;
 import dev.svcproxy.netlink.MessageBuilder;
 import dev.svcproxy.netlink.NetlinkProtocol;
 import dev.svcproxy.netlink.NetlinkSocket;
@@ -184,10 +183,5 @@ public final class NetlinkIpsetClient implements IpsetClient {
     @Override
     public synchronized void close() {
         socket.close();
-    }
-
-    /** Set types are also checked here for callers that build specs by name. */
-    static SetType type(String name) {
-        return SetType.parse(name);
     }
 }

@@ -42,13 +42,11 @@ public final class KubeProxyRules {
     private final IpFamily family;
     private final BackendContext context;
     private final boolean randomFully;
-    private final String mark;
 
     public KubeProxyRules(BackendContext context, boolean randomFully) {
         this.family = context.family();
         this.context = context;
         this.randomFully = randomFully;
-        this.mark = String.format("0x%08x", 1L << context.masqueradeBit());
     }
 
     /** The rules of kube-proxy's jumps from the built-in chains into its own. */
@@ -198,6 +196,6 @@ public final class KubeProxyRules {
 
     /** The mark kube-proxy uses, as it writes it ({@code 0x00004000}). */
     public String masqueradeMark() {
-        return mark;
+        return String.format(java.util.Locale.ROOT, "0x%08x", 1L << context.masqueradeBit());
     }
 }
