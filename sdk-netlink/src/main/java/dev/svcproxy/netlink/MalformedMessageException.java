@@ -6,7 +6,20 @@ import dev.svcproxy.api.SvcProxyException;
 public class MalformedMessageException extends SvcProxyException {
     private static final long serialVersionUID = 1L;
 
+    private final String detail;
+
     public MalformedMessageException(String message) {
         super(message, "netlink message");
+        this.detail = message;
+    }
+
+    private MalformedMessageException(String message, String operation, Throwable cause) {
+        super(message, operation, cause);
+        this.detail = message;
+    }
+
+    /** The same fault, naming the operation whose reply it was in (e.g. {@code conntrack -L -f ipv4}). */
+    public MalformedMessageException in(String operation) {
+        return new MalformedMessageException("malformed kernel reply: " + detail, operation, this);
     }
 }

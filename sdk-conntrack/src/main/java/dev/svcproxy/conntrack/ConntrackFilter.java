@@ -1,0 +1,304 @@
+package dev.svcproxy.conntrack;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.Cidr;
+import dev.svcproxy.api.net.IpAddress;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.net.Port;
+import dev.svcproxy.api.net.Protocol;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Which conntrack entries to list or delete: every condition set must hold. Addresses match by CIDR (a single
+ * address is a /32 or /128), ports and protocol exactly, the mark under a mask, statuses all present.
+ * {@link #toService}, {@link #toEndpoint} and {@link #toNodePort} are the filters kube-proxy's clean-up needs.
+ */
+public final class ConntrackFilter {
+    private final Optional<IpFamily> family;
+    private final int protocol;
+    private final Cidr origSrc;
+    private final Cidr origDst;
+    private final Cidr replySrc;
+    private final Cidr replyDst;
+    private final int origSrcPort;
+    private final int origDstPort;
+    private final int replySrcPort;
+    private final int replyDstPort;
+    private final long mark;
+    private final long markMask;
+    private final int zone;
+    private final long status;
+    private final TcpState tcpState;
+    private final Predicate<ConntrackEntry> where;
+    private final String description;
+
+    private ConntrackFilter(Builder b) {
+        this.protocol = b.protocol;
+        this.origSrc = b.origSrc;
+        this.origDst = b.origDst;
+        this.replySrc = b.replySrc;
+        this.replyDst = b.replyDst;
+        this.origSrcPort = b.origSrcPort;
+        this.origDstPort = b.origDstPort;
+        this.replySrcPort = b.replySrcPort;
+        this.replyDstPort = b.replyDstPort;
+        this.mark = b.mark;
+        this.markMask = b.markMask;
+        this.zone = b.zone;
+        this.status = b.status;
+        this.tcpState = b.tcpState;
+        this.where = b.where;
+        this.family = familyOf(b);
+        this.description = describe();
+    }
+
+    private static Optional<IpFamily> familyOf(Builder b) {
+        Optional<IpFamily> f = Optional.ofNullable(b.family);
+        for (Cidr c : new Cidr[] {b.origSrc, b.origDst, b.replySrc, b.replyDst}) {
+            if (c == null) {
+                continue;
+            }
+            if (f.isPresent() && f.get() != c.family()) {
+                throw new InvalidInputException("filter mixes IPv4 and IPv6", c.toString());
+            }
+            f = Optional.of(c.family());
+        }
+        return f;
+    }
+
+    /** Entries of {@code protocol} whose original destination is {@code ip:port} (a service's connections). */
+    public static ConntrackFilter toService(Protocol protocol, IpAddress ip, int port) {
+        return builder().protocol(protocol).origDst(ip).origDstPort(port).build();
+    }
+
+    /** Entries of {@code protocol} whose replies come from {@code ip:port} (connections DNATed to an endpoint). */
+    public static ConntrackFilter toEndpoint(Protocol protocol, IpAddress ip, int port) {
+        return builder().protocol(protocol).replySrc(ip).replySrcPort(port).build();
+    }
+
+    /** Entries of {@code protocol} whose original destination port is {@code nodePort}, any address. */
+    public static ConntrackFilter toNodePort(Protocol protocol, IpFamily family, int nodePort) {
+        return builder().family(family).protocol(protocol).origDstPort(nodePort).build();
+    }
+
+    /** Every entry of {@code family}. */
+    public static ConntrackFilter all(IpFamily family) {
+        return builder().family(family).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The family the filter is limited to, if any (given, or implied by an address). */
+    public Optional<IpFamily> family() {
+        return family;
+    }
+
+    public boolean matches(ConntrackEntry e) {
+        Tuple o = e.original();
+        Tuple r = e.reply();
+        return (family.isEmpty() || family.get() == e.family())
+                && (protocol < 0 || protocol == e.protocol())
+                && in(origSrc, o.src()) && in(origDst, o.dst()) && in(replySrc, r.src()) && in(replyDst, r.dst())
+                && port(origSrcPort, o.srcPort()) && port(origDstPort, o.dstPort())
+                && port(replySrcPort, r.srcPort()) && port(replyDstPort, r.dstPort())
+                && (e.mark() & markMask) == mark
+                && (zone < 0 || zone == e.zone())
+                && (e.status() & status) == status
+                && (tcpState == null || e.tcpState().equals(Optional.of(tcpState)))
+                && (where == null || where.test(e));
+    }
+
+    private static boolean in(Cidr c, IpAddress a) {
+        return c == null || c.family() == a.family() && c.contains(a);
+    }
+
+    private static boolean port(int want, int have) {
+        return want < 0 || want == have;
+    }
+
+    private String describe() {
+        List<String> p = new ArrayList<>();
+        family.ifPresent(f -> p.add("-f " + (f == IpFamily.IPV4 ? "ipv4" : "ipv6")));
+        if (protocol >= 0) {
+            p.add("-p " + protocol);
+        }
+        add(p, "--orig-src", origSrc);
+        add(p, "--orig-dst", origDst);
+        add(p, "--reply-src", replySrc);
+        add(p, "--reply-dst", replyDst);
+        add(p, "--orig-port-src", origSrcPort);
+        add(p, "--orig-port-dst", origDstPort);
+        add(p, "--reply-port-src", replySrcPort);
+        add(p, "--reply-port-dst", replyDstPort);
+        if (markMask != 0) {
+            p.add("--mark " + mark + "/0x" + Long.toHexString(markMask));
+        }
+        if (zone >= 0) {
+            p.add("--zone " + zone);
+        }
+        if (status != 0) {
+            p.add("--status " + Status.of(status));
+        }
+        if (tcpState != null) {
+            p.add("--state " + tcpState);
+        }
+        if (where != null) {
+            p.add("--where <predicate>");
+        }
+        return p.isEmpty() ? "(all entries)" : String.join(" ", p);
+    }
+
+    private static void add(List<String> p, String flag, Object v) {
+        if (v != null && !(v instanceof Integer i && i < 0)) {
+            p.add(flag + " " + (v instanceof Cidr c && c.isSingleAddress() ? c.network() : v));
+        }
+    }
+
+    /** In the {@code conntrack} tool's words, e.g. {@code -p 17 --orig-dst 10.96.0.10 --orig-port-dst 53}. */
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    /** Builds a {@link ConntrackFilter}; an unset condition matches everything. */
+    public static final class Builder {
+        private IpFamily family;
+        private int protocol = -1;
+        private Cidr origSrc;
+        private Cidr origDst;
+        private Cidr replySrc;
+        private Cidr replyDst;
+        private int origSrcPort = -1;
+        private int origDstPort = -1;
+        private int replySrcPort = -1;
+        private int replyDstPort = -1;
+        private long mark;
+        private long markMask;
+        private int zone = -1;
+        private long status;
+        private TcpState tcpState;
+        private Predicate<ConntrackEntry> where;
+
+        private Builder() {
+        }
+
+        public Builder family(IpFamily f) {
+            this.family = Objects.requireNonNull(f);
+            return this;
+        }
+
+        public Builder protocol(Protocol p) {
+            return protocol(p.number());
+        }
+
+        /** Any layer-4 protocol by number (1 icmp, 6 tcp, 17 udp, 58 ipv6-icmp, 132 sctp, ...). */
+        public Builder protocol(int number) {
+            if (number < 0 || number > 255) {
+                throw new InvalidInputException("protocol number must be 0-255", String.valueOf(number));
+            }
+            this.protocol = number;
+            return this;
+        }
+
+        public Builder origSrc(Cidr c) {
+            this.origSrc = c;
+            return this;
+        }
+
+        public Builder origSrc(IpAddress a) {
+            return origSrc(Cidr.of(a));
+        }
+
+        public Builder origDst(Cidr c) {
+            this.origDst = c;
+            return this;
+        }
+
+        public Builder origDst(IpAddress a) {
+            return origDst(Cidr.of(a));
+        }
+
+        public Builder replySrc(Cidr c) {
+            this.replySrc = c;
+            return this;
+        }
+
+        public Builder replySrc(IpAddress a) {
+            return replySrc(Cidr.of(a));
+        }
+
+        public Builder replyDst(Cidr c) {
+            this.replyDst = c;
+            return this;
+        }
+
+        public Builder replyDst(IpAddress a) {
+            return replyDst(Cidr.of(a));
+        }
+
+        public Builder origSrcPort(int p) {
+            this.origSrcPort = Port.check(p, "original source port");
+            return this;
+        }
+
+        public Builder origDstPort(int p) {
+            this.origDstPort = Port.check(p, "original destination port");
+            return this;
+        }
+
+        public Builder replySrcPort(int p) {
+            this.replySrcPort = Port.check(p, "reply source port");
+            return this;
+        }
+
+        public Builder replyDstPort(int p) {
+            this.replyDstPort = Port.check(p, "reply destination port");
+            return this;
+        }
+
+        /** Entries whose mark, under {@code mask}, is {@code value}. */
+        public Builder mark(long value, long mask) {
+            if (value < 0 || value > 0xffffffffL || mask < 0 || mask > 0xffffffffL) {
+                throw new InvalidInputException("mark and mask must be unsigned 32-bit values", value + "/" + mask);
+            }
+            this.mark = value & mask;
+            this.markMask = mask;
+            return this;
+        }
+
+        public Builder zone(int z) {
+            if (z < 0 || z > 65535) {
+                throw new InvalidInputException("zone must be 0-65535", String.valueOf(z));
+            }
+            this.zone = z;
+            return this;
+        }
+
+        /** Entries with (at least) this status bit; may be called several times. */
+        public Builder status(Status s) {
+            this.status |= s.bit();
+            return this;
+        }
+
+        public Builder tcpState(TcpState s) {
+            this.tcpState = Objects.requireNonNull(s);
+            return this;
+        }
+
+        /** Any further condition (e.g. "the reply source is not a serving endpoint"); applied last. */
+        public Builder where(Predicate<ConntrackEntry> p) {
+            this.where = this.where == null ? p : this.where.and(p);
+            return this;
+        }
+
+        public ConntrackFilter build() {
+            return new ConntrackFilter(this);
+        }
+    }
+}

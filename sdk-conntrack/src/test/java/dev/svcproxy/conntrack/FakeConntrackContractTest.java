@@ -1,0 +1,8 @@
+package dev.svcproxy.conntrack;
+
+class FakeConntrackContractTest extends ConntrackClientContract {
+    @Override
+    protected ConntrackClient client() {
+        return new FakeConntrack();
+    }
+}
