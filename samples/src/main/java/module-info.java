@@ -3,6 +3,7 @@ module dev.svcproxy.samples {
     requires dev.svcproxy.api;
     requires dev.svcproxy.iptables;
     requires dev.svcproxy.ipset;
+    requires dev.svcproxy.conntrack;
     requires org.slf4j;
 
     exports dev.svcproxy.samples;

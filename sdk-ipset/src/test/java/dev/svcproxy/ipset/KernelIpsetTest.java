@@ -19,6 +19,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The ipset client against the kernel, checked with the real {@code ipset} tool, in throw-away namespaces. */
 @Tag("kernel")
@@ -144,24 +146,31 @@ class KernelIpsetTest {
         }
     }
 
-    @Test
-    void anIptablesRuleMatchesRealPacketsAgainstASetMadeByTheSdk() throws Exception {
-        try (NetworkNamespace ns = ns("match"); IpsetClient c = IpsetClient.open(ns.path())) {
-            IpSet blocked = IpSet.hash("SVCP-BLOCKED", SetType.HASH_IP_PORT, IpFamily.IPV4);
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void anIptablesRuleMatchesRealPacketsAgainstASetMadeByTheSdk(IpFamily family) throws Exception {
+        boolean v4 = family == IpFamily.IPV4;
+        IpAddress lo = IpAddress.parse(v4 ? "127.0.0.1" : "::1");
+        String iptables = v4 ? "iptables" : "ip6tables";
+        try (NetworkNamespace ns = ns("match" + family.bits()); IpsetClient c = IpsetClient.open(ns.path())) {
+            ns.exec("ip", "link", "set", "lo", "up");
+            IpSet blocked = IpSet.hash("SVCP-BLOCKED", SetType.HASH_IP_PORT, family);
             c.create(blocked);
-            c.add(blocked, Entry.ipPort(IpAddress.parse("127.0.0.1"), Protocol.TCP, 8081));
-            ns.exec("iptables", "-w", "-A", "OUTPUT", "-m", "set", "--match-set", "SVCP-BLOCKED", "dst,dst",
+            c.add(blocked, Entry.ipPort(lo, Protocol.TCP, 8081));
+            ns.exec(iptables, "-w", "-A", "OUTPUT", "-m", "set", "--match-set", "SVCP-BLOCKED", "dst,dst",
                     "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset");
-            Process a = ns.start("socat", "TCP-LISTEN:8080,fork,reuseaddr", "SYSTEM:echo open");
-            Process b = ns.start("socat", "TCP-LISTEN:8081,fork,reuseaddr", "SYSTEM:echo open");
+            String listen = v4 ? "TCP-LISTEN:%d,fork,reuseaddr" : "TCP6-LISTEN:%d,fork,reuseaddr,ipv6only=1";
+            Process a = ns.start("socat", String.format(listen, 8080), "SYSTEM:echo open");
+            Process b = ns.start("socat", String.format(listen, 8081), "SYSTEM:echo open");
             try {
-                String probe = "for i in 1 2 3 4 5 6 7 8 9 10; do socat -T1 - TCP:127.0.0.1:%d </dev/null 2>/dev/null && break;"
+                String target = v4 ? "TCP:127.0.0.1:%d" : "TCP6:[::1]:%d";
+                String probe = "for i in 1 2 3 4 5 6 7 8 9 10; do socat -T1 - " + target + " </dev/null 2>/dev/null && break;"
                         + " sleep 0.2; done; true";
                 assertEquals("open", ns.sh(String.format(probe, 8080)).strip(), "a port not in the set is reachable");
                 assertEquals("", ns.sh(String.format(probe, 8081)).strip(), "the port in the set is rejected");
-                c.delete(blocked, Entry.ipPort(IpAddress.parse("127.0.0.1"), Protocol.TCP, 8081));
+                c.delete(blocked, Entry.ipPort(lo, Protocol.TCP, 8081));
                 assertEquals("open", ns.sh(String.format(probe, 8081)).strip(), "removed from the set: reachable again");
-                String counters = ns.exec("iptables", "-w", "-L", "OUTPUT", "-v", "-n", "-x");
+                String counters = ns.exec(iptables, "-w", "-L", "OUTPUT", "-v", "-n", "-x");
                 assertTrue(counters.contains("match-set SVCP-BLOCKED dst,dst"), counters);
                 assertThrows(BusyException.class, () -> c.destroy("SVCP-BLOCKED"), "a set a rule uses cannot be destroyed");
             } finally {

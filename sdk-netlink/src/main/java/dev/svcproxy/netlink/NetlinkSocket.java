@@ -35,6 +35,16 @@ public final class NetlinkSocket implements AutoCloseable {
     private final ByteBuffer rx = ByteBuffer.allocateDirect(1024 * 1024).order(ByteOrder.nativeOrder());
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
     private boolean closed;
+    private ErrorMapper errors = (errno, operation, kernelText) -> null;
+
+    /**
+     * Turns a protocol's own error numbers (ipset's 4096 and up, say) into typed exceptions; returns null for the
+     * errno values it leaves to {@link NetlinkErrors}.
+     */
+    @FunctionalInterface
+    public interface ErrorMapper {
+        SvcProxyException map(int errno, String operation, String kernelText);
+    }
 
     private NetlinkSocket(NetlinkProtocol protocol, int fd) {
         this.protocol = protocol;
@@ -101,6 +111,17 @@ public final class NetlinkSocket implements AutoCloseable {
 
     public NetlinkProtocol protocol() {
         return protocol;
+    }
+
+    /** Uses {@code mapper} before the generic errno mapping for every error this socket receives. */
+    public NetlinkSocket errors(ErrorMapper mapper) {
+        this.errors = mapper;
+        return this;
+    }
+
+    private SvcProxyException error(int errno, String operation, String kernelText) {
+        SvcProxyException e = errors.map(errno, operation, kernelText);
+        return e != null ? e : NetlinkErrors.toException(errno, operation, kernelText);
     }
 
     /** The port id the kernel gave this socket. */
@@ -208,7 +229,7 @@ public final class NetlinkSocket implements AutoCloseable {
                     int errno = -m.payload().getInt(0);
                     if (out.get(idx) == null) {
                         out.set(idx, new Reply(req, List.copyOf(data.get(k)), errno == 0 ? Optional.empty()
-                                : Optional.of(NetlinkErrors.toException(errno, req.description(), extAck(m)))));
+                                : Optional.of(error(errno, req.description(), extAck(m)))));
                         pending--;
                     }
                     if (!ackAll && idx == to - 1) {

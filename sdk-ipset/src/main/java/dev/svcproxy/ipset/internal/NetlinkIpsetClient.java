@@ -2,9 +2,10 @@ package dev.svcproxy.ipset.internal;
 
 import dev.svcproxy.api.AlreadyExistsException;
 import dev.svcproxy.api.BusyException;
+import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.NotFoundException;
 import dev.svcproxy.api.SvcProxyException;
-import dev.svcproxy.api.TransactionFailedException;
+import dev.svcproxy.api.UnsupportedByKernelException;
 import dev.svcproxy.ipset.Entry;
 import dev.svcproxy.ipset.IpSet;
 import dev.svcproxy.ipset.IpsetBatch;
@@ -23,43 +24,38 @@ import java.util.Optional;
 
 /** {@link IpsetClient} over one NETLINK_NETFILTER socket; calls are serialised. */
 public final class NetlinkIpsetClient implements IpsetClient {
+    private static final String NOT_IN_SET = "not in the set";
     private final NetlinkSocket socket;
     private final Map<String, Integer> revisions = new HashMap<>();
 
     public NetlinkIpsetClient(Optional<Path> netns) {
         this.socket = netns.map(p -> NetlinkSocket.open(NetlinkProtocol.NETFILTER, p))
                 .orElseGet(() -> NetlinkSocket.open(NetlinkProtocol.NETFILTER));
+        socket.errors(NetlinkIpsetClient::ipsetError);
     }
 
-    /** ipset's own error numbers (4096 and up) as typed exceptions; the rest as netlink maps them. */
-    private static SvcProxyException translate(SvcProxyException e, String op) {
-        if (e instanceof TransactionFailedException t) {
-            String k = t.kernelMessage();
-            if (k.contains("errno 4103")) {
-                return new NotFoundException("not in the set", op);
-            }
-            if (k.contains("errno 4108") || k.contains("errno 4100")) {
-                return new BusyException("the set is in use (referenced by a rule or a list:set)", op);
-            }
-            if (k.contains("errno 4101")) {
-                return new AlreadyExistsException("a set with the new name already exists", op);
-            }
-            if (k.contains("errno 4102")) {
-                return new dev.svcproxy.api.InvalidInputException("the two sets' types differ", op);
-            }
-            if (k.contains("errno 4352")) {
-                return new BusyException("the set is full (maxelem reached)", op);
-            }
-        }
-        return e;
+    /** ipset's own error numbers (include/uapi/linux/netfilter/ipset/ip_set.h and the type headers). */
+    private static SvcProxyException ipsetError(int errno, String op, String kernelText) {
+        return switch (errno) {
+            case 4097 -> new UnsupportedByKernelException("the kernel's ipset protocol is not the one this SDK speaks", op);
+            case 4098 -> new UnsupportedByKernelException("this kernel has no such set type (or revision)", op);
+            case 4099 -> new BusyException("the kernel's maximum number of sets is reached", op);
+            case 4100, 4108 -> new BusyException("the set is in use (referenced by a rule or a list:set)", op);
+            case 4101 -> new AlreadyExistsException("a set with the new name already exists", op);
+            case 4102 -> new InvalidInputException("the two sets' types differ", op);
+            case 4103 -> new NotFoundException(NOT_IN_SET, op);
+            case 4104, 4105 -> new InvalidInputException("the kernel refused the CIDR or netmask", op);
+            case 4106 -> new InvalidInputException("the entry's family is not the set's", op);
+            case 4107 -> new InvalidInputException("the set was created without timeout support", op);
+            case 4111 -> new InvalidInputException("the set was created without counters", op);
+            case 4112 -> new InvalidInputException("the set was created without comment support", op);
+            case 4352 -> new BusyException("the set is full (maxelem reached) or the entry is outside its range", op);
+            default -> null;
+        };
     }
 
     private synchronized List<dev.svcproxy.netlink.NetlinkMessage> request(MessageBuilder m) {
-        try {
-            return socket.request(m);
-        } catch (SvcProxyException e) {
-            throw translate(e, m.description());
-        }
+        return socket.request(m);
     }
 
     private int revision(IpSet set) {
@@ -71,6 +67,10 @@ public final class NetlinkIpsetClient implements IpsetClient {
             }
             return IpsetCodec.revision(r.get(0));
         });
+    }
+
+    private static boolean isNotInSet(SvcProxyException e) {
+        return e instanceof NotFoundException && e.getMessage().endsWith(NOT_IN_SET);
     }
 
     @Override
@@ -117,7 +117,7 @@ public final class NetlinkIpsetClient implements IpsetClient {
         try {
             request(IpsetCodec.adt(IpsetCodec.CMD_DEL, set, entry.key()));
         } catch (NotFoundException e) {
-            if (e.getMessage().contains("not in the set")) {
+            if (isNotInSet(e)) {
                 return; // already gone
             }
             throw e;
@@ -131,7 +131,7 @@ public final class NetlinkIpsetClient implements IpsetClient {
             request(IpsetCodec.adt(IpsetCodec.CMD_TEST, set, entry.key()));
             return true;
         } catch (NotFoundException e) {
-            if (e.getMessage().contains("not in the set")) {
+            if (isNotInSet(e)) {
                 return false;
             }
             throw e;
@@ -173,8 +173,8 @@ public final class NetlinkIpsetClient implements IpsetClient {
         for (int i = 0; i < replies.size(); i++) {
             IpsetBatch.Op op = batch.operations().get(i);
             int idx = i;
-            replies.get(i).error().map(e -> translate(e, msgs.get(idx).description()))
-                    .filter(e -> !(op.add() == false && e instanceof NotFoundException && e.getMessage().contains("not in the set")))
+            replies.get(i).error()
+                    .filter(e -> op.add() || !isNotInSet(e))
                     .ifPresent(e -> failed.put(op, e));
         }
         return failed;
