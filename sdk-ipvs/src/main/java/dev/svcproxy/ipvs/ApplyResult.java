@@ -1,0 +1,25 @@
+package dev.svcproxy.ipvs;
+
+import java.util.Map;
+
+/**
+ * What {@link IpvsClient#apply} changed: how many services and real servers it added, edited and deleted, and
+ * every change the kernel refused, keyed by the change in ipvsadm's words ({@code -a -t 10.0.0.1:80 -r ...}).
+ */
+public record ApplyResult(int servicesAdded, int servicesEdited, int servicesDeleted, int destinationsAdded,
+                          int destinationsEdited, int destinationsDeleted, Map<String, RuntimeException> failures) {
+
+    public ApplyResult {
+        failures = Map.copyOf(failures);
+    }
+
+    /** True if every change was made. */
+    public boolean isComplete() {
+        return failures.isEmpty();
+    }
+
+    /** Changes made, all kinds together. */
+    public int changes() {
+        return servicesAdded + servicesEdited + servicesDeleted + destinationsAdded + destinationsEdited + destinationsDeleted;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.svcproxy.ipvs;
+
+import dev.svcproxy.api.net.IpAddress;
+import dev.svcproxy.api.spi.Availability;
+import dev.svcproxy.ipvs.internal.NetlinkIpvsClient;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Reads and changes the kernel's IPVS table over generic netlink, in this or another network namespace. Errors
+ * are typed: a missing service or real server is {@link dev.svcproxy.api.NotFoundException}, a duplicate
+ * {@link dev.svcproxy.api.AlreadyExistsException}, a scheduler the kernel does not have
+ * {@link dev.svcproxy.api.InvalidInputException}; {@link #open()} on a kernel without IPVS throws
+ * {@link dev.svcproxy.api.UnsupportedByKernelException} ("IPVS not available: ...").
+ */
+public interface IpvsClient extends AutoCloseable {
+
+    IpvsInfo info();
+
+    /** Every virtual service with its counters, in ipvsadm's order. */
+    List<ObservedService> services();
+
+    Optional<ObservedService> service(ServiceKey key);
+
+    /** The real servers of a service with their counters; {@link dev.svcproxy.api.NotFoundException} if no such service. */
+    List<ObservedDestination> destinations(ServiceKey key);
+
+    void addService(VirtualServer service);
+
+    /** Changes scheduler, flags or persistence of an existing service. */
+    void editService(VirtualServer service);
+
+    void deleteService(ServiceKey key);
+
+    void addDestination(ServiceKey key, Destination destination);
+
+    /** Changes weight, thresholds or forwarding of an existing real server. */
+    void editDestination(ServiceKey key, Destination destination);
+
+    void deleteDestination(ServiceKey key, IpAddress address, int port);
+
+    /** Deletes every service (and so every real server). */
+    void flush();
+
+    Timeouts timeouts();
+
+    /** Sets the timeouts that are not 0. */
+    void setTimeouts(Timeouts timeouts);
+
+    /**
+     * Makes the kernel's table equal to {@code desired} for the services {@code owned} accepts: adds, edits and
+     * deletes services and real servers (services not owned are left alone). Reads the table once, then sends every
+     * change in one batch; a refused change does not stop the others and is reported in the result.
+     */
+    ApplyResult apply(IpvsTable desired, Predicate<ServiceKey> owned);
+
+    /** {@link #apply(IpvsTable, Predicate)} owning every service: the kernel's table becomes exactly {@code desired}. */
+    default ApplyResult apply(IpvsTable desired) {
+        return apply(desired, k -> true);
+    }
+
+    @Override
+    default void close() {
+    }
+
+    /** A client in this network namespace (loads {@code ip_vs} if the kernel has it as a module). */
+    static IpvsClient open() {
+        return new NetlinkIpvsClient(Optional.empty());
+    }
+
+    /** A client in the network namespace at {@code netns}. */
+    static IpvsClient open(Path netns) {
+        return new NetlinkIpvsClient(Optional.of(netns));
+    }
+
+    /** Whether IPVS can be used here, and if not, why. */
+    static Availability availability() {
+        return NetlinkIpvsClient.availability();
+    }
+}

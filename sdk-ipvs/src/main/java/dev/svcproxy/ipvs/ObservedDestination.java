@@ -1,0 +1,11 @@
+package dev.svcproxy.ipvs;
+
+/** A real server as the kernel reports it: its configuration, connection counts and counters. */
+public record ObservedDestination(Destination destination, long activeConnections, long inactiveConnections,
+                                  long persistentConnections, Stats stats) {
+
+    /** True while connections still use it (what graceful termination waits for). */
+    public boolean hasConnections() {
+        return activeConnections + inactiveConnections > 0;
+    }
+}

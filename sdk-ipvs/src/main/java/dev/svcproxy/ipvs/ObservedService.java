@@ -1,0 +1,9 @@
+package dev.svcproxy.ipvs;
+
+/** A virtual service as the kernel reports it: its configuration and its counters. */
+public record ObservedService(VirtualServer service, Stats stats) {
+
+    public ServiceKey key() {
+        return service.key();
+    }
+}

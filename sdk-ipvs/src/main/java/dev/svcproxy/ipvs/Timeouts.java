@@ -1,0 +1,13 @@
+package dev.svcproxy.ipvs;
+
+import dev.svcproxy.api.InvalidInputException;
+
+/** IPVS's global connection timeouts in seconds, as {@code ipvsadm --set tcp tcpfin udp}; 0 = leave as it is. */
+public record Timeouts(int tcp, int tcpFin, int udp) {
+
+    public Timeouts {
+        if (tcp < 0 || tcpFin < 0 || udp < 0) {
+            throw new InvalidInputException("timeouts are seconds >= 0", tcp + " " + tcpFin + " " + udp);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.svcproxy.ipvs;
+
+import dev.svcproxy.api.InvalidInputException;
+import java.util.Objects;
+
+/** The encapsulation of a TUNNEL destination: type, UDP port (GUE only) and checksum mode (GUE and GRE). */
+public record Tunnel(Type type, int port, Checksum checksum) {
+
+    /** The kernel's tunnel types. */
+    public enum Type { IPIP, GUE, GRE }
+
+    /** The kernel's tunnel checksum flags: none, checksum, remote checksum offload. */
+    public enum Checksum { NOCSUM, CSUM, REMCSUM }
+
+    public static final Tunnel IPIP = new Tunnel(Type.IPIP, 0, Checksum.NOCSUM);
+
+    public Tunnel {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(checksum, "checksum");
+        if (type == Type.GUE ? port < 1 || port > 65535 : port != 0) {
+            throw new InvalidInputException("a GUE tunnel needs a port 1-65535; other tunnels have none", type + " port " + port);
+        }
+        if (type == Type.IPIP && checksum != Checksum.NOCSUM) {
+            throw new InvalidInputException("an IPIP tunnel has no checksum option", type + " " + checksum);
+        }
+    }
+
+    public static Tunnel gue(int port, Checksum checksum) {
+        return new Tunnel(Type.GUE, port, checksum);
+    }
+
+    public static Tunnel gre(Checksum checksum) {
+        return new Tunnel(Type.GRE, 0, checksum);
+    }
+
+    /** The kernel's flag bits for {@link #checksum()}. */
+    public int flagBits() {
+        return switch (checksum) {
+            case NOCSUM -> 0;
+            case CSUM -> 1;
+            case REMCSUM -> 2;
+        };
+    }
+
+    /** The checksum mode of the kernel's flag bits. */
+    public static Checksum checksumOf(int bits) {
+        return (bits & 2) != 0 ? Checksum.REMCSUM : (bits & 1) != 0 ? Checksum.CSUM : Checksum.NOCSUM;
+    }
+}

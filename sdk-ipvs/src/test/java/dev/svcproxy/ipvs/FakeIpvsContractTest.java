@@ -1,0 +1,8 @@
+package dev.svcproxy.ipvs;
+
+class FakeIpvsContractTest extends IpvsClientContract {
+    @Override
+    protected IpvsClient client() {
+        return new FakeIpvs();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.svcproxy.netlink.route;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.IpAddress;
+import java.util.Objects;
+
+/** An address bound to an interface with its prefix length, host bits kept ({@code 10.99.0.2/24}). */
+public record InterfaceAddress(IpAddress address, int prefixLength) {
+
+    public InterfaceAddress {
+        Objects.requireNonNull(address, "address");
+        if (prefixLength < 0 || prefixLength > address.family().bits()) {
+            throw new InvalidInputException("prefix length out of range 0-" + address.family().bits(), address + "/" + prefixLength);
+        }
+    }
+
+    /** The address alone ({@code /32} or {@code /128}), as kube-proxy binds service IPs to {@code kube-ipvs0}. */
+    public static InterfaceAddress host(IpAddress address) {
+        return new InterfaceAddress(address, address.family().bits());
+    }
+
+    @Override
+    public String toString() {
+        return address + "/" + prefixLength;
+    }
+}
