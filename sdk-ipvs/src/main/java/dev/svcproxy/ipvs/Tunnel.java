@@ -23,6 +23,9 @@ public record Tunnel(Type type, int port, Checksum checksum) {
         if (type == Type.IPIP && checksum != Checksum.NOCSUM) {
             throw new InvalidInputException("an IPIP tunnel has no checksum option", type + " " + checksum);
         }
+        if (type == Type.GRE && checksum == Checksum.REMCSUM) {
+            throw new InvalidInputException("remote checksum offload is for GUE tunnels only", type + " " + checksum);
+        }
     }
 
     public static Tunnel gue(int port, Checksum checksum) {

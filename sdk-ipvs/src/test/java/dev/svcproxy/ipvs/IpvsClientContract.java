@@ -38,8 +38,8 @@ public abstract class IpvsClientContract {
                 .add(VirtualServer.of(ServiceKey.of(Protocol.UDP, IpAddress.parse("10.101.57.98"), 53), "sh")
                         .withFlags(Set.of(ServiceFlag.SH_FALLBACK, ServiceFlag.SH_PORT, ServiceFlag.ONE_PACKET))
                         .withPersistence(600).withPersistenceNetmask(24),
-                        Destination.masq(EP1, 5353, 1).withTunnel(Tunnel.gue(6080, Tunnel.Checksum.CSUM)),
-                        Destination.masq(EP2, 5353, 1).withTunnel(Tunnel.gre(Tunnel.Checksum.REMCSUM)),
+                        Destination.masq(EP1, 5353, 1).withTunnel(Tunnel.gue(6080, Tunnel.Checksum.REMCSUM)),
+                        Destination.masq(EP2, 5353, 1).withTunnel(Tunnel.gre(Tunnel.Checksum.CSUM)),
                         Destination.masq(EP3, 5353, 1).withTunnel(Tunnel.IPIP))
                 .add(VirtualServer.of(ServiceKey.of(Protocol.SCTP, IpAddress.parse("10.101.57.99"), 9000), "mh")
                         .withFlags(Set.of(ServiceFlag.MH_FALLBACK, ServiceFlag.MH_PORT)))

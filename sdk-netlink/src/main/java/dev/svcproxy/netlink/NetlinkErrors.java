@@ -24,7 +24,7 @@ public final class NetlinkErrors {
         String text = errnoText(errno) + (kernelText == null || kernelText.isBlank() ? "" : ": " + kernelText);
         return switch (errno) {
             case 1, 13 -> new PermissionDeniedException(text + " (needs root / CAP_NET_ADMIN)", operation);
-            case 2, 3, 19 -> new NotFoundException(text, operation); // ENOENT, ESRCH, ENODEV
+            case 2, 3, 19, 99 -> new NotFoundException(text, operation); // ENOENT, ESRCH, ENODEV, EADDRNOTAVAIL
             case 17 -> new AlreadyExistsException(text, operation);
             case 16, 11, 105 -> new BusyException(text, operation); // EBUSY, EAGAIN, ENOBUFS
             case 93, 95, 97 -> new UnsupportedByKernelException(text, operation);
@@ -50,6 +50,7 @@ public final class NetlinkErrors {
             case 93 -> "EPROTONOSUPPORT";
             case 95 -> "EOPNOTSUPP";
             case 97 -> "EAFNOSUPPORT";
+            case 99 -> "EADDRNOTAVAIL";
             case 105 -> "ENOBUFS";
             default -> "errno " + errno;
         };
