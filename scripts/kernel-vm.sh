@@ -29,14 +29,15 @@ VM_TIMEOUT=${VM_TIMEOUT:-1800}
 
 die() { echo "kernel-vm: $*" >&2; exit 125; }
 
-# KVM when this host offers it and it works (a 1-second probe), else software emulation (TCG).
+# KVM when this host offers it and it works (a 1-second probe), else software emulation (TCG) on one host
+# thread: with multi-threaded TCG the guest JVM's JIT code has crashed (SIGSEGV at compiled-method entries).
 accel() {
     if [ -w /dev/kvm ] && timeout 10 qemu-system-x86_64 -machine pc,accel=kvm -cpu host -display none -nodefaults \
             -no-user-config -m 64 -kernel /dev/null -S -daemonize -pidfile "$VM_DIR/kvm-probe.pid" >/dev/null 2>&1; then
         kill "$(cat "$VM_DIR/kvm-probe.pid")" 2>/dev/null
         echo "-accel kvm -cpu host"
     else
-        echo "-accel tcg,thread=multi -cpu max"
+        echo "-accel tcg,thread=single -cpu max"
     fi
 }
 

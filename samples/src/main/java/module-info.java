@@ -4,6 +4,8 @@ module dev.svcproxy.samples {
     requires dev.svcproxy.iptables;
     requires dev.svcproxy.ipset;
     requires dev.svcproxy.conntrack;
+    requires dev.svcproxy.ipvs;
+    requires dev.svcproxy.netlink;
     requires org.slf4j;
 
     exports dev.svcproxy.samples;

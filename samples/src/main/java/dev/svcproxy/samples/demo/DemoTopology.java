@@ -16,6 +16,7 @@ public final class DemoTopology implements AutoCloseable {
     public static final String CLIENT_IP = "192.168.77.2";
 
     private final List<NetworkNamespace> namespaces = new ArrayList<>();
+    private final Map<String, NetworkNamespace> pods = new java.util.LinkedHashMap<>();
     private final List<Process> servers = new ArrayList<>();
     private final NetworkNamespace node;
     private final NetworkNamespace client;
@@ -30,6 +31,7 @@ public final class DemoTopology implements AutoCloseable {
             int i = 0;
             for (Map.Entry<String, String> pod : pods.entrySet()) {
                 NetworkNamespace ns = add(NetworkNamespace.create(prefix + "-" + pod.getKey()));
+                this.pods.put(pod.getKey(), ns);
                 String host = "vethp" + i++;
                 node.sh("ip link add name " + host + " type veth peer name eth0 netns " + ns.name()
                         + " && ip link set " + host + " master cbr0 up");
@@ -75,6 +77,15 @@ public final class DemoTopology implements AutoCloseable {
 
     public NetworkNamespace node() {
         return node;
+    }
+
+    /** The namespace of the pod named {@code name}. */
+    public NetworkNamespace pod(String name) {
+        NetworkNamespace ns = pods.get(name);
+        if (ns == null) {
+            throw new IllegalArgumentException("no pod " + name);
+        }
+        return ns;
     }
 
     public NetworkNamespace client() {
