@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Every test: unit tests, the compatibility kit (fake and kernel), and the kernel tests in throw-away network
-# namespaces (root). Then the demo on the module path as a smoke test of the launcher's module graph.
+# Every test: unit tests, the compatibility kits (fake and kernel), the kernel tests in throw-away network
+# namespaces (root), then the tests that need IPVS and dummy interfaces inside Debian's kernel under qemu
+# (scripts/vm-test.sh), then the demo on the module path as a smoke test of the launcher's module graph.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || exec sudo -E "$0" "$@"
 scripts/install-deps.sh
 # namespaces a killed earlier run may have left behind (tests delete their own, even on failure)
 for ns in $(ip netns list | awk '/^svcp-/{print $1}'); do ip netns del "$ns" || true; done
-mvn -B verify "$@"
+mvn -B install "$@"
+echo "== tests tagged vm, inside the kernel VM (IPVS, dummy interfaces)"
+SKIP_BUILD=1 scripts/vm-test.sh
 echo "== backend discovery on the module path and on the class path"
 MP=samples/target/samples-0.1.0-SNAPSHOT.jar:samples/target/lib
 for run in "java -p $MP -m dev.svcproxy.samples/dev.svcproxy.samples.ListBackends" \
