@@ -1,0 +1,49 @@
+package dev.svcproxy.k8s;
+
+import dev.svcproxy.api.net.Cidr;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The settings of kube-proxy's {@code KubeProxyConfiguration} (v1alpha1) that svcproxy honours, with kube-proxy's
+ * defaults. {@link #defaults()} is what an empty file gives.
+ */
+public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String> hostnameOverride, String bindAddress,
+                          String healthzBindAddress, String metricsBindAddress, List<String> nodePortAddresses,
+                          DetectLocalMode detectLocalMode, Optional<String> bridgeInterface,
+                          Optional<String> interfaceNamePrefix, Iptables iptables, Ipvs ipvs, Conntrack conntrack,
+                          Duration configSyncPeriod, Map<String, Boolean> featureGates) {
+
+    /** {@code iptables.*}. */
+    public record Iptables(boolean masqueradeAll, int masqueradeBit, boolean localhostNodePorts, Duration syncPeriod,
+                           Duration minSyncPeriod) {
+    }
+
+    /** {@code ipvs.*}; timeouts of zero leave the kernel's. */
+    public record Ipvs(String scheduler, Duration syncPeriod, Duration minSyncPeriod, List<Cidr> excludeCidrs,
+                       boolean strictArp, Duration tcpTimeout, Duration tcpFinTimeout, Duration udpTimeout) {
+    }
+
+    /** {@code conntrack.*}; zero durations and a zero maxPerCore leave the kernel's settings. */
+    public record Conntrack(int maxPerCore, int min, Duration tcpEstablishedTimeout, Duration tcpCloseWaitTimeout,
+                            boolean tcpBeLiberal, Duration udpTimeout, Duration udpStreamTimeout) {
+    }
+
+    /** kube-proxy's defaults (mode iptables, masqueradeBit 14, healthz 0.0.0.0:10256, metrics 127.0.0.1:10249, ...). */
+    public static ProxyConfig defaults() {
+        return new ProxyConfig("iptables", List.of(), Optional.empty(), "0.0.0.0", "0.0.0.0:10256", "127.0.0.1:10249",
+                List.of(), DetectLocalMode.CLUSTER_CIDR, Optional.empty(), Optional.empty(),
+                new Iptables(false, 14, true, Duration.ofSeconds(30), Duration.ofSeconds(1)),
+                new Ipvs("rr", Duration.ofSeconds(30), Duration.ZERO, List.of(), false, Duration.ZERO, Duration.ZERO,
+                        Duration.ZERO),
+                new Conntrack(32768, 131072, Duration.ofHours(24), Duration.ofHours(1), false, Duration.ZERO, Duration.ZERO),
+                Duration.ofMinutes(15), Map.of());
+    }
+
+    /** The mark kube-proxy sets on packets to masquerade: {@code 1 << masqueradeBit} (0x4000 by default). */
+    public long masqueradeMark() {
+        return 1L << iptables.masqueradeBit();
+    }
+}

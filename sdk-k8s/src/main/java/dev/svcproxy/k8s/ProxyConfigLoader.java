@@ -1,0 +1,134 @@
+package dev.svcproxy.k8s;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.Cidr;
+import dev.svcproxy.k8s.internal.ConfigFields;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads kube-proxy's own configuration file ({@code kind: KubeProxyConfiguration},
+ * {@code apiVersion: kubeproxy.config.k8s.io/v1alpha1}). Unknown fields and values of the wrong type or range are
+ * refused with an {@link InvalidInputException} naming the field, e.g. {@code KubeProxyConfiguration.iptables.masqueradeBit}.
+ */
+public final class ProxyConfigLoader {
+    static final String API_VERSION = "kubeproxy.config.k8s.io/v1alpha1";
+    private static final String ROOT = "KubeProxyConfiguration";
+
+    private ProxyConfigLoader() {
+    }
+
+    public static ProxyConfig load(Path file) {
+        try {
+            return parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read the configuration: " + e.getMessage(), file.toString());
+        }
+    }
+
+    public static ProxyConfig parse(String yaml) {
+        Object doc;
+        try {
+            doc = new Load(LoadSettings.builder().build()).loadFromString(yaml);
+        } catch (YamlEngineException e) {
+            throw new InvalidInputException("not valid YAML: " + e.getMessage().lines().findFirst().orElse(""), ROOT);
+        }
+        if (doc == null) {
+            return ProxyConfig.defaults();
+        }
+        if (!(doc instanceof Map<?, ?> m)) {
+            throw new InvalidInputException("expected an object", ROOT);
+        }
+        ConfigFields f = new ConfigFields(m, ROOT);
+        String apiVersion = f.string("apiVersion", API_VERSION);
+        if (!apiVersion.equals(API_VERSION)) {
+            throw new InvalidInputException("unsupported apiVersion '" + apiVersion + "' (expected " + API_VERSION + ")",
+                    ROOT + ".apiVersion");
+        }
+        String kind = f.string("kind", ROOT);
+        if (!kind.equals(ROOT)) {
+            throw new InvalidInputException("expected kind " + ROOT + ", found '" + kind + "'", ROOT + ".kind");
+        }
+        ProxyConfig d = ProxyConfig.defaults();
+        String mode = f.string("mode", "");
+        if (!List.of("", "iptables", "ipvs", "nftables").contains(mode)) {
+            throw new InvalidInputException("unknown mode '" + mode + "' (expected iptables, ipvs or nftables)", ROOT + ".mode");
+        }
+        List<Cidr> clusterCidrs = cidrs(Arrays.stream(f.string("clusterCIDR", "").split(",")).map(String::strip)
+                .filter(s -> !s.isEmpty()).toList(), ROOT + ".clusterCIDR");
+        Optional<String> hostname = Optional.of(f.string("hostnameOverride", "")).filter(s -> !s.isBlank());
+        String bind = f.string("bindAddress", d.bindAddress());
+        String healthz = f.string("healthzBindAddress", d.healthzBindAddress());
+        String metrics = f.string("metricsBindAddress", d.metricsBindAddress());
+        List<String> nodePortAddresses = f.strings("nodePortAddresses");
+        for (String a : nodePortAddresses) {
+            if (!a.equals("primary")) {
+                cidrs(List.of(a), ROOT + ".nodePortAddresses");
+            }
+        }
+        String modeName = f.string("detectLocalMode", "");
+        DetectLocalMode detect = modeName.isEmpty() ? DetectLocalMode.CLUSTER_CIDR : Arrays.stream(DetectLocalMode.values())
+                .filter(x -> x.configName().equals(modeName)).findFirst()
+                .orElseThrow(() -> new InvalidInputException("unknown detectLocalMode '" + modeName
+                        + "' (expected ClusterCIDR, NodeCIDR, BridgeInterface or InterfaceNamePrefix)", ROOT + ".detectLocalMode"));
+        ConfigFields dl = f.object("detectLocal");
+        Optional<String> bridge = Optional.of(dl.string("bridgeInterface", "")).filter(s -> !s.isBlank());
+        Optional<String> prefix = Optional.of(dl.string("interfaceNamePrefix", "")).filter(s -> !s.isBlank());
+        dl.finish();
+        if (detect == DetectLocalMode.BRIDGE_INTERFACE && bridge.isEmpty()) {
+            throw new InvalidInputException("detectLocalMode BridgeInterface needs detectLocal.bridgeInterface", ROOT + ".detectLocal");
+        }
+        if (detect == DetectLocalMode.INTERFACE_NAME_PREFIX && prefix.isEmpty()) {
+            throw new InvalidInputException("detectLocalMode InterfaceNamePrefix needs detectLocal.interfaceNamePrefix",
+                    ROOT + ".detectLocal");
+        }
+        ConfigFields ipt = f.object("iptables");
+        ProxyConfig.Iptables iptables = new ProxyConfig.Iptables(ipt.bool("masqueradeAll", false),
+                ipt.integer("masqueradeBit", 14, 0, 31), ipt.bool("localhostNodePorts", true),
+                ipt.duration("syncPeriod", d.iptables().syncPeriod()), ipt.duration("minSyncPeriod", d.iptables().minSyncPeriod()));
+        ipt.finish();
+        ConfigFields iv = f.object("ipvs");
+        ProxyConfig.Ipvs ipvs = new ProxyConfig.Ipvs(Optional.of(iv.string("scheduler", "")).filter(s -> !s.isBlank()).orElse("rr"),
+                iv.duration("syncPeriod", d.ipvs().syncPeriod()), iv.duration("minSyncPeriod", d.ipvs().minSyncPeriod()),
+                cidrs(iv.strings("excludeCIDRs"), ROOT + ".ipvs.excludeCIDRs"), iv.bool("strictARP", false),
+                iv.duration("tcpTimeout", java.time.Duration.ZERO), iv.duration("tcpFinTimeout", java.time.Duration.ZERO),
+                iv.duration("udpTimeout", java.time.Duration.ZERO));
+        iv.finish();
+        ConfigFields ct = f.object("conntrack");
+        ProxyConfig.Conntrack conntrack = new ProxyConfig.Conntrack(ct.integer("maxPerCore", 32768, 0, Integer.MAX_VALUE),
+                ct.integer("min", 131072, 0, Integer.MAX_VALUE),
+                ct.duration("tcpEstablishedTimeout", d.conntrack().tcpEstablishedTimeout()),
+                ct.duration("tcpCloseWaitTimeout", d.conntrack().tcpCloseWaitTimeout()), ct.bool("tcpBeLiberal", false),
+                ct.duration("udpTimeout", java.time.Duration.ZERO), ct.duration("udpStreamTimeout", java.time.Duration.ZERO));
+        ct.finish();
+        java.time.Duration configSync = f.duration("configSyncPeriod", d.configSyncPeriod());
+        Map<String, Boolean> gates = f.booleans("featureGates");
+        // fields that exist in v1alpha1 but do not change what svcproxy programs on Linux
+        f.ignore("bindAddressHardFail", "clientConnection", "enableProfiling", "logging", "nftables", "oomScoreAdj",
+                "portRange", "showHiddenMetricsForVersion", "udpIdleTimeout", "winkernel");
+        f.finish();
+        return new ProxyConfig(mode.isEmpty() ? "iptables" : mode, clusterCidrs, hostname, bind, healthz, metrics,
+                nodePortAddresses, detect, bridge, prefix, iptables, ipvs, conntrack, configSync, gates);
+    }
+
+    private static List<Cidr> cidrs(List<String> texts, String field) {
+        List<Cidr> out = new ArrayList<>();
+        for (String t : texts) {
+            try {
+                out.add(Cidr.parse(t));
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("invalid CIDR '" + t + "': " + e.getMessage(), field);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.svcproxy.k8s;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.api.net.IpAddress;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.k8s.internal.ServiceTranslator;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The desired state of one node: a {@link ServiceTable} per IP family built from a {@link ClusterSnapshot}, with
+ * the node's IPs from its Node object ({@code status.addresses}), else from this host's interfaces.
+ */
+public final class ServiceTables {
+
+    /** One table per family (both, even when empty), and every problem met. */
+    public record Result(Map<IpFamily, ServiceTable> tables, List<Problem> problems) {
+        public ServiceTable table(IpFamily f) {
+            return tables.get(f);
+        }
+    }
+
+    private ServiceTables() {
+    }
+
+    /** Builds the tables for node {@code nodeName}. */
+    public static Result build(ClusterSnapshot snapshot, String nodeName) {
+        List<Problem> problems = new ArrayList<>(snapshot.problems());
+        Optional<Node> node = snapshot.objects().nodes().stream()
+                .filter(n -> n.getMetadata() != null && nodeName.equals(n.getMetadata().getName())).findFirst();
+        Optional<String> zone = node.map(n -> n.getMetadata().getLabels()).map(l -> l.get("topology.kubernetes.io/zone"));
+        Map<IpFamily, ServiceTable> tables = new EnumMap<>(IpFamily.class);
+        for (IpFamily f : IpFamily.values()) {
+            ServiceTranslator t = new ServiceTranslator(f, nodeName, zone, problems);
+            tables.put(f, ServiceTable.builder().family(f)
+                    .addAllServices(t.translate(snapshot.objects().services(), snapshot.objects().endpointSlices()))
+                    .addAllNodeIps(nodeIps(node, f, problems)).build());
+        }
+        return new Result(Collections.unmodifiableMap(tables), List.copyOf(problems));
+    }
+
+    /** InternalIP and ExternalIP addresses of the Node, else the host's global addresses of family {@code f}. */
+    static List<IpAddress> nodeIps(Optional<Node> node, IpFamily f, List<Problem> problems) {
+        List<IpAddress> out = new ArrayList<>();
+        if (node.isPresent() && node.get().getStatus() != null && node.get().getStatus().getAddresses() != null) {
+            for (NodeAddress a : node.get().getStatus().getAddresses()) {
+                if ("InternalIP".equals(a.getType()) || "ExternalIP".equals(a.getType())) {
+                    try {
+                        IpAddress ip = IpAddress.parse(a.getAddress());
+                        if (ip.family() == f && !out.contains(ip)) {
+                            out.add(ip);
+                        }
+                    } catch (InvalidInputException e) {
+                        problems.add(new Problem("Node", node.get().getMetadata().getName(),
+                                "invalid address '" + a.getAddress() + "' ignored"));
+                    }
+                }
+            }
+            return out;
+        }
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress ia : Collections.list(nif.getInetAddresses())) {
+                    IpAddress ip = IpAddress.ofBytes(ia.getAddress());
+                    if (ip.family() == f && !ia.isLoopbackAddress() && !ia.isLinkLocalAddress() && !out.contains(ip)) {
+                        out.add(ip);
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            problems.add(new Problem("Node", "(local)", "cannot list interfaces: " + e.getMessage()));
+        }
+        return out;
+    }
+}

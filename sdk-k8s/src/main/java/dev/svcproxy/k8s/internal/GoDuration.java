@@ -1,0 +1,41 @@
+package dev.svcproxy.k8s.internal;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Go's duration text ({@code 30s}, {@code 1m0s}, {@code 1h30m}, {@code 500ms}, {@code 0}), as Kubernetes configs use. */
+public final class GoDuration {
+    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us|µs|ns)");
+
+    private GoDuration() {
+    }
+
+    /** The duration, or empty-handed {@link IllegalArgumentException} with the reason. */
+    public static Duration parse(String text) {
+        String t = text.strip();
+        if (t.equals("0")) {
+            return Duration.ZERO;
+        }
+        Matcher m = PART.matcher(t);
+        long nanos = 0;
+        int at = 0;
+        while (at < t.length() && m.find(at) && m.start() == at) {
+            double v = Double.parseDouble(m.group(1));
+            long unit = switch (m.group(2)) {
+                case "h" -> 3_600_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "ms" -> 1_000_000L;
+                case "us", "µs" -> 1_000L;
+                default -> 1L;
+            };
+            nanos += Math.round(v * unit);
+            at = m.end();
+        }
+        if (at != t.length() || t.isEmpty()) {
+            throw new IllegalArgumentException("not a duration (expected e.g. 30s, 1m0s, 1h, 500ms)");
+        }
+        return Duration.ofNanos(nanos);
+    }
+}

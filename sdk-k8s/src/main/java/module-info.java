@@ -1,0 +1,20 @@
+/**
+ * Kubernetes for svcproxy: kube-proxy's configuration file, its sources of truth (manifest files; the API server
+ * through fabric8 informers), and the translation of Services, EndpointSlices and Nodes into sdk-api's
+ * k8s-free {@link dev.svcproxy.api.model.ServiceTable}, endpoints categorised as kube-proxy does. fabric8 types
+ * stay inside: nothing exported mentions them.
+ */
+module dev.svcproxy.k8s {
+    requires transitive dev.svcproxy.api;
+    requires org.slf4j;
+    requires kubernetes.client.api;
+    requires kubernetes.model.core;
+    requires kubernetes.model.common;
+    requires kubernetes.model.discovery;
+    requires tools.jackson.databind;
+    requires tools.jackson.dataformat.yaml;
+    requires org.snakeyaml.engine;
+    requires java.net.http;
+
+    exports dev.svcproxy.k8s;
+}

@@ -1,0 +1,83 @@
+package dev.svcproxy.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.Cidr;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ProxyConfigLoaderTest {
+
+    @Test
+    void anEmptyFileGivesKubeProxysDefaults() {
+        ProxyConfig c = ProxyConfigLoader.parse("");
+        assertEquals(ProxyConfig.defaults(), c);
+        assertEquals("iptables", c.mode());
+        assertEquals(0x4000, c.masqueradeMark());
+        assertEquals("0.0.0.0:10256", c.healthzBindAddress());
+        assertEquals("127.0.0.1:10249", c.metricsBindAddress());
+        assertEquals(Duration.ofSeconds(30), c.iptables().syncPeriod());
+        assertEquals(Duration.ofSeconds(1), c.iptables().minSyncPeriod());
+    }
+
+    @Test
+    void readsTheFieldsItHonours() {
+        ProxyConfig c = ProxyConfigLoader.parse(String.join("\n",
+                "apiVersion: kubeproxy.config.k8s.io/v1alpha1",
+                "kind: KubeProxyConfiguration",
+                "mode: ipvs",
+                "clusterCIDR: 10.244.0.0/16,fd00:244::/56",
+                "hostnameOverride: node-a",
+                "nodePortAddresses: [primary]",
+                "detectLocalMode: InterfaceNamePrefix",
+                "detectLocal: {interfaceNamePrefix: veth}",
+                "iptables: {masqueradeAll: true, masqueradeBit: 15, localhostNodePorts: false, syncPeriod: 1m0s, minSyncPeriod: 500ms}",
+                "ipvs: {scheduler: mh, excludeCIDRs: [192.168.0.0/24], strictARP: true, tcpTimeout: 15m}",
+                "conntrack: {maxPerCore: 0, tcpBeLiberal: true, udpTimeout: 30s}",
+                "featureGates: {TopologyAwareHints: true}",
+                "clientConnection: {kubeconfig: /var/lib/kube-proxy/kubeconfig.conf}",
+                "oomScoreAdj: -999"));
+        assertEquals("ipvs", c.mode());
+        assertEquals(List.of(Cidr.parse("10.244.0.0/16"), Cidr.parse("fd00:244::/56")), c.clusterCidrs());
+        assertEquals(Optional.of("node-a"), c.hostnameOverride());
+        assertEquals(List.of("primary"), c.nodePortAddresses());
+        assertEquals(DetectLocalMode.INTERFACE_NAME_PREFIX, c.detectLocalMode());
+        assertEquals(Optional.of("veth"), c.interfaceNamePrefix());
+        assertEquals(new ProxyConfig.Iptables(true, 15, false, Duration.ofMinutes(1), Duration.ofMillis(500)), c.iptables());
+        assertEquals(0x8000, c.masqueradeMark());
+        assertEquals("mh", c.ipvs().scheduler());
+        assertEquals(Duration.ofMinutes(15), c.ipvs().tcpTimeout());
+        assertTrue(c.ipvs().strictArp());
+        assertTrue(c.conntrack().tcpBeLiberal());
+        assertEquals(0, c.conntrack().maxPerCore());
+        assertEquals(Duration.ofSeconds(30), c.conntrack().udpTimeout());
+        assertEquals(Boolean.TRUE, c.featureGates().get("TopologyAwareHints"));
+    }
+
+    private static String error(String yaml) {
+        return assertThrows(InvalidInputException.class, () -> ProxyConfigLoader.parse(yaml)).getMessage();
+    }
+
+    @Test
+    void badFieldsAreNamed() {
+        assertEquals("KubeProxyConfiguration.iptables.masqueradeBitt: unknown field (not in KubeProxyConfiguration v1alpha1)",
+                error("iptables: {masqueradeBitt: 15}"));
+        assertEquals("KubeProxyConfiguration.iptables.masqueradeBit: expected an integer 0-31, found '32'",
+                error("iptables: {masqueradeBit: 32}"));
+        assertEquals("KubeProxyConfiguration.iptables.syncPeriod: expected a duration such as 30s, 1m0s or 1h, found 'soon'",
+                error("iptables: {syncPeriod: soon}"));
+        assertTrue(error("apiVersion: kubeproxy.config.k8s.io/v1alpha2").startsWith("KubeProxyConfiguration.apiVersion: unsupported"));
+        assertTrue(error("mode: userspace").contains("unknown mode 'userspace'"));
+        assertTrue(error("clusterCIDR: 10.244.0.0/33").startsWith("KubeProxyConfiguration.clusterCIDR: invalid CIDR"));
+        assertTrue(error("detectLocalMode: BridgeInterface").contains("needs detectLocal.bridgeInterface"));
+        assertTrue(error("conntrack: {tcpBeLiberal: yes please}").startsWith("KubeProxyConfiguration.conntrack.tcpBeLiberal"));
+        assertTrue(error("nodePortAddresses: [10.0.0.0/8, bogus]").startsWith("KubeProxyConfiguration.nodePortAddresses"));
+        assertTrue(error("iptables: [1, 2]").startsWith("KubeProxyConfiguration.iptables: expected an object"));
+        assertTrue(error("mode: [").startsWith("KubeProxyConfiguration: not valid YAML"));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.svcproxy.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.api.model.Endpoint;
+import dev.svcproxy.api.model.ServicePortName;
+import dev.svcproxy.api.model.TrafficPolicy;
+import dev.svcproxy.api.model.VirtualService;
+import dev.svcproxy.api.net.IpAddress;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.net.Protocol;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ServiceTablesTest {
+
+    static String service(String name, String spec) {
+        return "---\napiVersion: v1\nkind: Service\nmetadata: {name: " + name + ", namespace: default}\nspec: " + spec + "\n";
+    }
+
+    static String slice(String name, String service, String type, String ports, String endpoints) {
+        return "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: " + name
+                + ", namespace: default, labels: {kubernetes.io/service-name: " + service + "}}\naddressType: " + type
+                + "\nports: " + ports + "\nendpoints: " + endpoints + "\n";
+    }
+
+    static ServiceTables.Result build(String yaml) {
+        return ServiceTables.build(ClusterSnapshot.parse(yaml, "test.yaml"), "node-a");
+    }
+
+    static VirtualService one(ServiceTables.Result r, IpFamily f, String name) {
+        return r.table(f).services().stream().filter(s -> s.name().equals(ServicePortName.parse(name))).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not in " + r.table(f).services()));
+    }
+
+    static List<String> ips(List<Endpoint> eps) {
+        return eps.stream().map(Endpoint::toString).toList();
+    }
+
+    @Test
+    void clusterIpServiceWithSortedDeduplicatedEndpoints() {
+        String yaml = service("web", "{clusterIP: 10.101.57.97, ports: [{name: http, port: 80, protocol: TCP}]}")
+                + slice("web-1", "web", "IPv4", "[{name: http, port: 8080, protocol: TCP}]",
+                "[{addresses: [10.244.0.30]}, {addresses: [10.244.0.27], nodeName: node-a}]")
+                + slice("web-2", "web", "IPv4", "[{name: http, port: 8080, protocol: TCP}]",
+                "[{addresses: [10.244.0.28], conditions: {ready: false}}, {addresses: [10.244.0.27]}]");
+        VirtualService s = one(build(yaml), IpFamily.IPV4, "default/web:http");
+        assertEquals(Optional.of(IpAddress.parse("10.101.57.97")), s.clusterIp());
+        assertEquals(Protocol.TCP, s.protocol());
+        assertEquals(List.of("10.244.0.27:8080", "10.244.0.30:8080"), ips(s.clusterEndpoints()), "ready ones, sorted by ip:port");
+        assertTrue(s.clusterEndpoints().get(0).local(), "on node-a");
+        assertTrue(s.localEndpoints().isEmpty(), "no Local policy, no local list");
+        assertTrue(s.hasAnyEndpoints());
+    }
+
+    @Test
+    void skippedKindsAndLabels() {
+        String yaml = service("headless", "{clusterIP: None, ports: [{port: 80}]}")
+                + service("ext", "{type: ExternalName, externalName: example.com, ports: [{port: 80}]}")
+                + "---\napiVersion: v1\nkind: Service\nmetadata: {name: other, namespace: default, labels: "
+                + "{service.kubernetes.io/service-proxy-name: someone-else}}\nspec: {clusterIP: 10.96.0.9, ports: [{port: 80}]}\n"
+                + service("kept", "{clusterIP: 10.96.0.10, ports: [{port: 53, protocol: UDP}]}");
+        ServiceTables.Result r = build(yaml);
+        assertEquals(List.of(ServicePortName.parse("default/kept")), r.table(IpFamily.IPV4).services().stream().map(VirtualService::name).toList());
+        assertFalse(one(r, IpFamily.IPV4, "default/kept").hasAnyEndpoints(), "no slices: no endpoints (REJECT)");
+        assertEquals(List.of(), r.problems());
+    }
+
+    @Test
+    void dualStackLoadBalancerExternalIpsAndBadValues() {
+        String yaml = "---\napiVersion: v1\nkind: Service\nmetadata: {name: lb, namespace: default}\n"
+                + "spec: {type: LoadBalancer, clusterIP: 10.96.0.20, clusterIPs: [10.96.0.20, 'fd00:96::20'],"
+                + " ipFamilies: [IPv4, IPv6], externalIPs: [192.0.2.7, 10.0.0.300, '2001:db8::7'],"
+                + " loadBalancerSourceRanges: [203.0.113.0/24, bogus], externalTrafficPolicy: Local, healthCheckNodePort: 32000,"
+                + " sessionAffinity: ClientIP, ports: [{name: https, port: 443, nodePort: 30443}]}\n"
+                + "status: {loadBalancer: {ingress: [{ip: 198.51.100.1}, {ip: 198.51.100.2, ipMode: Proxy}, {hostname: lb.example.com}]}}\n"
+                + slice("lb-v4", "lb", "IPv4", "[{name: https, port: 8443}]",
+                "[{addresses: [10.244.0.27], nodeName: node-a}, {addresses: [10.244.1.5], nodeName: node-b},"
+                        + " {addresses: [10.244.0.29], nodeName: node-a, conditions: {ready: false, serving: true, terminating: true}}]")
+                + slice("lb-v6", "lb", "IPv6", "[{name: https, port: 8443}]", "[{addresses: ['fd00:244::5'], nodeName: node-b}]");
+        ServiceTables.Result r = build(yaml);
+        VirtualService v4 = one(r, IpFamily.IPV4, "default/lb:https");
+        assertEquals(List.of(IpAddress.parse("192.0.2.7")), v4.externalIps());
+        assertEquals(List.of(IpAddress.parse("198.51.100.1")), v4.loadBalancerIps(), "ipMode Proxy and hostnames are not programmed");
+        assertEquals(1, v4.loadBalancerSourceRanges().size());
+        assertEquals(30443, v4.nodePort());
+        assertEquals(TrafficPolicy.LOCAL, v4.externalTrafficPolicy());
+        assertEquals(32000, v4.healthCheckNodePort());
+        assertEquals(10800, v4.sessionAffinity().timeoutSeconds());
+        assertEquals(List.of("10.244.0.27:8443", "10.244.1.5:8443"), ips(v4.clusterEndpoints()), "ETP Local still needs cluster endpoints");
+        assertEquals(List.of("10.244.0.27:8443"), ips(v4.localEndpoints()));
+        VirtualService v6 = one(r, IpFamily.IPV6, "default/lb:https");
+        assertEquals(Optional.of(IpAddress.parse("fd00:96::20")), v6.clusterIp());
+        assertEquals(List.of(IpAddress.parse("2001:db8::7")), v6.externalIps());
+        assertTrue(v6.localEndpoints().isEmpty());
+        assertTrue(v6.hasAnyEndpoints());
+        List<String> problems = r.problems().stream().map(Problem::toString).toList();
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("Service default/lb: invalid externalIP '10.0.0.300' ignored")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("Service default/lb: invalid loadBalancerSourceRange 'bogus' ignored")), problems.toString());
+    }
+
+    @Test
+    void terminatingFallbackAndInternalTrafficPolicyLocal() {
+        String yaml = service("itp", "{clusterIP: 10.96.0.30, internalTrafficPolicy: Local, ports: [{port: 80}]}")
+                + slice("itp-1", "itp", "IPv4", "[{port: 80}]",
+                "[{addresses: [10.244.1.9], nodeName: node-b},"
+                        + " {addresses: [10.244.0.9], nodeName: node-a, conditions: {ready: false, serving: true, terminating: true}}]")
+                + service("drain", "{clusterIP: 10.96.0.31, ports: [{port: 80}]}")
+                + slice("drain-1", "drain", "IPv4", "[{port: 80}]",
+                "[{addresses: [10.244.1.1], conditions: {ready: false, serving: true, terminating: true}},"
+                        + " {addresses: [10.244.1.2], conditions: {ready: false, serving: false, terminating: true}}]");
+        ServiceTables.Result r = build(yaml);
+        VirtualService itp = one(r, IpFamily.IPV4, "default/itp");
+        assertTrue(itp.clusterEndpoints().isEmpty(), "ITP Local, not externally reachable: no cluster list");
+        assertEquals(List.of("10.244.0.9:80"), ips(itp.localEndpoints()), "local serving-terminating fallback");
+        VirtualService drain = one(r, IpFamily.IPV4, "default/drain");
+        assertEquals(List.of("10.244.1.1:80"), ips(drain.clusterEndpoints()), "no ready endpoint: serving-terminating ones");
+    }
+
+    @Test
+    void topologyHintsFilterOnlyWhenEveryReadyEndpointHasOne() {
+        String node = "---\napiVersion: v1\nkind: Node\nmetadata: {name: node-a, labels: {topology.kubernetes.io/zone: zone-a}}\n"
+                + "status: {addresses: [{type: InternalIP, address: 192.168.1.10}, {type: Hostname, address: node-a},"
+                + " {type: InternalIP, address: 'fd00::10'}]}\n";
+        String hinted = service("hinted", "{clusterIP: 10.96.0.40, ports: [{port: 80}]}")
+                + slice("hinted-1", "hinted", "IPv4", "[{port: 80}]",
+                "[{addresses: [10.244.0.1], hints: {forZones: [{name: zone-a}]}},"
+                        + " {addresses: [10.244.1.1], hints: {forZones: [{name: zone-b}]}}]");
+        String partly = service("partly", "{clusterIP: 10.96.0.41, ports: [{port: 80}]}")
+                + slice("partly-1", "partly", "IPv4", "[{port: 80}]",
+                "[{addresses: [10.244.0.2], hints: {forZones: [{name: zone-a}]}}, {addresses: [10.244.1.2]}]");
+        ServiceTables.Result r = build(node + hinted + partly);
+        assertEquals(List.of("10.244.0.1:80"), ips(one(r, IpFamily.IPV4, "default/hinted").clusterEndpoints()));
+        assertEquals(2, one(r, IpFamily.IPV4, "default/partly").clusterEndpoints().size(), "a missing hint disables filtering");
+        assertEquals(List.of(IpAddress.parse("192.168.1.10")), r.table(IpFamily.IPV4).nodeIps());
+        assertEquals(List.of(IpAddress.parse("fd00::10")), r.table(IpFamily.IPV6).nodeIps());
+    }
+
+    @Test
+    void listsAndUnreadableDocumentsAreHandledOneByOne() {
+        String yaml = "apiVersion: v1\nkind: List\nitems:\n"
+                + "- {apiVersion: v1, kind: Service, metadata: {name: a, namespace: default}, spec: {clusterIP: 10.96.0.50, ports: [{port: 80}]}}\n"
+                + "- {apiVersion: v1, kind: ConfigMap, metadata: {name: cm, namespace: default}}\n"
+                + "- {apiVersion: v1, kind: Service, metadata: {name: bad, namespace: default}, spec: {clusterIP: 10.96.0.51, ports: [{port: 99999}]}}\n"
+                + "- {apiVersion: v1, kind: Service, metadata: {name: worse, namespace: default}, spec: {clusterIP: 10.96.0.300, ports: [{port: 80}]}}\n";
+        ServiceTables.Result r = build(yaml);
+        assertEquals(List.of(ServicePortName.parse("default/a")), r.table(IpFamily.IPV4).services().stream().map(VirtualService::name).toList());
+        List<String> problems = r.problems().stream().map(Problem::toString).toList();
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("ConfigMap default/cm: ignored")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("Service default/bad: port 99999") && p.endsWith("(port skipped)")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("Service default/worse:") && p.contains("10.96.0.300")), problems.toString());
+        ServiceTables.Result broken = build("kind: Service\nmetadata: {name: x\n");
+        assertTrue(broken.problems().get(0).toString().startsWith("Manifests test.yaml: not valid YAML"), broken.problems().toString());
+    }
+}
