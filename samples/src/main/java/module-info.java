@@ -6,6 +6,7 @@ module dev.svcproxy.samples {
     requires dev.svcproxy.conntrack;
     requires dev.svcproxy.ipvs;
     requires dev.svcproxy.netlink;
+    requires dev.svcproxy.k8s;
     requires org.slf4j;
 
     exports dev.svcproxy.samples;
@@ -13,6 +14,7 @@ module dev.svcproxy.samples {
     exports dev.svcproxy.samples.embed;
     exports dev.svcproxy.samples.bench;
     exports dev.svcproxy.samples.scheduler;
+    exports dev.svcproxy.samples.cli;
 
     provides dev.svcproxy.api.spi.Scheduler with dev.svcproxy.samples.scheduler.PreferLocalScheduler;
 }

@@ -18,6 +18,12 @@ public interface ServiceProxyBackend extends AutoCloseable {
      */
     SyncResult sync(ServiceTable desired);
 
+    /**
+     * What a full sync of {@code desired} would apply, as the backend's own text (an {@code iptables-restore}
+     * payload, ipvsadm and ipset lines, an nft transaction), without reading or changing the kernel.
+     */
+    String render(ServiceTable desired);
+
     /** Removes everything this backend ever installed (kube-proxy's {@code --cleanup}). */
     void cleanup();
 

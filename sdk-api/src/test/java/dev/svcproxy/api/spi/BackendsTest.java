@@ -40,6 +40,11 @@ class BackendsTest {
                 }
 
                 @Override
+                public String render(ServiceTable desired) {
+                    return "";
+                }
+
+                @Override
                 public void cleanup() {
                 }
             };

@@ -54,6 +54,15 @@ public final class IptablesBackend implements ServiceProxyBackend {
         return new SyncResult(true, skipped, Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /** The {@code iptables-restore --noflush} payload of a full sync from scratch (no stale chains to delete). */
+    @Override
+    public String render(ServiceTable desired) {
+        List<SyncResult.Skipped> skipped = new ArrayList<>();
+        String payload = rules.fullSync(desired, Set.of(), skipped).render();
+        skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
+        return payload;
+    }
+
     @Override
     public synchronized void cleanup() {
         for (KubeProxyRules.JumpRule j : rules.jumpRules()) {

@@ -1,0 +1,78 @@
+package dev.svcproxy.samples.cli;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.api.net.Cidr;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.spi.BackendContext;
+import dev.svcproxy.api.spi.LocalTraffic;
+import dev.svcproxy.k8s.ProxyConfig;
+import dev.svcproxy.k8s.ProxyConfigLoader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** What every subcommand needs: the configuration (file, then flags), the node's name, and a backend context per family. */
+public record ProxySetup(ProxyConfig config, String nodeName) {
+
+    static ProxySetup from(CommandLine cl) {
+        ProxyConfig c = cl.get("config").map(p -> ProxyConfigLoader.load(Path.of(p))).orElse(ProxyConfig.defaults());
+        String mode = cl.get("proxy-mode").orElse(c.mode());
+        if (!mode.equals("iptables")) {
+            throw new InvalidInputException("proxy mode '" + mode + "' is not available yet (this build has iptables)",
+                    "--proxy-mode");
+        }
+        String node = cl.get("hostname-override").or(() -> c.hostnameOverride()).orElseGet(ProxySetup::hostname)
+                .strip().toLowerCase(Locale.ROOT);
+        return new ProxySetup(c, node);
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+    }
+
+    /** kube-proxy's settings for one family: masquerade bit and all, local-traffic detection, NodePort addresses. */
+    BackendContext context(IpFamily family, ServiceTable table) {
+        LocalTraffic local = switch (config.detectLocalMode()) {
+            case CLUSTER_CIDR -> {
+                List<Cidr> mine = config.clusterCidrs().stream().filter(c -> c.family() == family).toList();
+                yield mine.isEmpty() ? LocalTraffic.none() : new LocalTraffic.FromCidrs(mine);
+            }
+            case BRIDGE_INTERFACE -> new LocalTraffic.FromBridge(config.bridgeInterface().orElseThrow());
+            case INTERFACE_NAME_PREFIX -> new LocalTraffic.FromInterfacePrefix(config.interfaceNamePrefix().orElseThrow());
+            case NODE_CIDR -> LocalTraffic.none(); // the Node's podCIDRs: not read yet
+        };
+        List<Cidr> nodePort = new ArrayList<>();
+        for (String a : config.nodePortAddresses()) {
+            if (a.equals("primary")) {
+                table.nodeIps().stream().findFirst().map(Cidr::of).ifPresent(nodePort::add);
+            } else {
+                Cidr c = Cidr.parse(a);
+                if (c.family() == family) {
+                    nodePort.add(c);
+                }
+            }
+        }
+        return BackendContext.builder().family(family).masqueradeBit(config.iptables().masqueradeBit())
+                .masqueradeAll(config.iptables().masqueradeAll()).localTraffic(local).addAllNodePortAddresses(nodePort).build();
+    }
+
+    static IpFamily family(String text) {
+        return switch (text) {
+            case "IPv4" -> IpFamily.IPV4;
+            case "IPv6" -> IpFamily.IPV6;
+            default -> throw new InvalidInputException("expected IPv4 or IPv6", "--ip-family " + text);
+        };
+    }
+
+    static String familyName(IpFamily f) {
+        return f == IpFamily.IPV4 ? "IPv4" : "IPv6";
+    }
+}

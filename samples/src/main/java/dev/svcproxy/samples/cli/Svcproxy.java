@@ -1,0 +1,206 @@
+package dev.svcproxy.samples.cli;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.spi.Backends;
+import dev.svcproxy.api.spi.ServiceProxyBackend;
+import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
+import dev.svcproxy.api.spi.SyncResult;
+import dev.svcproxy.k8s.ClusterSnapshot;
+import dev.svcproxy.k8s.Problem;
+import dev.svcproxy.k8s.ServiceTables;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code svcproxy run | render | cleanup}: kube-proxy's job, flags named as kube-proxy names them.
+ * <ul>
+ *   <li>{@code render --manifests PATH [--config FILE] [--ip-family IPv4|IPv6]} prints what a full sync would apply,
+ *   touching nothing: a {@code # IPv4} / {@code # IPv6} section per family, or one family's payload alone;</li>
+ *   <li>{@code run --manifests PATH [--config FILE] [--once]} syncs, then follows changes to the manifests and
+ *   resyncs every {@code iptables.syncPeriod}; {@code --once} syncs once and exits with the sync's status;</li>
+ *   <li>{@code cleanup} removes everything the proxy installed.</li>
+ * </ul>
+ * Exit codes: 0 success, 1 a sync or cleanup failed, 2 bad command line, configuration or manifests path.
+ */
+public final class Svcproxy {
+    private static final Set<String> COMMON = Set.of("config", "hostname-override", "proxy-mode");
+    private static final Map<String, Set<String>> VALUE_FLAGS = Map.of(
+            "render", union(COMMON, Set.of("manifests", "ip-family")),
+            "run", union(COMMON, Set.of("manifests", "kubeconfig")),
+            "cleanup", COMMON);
+    private static final Map<String, Set<String>> BOOLEAN_FLAGS = Map.of("run", Set.of("once"));
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private volatile boolean stopping;
+
+    Svcproxy(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> s = new HashSet<>(a);
+        s.addAll(b);
+        return Set.copyOf(s);
+    }
+
+    public static void main(String[] args) {
+        Svcproxy s = new Svcproxy(System.out, System.err);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> s.stopping = true));
+        System.exit(s.execute(args));
+    }
+
+    int execute(String[] args) {
+        CommandLine cl;
+        ProxySetup setup;
+        try {
+            cl = CommandLine.parse(args, VALUE_FLAGS, BOOLEAN_FLAGS);
+            setup = ProxySetup.from(cl);
+        } catch (SvcProxyException e) {
+            err.println("svcproxy: " + e.getMessage());
+            err.println("usage: svcproxy render --manifests PATH [--config FILE] [--ip-family IPv4|IPv6]");
+            err.println("       svcproxy run --manifests PATH [--config FILE] [--once]");
+            err.println("       svcproxy cleanup [--config FILE]");
+            return 2;
+        }
+        try {
+            return switch (cl.command()) {
+                case "render" -> render(cl, setup);
+                case "run" -> run(cl, setup);
+                default -> cleanup(setup);
+            };
+        } catch (InvalidInputException e) {
+            err.println("svcproxy: " + e.getMessage());
+            return 2;
+        } catch (SvcProxyException e) {
+            err.println("svcproxy: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static Path manifests(CommandLine cl) {
+        if (cl.get("kubeconfig").isPresent()) {
+            throw new InvalidInputException("reading the API server is not available yet in this build; use --manifests",
+                    "--kubeconfig");
+        }
+        Path p = Path.of(cl.get("manifests").orElseThrow(() -> new InvalidInputException("is required", "--manifests")));
+        if (!Files.exists(p)) {
+            throw new InvalidInputException("no such file or directory", p.toString());
+        }
+        return p;
+    }
+
+    private ServiceTables.Result tables(Path manifests, ProxySetup setup) {
+        ServiceTables.Result r = ServiceTables.build(ClusterSnapshot.load(manifests), setup.nodeName());
+        for (Problem p : r.problems()) {
+            err.println("svcproxy: skipped: " + p);
+        }
+        return r;
+    }
+
+    private static ServiceProxyBackendProvider provider(String name) {
+        return Backends.providers().stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new InvalidInputException("no such backend on the module path", name));
+    }
+
+    private int render(CommandLine cl, ProxySetup setup) {
+        ServiceTables.Result r = tables(manifests(cl), setup);
+        List<IpFamily> families = cl.get("ip-family").map(f -> List.of(ProxySetup.family(f))).orElse(List.of(IpFamily.values()));
+        for (IpFamily f : families) {
+            ServiceTable t = r.table(f);
+            try (ServiceProxyBackend b = provider(setup.config().mode()).create(setup.context(f, t))) {
+                if (cl.get("ip-family").isEmpty()) {
+                    out.println("# " + ProxySetup.familyName(f));
+                }
+                out.print(b.render(t));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int run(CommandLine cl, ProxySetup setup) throws SvcProxyException {
+        Path manifests = manifests(cl);
+        Map<IpFamily, ServiceProxyBackend> backends = new EnumMap<>(IpFamily.class);
+        ServiceTables.Result first = tables(manifests, setup);
+        for (IpFamily f : IpFamily.values()) {
+            try {
+                backends.put(f, Backends.create(setup.config().mode(), setup.context(f, first.table(f))));
+            } catch (SvcProxyException e) {
+                if (f == IpFamily.IPV4) {
+                    throw e;
+                }
+                err.println("svcproxy: IPv6 not programmed: " + e.getMessage());
+            }
+        }
+        ManifestWatch watch = new ManifestWatch(manifests);
+        Duration syncPeriod = setup.config().iptables().syncPeriod();
+        Duration minSync = setup.config().iptables().minSyncPeriod();
+        ServiceTables.Result tables = first;
+        boolean ok = true;
+        while (true) {
+            ok = sync(backends, tables);
+            if (cl.has("once")) {
+                return ok ? 0 : 1;
+            }
+            long lastSync = System.nanoTime();
+            sleep(minSync.toMillis());
+            while (!stopping && !watch.changed() && System.nanoTime() - lastSync < syncPeriod.toNanos()) {
+                sleep(200);
+            }
+            if (stopping) {
+                return ok ? 0 : 1;
+            }
+            tables = tables(manifests, setup);
+        }
+    }
+
+    private boolean sync(Map<IpFamily, ServiceProxyBackend> backends, ServiceTables.Result tables) {
+        boolean ok = true;
+        for (Map.Entry<IpFamily, ServiceProxyBackend> e : backends.entrySet()) {
+            try {
+                SyncResult r = e.getValue().sync(tables.table(e.getKey()));
+                out.printf("svcproxy: synced %s: %d services, %d skipped, in %d ms%n", ProxySetup.familyName(e.getKey()),
+                        tables.table(e.getKey()).services().size(), r.skipped().size(), r.duration().toMillis());
+            } catch (SvcProxyException ex) {
+                err.println("svcproxy: sync of " + ProxySetup.familyName(e.getKey()) + " failed: " + ex.getMessage());
+                ok = false;
+            }
+        }
+        out.flush();
+        return ok;
+    }
+
+    private int cleanup(ProxySetup setup) {
+        int rc = 0;
+        for (IpFamily f : IpFamily.values()) {
+            try (ServiceProxyBackend b = Backends.create(setup.config().mode(), setup.context(f, ServiceTable.empty(f)))) {
+                b.cleanup();
+                out.println("svcproxy: cleaned up " + ProxySetup.familyName(f));
+            } catch (SvcProxyException e) {
+                err.println("svcproxy: cleanup of " + ProxySetup.familyName(f) + ": " + e.getMessage());
+                rc = f == IpFamily.IPV4 ? 1 : rc;
+            }
+        }
+        return rc;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
