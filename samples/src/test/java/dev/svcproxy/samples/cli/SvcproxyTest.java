@@ -1,0 +1,80 @@
+package dev.svcproxy.samples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line without a kernel: render, and every way to call it wrong. */
+class SvcproxyTest {
+    static final String MANIFESTS = String.join("\n",
+            "apiVersion: v1",
+            "kind: Service",
+            "metadata: {name: nginx-service, namespace: default}",
+            "spec: {clusterIP: 10.101.57.97, clusterIPs: [10.101.57.97, 'fd00:96::97'], ports: [{name: http, port: 80}]}",
+            "---",
+            "apiVersion: discovery.k8s.io/v1",
+            "kind: EndpointSlice",
+            "metadata: {name: nginx-v4, namespace: default, labels: {kubernetes.io/service-name: nginx-service}}",
+            "addressType: IPv4",
+            "ports: [{name: http, port: 80}]",
+            "endpoints: [{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}, {addresses: [10.244.0.30]}]",
+            "---",
+            "apiVersion: v1",
+            "kind: Service",
+            "metadata: {name: broken, namespace: default}",
+            "spec: {clusterIP: 10.101.57.300, ports: [{port: 80}]}",
+            "");
+
+    record Run(int rc, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = new Svcproxy(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+                .execute(args);
+        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void renderPrintsOneSectionPerFamilyAndSkipsBadObjectsByName(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("svc.yaml"), MANIFESTS);
+        Run both = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a");
+        assertEquals(0, both.rc(), both.err());
+        assertTrue(both.out().startsWith("# IPv4\n*filter\n"), both.out());
+        assertTrue(both.out().contains("\n# IPv6\n*filter\n"), both.out());
+        assertTrue(both.out().contains("-A KUBE-SERVICES -m comment --comment \"default/nginx-service:http cluster IP\" -m tcp -p tcp"
+                + " -d 10.101.57.97 --dport 80 -j KUBE-SVC-"), both.out());
+        assertTrue(both.out().contains("-d fd00:96::97 --dport 80 -j REJECT"), "IPv6 has no endpoints: " + both.out());
+        assertTrue(both.err().contains("skipped: Service default/broken:") && both.err().contains("10.101.57.300"), both.err());
+        Run v4 = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a", "--ip-family", "IPv4");
+        assertEquals(0, v4.rc());
+        String section = both.out().substring("# IPv4\n".length(), both.out().indexOf("# IPv6\n"));
+        assertEquals(section, v4.out(), "--ip-family prints that family's payload alone");
+    }
+
+    @Test
+    void badCommandLinesAndConfigsExitTwoNamingTheCulprit(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("kp.yaml"), "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
+                + "iptables: {masqueradeBit: 40}\n");
+        Run r = run("render", "--manifests", dir.toString(), "--config", dir.resolve("kp.yaml").toString());
+        assertEquals(2, r.rc());
+        assertTrue(r.err().contains("KubeProxyConfiguration.iptables.masqueradeBit: expected an integer 0-31, found '40'"), r.err());
+        assertEquals(2, run().rc());
+        assertTrue(run("frobnicate").err().contains("frobnicate: unknown subcommand"));
+        assertTrue(run("render", "--once").err().contains("--once: unknown flag for 'render'"));
+        assertTrue(run("render").err().contains("--manifests: is required"));
+        assertTrue(run("render", "--manifests", "/nonexistent/x").err().contains("/nonexistent/x: no such file or directory"));
+        assertTrue(run("render", "--manifests", dir.toString(), "--ip-family", "IPv5").err().contains("--ip-family IPv5: expected IPv4 or IPv6"));
+        assertTrue(run("run", "--kubeconfig", "/x").err().contains("--kubeconfig: reading the API server is not available yet"));
+        assertTrue(run("render", "--manifests", dir.toString(), "--proxy-mode", "ipvs").err().contains("--proxy-mode: proxy mode 'ipvs' is not available yet"));
+    }
+}
