@@ -1,22 +1,19 @@
 package dev.svcproxy.iptables.kube;
 
 import dev.svcproxy.api.SvcProxyException;
-import dev.svcproxy.api.model.Endpoint;
 import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.model.VirtualService;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.api.spi.BackendContext;
-import dev.svcproxy.api.spi.LocalTraffic;
 import dev.svcproxy.api.spi.Schedulers;
 import dev.svcproxy.api.spi.SyncResult;
-import dev.svcproxy.api.spi.WeightedEndpoint;
 import dev.svcproxy.iptables.ChainName;
 import dev.svcproxy.iptables.IptablesTransaction;
 import dev.svcproxy.iptables.Match;
 import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Table;
 import java.util.ArrayList;
-import dev.svcproxy.api.net.Cidr;
+import dev.svcproxy.api.net.IpAddress;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,9 +27,11 @@ import java.util.Set;
  * KUBE-SVC-* -> KUBE-SEP-*} with {@code -m statistic} splits, {@code KUBE-MARK-MASQ} and {@code KUBE-POSTROUTING},
  * filter REJECT rules for services without endpoints and {@code KUBE-FORWARD}.
  *
- * <p>Covered so far: cluster IPs, masquerade (local-traffic detection, masqueradeAll, hairpin), ClientIP affinity,
- * scheduler weights. Node ports, external and load-balancer IPs and Local traffic policies come with the full
- * proxy (sdk-k8s); services using them are still programmed for their cluster IP.
+ * <p>Per service port ({@link KubeServiceRules}): cluster IPs, external IPs, load-balancer IPs with source ranges
+ * ({@code KUBE-FW-*}, {@code KUBE-PROXY-FIREWALL}), node ports ({@code KUBE-NODEPORTS}, {@code KUBE-EXT-*}),
+ * internal and external traffic policy Local ({@code KUBE-SVL-*}, DROP without local endpoints), REJECT without
+ * endpoints, the health-check node port, masquerade (local-traffic detection, masqueradeAll, hairpin), ClientIP
+ * affinity ({@code -m recent}) and scheduler weights.
  */
 public final class KubeProxyRules {
     /** The jump rules kube-proxy ensures from the built-in chains, by table. */
@@ -52,11 +51,22 @@ public final class KubeProxyRules {
     /** The rules of kube-proxy's jumps from the built-in chains into its own. */
     public List<JumpRule> jumpRules() {
         return List.of(
+                new JumpRule(Table.FILTER, Rule.in("INPUT").ctstate(Match.CtState.NEW)
+                        .comment("kubernetes externally-visible service portals").jump(KubeChains.EXTERNAL_SERVICES)),
+                new JumpRule(Table.FILTER, Rule.in("FORWARD").ctstate(Match.CtState.NEW)
+                        .comment("kubernetes externally-visible service portals").jump(KubeChains.EXTERNAL_SERVICES)),
+                new JumpRule(Table.FILTER, Rule.in("INPUT").comment("kubernetes health check service ports").jump(KubeChains.NODEPORTS)),
                 new JumpRule(Table.FILTER, Rule.in("FORWARD").ctstate(Match.CtState.NEW)
                         .comment("kubernetes service portals").jump(KubeChains.SERVICES)),
                 new JumpRule(Table.FILTER, Rule.in("OUTPUT").ctstate(Match.CtState.NEW)
                         .comment("kubernetes service portals").jump(KubeChains.SERVICES)),
                 new JumpRule(Table.FILTER, Rule.in("FORWARD").comment("kubernetes forwarding rules").jump(KubeChains.FORWARD)),
+                new JumpRule(Table.FILTER, Rule.in("INPUT").ctstate(Match.CtState.NEW)
+                        .comment("kubernetes load balancer firewall").jump(KubeChains.PROXY_FIREWALL)),
+                new JumpRule(Table.FILTER, Rule.in("OUTPUT").ctstate(Match.CtState.NEW)
+                        .comment("kubernetes load balancer firewall").jump(KubeChains.PROXY_FIREWALL)),
+                new JumpRule(Table.FILTER, Rule.in("FORWARD").ctstate(Match.CtState.NEW)
+                        .comment("kubernetes load balancer firewall").jump(KubeChains.PROXY_FIREWALL)),
                 new JumpRule(Table.NAT, Rule.in("OUTPUT").comment("kubernetes service portals").jump(KubeChains.SERVICES)),
                 new JumpRule(Table.NAT, Rule.in("PREROUTING").comment("kubernetes service portals").jump(KubeChains.SERVICES)),
                 new JumpRule(Table.NAT, Rule.in("POSTROUTING").comment("kubernetes postrouting rules").jump(KubeChains.POSTROUTING)));
@@ -97,7 +107,7 @@ public final class KubeProxyRules {
         Map<String, Scheduler> schedulers = new HashMap<>();
         for (VirtualService s : table.services()) {
             try {
-                writeService(s, tx, wanted, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find));
+                writeService(s, tx, wanted, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find), table.nodeIps());
             } catch (SvcProxyException e) {
                 skipped.add(new SyncResult.Skipped(s.name() + "/" + s.protocol().lowerName(), e.getMessage()));
             }
@@ -117,81 +127,17 @@ public final class KubeProxyRules {
         return tx;
     }
 
-    private void writeService(VirtualService s, IptablesTransaction tx, Set<ChainName> wanted, Scheduler scheduler) {
-        if (s.clusterIp().isEmpty()) {
-            return;
-        }
-        String name = s.name().toString();
-        Cidr ip = Cidr.of(s.clusterIp().get());
-        List<Endpoint> endpoints = s.clusterEndpoints().stream().sorted().toList();
-        if (endpoints.isEmpty()) {
-            tx.append(Table.FILTER, Rule.in(KubeChains.SERVICES).comment(name + " has no endpoints")
-                    .protocolModule(s.protocol()).destination(ip, false).dport(s.port()).reject());
-            return;
-        }
-        List<WeightedEndpoint> split = Schedulers.schedule(scheduler, IptablesBackendProvider.NAME,
-                s, endpoints).stream().filter(w -> w.weight() > 0).toList();
-        ChainName svc = KubeChains.service(s.name(), s.protocol());
-        // the service's own rules: build them first so a bad endpoint leaves nothing of the service behind
-        List<Rule> svcRules = new ArrayList<>();
-        List<ChainName> sepChains = new ArrayList<>();
-        List<Rule> sepRules = new ArrayList<>();
-        Rule.Builder masq = Rule.in(svc).comment(name + " cluster IP").protocolModule(s.protocol())
-                .destination(ip, false).dport(s.port());
-        if (context.masqueradeAll()) {
-            svcRules.add(masq.jump(KubeChains.MARK_MASQ));
-        } else if (!(context.localTraffic() instanceof LocalTraffic.None)) {
-            svcRules.add(ifNotLocal(masq).jump(KubeChains.MARK_MASQ));
-        }
-        int affinity = s.sessionAffinity().timeoutSeconds();
-        List<ChainName> seps = split.stream().map(w -> KubeChains.endpoint(s.name(), s.protocol(), w.endpoint())).toList();
-        if (affinity > 0) {
-            for (ChainName sep : seps) {
-                svcRules.add(Rule.in(svc).comment(name + " -> " + split.get(seps.indexOf(sep)).endpoint())
-                        .match(Match.recentCheck(sep.name(), affinity)).jump(sep));
+    private void writeService(VirtualService s, IptablesTransaction tx, Set<ChainName> wanted, Scheduler scheduler,
+                              List<IpAddress> nodeIps) {
+        for (KubeServiceRules.Op op : new KubeServiceRules(s, context, scheduler, nodeIps).write()) {
+            if (op.chain() != null) {
+                if (wanted.add(op.chain())) {
+                    tx.flushChain(op.table(), op.chain());
+                }
+            } else {
+                tx.append(op.table(), op.rule());
             }
         }
-        long remaining = split.stream().mapToLong(WeightedEndpoint::weight).sum();
-        for (int i = 0; i < split.size(); i++) {
-            WeightedEndpoint w = split.get(i);
-            Rule.Builder b = Rule.in(svc).comment(name + " -> " + w.endpoint());
-            if (i < split.size() - 1) {
-                b.probability((double) w.weight() / remaining);
-            }
-            remaining -= w.weight();
-            svcRules.add(b.jump(seps.get(i)));
-            ChainName sep = seps.get(i);
-            sepChains.add(sep);
-            sepRules.add(Rule.in(sep).comment(name).source(Cidr.of(w.endpoint().ip()), false).jump(KubeChains.MARK_MASQ));
-            Rule.Builder dnat = Rule.in(sep).comment(name).protocolModule(s.protocol());
-            if (affinity > 0) {
-                dnat.match(Match.recentSet(sep.name()));
-            }
-            sepRules.add(dnat.dnat(w.endpoint().hostPort()));
-        }
-        tx.flushChain(Table.NAT, svc);
-        wanted.add(svc);
-        tx.append(Table.NAT, Rule.in(KubeChains.SERVICES).comment(name + " cluster IP").protocolModule(s.protocol())
-                .destination(ip, false).dport(s.port()).jump(svc));
-        svcRules.forEach(r -> tx.append(Table.NAT, r));
-        for (ChainName sep : sepChains) {
-            if (wanted.add(sep)) {
-                tx.flushChain(Table.NAT, sep);
-            }
-        }
-        sepRules.forEach(r -> tx.append(Table.NAT, r));
-    }
-
-    private Rule.Builder ifNotLocal(Rule.Builder b) {
-        LocalTraffic lt = context.localTraffic();
-        if (lt instanceof LocalTraffic.FromCidrs c) {
-            c.cidrs().stream().filter(x -> x.family() == family).findFirst().ifPresent(x -> b.source(x, true));
-        } else if (lt instanceof LocalTraffic.FromBridge br) {
-            b.notInInterface(br.bridge());
-        } else if (lt instanceof LocalTraffic.FromInterfacePrefix p) {
-            b.notInInterface(p.prefix() + "+");
-        }
-        return b;
     }
 
     /** The mark kube-proxy uses, as it writes it ({@code 0x00004000}). */
