@@ -54,4 +54,70 @@ class SvcproxyKernelTest {
             assertFalse(nat.contains("KUBE-"), nat);
         }
     }
+
+    static final String EXTERNAL = String.join("\n",
+            "apiVersion: v1",
+            "kind: Service",
+            "metadata: {name: web, namespace: default}",
+            "spec: {type: NodePort, clusterIP: 10.101.57.97, externalIPs: [203.0.113.10], ports: [{port: 80, nodePort: 30080}]}",
+            "---",
+            "apiVersion: v1",
+            "kind: Service",
+            "metadata: {name: local-only, namespace: default}",
+            "spec: {type: NodePort, clusterIP: 10.101.57.98, externalTrafficPolicy: Local, ports: [{port: 80, nodePort: 30081}]}",
+            "---",
+            "apiVersion: v1",
+            "kind: Service",
+            "metadata: {name: empty, namespace: default}",
+            "spec: {clusterIP: 10.101.57.99, ports: [{port: 80}]}",
+            "---",
+            "apiVersion: discovery.k8s.io/v1",
+            "kind: EndpointSlice",
+            "metadata: {name: web-1, namespace: default, labels: {kubernetes.io/service-name: web}}",
+            "addressType: IPv4",
+            "ports: [{port: 80}]",
+            "endpoints: [{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}, {addresses: [10.244.0.30]}]",
+            "---",
+            "apiVersion: discovery.k8s.io/v1",
+            "kind: EndpointSlice",
+            "metadata: {name: local-only-1, namespace: default, labels: {kubernetes.io/service-name: local-only}}",
+            "addressType: IPv4",
+            "ports: [{port: 80}]",
+            "endpoints: [{addresses: [10.244.0.27], nodeName: node-b}]",
+            "");
+
+    private static String connect(NetworkNamespace from, String target) {
+        return from.sh("socat -T2 - TCP:" + target + ",connect-timeout=2 </dev/null 2>&1; true");
+    }
+
+    @Test
+    void nodePortsExternalIpsTrafficPolicyLocalAndRejectOnRealConnections(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("svc.yaml"), EXTERNAL);
+        Map<String, String> pods = new LinkedHashMap<>();
+        pods.put("pod27", "10.244.0.27");
+        pods.put("pod28", "10.244.0.28");
+        pods.put("pod30", "10.244.0.30");
+        try (DemoTopology topo = new DemoTopology("svcp-test-ext-" + ProcessHandle.current().pid(), pods, 80)) {
+            NetworkNamespace node = topo.node();
+            String once = svcproxy(node, "run --once --manifests " + dir + " --hostname-override node-a");
+            assertTrue(once.endsWith("rc=0\n"), once);
+            // NodePort from outside the node: served by the pods, masqueraded (externalTrafficPolicy Cluster)
+            Map<String, Integer> hits = new TreeMap<>();
+            topo.connect(topo.client(), "192.168.77.1:30080", 30).forEach(a -> {
+                hits.merge(a.split(" ")[0], 1, Integer::sum);
+                assertTrue(a.endsWith(" " + DemoTopology.NODE_BRIDGE_IP), "masqueraded: " + a);
+            });
+            assertEquals(30, hits.values().stream().mapToInt(Integer::intValue).sum(), hits.toString());
+            // an external IP routed to the node
+            assertTrue(connect(topo.client(), "203.0.113.10:80").startsWith("pod"), "external IP served");
+            // externalTrafficPolicy Local without a local endpoint: the node port drops, the cluster IP still serves
+            assertFalse(connect(topo.client(), "192.168.77.1:30081").startsWith("pod"), "dropped: no local endpoint");
+            assertTrue(connect(node, "10.101.57.98:80").startsWith("pod27"), "internal traffic uses any endpoint");
+            // no endpoints at all: REJECT, so the client hears "connection refused" at once
+            assertTrue(connect(node, "10.101.57.99:80").contains("Connection refused"), "rejected");
+            String filter = node.exec("iptables", "-w", "-L", "KUBE-EXTERNAL-SERVICES", "-v", "-n", "-x");
+            assertTrue(filter.lines().anyMatch(l -> l.contains("has no local endpoints") && !l.trim().startsWith("0 ")), filter);
+            assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
+        }
+    }
 }
