@@ -15,6 +15,7 @@ module dev.svcproxy.k8s {
     requires tools.jackson.dataformat.yaml;
     requires org.snakeyaml.engine;
     requires java.net.http;
+    requires jdk.httpserver;
 
     exports dev.svcproxy.k8s;
 }

@@ -9,11 +9,15 @@ import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
 import dev.svcproxy.api.spi.SyncResult;
 import dev.svcproxy.k8s.ClusterSnapshot;
+import dev.svcproxy.k8s.Metrics;
+import dev.svcproxy.k8s.ProxyHealth;
+import dev.svcproxy.k8s.ProxyServers;
 import dev.svcproxy.k8s.Problem;
 import dev.svcproxy.k8s.ServiceTables;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -27,7 +31,9 @@ import java.util.Set;
  *   <li>{@code render --manifests PATH [--config FILE] [--ip-family IPv4|IPv6]} prints what a full sync would apply,
  *   touching nothing: a {@code # IPv4} / {@code # IPv6} section per family, or one family's payload alone;</li>
  *   <li>{@code run --manifests PATH [--config FILE] [--once]} syncs, then follows changes to the manifests and
- *   resyncs every {@code iptables.syncPeriod}; {@code --once} syncs once and exits with the sync's status;</li>
+ *   resyncs every {@code iptables.syncPeriod}, serving {@code /healthz} and {@code /livez} (0.0.0.0:10256) and
+ *   {@code /metrics} and {@code /proxyMode} (127.0.0.1:10249); {@code --once} syncs once and exits with the sync's
+ *   status;</li>
  *   <li>{@code cleanup} removes everything the proxy installed.</li>
  * </ul>
  * Exit codes: 0 success, 1 a sync or cleanup failed, 2 bad command line, configuration or manifests path.
@@ -36,13 +42,15 @@ public final class Svcproxy {
     private static final Set<String> COMMON = Set.of("config", "hostname-override", "proxy-mode");
     private static final Map<String, Set<String>> VALUE_FLAGS = Map.of(
             "render", union(COMMON, Set.of("manifests", "ip-family")),
-            "run", union(COMMON, Set.of("manifests", "kubeconfig")),
+            "run", union(COMMON, Set.of("manifests", "kubeconfig", "healthz-bind-address", "metrics-bind-address")),
             "cleanup", COMMON);
     private static final Map<String, Set<String>> BOOLEAN_FLAGS = Map.of("run", Set.of("once"));
 
     private final PrintStream out;
     private final PrintStream err;
+    private final Metrics metrics = new Metrics();
     private volatile boolean stopping;
+    private ProxyHealth health = new ProxyHealth(Duration.ofSeconds(30), Clock.systemUTC());
 
     Svcproxy(PrintStream out, PrintStream err) {
         this.out = out;
@@ -147,13 +155,26 @@ public final class Svcproxy {
         ManifestWatch watch = new ManifestWatch(manifests);
         Duration syncPeriod = setup.config().iptables().syncPeriod();
         Duration minSync = setup.config().iptables().minSyncPeriod();
+        health = new ProxyHealth(syncPeriod, Clock.systemUTC());
+        if (cl.has("once")) {
+            return sync(backends, first) ? 0 : 1;
+        }
+        try (ProxyServers servers = ProxyServers.start(
+                cl.get("healthz-bind-address").orElse(setup.config().healthzBindAddress()),
+                cl.get("metrics-bind-address").orElse(setup.config().metricsBindAddress()),
+                health, metrics, () -> setup.config().mode())) {
+            out.println("svcproxy: serving /healthz and /livez on " + cl.get("healthz-bind-address").orElse(setup.config().healthzBindAddress())
+                    + ", /metrics and /proxyMode on " + cl.get("metrics-bind-address").orElse(setup.config().metricsBindAddress()));
+            return follow(backends, manifests, setup, watch, syncPeriod, minSync, first);
+        }
+    }
+
+    private int follow(Map<IpFamily, ServiceProxyBackend> backends, Path manifests, ProxySetup setup, ManifestWatch watch,
+                       Duration syncPeriod, Duration minSync, ServiceTables.Result first) {
         ServiceTables.Result tables = first;
-        boolean ok = true;
+        boolean ok;
         while (true) {
             ok = sync(backends, tables);
-            if (cl.has("once")) {
-                return ok ? 0 : 1;
-            }
             long lastSync = System.nanoTime();
             sleep(minSync.toMillis());
             while (!stopping && !watch.changed() && System.nanoTime() - lastSync < syncPeriod.toNanos()) {
@@ -169,17 +190,42 @@ public final class Svcproxy {
     private boolean sync(Map<IpFamily, ServiceProxyBackend> backends, ServiceTables.Result tables) {
         boolean ok = true;
         for (Map.Entry<IpFamily, ServiceProxyBackend> e : backends.entrySet()) {
+            String family = ProxySetup.familyName(e.getKey());
+            ServiceTable table = tables.table(e.getKey());
+            health.queued(e.getKey());
+            metrics.set("kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds", now(), "ip_family", family);
             try {
-                SyncResult r = e.getValue().sync(tables.table(e.getKey()));
-                out.printf("svcproxy: synced %s: %d services, %d skipped, in %d ms%n", ProxySetup.familyName(e.getKey()),
-                        tables.table(e.getKey()).services().size(), r.skipped().size(), r.duration().toMillis());
+                SyncResult r = e.getValue().sync(table);
+                health.updated(e.getKey());
+                double seconds = r.duration().toNanos() / 1e9;
+                metrics.observe("kubeproxy_sync_proxy_rules_duration_seconds", seconds, "ip_family", family);
+                metrics.observe("kubeproxy_sync_full_proxy_rules_duration_seconds", seconds, "ip_family", family);
+                metrics.set("kubeproxy_sync_proxy_rules_last_timestamp_seconds", now(), "ip_family", family);
+                metrics.set("kubeproxy_sync_proxy_rules_no_local_endpoints_total", noLocal(table, true), "ip_family", family,
+                        "traffic_policy", "internal");
+                metrics.set("kubeproxy_sync_proxy_rules_no_local_endpoints_total", noLocal(table, false), "ip_family", family,
+                        "traffic_policy", "external");
+                out.printf("svcproxy: synced %s: %d services, %d skipped, in %d ms%n", family,
+                        table.services().size(), r.skipped().size(), r.duration().toMillis());
             } catch (SvcProxyException ex) {
-                err.println("svcproxy: sync of " + ProxySetup.familyName(e.getKey()) + " failed: " + ex.getMessage());
+                metrics.inc("kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "ip_family", family);
+                err.println("svcproxy: sync of " + family + " failed: " + ex.getMessage());
                 ok = false;
             }
         }
         out.flush();
         return ok;
+    }
+
+    private static double now() {
+        return System.currentTimeMillis() / 1000.0;
+    }
+
+    /** Services with a Local policy (internal or external) and endpoints, but none on this node. */
+    private static long noLocal(ServiceTable t, boolean internal) {
+        return t.services().stream().filter(v -> v.hasAnyEndpoints() && v.localEndpoints().isEmpty()
+                && (internal ? v.internalTrafficPolicy() : v.externalTrafficPolicy()) == dev.svcproxy.api.model.TrafficPolicy.LOCAL)
+                .count();
     }
 
     private int cleanup(ProxySetup setup) {

@@ -120,4 +120,83 @@ class SvcproxyKernelTest {
             assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
         }
     }
+
+    private static String http(NetworkNamespace ns, String url) {
+        return ns.sh("curl -s -i --max-time 3 " + url + " || true");
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition, long maxMillis) throws InterruptedException {
+        for (long waited = 0; waited <= maxMillis; waited += 100) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    @Test
+    void runServesHealthAndMetricsFollowsManifestEditsAndRepairsAFlush(@TempDir Path dir) throws Exception {
+        Path manifests = dir.resolve("m");
+        Files.createDirectories(manifests);
+        Files.writeString(manifests.resolve("svc.yaml"), SvcproxyTest.MANIFESTS.replace("10.101.57.300", "10.101.57.100"));
+        Files.writeString(dir.resolve("kp.yaml"), "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
+                + "iptables: {syncPeriod: 2s, minSyncPeriod: 100ms}\n");
+        Map<String, String> pods = new LinkedHashMap<>();
+        pods.put("pod27", "10.244.0.27");
+        pods.put("pod28", "10.244.0.28");
+        pods.put("pod30", "10.244.0.30");
+        try (DemoTopology topo = new DemoTopology("svcp-test-run-" + ProcessHandle.current().pid(), pods, 80)) {
+            NetworkNamespace node = topo.node();
+            node.exec("ip", "link", "set", "lo", "up");
+            Path log = dir.resolve("run.log");
+            Process proxy = node.start("sh", "-c", "exec " + LAUNCHER + " run --manifests " + manifests + " --config " + dir.resolve("kp.yaml")
+                    + " --hostname-override node-a > " + log + " 2>&1");
+            try {
+                assertTrue(waitFor(() -> read(log).contains("serving /healthz") && read(log).contains("synced IPv4"), 20_000), read(log));
+                String healthz = http(node, "http://127.0.0.1:10256/healthz");
+                assertTrue(healthz.startsWith("HTTP/1.1 200"), healthz);
+                assertTrue(healthz.toLowerCase(java.util.Locale.ROOT).contains("x-content-type-options: nosniff"), healthz);
+                assertTrue(healthz.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/json"), healthz);
+                assertTrue(healthz.contains("\"healthy\": true") && healthz.contains("\"IPv4\""), healthz);
+                assertTrue(http(node, "http://127.0.0.1:10256/livez").startsWith("HTTP/1.1 200"));
+                assertTrue(http(node, "http://127.0.0.1:10249/proxyMode").endsWith("iptables"));
+                String metrics = http(node, "http://127.0.0.1:10249/metrics");
+                assertTrue(metrics.contains("kubeproxy_sync_proxy_rules_last_timestamp_seconds{ip_family=\"IPv4\"}"), metrics);
+                assertTrue(metrics.contains("kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"IPv4\"}"), metrics);
+                assertTrue(metrics.contains("kubeproxy_proxy_healthz_total{code=\"200\"} 1"), metrics);
+
+                // an edit of the manifests moves traffic within a second or two: pod30 leaves the EndpointSlice
+                long t0 = System.nanoTime();
+                Files.writeString(manifests.resolve("svc.yaml"), SvcproxyTest.MANIFESTS.replace("10.101.57.300", "10.101.57.100")
+                        .replace(", {addresses: [10.244.0.30]}", ""));
+                assertTrue(waitFor(() -> node.exec("iptables-save", "-t", "nat").contains("KUBE-SEP") 
+                        && !node.exec("iptables-save", "-t", "nat").contains("10.244.0.30"), 5_000), "pod30 gone from the rules");
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                assertTrue(seconds < 3, "took " + seconds + " s");
+                assertTrue(topo.connect(node, "10.101.57.97:80", 20).stream().noneMatch(a -> a.startsWith("pod30")));
+
+                // someone flushes the nat table: the rules are back within one syncPeriod (2 s)
+                node.exec("iptables", "-w", "-t", "nat", "-F");
+                assertTrue(waitFor(() -> node.exec("iptables-save", "-t", "nat").contains("-j KUBE-SERVICES"), 4_500),
+                        node.exec("iptables-save", "-t", "nat"));
+                assertEquals(20, topo.connect(node, "10.101.57.97:80", 20).size(), "serving again after the flush");
+            } finally {
+                proxy.destroy(); // SIGTERM, as a kubelet stopping the pod
+                if (!proxy.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    proxy.destroyForcibly();
+                }
+            }
+            assertFalse(proxy.isAlive(), "the proxy stops on SIGTERM");
+            assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
 }

@@ -1,0 +1,65 @@
+package dev.svcproxy.k8s;
+
+import dev.svcproxy.api.net.IpFamily;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * kube-proxy's proxy health: a family is unhealthy when a sync was queued and not applied within
+ * {@code 2 x syncPeriod}. {@link #body} is the JSON kube-proxy serves on {@code /healthz} and {@code /livez}.
+ */
+public final class ProxyHealth {
+    private final Duration timeout;
+    private final Clock clock;
+    private final Map<IpFamily, Instant> queued = new EnumMap<>(IpFamily.class);
+    private final Map<IpFamily, Instant> updated = new EnumMap<>(IpFamily.class);
+
+    public ProxyHealth(Duration syncPeriod, Clock clock) {
+        this.timeout = syncPeriod.multipliedBy(2);
+        this.clock = clock;
+    }
+
+    /** A sync of {@code f} was asked for (kube-proxy's {@code QueuedUpdate}). */
+    public synchronized void queued(IpFamily f) {
+        queued.putIfAbsent(f, clock.instant());
+    }
+
+    /** A sync of {@code f} was applied (kube-proxy's {@code Updated}). */
+    public synchronized void updated(IpFamily f) {
+        queued.remove(f);
+        updated.put(f, clock.instant());
+    }
+
+    private boolean healthy(IpFamily f, Instant now) {
+        Instant q = queued.get(f);
+        return q == null || Duration.between(q, now).compareTo(timeout) <= 0;
+    }
+
+    public synchronized boolean healthy() {
+        Instant now = clock.instant();
+        return updated.keySet().stream().allMatch(f -> healthy(f, now)) && queued.keySet().stream().allMatch(f -> healthy(f, now));
+    }
+
+    /** {@code {"lastUpdated": ..., "currentTime": ..., "nodeEligible": true, "healthy": ..., "status": {...}}}. */
+    public synchronized String body() {
+        Instant now = clock.instant();
+        boolean ok = healthy();
+        Instant last = ok ? now : updated.values().stream().max(Instant::compareTo).orElse(Instant.EPOCH);
+        StringBuilder b = new StringBuilder("{\"lastUpdated\": \"").append(last).append("\",\"currentTime\": \"").append(now)
+                .append("\",\"nodeEligible\": true,\"healthy\": ").append(ok).append(",\"status\": {");
+        String sep = "";
+        for (IpFamily f : IpFamily.values()) {
+            if (!updated.containsKey(f) && !queued.containsKey(f)) {
+                continue;
+            }
+            boolean fh = healthy(f, now);
+            b.append(sep).append('"').append(f == IpFamily.IPV4 ? "IPv4" : "IPv6").append("\": {\"lastUpdated\": \"")
+                    .append(fh ? now : updated.getOrDefault(f, Instant.EPOCH)).append("\",\"healthy\": ").append(fh).append('}');
+            sep = ",";
+        }
+        return b.append("}}").toString();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.svcproxy.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.api.net.IpFamily;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class HealthAndMetricsTest {
+
+    /** A clock the test moves by hand. */
+    static final class ManualClock extends Clock {
+        Instant now = Instant.parse("2026-11-25T12:00:00Z");
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void unhealthyWhenAQueuedSyncIsNotAppliedWithinTwoSyncPeriods() {
+        ManualClock clock = new ManualClock();
+        ProxyHealth h = new ProxyHealth(Duration.ofSeconds(30), clock);
+        assertTrue(h.healthy(), "nothing queued yet");
+        h.queued(IpFamily.IPV4);
+        h.updated(IpFamily.IPV4);
+        h.queued(IpFamily.IPV4);
+        clock.now = clock.now.plusSeconds(60);
+        assertTrue(h.healthy(), "exactly 2 x syncPeriod is still healthy");
+        clock.now = clock.now.plusSeconds(1);
+        assertFalse(h.healthy());
+        assertTrue(h.body().contains("\"healthy\": false") && h.body().contains("\"IPv4\": {\"lastUpdated\": \"2026-11-25T12:00:00Z\""),
+                h.body());
+        h.updated(IpFamily.IPV4);
+        assertTrue(h.healthy());
+        assertTrue(h.body().contains("\"nodeEligible\": true"), h.body());
+    }
+
+    @Test
+    void scrapeUsesKubeProxysNamesLabelsAndBuckets() {
+        Metrics m = new Metrics();
+        m.observe("kubeproxy_sync_proxy_rules_duration_seconds", 0.003, "ip_family", "IPv4");
+        m.inc("kubeproxy_proxy_healthz_total", "code", "200");
+        m.inc("kubeproxy_proxy_healthz_total", "code", "200");
+        m.set("kubeproxy_sync_proxy_rules_last_timestamp_seconds", 1.5, "ip_family", "IPv6");
+        String text = m.scrape();
+        assertTrue(text.contains("# TYPE kubeproxy_sync_proxy_rules_duration_seconds histogram\n"), text);
+        assertTrue(text.contains("kubeproxy_sync_proxy_rules_duration_seconds_bucket{ip_family=\"IPv4\",le=\"0.002\"} 0\n"), text);
+        assertTrue(text.contains("kubeproxy_sync_proxy_rules_duration_seconds_bucket{ip_family=\"IPv4\",le=\"0.004\"} 1\n"), text);
+        assertTrue(text.contains("kubeproxy_sync_proxy_rules_duration_seconds_bucket{ip_family=\"IPv4\",le=\"+Inf\"} 1\n"), text);
+        assertTrue(text.contains("kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"IPv4\"} 1\n"), text);
+        assertTrue(text.contains("kubeproxy_proxy_healthz_total{code=\"200\"} 2\n"), text);
+        assertTrue(text.contains("kubeproxy_sync_proxy_rules_last_timestamp_seconds{ip_family=\"IPv6\"} 1.5\n"), text);
+        assertEquals(15, Metrics.SYNC_BUCKETS.length);
+        assertEquals(16.384, Metrics.SYNC_BUCKETS[14], 1e-9);
+    }
+}
