@@ -28,6 +28,8 @@ public final class Metrics {
                 "Number of services with a Local traffic policy and no endpoints");
         counter("kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "Cumulative proxy iptables restore failures");
         counter("kubeproxy_proxy_healthz_total", "Cumulative proxy healthz HTTP status");
+        histogram("kubeproxy_conntrack_reconciler_sync_duration_seconds", "Conntrack reconciliation latency in seconds", SYNC_BUCKETS);
+        counter("kubeproxy_conntrack_reconciler_deleted_entries_total", "Cumulative conntrack flows deleted by the reconciler");
         counter("kubeproxy_proxy_livez_total", "Cumulative proxy livez HTTP status");
     }
 
@@ -70,9 +72,14 @@ public final class Metrics {
     }
 
     public void inc(String name, String... labels) {
+        add(name, 1, labels);
+    }
+
+    /** Adds {@code v} to a counter. */
+    public void add(String name, double v, String... labels) {
         double[] c = cell(name, labels(labels));
         synchronized (c) {
-            c[0]++;
+            c[0] += v;
         }
     }
 

@@ -8,6 +8,8 @@ import dev.svcproxy.api.spi.Backends;
 import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
 import dev.svcproxy.api.spi.SyncResult;
+import dev.svcproxy.conntrack.ConntrackClient;
+import dev.svcproxy.conntrack.StaleFlows;
 import dev.svcproxy.k8s.ClusterSnapshot;
 import dev.svcproxy.k8s.Metrics;
 import dev.svcproxy.k8s.ProxyHealth;
@@ -49,6 +51,7 @@ public final class Svcproxy {
     private final PrintStream out;
     private final PrintStream err;
     private final Metrics metrics = new Metrics();
+    private ConntrackClient conntrack;
     private volatile boolean stopping;
     private ProxyHealth health = new ProxyHealth(Duration.ofSeconds(30), Clock.systemUTC());
 
@@ -207,6 +210,7 @@ public final class Svcproxy {
                         "traffic_policy", "external");
                 out.printf("svcproxy: synced %s: %d services, %d skipped, in %d ms%n", family,
                         table.services().size(), r.skipped().size(), r.duration().toMillis());
+                cleanStaleUdp(table, family);
             } catch (SvcProxyException ex) {
                 metrics.inc("kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "ip_family", family);
                 err.println("svcproxy: sync of " + family + " failed: " + ex.getMessage());
@@ -215,6 +219,27 @@ public final class Svcproxy {
         }
         out.flush();
         return ok;
+    }
+
+    /** kube-proxy's conntrack reconciler: UDP flows to a frontend whose endpoint is gone are deleted. */
+    private void cleanStaleUdp(ServiceTable table, String family) {
+        if (table.services().stream().noneMatch(v -> v.protocol() == dev.svcproxy.api.net.Protocol.UDP)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            if (conntrack == null) {
+                conntrack = ConntrackClient.open();
+            }
+            int deleted = StaleFlows.clean(conntrack, table);
+            metrics.add("kubeproxy_conntrack_reconciler_deleted_entries_total", deleted, "ip_family", family);
+            metrics.observe("kubeproxy_conntrack_reconciler_sync_duration_seconds", (System.nanoTime() - t0) / 1e9, "ip_family", family);
+            if (deleted > 0) {
+                out.printf("svcproxy: deleted %d stale UDP conntrack entries (%s)%n", deleted, family);
+            }
+        } catch (SvcProxyException e) {
+            err.println("svcproxy: conntrack clean-up of " + family + " failed: " + e.getMessage());
+        }
     }
 
     private static double now() {

@@ -199,4 +199,45 @@ class SvcproxyKernelTest {
             return "";
         }
     }
+
+    static String dns(String endpoints) {
+        return String.join("\n",
+                "apiVersion: v1",
+                "kind: Service",
+                "metadata: {name: dns, namespace: default}",
+                "spec: {clusterIP: 10.101.57.53, ports: [{name: dns, port: 53, protocol: UDP}]}",
+                "---",
+                "apiVersion: discovery.k8s.io/v1",
+                "kind: EndpointSlice",
+                "metadata: {name: dns-1, namespace: default, labels: {kubernetes.io/service-name: dns}}",
+                "addressType: IPv4",
+                "ports: [{name: dns, port: 5353, protocol: UDP}]",
+                "endpoints: " + endpoints, "");
+    }
+
+    @Test
+    void staleUdpFlowsToARemovedEndpointAreDeletedAfterTheSync(@TempDir Path dir) throws IOException {
+        Map<String, String> pods = new LinkedHashMap<>();
+        pods.put("pod27", "10.244.0.27");
+        pods.put("pod28", "10.244.0.28");
+        try (DemoTopology topo = new DemoTopology("svcp-test-udp-" + ProcessHandle.current().pid(), pods, 80)) {
+            NetworkNamespace node = topo.node();
+            Files.writeString(dir.resolve("dns.yaml"), dns("[{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}]"));
+            assertTrue(svcproxy(node, "run --once --manifests " + dir + " --hostname-override node-a").endsWith("rc=0\n"));
+            topo.client().sh("for p in $(seq 40000 40029); do echo q | socat -u - UDP:10.101.57.53:53,sourceport=$p; done");
+            String before = node.exec("conntrack", "-L", "-p", "udp");
+            long to28 = before.lines().filter(l -> l.contains("src=10.244.0.28 ")).count();
+            long to27 = before.lines().filter(l -> l.contains("src=10.244.0.27 ")).count();
+            assertEquals(30, to27 + to28, before);
+            assertTrue(to27 > 0 && to28 > 0, before);
+
+            Files.writeString(dir.resolve("dns.yaml"), dns("[{addresses: [10.244.0.27]}]"));
+            String once = svcproxy(node, "run --once --manifests " + dir + " --hostname-override node-a");
+            assertTrue(once.contains("deleted " + to28 + " stale UDP conntrack entries (IPv4)") && once.endsWith("rc=0\n"), once);
+            String after = node.exec("conntrack", "-L", "-p", "udp");
+            assertEquals(0, after.lines().filter(l -> l.contains("src=10.244.0.28 ")).count(), after);
+            assertEquals(to27, after.lines().filter(l -> l.contains("src=10.244.0.27 ")).count(), after);
+            assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
+        }
+    }
 }
