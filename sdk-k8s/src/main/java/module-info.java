@@ -8,6 +8,8 @@ module dev.svcproxy.k8s {
     requires transitive dev.svcproxy.api;
     requires org.slf4j;
     requires kubernetes.client.api;
+    requires kubernetes.client;
+    requires io.fabric8.kubernetes.client.jdkhttp;
     requires kubernetes.model.core;
     requires kubernetes.model.common;
     requires kubernetes.model.discovery;

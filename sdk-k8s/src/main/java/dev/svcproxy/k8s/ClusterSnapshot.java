@@ -26,6 +26,10 @@ public final class ClusterSnapshot {
         return new ClusterSnapshot(ManifestReader.parse(yaml, source));
     }
 
+    static ClusterSnapshot of(KubeObjects objects) {
+        return new ClusterSnapshot(objects);
+    }
+
     KubeObjects objects() {
         return objects;
     }

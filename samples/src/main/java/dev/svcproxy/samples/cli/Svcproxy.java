@@ -32,7 +32,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code render --manifests PATH [--config FILE] [--ip-family IPv4|IPv6]} prints what a full sync would apply,
  *   touching nothing: a {@code # IPv4} / {@code # IPv6} section per family, or one family's payload alone;</li>
- *   <li>{@code run --manifests PATH [--config FILE] [--once]} syncs, then follows changes to the manifests and
+ *   <li>{@code run --manifests PATH | --kubeconfig FILE [--config FILE] [--once]} (in-cluster credentials when
+ *   neither is given) syncs, then follows changes to the manifests and
  *   resyncs every {@code iptables.syncPeriod}, serving {@code /healthz} and {@code /livez} (0.0.0.0:10256) and
  *   {@code /metrics} and {@code /proxyMode} (127.0.0.1:10249); {@code --once} syncs once and exits with the sync's
  *   status;</li>
@@ -81,7 +82,7 @@ public final class Svcproxy {
         } catch (SvcProxyException e) {
             err.println("svcproxy: " + e.getMessage());
             err.println("usage: svcproxy render --manifests PATH [--config FILE] [--ip-family IPv4|IPv6]");
-            err.println("       svcproxy run --manifests PATH [--config FILE] [--once]");
+            err.println("       svcproxy run (--manifests PATH | --kubeconfig FILE | in-cluster) [--config FILE] [--once]");
             err.println("       svcproxy cleanup [--config FILE]");
             return 2;
         }
@@ -101,10 +102,6 @@ public final class Svcproxy {
     }
 
     private static Path manifests(CommandLine cl) {
-        if (cl.get("kubeconfig").isPresent()) {
-            throw new InvalidInputException("reading the API server is not available yet in this build; use --manifests",
-                    "--kubeconfig");
-        }
         Path p = Path.of(cl.get("manifests").orElseThrow(() -> new InvalidInputException("is required", "--manifests")));
         if (!Files.exists(p)) {
             throw new InvalidInputException("no such file or directory", p.toString());
@@ -112,8 +109,22 @@ public final class Svcproxy {
         return p;
     }
 
-    private ServiceTables.Result tables(Path manifests, ProxySetup setup) {
-        ServiceTables.Result r = ServiceTables.build(ClusterSnapshot.load(manifests), setup.nodeName());
+    /** {@code --manifests PATH}, else the API server ({@code --kubeconfig FILE} or in-cluster credentials). */
+    private StateSource source(CommandLine cl, ProxySetup setup) {
+        if (cl.get("manifests").isPresent()) {
+            if (cl.get("kubeconfig").isPresent()) {
+                throw new InvalidInputException("give either --manifests or --kubeconfig, not both", "--kubeconfig");
+            }
+            return StateSource.manifests(manifests(cl));
+        }
+        out.println("svcproxy: listing Services, EndpointSlices and Node " + setup.nodeName() + " from "
+                + cl.get("kubeconfig").map(k -> "the API server in " + k).orElse("the in-cluster API server") + " ...");
+        out.flush();
+        return StateSource.api(cl.get("kubeconfig").map(Path::of), setup.nodeName(), setup.config().configSyncPeriod());
+    }
+
+    private ServiceTables.Result tables(ClusterSnapshot snapshot, ProxySetup setup) {
+        ServiceTables.Result r = ServiceTables.build(snapshot, setup.nodeName());
         for (Problem p : r.problems()) {
             err.println("svcproxy: skipped: " + p);
         }
@@ -126,7 +137,7 @@ public final class Svcproxy {
     }
 
     private int render(CommandLine cl, ProxySetup setup) {
-        ServiceTables.Result r = tables(manifests(cl), setup);
+        ServiceTables.Result r = tables(ClusterSnapshot.load(manifests(cl)), setup);
         List<IpFamily> families = cl.get("ip-family").map(f -> List.of(ProxySetup.family(f))).orElse(List.of(IpFamily.values()));
         for (IpFamily f : families) {
             ServiceTable t = r.table(f);
@@ -142,9 +153,14 @@ public final class Svcproxy {
     }
 
     private int run(CommandLine cl, ProxySetup setup) throws SvcProxyException {
-        Path manifests = manifests(cl);
+        try (StateSource source = source(cl, setup)) {
+            return run(cl, setup, source);
+        }
+    }
+
+    private int run(CommandLine cl, ProxySetup setup, StateSource source) {
         Map<IpFamily, ServiceProxyBackend> backends = new EnumMap<>(IpFamily.class);
-        ServiceTables.Result first = tables(manifests, setup);
+        ServiceTables.Result first = tables(source.read(), setup);
         for (IpFamily f : IpFamily.values()) {
             try {
                 backends.put(f, Backends.create(setup.config().mode(), setup.context(f, first.table(f))));
@@ -155,7 +171,6 @@ public final class Svcproxy {
                 err.println("svcproxy: IPv6 not programmed: " + e.getMessage());
             }
         }
-        ManifestWatch watch = new ManifestWatch(manifests);
         Duration syncPeriod = setup.config().iptables().syncPeriod();
         Duration minSync = setup.config().iptables().minSyncPeriod();
         health = new ProxyHealth(syncPeriod, Clock.systemUTC());
@@ -168,11 +183,11 @@ public final class Svcproxy {
                 health, metrics, () -> setup.config().mode())) {
             out.println("svcproxy: serving /healthz and /livez on " + cl.get("healthz-bind-address").orElse(setup.config().healthzBindAddress())
                     + ", /metrics and /proxyMode on " + cl.get("metrics-bind-address").orElse(setup.config().metricsBindAddress()));
-            return follow(backends, manifests, setup, watch, syncPeriod, minSync, first);
+            return follow(backends, source, setup, syncPeriod, minSync, first);
         }
     }
 
-    private int follow(Map<IpFamily, ServiceProxyBackend> backends, Path manifests, ProxySetup setup, ManifestWatch watch,
+    private int follow(Map<IpFamily, ServiceProxyBackend> backends, StateSource source, ProxySetup setup,
                        Duration syncPeriod, Duration minSync, ServiceTables.Result first) {
         ServiceTables.Result tables = first;
         boolean ok;
@@ -180,13 +195,13 @@ public final class Svcproxy {
             ok = sync(backends, tables);
             long lastSync = System.nanoTime();
             sleep(minSync.toMillis());
-            while (!stopping && !watch.changed() && System.nanoTime() - lastSync < syncPeriod.toNanos()) {
+            while (!stopping && !source.changed() && System.nanoTime() - lastSync < syncPeriod.toNanos()) {
                 sleep(200);
             }
             if (stopping) {
                 return ok ? 0 : 1;
             }
-            tables = tables(manifests, setup);
+            tables = tables(source.read(), setup);
         }
     }
 

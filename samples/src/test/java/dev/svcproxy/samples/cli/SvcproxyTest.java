@@ -74,7 +74,11 @@ class SvcproxyTest {
         assertTrue(run("render").err().contains("--manifests: is required"));
         assertTrue(run("render", "--manifests", "/nonexistent/x").err().contains("/nonexistent/x: no such file or directory"));
         assertTrue(run("render", "--manifests", dir.toString(), "--ip-family", "IPv5").err().contains("--ip-family IPv5: expected IPv4 or IPv6"));
-        assertTrue(run("run", "--kubeconfig", "/x").err().contains("--kubeconfig: reading the API server is not available yet"));
+        Run noKubeconfig = run("run", "--kubeconfig", "/nonexistent/kubeconfig");
+        assertEquals(2, noKubeconfig.rc());
+        assertTrue(noKubeconfig.err().contains("/nonexistent/kubeconfig: cannot read the kubeconfig"), noKubeconfig.err());
+        assertTrue(run("run", "--kubeconfig", "/x", "--manifests", dir.toString()).err()
+                .contains("--kubeconfig: give either --manifests or --kubeconfig, not both"));
         assertTrue(run("render", "--manifests", dir.toString(), "--proxy-mode", "ipvs").err().contains("--proxy-mode: proxy mode 'ipvs' is not available yet"));
     }
 }

@@ -1,0 +1,123 @@
+package dev.svcproxy.k8s;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.k8s.internal.KubeObjects;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Services, EndpointSlices and this node's Node from the Kubernetes API, through fabric8 informers with
+ * kube-proxy's selectors: objects labelled {@code service.kubernetes.io/service-proxy-name} or
+ * {@code service.kubernetes.io/headless} are not watched; the Node is selected by {@code metadata.name}. Every
+ * change calls the listener given at start; {@link #snapshot()} is the informers' current view.
+ */
+public final class KubeApiSource implements AutoCloseable {
+    private final KubernetesClient client;
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final SharedIndexInformer<Service> services;
+    private final SharedIndexInformer<EndpointSlice> slices;
+    private final SharedIndexInformer<Node> nodes;
+
+    private KubeApiSource(KubernetesClient client, String nodeName, Duration resync, Runnable onChange) {
+        this.client = client;
+        long period = resync.toMillis();
+        this.services = add(client.services().inAnyNamespace().withoutLabel("service.kubernetes.io/service-proxy-name")
+                .withoutLabel("service.kubernetes.io/headless").inform(handler(onChange), period));
+        this.slices = add(client.discovery().v1().endpointSlices().inAnyNamespace()
+                .withoutLabel("service.kubernetes.io/service-proxy-name").withoutLabel("service.kubernetes.io/headless")
+                .inform(handler(onChange), period));
+        this.nodes = add(client.nodes().withField("metadata.name", nodeName).inform(handler(onChange), period));
+    }
+
+    private <T> SharedIndexInformer<T> add(SharedIndexInformer<T> i) {
+        informers.add(i);
+        return i;
+    }
+
+    /** Connects with {@code kubeconfig} (or in-cluster credentials when empty) and starts the informers. */
+    public static KubeApiSource start(Optional<Path> kubeconfig, String nodeName, Duration resync, Runnable onChange) {
+        Config config;
+        try {
+            config = kubeconfig.isPresent() ? Config.fromKubeconfig(Files.readString(kubeconfig.get())) : Config.autoConfigure(null);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidInputException("cannot read the kubeconfig: " + e.getMessage(),
+                    kubeconfig.map(Path::toString).orElse("in-cluster config"));
+        }
+        return start(new KubernetesClientBuilder().withConfig(config).build(), nodeName, resync, onChange);
+    }
+
+    /** Starts informers on an existing client (closed with this source). */
+    public static KubeApiSource start(KubernetesClient client, String nodeName, Duration resync, Runnable onChange) {
+        try {
+            return new KubeApiSource(client, nodeName, resync, onChange);
+        } catch (KubernetesClientException e) {
+            client.close();
+            throw new SvcProxyException("cannot watch the API server: " + e.getMessage(), client.getMasterUrl().toString());
+        }
+    }
+
+    private static <T extends HasMetadata> ResourceEventHandler<T> handler(Runnable onChange) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                onChange.run();
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                onChange.run();
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                onChange.run();
+            }
+        };
+    }
+
+    /** True once every informer has listed its objects (kube-proxy waits for this before its first sync). */
+    public boolean hasSynced() {
+        return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    /** Waits up to {@code max} for {@link #hasSynced()}. */
+    public boolean awaitSynced(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!hasSynced()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        return true;
+    }
+
+    /** The informers' current objects. */
+    public ClusterSnapshot snapshot() {
+        return ClusterSnapshot.of(new KubeObjects(services.getStore().list(), slices.getStore().list(), nodes.getStore().list(),
+                List.of()));
+    }
+
+    @Override
+    public void close() {
+        informers.forEach(SharedIndexInformer::close);
+        client.close();
+    }
+}

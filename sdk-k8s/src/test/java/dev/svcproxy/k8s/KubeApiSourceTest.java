@@ -1,0 +1,94 @@
+package dev.svcproxy.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.api.model.Endpoint;
+import dev.svcproxy.api.model.VirtualService;
+import dev.svcproxy.api.net.IpFamily;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The API-server source against fabric8's mock API server in CRUD mode (with watches). */
+class KubeApiSourceTest {
+    private static final KubernetesSerialization YAML = new KubernetesSerialization();
+    private KubernetesMockServer server;
+    private KubernetesClient admin;
+
+    @BeforeEach
+    void startServer() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server.init();
+        admin = server.createClient();
+    }
+
+    @AfterEach
+    void stopServer() {
+        admin.close();
+        server.destroy();
+    }
+
+    static Service service(String name, String ip, String... labels) {
+        String l = labels.length == 0 ? "" : ", labels: {" + labels[0] + ": x}";
+        return YAML.unmarshal("apiVersion: v1\nkind: Service\nmetadata: {name: " + name + ", namespace: default" + l + "}\n"
+                + "spec: {clusterIP: " + ip + ", ports: [{name: http, port: 80}]}\n", Service.class);
+    }
+
+    static EndpointSlice slice(String service, String... ips) {
+        StringBuilder eps = new StringBuilder();
+        for (String ip : ips) {
+            eps.append(eps.length() == 0 ? "" : ", ").append("{addresses: [").append(ip).append("]}");
+        }
+        return YAML.unmarshal("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: " + service
+                + "-1, namespace: default, labels: {kubernetes.io/service-name: " + service + "}}\naddressType: IPv4\n"
+                + "ports: [{name: http, port: 8080}]\nendpoints: [" + eps + "]\n", EndpointSlice.class);
+    }
+
+    static void await(BooleanSupplier c, String what) throws InterruptedException {
+        for (int i = 0; i < 100 && !c.getAsBoolean(); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(c.getAsBoolean(), what);
+    }
+
+    static List<String> endpoints(KubeApiSource source, String name) {
+        return ServiceTables.build(source.snapshot(), "node-a").table(IpFamily.IPV4).services().stream()
+                .filter(v -> v.name().name().equals(name)).findFirst().map(VirtualService::clusterEndpoints).orElse(List.of())
+                .stream().map(Endpoint::toString).toList();
+    }
+
+    @Test
+    void followsCreatesUpdatesAndDeletesWithKubeProxysSelectors() throws Exception {
+        admin.services().inNamespace("default").resource(service("web", "10.96.0.10")).create();
+        admin.services().inNamespace("default").resource(service("other", "10.96.0.11", "service.kubernetes.io/service-proxy-name")).create();
+        admin.discovery().v1().endpointSlices().inNamespace("default").resource(slice("web", "10.244.0.27")).create();
+        AtomicInteger changes = new AtomicInteger();
+        try (KubeApiSource source = KubeApiSource.start(server.createClient(), "node-a", Duration.ofMinutes(15), changes::incrementAndGet)) {
+            assertTrue(source.awaitSynced(Duration.ofSeconds(10)));
+            assertEquals(List.of("10.244.0.27:8080"), endpoints(source, "web"));
+            assertTrue(ServiceTables.build(source.snapshot(), "node-a").table(IpFamily.IPV4).services().stream()
+                    .noneMatch(v -> v.name().name().equals("other")), "another proxy's service is not watched");
+            int seen = changes.get();
+            admin.discovery().v1().endpointSlices().inNamespace("default").resource(slice("web", "10.244.0.27", "10.244.0.28")).update();
+            await(() -> endpoints(source, "web").size() == 2, "the new endpoint arrives");
+            assertTrue(changes.get() > seen, "each change calls the listener");
+            admin.services().inNamespace("default").withName("web").delete();
+            await(() -> endpoints(source, "web").isEmpty()
+                    && ServiceTables.build(source.snapshot(), "node-a").table(IpFamily.IPV4).services().isEmpty(), "deleted");
+        }
+    }
+}
