@@ -171,6 +171,9 @@ public final class Svcproxy {
                 err.println("svcproxy: IPv6 not programmed: " + e.getMessage());
             }
         }
+        if (setup.localhostNodePorts()) {
+            routeLocalnet();
+        }
         Duration syncPeriod = setup.config().iptables().syncPeriod();
         Duration minSync = setup.config().iptables().minSyncPeriod();
         health = new ProxyHealth(syncPeriod, Clock.systemUTC());
@@ -254,6 +257,18 @@ public final class Svcproxy {
             }
         } catch (SvcProxyException e) {
             err.println("svcproxy: conntrack clean-up of " + family + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Localhost node ports need {@code net.ipv4.conf.all.route_localnet=1}, as kube-proxy sets it (a warning if read-only). */
+    private void routeLocalnet() {
+        Path p = Path.of("/proc/sys/net/ipv4/conf/all/route_localnet");
+        try {
+            if (!Files.readString(p).strip().equals("1")) {
+                Files.writeString(p, "1");
+            }
+        } catch (java.io.IOException e) {
+            err.println("svcproxy: cannot set net.ipv4.conf.all.route_localnet=1 (localhost node ports will not work): " + e.getMessage());
         }
     }
 

@@ -108,6 +108,9 @@ class SvcproxyKernelTest {
                 assertTrue(a.endsWith(" " + DemoTopology.NODE_BRIDGE_IP), "masqueraded: " + a);
             });
             assertEquals(30, hits.values().stream().mapToInt(Integer::intValue).sum(), hits.toString());
+            // a localhost node port, from the node itself (route_localnet=1 and kubelet's KUBE-FIREWALL guard)
+            assertTrue(connect(node, "127.0.0.1:30080").startsWith("pod"), "localhost node port served");
+            assertEquals("1", node.exec("cat", "/proc/sys/net/ipv4/conf/all/route_localnet").strip());
             // an external IP routed to the node
             assertTrue(connect(topo.client(), "203.0.113.10:80").startsWith("pod"), "external IP served");
             // externalTrafficPolicy Local without a local endpoint: the node port drops, the cluster IP still serves
@@ -118,6 +121,8 @@ class SvcproxyKernelTest {
             String filter = node.exec("iptables", "-w", "-L", "KUBE-EXTERNAL-SERVICES", "-v", "-n", "-x");
             assertTrue(filter.lines().anyMatch(l -> l.contains("has no local endpoints") && !l.trim().startsWith("0 ")), filter);
             assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
+            assertTrue(node.exec("iptables-save", "-t", "filter").lines().anyMatch(l -> l.startsWith("-A KUBE-FIREWALL ") && l.contains("block incoming localnet connections")),
+                    "kubelet's guard is never cleaned up");
         }
     }
 

@@ -49,6 +49,9 @@ public final class IptablesBackend implements ServiceProxyBackend {
         for (KubeProxyRules.JumpRule j : rules.jumpRules()) {
             client.ensureRule(j.table(), j.rule(), true);
         }
+        for (KubeProxyRules.JumpRule j : rules.kubeletJumpRules()) {
+            client.ensureRule(j.table(), j.rule(), true);
+        }
         skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
         LOG.debug("synced {} services ({} skipped)", desired.services().size(), skipped.size());
         return new SyncResult(true, skipped, Duration.ofNanos(System.nanoTime() - start));

@@ -21,6 +21,8 @@ public final class KubeChains {
     public static final ChainName FORWARD = ChainName.of("KUBE-FORWARD");
     public static final ChainName PROXY_FIREWALL = ChainName.of("KUBE-PROXY-FIREWALL");
     public static final ChainName CANARY = ChainName.of("KUBE-PROXY-CANARY");
+    /** kubelet's chain (kube-proxy writes it too, for localhost node ports, and never deletes it). */
+    public static final ChainName KUBELET_FIREWALL = ChainName.of("KUBE-FIREWALL");
     private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {

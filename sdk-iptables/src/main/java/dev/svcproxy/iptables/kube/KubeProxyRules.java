@@ -13,6 +13,7 @@ import dev.svcproxy.iptables.Match;
 import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Table;
 import java.util.ArrayList;
+import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
 import java.util.Collection;
 import java.util.HashMap;
@@ -72,6 +73,52 @@ public final class KubeProxyRules {
                 new JumpRule(Table.NAT, Rule.in("POSTROUTING").comment("kubernetes postrouting rules").jump(KubeChains.POSTROUTING)));
     }
 
+    /** The node-port addresses: none given (or 0.0.0.0/0, ::/0) means every local address. */
+    private boolean nodePortsMatchAll() {
+        return context.nodePortAddresses().stream().noneMatch(c -> c.family() == family)
+                || context.nodePortAddresses().stream().anyMatch(c -> c.family() == family && c.prefixLength() == 0);
+    }
+
+    /**
+     * Whether IPv4 localhost node ports are on: {@code iptables.localhostNodePorts} (option {@code localhostNodePorts},
+     * default true) and the node-port addresses include 127.0.0.1. Needs {@code net.ipv4.conf.all.route_localnet=1}.
+     */
+    public boolean localhostNodePorts() {
+        IpAddress lo = IpAddress.parse("127.0.0.1");
+        return family == IpFamily.IPV4 && !"false".equals(context.options().get("localhostNodePorts"))
+                && (nodePortsMatchAll() || context.nodePortAddresses().stream().anyMatch(c -> c.contains(lo)));
+    }
+
+    /** The last rule(s) of nat KUBE-SERVICES: to KUBE-NODEPORTS for local addresses, or for each node-port address. */
+    private void writeNodePortJumps(IptablesTransaction tx, List<IpAddress> nodeIps) {
+        String comment = "kubernetes service nodeports; NOTE: this must be the last rule in this chain";
+        if (nodePortsMatchAll()) {
+            Rule.Builder b = Rule.in(KubeChains.SERVICES).comment(comment).dstType(Match.AddrType.LOCAL);
+            if (family == IpFamily.IPV6 || !localhostNodePorts()) {
+                b.destination(family.loopback(), true); // IPv6 never has localhost node ports
+            }
+            tx.append(Table.NAT, b.jump(KubeChains.NODEPORTS));
+            return;
+        }
+        List<IpAddress> ips = new ArrayList<>(nodeIps);
+        if (localhostNodePorts()) {
+            ips.add(IpAddress.parse("127.0.0.1"));
+        }
+        for (IpAddress ip : ips) {
+            if (ip.family() == family && context.nodePortAddresses().stream().anyMatch(c -> c.contains(ip))) {
+                tx.append(Table.NAT, Rule.in(KubeChains.SERVICES).comment(comment).destination(Cidr.of(ip), false)
+                        .jump(KubeChains.NODEPORTS));
+            }
+        }
+    }
+
+    /** kubelet's jumps to {@code KUBE-FIREWALL} (INPUT and OUTPUT, no comment); ensured, never removed. */
+    public List<JumpRule> kubeletJumpRules() {
+        return localhostNodePorts() ? List.of(
+                new JumpRule(Table.FILTER, Rule.in("INPUT").jump(KubeChains.KUBELET_FIREWALL)),
+                new JumpRule(Table.FILTER, Rule.in("OUTPUT").jump(KubeChains.KUBELET_FIREWALL))) : List.of();
+    }
+
     /** The fixed chains this layout owns in {@code table} (service chains aside); kubelet's chains are not among them. */
     public List<ChainName> ownedChains(Table table) {
         return switch (table) {
@@ -112,13 +159,14 @@ public final class KubeProxyRules {
                 skipped.add(new SyncResult.Skipped(s.name() + "/" + s.protocol().lowerName(), e.getMessage()));
             }
         }
-        Rule.Builder nodePorts = Rule.in(KubeChains.SERVICES)
-                .comment("kubernetes service nodeports; NOTE: this must be the last rule in this chain")
-                .dstType(Match.AddrType.LOCAL);
-        if (family == IpFamily.IPV6) {
-            nodePorts.destination(family.loopback(), true); // IPv6 never has localhost node ports
+        writeNodePortJumps(tx, table.nodeIps());
+        if (localhostNodePorts()) {
+            // kubelet's guard for localhost node ports (CVE-2020-8558); kube-proxy writes it, and never deletes it
+            tx.flushChain(Table.FILTER, KubeChains.KUBELET_FIREWALL);
+            tx.append(Table.FILTER, Rule.in(KubeChains.KUBELET_FIREWALL).comment("block incoming localnet connections")
+                    .destination(family.loopback(), false).source(family.loopback(), true)
+                    .notCtstate(Match.CtState.RELATED, Match.CtState.ESTABLISHED, Match.CtState.DNAT).drop());
         }
-        tx.append(Table.NAT, nodePorts.jump(KubeChains.NODEPORTS));
         for (ChainName c : existingNatChains) {
             if (KubeChains.isServiceChain(c) && !wanted.contains(c)) {
                 tx.deleteChain(Table.NAT, c);
