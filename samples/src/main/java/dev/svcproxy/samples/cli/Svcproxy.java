@@ -220,13 +220,14 @@ public final class Svcproxy {
                 health.updated(e.getKey());
                 double seconds = r.duration().toNanos() / 1e9;
                 metrics.observe("kubeproxy_sync_proxy_rules_duration_seconds", seconds, "ip_family", family);
-                metrics.observe("kubeproxy_sync_full_proxy_rules_duration_seconds", seconds, "ip_family", family);
+                metrics.observe(r.full() ? "kubeproxy_sync_full_proxy_rules_duration_seconds"
+                        : "kubeproxy_sync_partial_proxy_rules_duration_seconds", seconds, "ip_family", family);
                 metrics.set("kubeproxy_sync_proxy_rules_last_timestamp_seconds", now(), "ip_family", family);
                 metrics.set("kubeproxy_sync_proxy_rules_no_local_endpoints_total", noLocal(table, true), "ip_family", family,
                         "traffic_policy", "internal");
                 metrics.set("kubeproxy_sync_proxy_rules_no_local_endpoints_total", noLocal(table, false), "ip_family", family,
                         "traffic_policy", "external");
-                out.printf("svcproxy: synced %s: %d services, %d skipped, in %d ms%n", family,
+                out.printf("svcproxy: synced %s (%s): %d services, %d skipped, in %d ms%n", family, r.full() ? "full" : "partial",
                         table.services().size(), r.skipped().size(), r.duration().toMillis());
                 cleanStaleUdp(table, family);
             } catch (SvcProxyException ex) {

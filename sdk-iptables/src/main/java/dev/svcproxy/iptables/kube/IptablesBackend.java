@@ -1,6 +1,8 @@
 package dev.svcproxy.iptables.kube;
 
 import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.api.model.VirtualService;
+import dev.svcproxy.api.model.ServicePortName;
 import dev.svcproxy.api.spi.BackendContext;
 import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.SyncResult;
@@ -11,6 +13,9 @@ import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Table;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -22,8 +27,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class IptablesBackend implements ServiceProxyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(IptablesBackend.class);
+    static final Duration FULL_SYNC_PERIOD = Duration.ofHours(1);
+    static final Rule CANARY_RULE = Rule.in(KubeChains.CANARY).comment("svcproxy canary: if this is gone, the table was flushed")
+            .noTarget();
     private final IptablesClient client;
     private final KubeProxyRules rules;
+    private boolean needFullSync = true;
+    private long lastFullSync;
+    private Map<ServicePortName, VirtualService> previous = Map.of();
+    private int lastPayloadBytes;
 
     public IptablesBackend(IptablesClient client, BackendContext context) {
         if (client.family() != context.family()) {
@@ -39,22 +51,68 @@ public final class IptablesBackend implements ServiceProxyBackend {
         return IptablesBackendProvider.NAME;
     }
 
+    /**
+     * Syncs {@code desired}: a full sync the first time, after a failure, when the canary shows that someone
+     * flushed the nat table, and at least hourly; otherwise a partial sync that rewrites only the chains of the
+     * services that changed since the last sync (kube-proxy's MinimizeIPTablesRestore). Jump rules are ensured on
+     * full syncs.
+     */
     @Override
     public synchronized SyncResult sync(ServiceTable desired) {
         long start = System.nanoTime();
+        boolean full = needFullSync || System.nanoTime() - lastFullSync > FULL_SYNC_PERIOD.toNanos() || flushedBehindOurBack();
         List<SyncResult.Skipped> skipped = new ArrayList<>();
         Set<ChainName> existing = client.chains(Table.NAT);
-        IptablesTransaction tx = rules.fullSync(desired, existing, skipped);
-        client.apply(tx);
-        for (KubeProxyRules.JumpRule j : rules.jumpRules()) {
-            client.ensureRule(j.table(), j.rule(), true);
+        Map<ServicePortName, VirtualService> now = new HashMap<>();
+        desired.services().forEach(v -> now.put(v.name(), v));
+        IptablesTransaction tx;
+        if (full) {
+            tx = rules.fullSync(desired, existing, skipped);
+        } else {
+            Set<ServicePortName> changed = new HashSet<>();
+            now.forEach((n, v) -> {
+                if (!v.equals(previous.get(n))) {
+                    changed.add(n);
+                }
+            });
+            tx = rules.partialSync(desired, existing, skipped, changed);
         }
-        for (KubeProxyRules.JumpRule j : rules.kubeletJumpRules()) {
-            client.ensureRule(j.table(), j.rule(), true);
+        try {
+            client.apply(tx);
+            if (full) {
+                for (KubeProxyRules.JumpRule j : rules.jumpRules()) {
+                    client.ensureRule(j.table(), j.rule(), true);
+                }
+                for (KubeProxyRules.JumpRule j : rules.kubeletJumpRules()) {
+                    client.ensureRule(j.table(), j.rule(), true);
+                }
+                client.createCanary(KubeChains.CANARY, Table.NAT);
+                client.ensureRule(Table.NAT, CANARY_RULE, false);
+                lastFullSync = System.nanoTime();
+            }
+        } catch (RuntimeException e) {
+            needFullSync = true;
+            throw e;
         }
+        needFullSync = false;
+        previous = now;
+        lastPayloadBytes = tx.render().length();
         skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
-        LOG.debug("synced {} services ({} skipped)", desired.services().size(), skipped.size());
-        return new SyncResult(true, skipped, Duration.ofNanos(System.nanoTime() - start));
+        LOG.debug("{} sync of {} services ({} skipped)", full ? "full" : "partial", desired.services().size(), skipped.size());
+        return new SyncResult(full, skipped, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * True if the canary's rule is gone: someone flushed ({@code -F}) or deleted ({@code -X}) the nat table. kube-proxy
+     * only notices a deleted canary chain; a rule in it also reveals a flush.
+     */
+    private boolean flushedBehindOurBack() {
+        return !client.chainExists(Table.NAT, KubeChains.CANARY) || client.ensureRule(Table.NAT, CANARY_RULE, false);
+    }
+
+    /** The size in bytes of the last sync's restore payload (a partial sync's is much smaller). */
+    public synchronized int lastPayloadBytes() {
+        return lastPayloadBytes;
     }
 
     /** The {@code iptables-restore --noflush} payload of a full sync from scratch (no stale chains to delete). */
@@ -76,7 +134,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
         IptablesTransaction tx = client.newTransaction();
         for (Table t : List.of(Table.NAT, Table.FILTER)) {
             for (ChainName c : client.chains(t)) {
-                if (rules.ownedChains(t).contains(c) || t == Table.NAT && KubeChains.isServiceChain(c)) {
+                if (rules.ownedChains(t).contains(c) || t == Table.NAT && (KubeChains.isServiceChain(c) || c.equals(KubeChains.CANARY))) {
                     tx.deleteChain(t, c);
                 }
             }

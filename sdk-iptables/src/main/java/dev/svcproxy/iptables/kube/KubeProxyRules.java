@@ -1,6 +1,7 @@
 package dev.svcproxy.iptables.kube;
 
 import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.model.ServicePortName;
 import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.model.VirtualService;
 import dev.svcproxy.api.net.IpFamily;
@@ -136,6 +137,21 @@ public final class KubeProxyRules {
      */
     public IptablesTransaction fullSync(ServiceTable table, Collection<ChainName> existingNatChains,
                                         List<SyncResult.Skipped> skipped) {
+        return sync(table, existingNatChains, skipped, null);
+    }
+
+    /**
+     * A partial sync (kube-proxy's MinimizeIPTablesRestore): the fixed chains are rewritten whole, but the chains
+     * of a service ({@code KUBE-SVC/SVL/EXT/FW/SEP-*}) only if its name is in {@code changed}; the others keep
+     * what the kernel has. Stale service chains are deleted as in a full sync.
+     */
+    public IptablesTransaction partialSync(ServiceTable table, Collection<ChainName> existingNatChains,
+                                           List<SyncResult.Skipped> skipped, Set<ServicePortName> changed) {
+        return sync(table, existingNatChains, skipped, changed);
+    }
+
+    private IptablesTransaction sync(ServiceTable table, Collection<ChainName> existingNatChains,
+                                     List<SyncResult.Skipped> skipped, Set<ServicePortName> changed) {
         IptablesTransaction tx = IptablesTransaction.create(family);
         ownedChains(Table.FILTER).forEach(c -> tx.flushChain(Table.FILTER, c));
         ownedChains(Table.NAT).forEach(c -> tx.flushChain(Table.NAT, c));
@@ -154,7 +170,8 @@ public final class KubeProxyRules {
         Map<String, Scheduler> schedulers = new HashMap<>();
         for (VirtualService s : table.services()) {
             try {
-                writeService(s, tx, wanted, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find), table.nodeIps());
+                writeService(s, tx, wanted, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find), table.nodeIps(),
+                        changed == null || changed.contains(s.name()));
             } catch (SvcProxyException e) {
                 skipped.add(new SyncResult.Skipped(s.name() + "/" + s.protocol().lowerName(), e.getMessage()));
             }
@@ -175,14 +192,15 @@ public final class KubeProxyRules {
         return tx;
     }
 
+    /** Writes one service; with {@code ownChains} false its own chains are only noted as wanted, not rewritten. */
     private void writeService(VirtualService s, IptablesTransaction tx, Set<ChainName> wanted, Scheduler scheduler,
-                              List<IpAddress> nodeIps) {
+                              List<IpAddress> nodeIps, boolean ownChains) {
         for (KubeServiceRules.Op op : new KubeServiceRules(s, context, scheduler, nodeIps).write()) {
             if (op.chain() != null) {
-                if (wanted.add(op.chain())) {
+                if (wanted.add(op.chain()) && ownChains) {
                     tx.flushChain(op.table(), op.chain());
                 }
-            } else {
+            } else if (ownChains || !(op.table() == Table.NAT && KubeChains.isServiceChain(op.rule().chain()))) {
                 tx.append(op.table(), op.rule());
             }
         }

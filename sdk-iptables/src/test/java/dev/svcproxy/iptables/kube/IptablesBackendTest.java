@@ -105,4 +105,42 @@ class IptablesBackendTest {
         String svc = KubeChains.service(ServicePortName.parse("default/sticky"), Protocol.TCP).name();
         assertTrue(s.rules(Table.NAT, svc).stream().anyMatch(r -> r.toString().contains("--rcheck --seconds 10800 --reap")));
     }
+
+    static VirtualService other(String name, String clusterIp, String... endpoints) {
+        VirtualService.Builder b = VirtualService.builder().name(ServicePortName.of("default", name, "")).protocol(Protocol.TCP)
+                .port(80).clusterIp(IpAddress.parse(clusterIp));
+        for (String e : endpoints) {
+            b.addClusterEndpoints(dev.svcproxy.api.model.Endpoint.of(HostPort.parse(e)));
+        }
+        return b.build();
+    }
+
+    @Test
+    void partialSyncsRewriteOnlyChangedServicesUntilAFlushForcesAFullOne() {
+        FakeIptables fake = new FakeIptables(IpFamily.IPV4);
+        IptablesBackend backend = new IptablesBackend(fake, CTX);
+        List<VirtualService> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            many.add(other("svc" + i, "10.96.1." + i, "10.244.1." + i + ":80", "10.244.2." + i + ":80"));
+        }
+        assertTrue(backend.sync(table(many.toArray(VirtualService[]::new))).full(), "the first sync is full");
+        int fullBytes = backend.lastPayloadBytes();
+        many.set(7, other("svc7", "10.96.1.7", "10.244.1.7:80"));
+        SyncResult r = backend.sync(table(many.toArray(VirtualService[]::new)));
+        assertFalse(r.full(), "one endpoint changed: partial");
+        assertTrue(backend.lastPayloadBytes() < fullBytes / 2, backend.lastPayloadBytes() + " of " + fullBytes);
+        Ruleset state = fake.save();
+        String svc7 = KubeChains.service(ServicePortName.of("default", "svc7", ""), Protocol.TCP).name();
+        assertEquals(1, state.rules(Table.NAT, svc7).stream().filter(x -> x.toString().contains("KUBE-SEP-")).count());
+        String removedSep = KubeChains.endpoint(ServicePortName.of("default", "svc7", ""), Protocol.TCP,
+                dev.svcproxy.api.model.Endpoint.of(HostPort.parse("10.244.2.7:80"))).name();
+        assertFalse(fake.chainExists(Table.NAT, dev.svcproxy.iptables.ChainName.of(removedSep)), "the stale endpoint chain is gone");
+        String svc8 = KubeChains.service(ServicePortName.of("default", "svc8", ""), Protocol.TCP).name();
+        assertEquals(2, state.rules(Table.NAT, svc8).stream().filter(x -> x.toString().contains("KUBE-SEP-")).count(),
+                "an unchanged service keeps its chains");
+        // someone flushes the nat table: the canary's rule is gone, so the next sync is full and restores everything
+        fake.apply(fake.newTransaction().flushChain(Table.NAT, KubeChains.CANARY));
+        assertTrue(backend.sync(table(many.toArray(VirtualService[]::new))).full());
+        assertFalse(backend.sync(table(many.toArray(VirtualService[]::new))).full(), "then partial again");
+    }
 }
