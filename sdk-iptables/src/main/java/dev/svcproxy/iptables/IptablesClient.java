@@ -4,6 +4,8 @@ import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.iptables.internal.ExecIptablesClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,6 +41,19 @@ public interface IptablesClient {
     Ruleset save(Table... tables);
 
     boolean chainExists(Table table, ChainName chain);
+
+    /**
+     * One table's state, every chain but only the rules of the chains {@code rulesOf} accepts: what a sync needs to
+     * see (built-in chains, the canary) without parsing thousands of service rules. One {@code iptables-save}.
+     */
+    default Ruleset save(Table table, java.util.function.Predicate<ChainName> rulesOf) {
+        Ruleset all = save(table);
+        Map<Table, Map<ChainName, Ruleset.Chain>> out = new java.util.EnumMap<>(Table.class);
+        Map<ChainName, Ruleset.Chain> chains = new java.util.LinkedHashMap<>();
+        all.chains(table).forEach((n, c) -> chains.put(n, rulesOf.test(n) ? c : new Ruleset.Chain(n, c.policy(), List.of())));
+        out.put(table, chains);
+        return new Ruleset(family(), out);
+    }
 
     /** The names of the chains of {@code table} (cheaper than {@link #save}: rules are not parsed). */
     java.util.Set<ChainName> chains(Table table);

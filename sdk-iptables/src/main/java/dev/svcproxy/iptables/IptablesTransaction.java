@@ -83,6 +83,7 @@ public final class IptablesTransaction {
     private final IpFamily family;
     private final List<Op> ops = new ArrayList<>();
     private final Map<Table, Set<ChainName>> declared = new EnumMap<>(Table.class);
+    private final Map<Table, Set<ChainName>> known = new EnumMap<>(Table.class);
     private final Map<Table, Set<ChainName>> deleted = new EnumMap<>(Table.class);
     private final Map<Table, Map<ChainName, Rule>> referenced = new EnumMap<>(Table.class);
 
@@ -171,6 +172,15 @@ public final class IptablesTransaction {
      * Chains the transaction's rules write to or jump to that it neither declares nor are built in; they must
      * already exist in the kernel (the client checks before applying). By table, with a rule that needs each.
      */
+    /**
+     * Records chains the caller has just seen in the kernel (from its own {@code iptables-save}), so the client need
+     * not read the table again to check them; a chain that is gone after all still fails the restore.
+     */
+    public IptablesTransaction knownToExist(Table table, java.util.Collection<ChainName> chains) {
+        set(known, table).addAll(chains);
+        return this;
+    }
+
     public Map<Table, Map<ChainName, Rule>> externalChains() {
         Map<Table, Map<ChainName, Rule>> out = new EnumMap<>(Table.class);
         for (Op op : ops) {
@@ -182,7 +192,7 @@ public final class IptablesTransaction {
             needed.add(r.chain());
             r.target().flatMap(Target::chain).ifPresent(needed::add);
             for (ChainName c : needed) {
-                if (!op.table().isBuiltin(c) && !set(declared, op.table()).contains(c)) {
+                if (!op.table().isBuiltin(c) && !set(declared, op.table()).contains(c) && !set(known, op.table()).contains(c)) {
                     out.computeIfAbsent(op.table(), t -> new LinkedHashMap<>()).putIfAbsent(c, r);
                 }
             }

@@ -105,9 +105,9 @@ public final class ExecIptablesClient implements IptablesClient {
     /** A rule may write to or jump to a chain it does not declare only if the kernel has it; checked up front. */
     private void checkExternalChains(IptablesTransaction tx) {
         for (Map.Entry<Table, Map<ChainName, Rule>> e : tx.externalChains().entrySet()) {
-            Ruleset state = save(e.getKey());
+            java.util.Set<ChainName> present = chains(e.getKey());
             for (Map.Entry<ChainName, Rule> c : e.getValue().entrySet()) {
-                if (!state.chains(e.getKey()).containsKey(c.getKey())) {
+                if (!present.contains(c.getKey())) {
                     throw new NotFoundException("chain " + c.getKey() + " does not exist in table " + e.getKey()
                             + " and the transaction does not create it", e.getKey() + ": " + c.getValue().render(family));
                 }
@@ -163,6 +163,21 @@ public final class ExecIptablesClient implements IptablesClient {
             sb.append(saveText(t));
         }
         return Ruleset.parse(sb.toString(), family);
+    }
+
+    @Override
+    public Ruleset save(Table table, java.util.function.Predicate<ChainName> rulesOf) {
+        StringBuilder kept = new StringBuilder();
+        for (String line : saveText(table).split("\n")) {
+            if (line.startsWith("-A ")) {
+                int end = line.indexOf(' ', 3);
+                if (!rulesOf.test(ChainName.of(end < 0 ? line.substring(3) : line.substring(3, end)))) {
+                    continue;
+                }
+            }
+            kept.append(line).append('\n');
+        }
+        return Ruleset.parse(kept.toString(), family);
     }
 
     private String saveText(Table table) {

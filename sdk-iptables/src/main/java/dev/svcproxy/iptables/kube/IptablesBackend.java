@@ -10,11 +10,13 @@ import dev.svcproxy.iptables.ChainName;
 import dev.svcproxy.iptables.IptablesClient;
 import dev.svcproxy.iptables.IptablesTransaction;
 import dev.svcproxy.iptables.Rule;
+import dev.svcproxy.iptables.Ruleset;
 import dev.svcproxy.iptables.Table;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.List;
 import java.util.Set;
@@ -35,6 +37,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
     private boolean needFullSync = true;
     private long lastFullSync;
     private Map<ServicePortName, VirtualService> previous = Map.of();
+    private Set<ChainName> ownChains = Set.of();
     private int lastPayloadBytes;
 
     public IptablesBackend(IptablesClient client, BackendContext context) {
@@ -60,42 +63,42 @@ public final class IptablesBackend implements ServiceProxyBackend {
     @Override
     public synchronized SyncResult sync(ServiceTable desired) {
         long start = System.nanoTime();
-        boolean full = needFullSync || System.nanoTime() - lastFullSync > FULL_SYNC_PERIOD.toNanos() || flushedBehindOurBack();
-        List<SyncResult.Skipped> skipped = new ArrayList<>();
-        Set<ChainName> existing = client.chains(Table.NAT);
         Map<ServicePortName, VirtualService> now = new HashMap<>();
         desired.services().forEach(v -> now.put(v.name(), v));
-        IptablesTransaction tx;
+        Set<ServicePortName> changed = new HashSet<>();
+        now.forEach((n, v) -> {
+            if (!v.equals(previous.get(n))) {
+                changed.add(n);
+            }
+        });
+        boolean removed = previous.keySet().stream().anyMatch(n -> !now.containsKey(n));
+        boolean due = needFullSync || System.nanoTime() - lastFullSync > FULL_SYNC_PERIOD.toNanos();
+        // read the kernel (one iptables-save of nat) for full syncs and for idle resyncs, which look for a flush;
+        // a sync driven by changes trusts the chains this backend wrote last time, as kube-proxy's partial syncs do
+        Ruleset nat = due || changed.isEmpty() && !removed
+                ? client.save(Table.NAT, c -> Table.NAT.isBuiltin(c) || c.equals(KubeChains.CANARY)) : null;
+        boolean full = due || nat != null && flushedBehindOurBack(nat);
+        Set<ChainName> existing = nat != null ? nat.chains(Table.NAT).keySet() : ownChains;
+        List<SyncResult.Skipped> skipped = new ArrayList<>();
+        Set<ChainName> wanted = new LinkedHashSet<>();
+        IptablesTransaction tx = full ? rules.fullSync(desired, existing, skipped, wanted)
+                : rules.partialSync(desired, existing, skipped, changed, wanted);
+        tx.knownToExist(Table.NAT, existing);
         if (full) {
-            tx = rules.fullSync(desired, existing, skipped);
-        } else {
-            Set<ServicePortName> changed = new HashSet<>();
-            now.forEach((n, v) -> {
-                if (!v.equals(previous.get(n))) {
-                    changed.add(n);
-                }
-            });
-            tx = rules.partialSync(desired, existing, skipped, changed);
+            insertMissingJumps(tx, nat);
         }
         try {
             client.apply(tx);
-            if (full) {
-                for (KubeProxyRules.JumpRule j : rules.jumpRules()) {
-                    client.ensureRule(j.table(), j.rule(), true);
-                }
-                for (KubeProxyRules.JumpRule j : rules.kubeletJumpRules()) {
-                    client.ensureRule(j.table(), j.rule(), true);
-                }
-                client.createCanary(KubeChains.CANARY, Table.NAT);
-                client.ensureRule(Table.NAT, CANARY_RULE, false);
-                lastFullSync = System.nanoTime();
-            }
         } catch (RuntimeException e) {
             needFullSync = true;
             throw e;
         }
+        if (full) {
+            lastFullSync = System.nanoTime();
+        }
         needFullSync = false;
         previous = now;
+        ownChains = wanted;
         lastPayloadBytes = tx.render().length();
         skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
         LOG.debug("{} sync of {} services ({} skipped)", full ? "full" : "partial", desired.services().size(), skipped.size());
@@ -106,8 +109,31 @@ public final class IptablesBackend implements ServiceProxyBackend {
      * True if the canary's rule is gone: someone flushed ({@code -F}) or deleted ({@code -X}) the nat table. kube-proxy
      * only notices a deleted canary chain; a rule in it also reveals a flush.
      */
-    private boolean flushedBehindOurBack() {
-        return !client.chainExists(Table.NAT, KubeChains.CANARY) || client.ensureRule(Table.NAT, CANARY_RULE, false);
+    private boolean flushedBehindOurBack(Ruleset nat) {
+        return !present(nat, Table.NAT, CANARY_RULE);
+    }
+
+    private boolean present(Ruleset state, Table table, Rule rule) {
+        return state.rules(table, rule.chain().name()).stream().anyMatch(r -> r.sameAs(rule, client.family()));
+    }
+
+    /**
+     * The jump rules from the built-in chains that the saved state lacks, inserted at the top in the same restore
+     * (kube-proxy ensures them one {@code iptables -C}/{@code -I} at a time), and the canary chain with its rule.
+     */
+    private void insertMissingJumps(IptablesTransaction tx, Ruleset nat) {
+        Ruleset filter = client.save(Table.FILTER, Table.FILTER::isBuiltin);
+        List<KubeProxyRules.JumpRule> jumps = new ArrayList<>(rules.jumpRules());
+        jumps.addAll(rules.kubeletJumpRules());
+        for (KubeProxyRules.JumpRule j : jumps) {
+            if (!present(j.table() == Table.NAT ? nat : filter, j.table(), j.rule())) {
+                tx.insert(j.table(), j.rule());
+            }
+        }
+        if (!present(nat, Table.NAT, CANARY_RULE)) {
+            tx.flushChain(Table.NAT, KubeChains.CANARY);
+            tx.append(Table.NAT, CANARY_RULE);
+        }
     }
 
     /** The size in bytes of the last sync's restore payload (a partial sync's is much smaller). */

@@ -137,7 +137,13 @@ public final class KubeProxyRules {
      */
     public IptablesTransaction fullSync(ServiceTable table, Collection<ChainName> existingNatChains,
                                         List<SyncResult.Skipped> skipped) {
-        return sync(table, existingNatChains, skipped, null);
+        return sync(table, existingNatChains, skipped, null, new LinkedHashSet<>());
+    }
+
+    /** {@link #fullSync}, also adding every service chain the table needs to {@code wanted}. */
+    public IptablesTransaction fullSync(ServiceTable table, Collection<ChainName> existingNatChains,
+                                        List<SyncResult.Skipped> skipped, Set<ChainName> wanted) {
+        return sync(table, existingNatChains, skipped, null, wanted);
     }
 
     /**
@@ -147,11 +153,18 @@ public final class KubeProxyRules {
      */
     public IptablesTransaction partialSync(ServiceTable table, Collection<ChainName> existingNatChains,
                                            List<SyncResult.Skipped> skipped, Set<ServicePortName> changed) {
-        return sync(table, existingNatChains, skipped, changed);
+        return sync(table, existingNatChains, skipped, changed, new LinkedHashSet<>());
+    }
+
+    /** {@link #partialSync}, also adding every service chain the table needs to {@code wanted}. */
+    public IptablesTransaction partialSync(ServiceTable table, Collection<ChainName> existingNatChains,
+                                           List<SyncResult.Skipped> skipped, Set<ServicePortName> changed,
+                                           Set<ChainName> wanted) {
+        return sync(table, existingNatChains, skipped, changed, wanted);
     }
 
     private IptablesTransaction sync(ServiceTable table, Collection<ChainName> existingNatChains,
-                                     List<SyncResult.Skipped> skipped, Set<ServicePortName> changed) {
+                                     List<SyncResult.Skipped> skipped, Set<ServicePortName> changed, Set<ChainName> wanted) {
         IptablesTransaction tx = IptablesTransaction.create(family);
         ownedChains(Table.FILTER).forEach(c -> tx.flushChain(Table.FILTER, c));
         ownedChains(Table.NAT).forEach(c -> tx.flushChain(Table.NAT, c));
@@ -166,7 +179,6 @@ public final class KubeProxyRules {
                 .masquerade(randomFully));
         tx.append(Table.NAT, Rule.in(KubeChains.MARK_MASQ).orMark(m));
 
-        Set<ChainName> wanted = new LinkedHashSet<>();
         Map<String, Scheduler> schedulers = new HashMap<>();
         for (VirtualService s : table.services()) {
             try {
