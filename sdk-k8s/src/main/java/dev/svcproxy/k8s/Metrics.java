@@ -17,6 +17,7 @@ public final class Metrics {
     }
 
     private final Map<String, Family> families = new TreeMap<>();
+    private final Map<String, java.util.function.DoubleSupplier> external = new ConcurrentHashMap<>();
     private final Map<String, Map<String, double[]>> values = new ConcurrentHashMap<>();
 
     public Metrics() {
@@ -122,8 +123,20 @@ public final class Metrics {
         return all.isEmpty() ? "" : "{" + all + "}";
     }
 
+    /** A counter read from elsewhere at each scrape (kube-proxy's nfacct-backed counters); NaN omits the sample. */
+    public void external(String name, String help, java.util.function.DoubleSupplier value) {
+        families.put(name, new Family(name, "counter", help, null));
+        external.put(name, value);
+    }
+
     /** The text exposition format (version 0.0.4). */
     public String scrape() {
+        external.forEach((name, fn) -> {
+            double v = fn.getAsDouble();
+            if (!Double.isNaN(v)) {
+                set(name, v);
+            }
+        });
         StringBuilder b = new StringBuilder();
         for (Family f : families.values()) {
             b.append("# HELP ").append(f.name()).append(" [ALPHA] ").append(f.help()).append('\n');

@@ -40,7 +40,7 @@ public record ProxySetup(ProxyConfig config, String nodeName) {
     }
 
     /** kube-proxy's settings for one family: masquerade bit and all, local-traffic detection, NodePort addresses. */
-    BackendContext context(IpFamily family, ServiceTable table) {
+    BackendContext context(IpFamily family, ServiceTable table, java.util.Map<String, String> options) {
         LocalTraffic local = switch (config.detectLocalMode()) {
             case CLUSTER_CIDR -> {
                 List<Cidr> mine = config.clusterCidrs().stream().filter(c -> c.family() == family).toList();
@@ -62,7 +62,7 @@ public record ProxySetup(ProxyConfig config, String nodeName) {
             }
         }
         return BackendContext.builder().family(family).masqueradeBit(config.iptables().masqueradeBit())
-                .putOption("localhostNodePorts", String.valueOf(config.iptables().localhostNodePorts()))
+                .putOption("localhostNodePorts", String.valueOf(config.iptables().localhostNodePorts())).putAllOptions(options)
                 .masqueradeAll(config.iptables().masqueradeAll()).localTraffic(local).addAllNodePortAddresses(nodePort).build();
     }
 

@@ -10,7 +10,9 @@ import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
 import dev.svcproxy.api.spi.SyncResult;
 import dev.svcproxy.conntrack.ConntrackClient;
 import dev.svcproxy.conntrack.StaleFlows;
+import dev.svcproxy.iptables.kube.KubeProxyRules;
 import dev.svcproxy.k8s.ClusterSnapshot;
+import dev.svcproxy.netlink.nfacct.NfacctClient;
 import dev.svcproxy.k8s.Metrics;
 import dev.svcproxy.k8s.ProxyHealth;
 import dev.svcproxy.k8s.ProxyServers;
@@ -53,6 +55,7 @@ public final class Svcproxy {
     private final PrintStream err;
     private final Metrics metrics = new Metrics();
     private ConntrackClient conntrack;
+    private NfacctClient nfacct;
     private volatile boolean stopping;
     private ProxyHealth health = new ProxyHealth(Duration.ofSeconds(30), Clock.systemUTC());
 
@@ -138,10 +141,19 @@ public final class Svcproxy {
 
     private int render(CommandLine cl, ProxySetup setup) {
         ServiceTables.Result r = tables(ClusterSnapshot.load(manifests(cl)), setup);
+        Map<String, String> renderOptions;
+        NfacctClient nf = KernelFacts.nfacct();
+        try {
+            renderOptions = KernelFacts.options(nf, false);
+        } finally {
+            if (nf != null) {
+                nf.close();
+            }
+        }
         List<IpFamily> families = cl.get("ip-family").map(f -> List.of(ProxySetup.family(f))).orElse(List.of(IpFamily.values()));
         for (IpFamily f : families) {
             ServiceTable t = r.table(f);
-            try (ServiceProxyBackend b = provider(setup.config().mode()).create(setup.context(f, t))) {
+            try (ServiceProxyBackend b = provider(setup.config().mode()).create(setup.context(f, t, renderOptions))) {
                 if (cl.get("ip-family").isEmpty()) {
                     out.println("# " + ProxySetup.familyName(f));
                 }
@@ -161,9 +173,17 @@ public final class Svcproxy {
     private int run(CommandLine cl, ProxySetup setup, StateSource source) {
         Map<IpFamily, ServiceProxyBackend> backends = new EnumMap<>(IpFamily.class);
         ServiceTables.Result first = tables(source.read(), setup);
+        nfacct = KernelFacts.nfacct();
+        Map<String, String> options = KernelFacts.options(nfacct, true);
+        if (nfacct != null) {
+            metrics.external("kubeproxy_iptables_ct_state_invalid_dropped_packets_total",
+                    "packets dropped by the iptables proxier because conntrack considered them invalid", () -> packets(KubeProxyRules.COUNTER_INVALID));
+            metrics.external("kubeproxy_iptables_localhost_nodeports_accepted_packets_total",
+                    "packets accepted on nodeports of the loopback interface", () -> packets(KubeProxyRules.COUNTER_LOCALHOST));
+        }
         for (IpFamily f : IpFamily.values()) {
             try {
-                backends.put(f, Backends.create(setup.config().mode(), setup.context(f, first.table(f))));
+                backends.put(f, Backends.create(setup.config().mode(), setup.context(f, first.table(f), options)));
             } catch (SvcProxyException e) {
                 if (f == IpFamily.IPV4) {
                     throw e;
@@ -273,6 +293,28 @@ public final class Svcproxy {
         }
     }
 
+    /** The nfacct counters the proxy created (after the rules that used them are gone). */
+    private void deleteCounters() {
+        NfacctClient nf = KernelFacts.nfacct();
+        if (nf == null) {
+            return;
+        }
+        try (nf) {
+            nf.delete(KubeProxyRules.COUNTER_INVALID);
+            nf.delete(KubeProxyRules.COUNTER_LOCALHOST);
+        } catch (SvcProxyException e) {
+            err.println("svcproxy: nfacct counters left in place: " + e.getMessage());
+        }
+    }
+
+    private double packets(String counter) {
+        try {
+            return nfacct.get(counter).map(c -> (double) c.packets()).orElse(Double.NaN);
+        } catch (SvcProxyException e) {
+            return Double.NaN;
+        }
+    }
+
     private static double now() {
         return System.currentTimeMillis() / 1000.0;
     }
@@ -287,9 +329,12 @@ public final class Svcproxy {
     private int cleanup(ProxySetup setup) {
         int rc = 0;
         for (IpFamily f : IpFamily.values()) {
-            try (ServiceProxyBackend b = Backends.create(setup.config().mode(), setup.context(f, ServiceTable.empty(f)))) {
+            try (ServiceProxyBackend b = Backends.create(setup.config().mode(), setup.context(f, ServiceTable.empty(f), Map.of()))) {
                 b.cleanup();
                 out.println("svcproxy: cleaned up " + ProxySetup.familyName(f));
+                if (f == IpFamily.IPV6) {
+                    deleteCounters();
+                }
             } catch (SvcProxyException e) {
                 err.println("svcproxy: cleanup of " + ProxySetup.familyName(f) + ": " + e.getMessage());
                 rc = f == IpFamily.IPV4 ? 1 : rc;

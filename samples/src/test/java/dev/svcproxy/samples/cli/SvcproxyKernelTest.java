@@ -120,6 +120,8 @@ class SvcproxyKernelTest {
             assertTrue(connect(node, "10.101.57.99:80").contains("Connection refused"), "rejected");
             String filter = node.exec("iptables", "-w", "-L", "KUBE-EXTERNAL-SERVICES", "-v", "-n", "-x");
             assertTrue(filter.lines().anyMatch(l -> l.contains("has no local endpoints") && !l.trim().startsWith("0 ")), filter);
+            String counted = node.exec("nfacct", "get", "localhost_nps_accepted_pkts");
+            assertFalse(counted.contains("pkts = 00000000000000000000"), "the localhost node port was counted: " + counted);
             assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
             assertTrue(node.exec("iptables-save", "-t", "filter").lines().anyMatch(l -> l.startsWith("-A KUBE-FIREWALL ") && l.contains("block incoming localnet connections")),
                     "kubelet's guard is never cleaned up");
@@ -170,6 +172,12 @@ class SvcproxyKernelTest {
                 assertTrue(metrics.contains("kubeproxy_sync_proxy_rules_last_timestamp_seconds{ip_family=\"IPv4\"}"), metrics);
                 assertTrue(metrics.contains("kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"IPv4\"}"), metrics);
                 assertTrue(metrics.contains("kubeproxy_proxy_healthz_total{code=\"200\"} 1"), metrics);
+                assertTrue(metrics.contains("kubeproxy_iptables_ct_state_invalid_dropped_packets_total 0"), metrics);
+                assertTrue(metrics.contains("# TYPE kubeproxy_iptables_localhost_nodeports_accepted_packets_total counter"), metrics);
+                assertTrue(node.exec("iptables-save", "-t", "filter").lines().anyMatch(l -> l.startsWith("-A KUBE-FORWARD")
+                        && l.matches(".*--ctstate INVALID -m nfacct --nfacct-name +ct_state_invalid_dropped_pkts -j DROP")),
+                        "the INVALID drop counts into nfacct");
+                assertTrue(node.exec("nfacct", "list").contains("localhost_nps_accepted_pkts"));
 
                 // an edit of the manifests moves traffic within a second or two: pod30 leaves the EndpointSlice
                 long t0 = System.nanoTime();

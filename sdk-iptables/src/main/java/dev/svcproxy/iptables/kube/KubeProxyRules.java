@@ -36,6 +36,15 @@ import java.util.Set;
  * affinity ({@code -m recent}) and scheduler weights.
  */
 public final class KubeProxyRules {
+    /** Option: the sysctl {@code nf_conntrack_tcp_be_liberal} is 1, so no ct INVALID drop rule (kube-proxy's rule). */
+    public static final String OPTION_TCP_BE_LIBERAL = "tcpBeLiberal";
+    /** Option: the nfacct counter {@link #COUNTER_INVALID} exists; the INVALID drop rule counts into it. */
+    public static final String OPTION_NFACCT_INVALID = "nfacct.ct_state_invalid_dropped_pkts";
+    /** Option: the nfacct counter {@link #COUNTER_LOCALHOST} exists; localhost node ports get their counting rule. */
+    public static final String OPTION_NFACCT_LOCALHOST = "nfacct.localhost_nps_accepted_pkts";
+    public static final String COUNTER_INVALID = "ct_state_invalid_dropped_pkts";
+    public static final String COUNTER_LOCALHOST = "localhost_nps_accepted_pkts";
+
     /** The jump rules kube-proxy ensures from the built-in chains, by table. */
     public record JumpRule(Table table, Rule rule) {
     }
@@ -169,7 +178,13 @@ public final class KubeProxyRules {
         ownedChains(Table.FILTER).forEach(c -> tx.flushChain(Table.FILTER, c));
         ownedChains(Table.NAT).forEach(c -> tx.flushChain(Table.NAT, c));
         long m = 1L << context.masqueradeBit();
-        tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).ctstate(Match.CtState.INVALID).drop());
+        if (!"true".equals(context.options().get(OPTION_TCP_BE_LIBERAL))) {
+            Rule.Builder invalid = Rule.in(KubeChains.FORWARD).ctstate(Match.CtState.INVALID);
+            if ("true".equals(context.options().get(OPTION_NFACCT_INVALID))) {
+                invalid.nfacct(COUNTER_INVALID);
+            }
+            tx.append(Table.FILTER, invalid.drop());
+        }
         tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).comment("kubernetes forwarding rules").mark(m, m).accept());
         tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).comment("kubernetes forwarding conntrack rule")
                 .ctstate(Match.CtState.RELATED, Match.CtState.ESTABLISHED).accept());
@@ -207,7 +222,8 @@ public final class KubeProxyRules {
     /** Writes one service; with {@code ownChains} false its own chains are only noted as wanted, not rewritten. */
     private void writeService(VirtualService s, IptablesTransaction tx, Set<ChainName> wanted, Scheduler scheduler,
                               List<IpAddress> nodeIps, boolean ownChains) {
-        for (KubeServiceRules.Op op : new KubeServiceRules(s, context, scheduler, nodeIps).write()) {
+        for (KubeServiceRules.Op op : new KubeServiceRules(s, context, scheduler, nodeIps,
+                localhostNodePorts() && "true".equals(context.options().get(OPTION_NFACCT_LOCALHOST))).write()) {
             if (op.chain() != null) {
                 if (wanted.add(op.chain()) && ownChains) {
                     tx.flushChain(op.table(), op.chain());

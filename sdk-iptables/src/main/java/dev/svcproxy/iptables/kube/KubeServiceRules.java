@@ -34,11 +34,14 @@ final class KubeServiceRules {
     private final BackendContext context;
     private final Scheduler scheduler;
     private final List<IpAddress> nodeIps;
+    private final boolean countLocalhostNodePorts;
     private final String name;
     private final List<Op> ops = new ArrayList<>();
 
-    KubeServiceRules(VirtualService s, BackendContext context, Scheduler scheduler, List<IpAddress> nodeIps) {
+    KubeServiceRules(VirtualService s, BackendContext context, Scheduler scheduler, List<IpAddress> nodeIps,
+                     boolean countLocalhostNodePorts) {
         this.s = s;
+        this.countLocalhostNodePorts = countLocalhostNodePorts;
         this.context = context;
         this.scheduler = scheduler;
         this.nodeIps = nodeIps;
@@ -113,6 +116,11 @@ final class KubeServiceRules {
         }
         if (s.nodePort() != 0) {
             if (hasEndpoints) {
+                if (countLocalhostNodePorts) {
+                    nat(Rule.in(KubeChains.NODEPORTS).comment(name).protocolModule(s.protocol())
+                            .destination(Cidr.parse("127.0.0.0/8"), false).dport(s.nodePort())
+                            .nfacct(KubeProxyRules.COUNTER_LOCALHOST).jump(ext));
+                }
                 nat(Rule.in(KubeChains.NODEPORTS).comment(name).protocolModule(s.protocol()).dport(s.nodePort()).jump(ext));
             }
             if (!hasExternal) {

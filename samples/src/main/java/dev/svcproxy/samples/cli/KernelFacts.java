@@ -1,0 +1,62 @@
+package dev.svcproxy.samples.cli;
+
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.iptables.kube.KubeProxyRules;
+import dev.svcproxy.netlink.nfacct.NfacctClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What kube-proxy reads from this namespace's kernel before writing rules: {@code nf_conntrack_tcp_be_liberal}
+ * (no INVALID drop when 1) and its two nfacct counters (counted into only if they exist). {@code create} makes the
+ * counters as kube-proxy does at start; render only looks.
+ */
+final class KernelFacts {
+
+    private KernelFacts() {
+    }
+
+    static boolean tcpBeLiberal() {
+        try {
+            return Files.readString(Path.of("/proc/sys/net/netfilter/nf_conntrack_tcp_be_liberal")).strip().equals("1");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The backend options these facts give; with {@code create}, the counters are made first. */
+    static Map<String, String> options(NfacctClient nfacct, boolean create) {
+        Map<String, String> o = new HashMap<>();
+        if (tcpBeLiberal()) {
+            o.put(KubeProxyRules.OPTION_TCP_BE_LIBERAL, "true");
+        }
+        if (nfacct != null) {
+            for (String[] c : new String[][] {{KubeProxyRules.COUNTER_INVALID, KubeProxyRules.OPTION_NFACCT_INVALID},
+                    {KubeProxyRules.COUNTER_LOCALHOST, KubeProxyRules.OPTION_NFACCT_LOCALHOST}}) {
+                try {
+                    if (create) {
+                        nfacct.ensure(c[0]);
+                    }
+                    if (nfacct.get(c[0]).isPresent()) {
+                        o.put(c[1], "true");
+                    }
+                } catch (SvcProxyException e) {
+                    // no nfacct in this kernel: kube-proxy then writes its rules without the counters
+                }
+            }
+        }
+        return o;
+    }
+
+    /** A client for the counters, or null where nfnetlink_acct cannot be used. */
+    static NfacctClient nfacct() {
+        try {
+            return NfacctClient.open();
+        } catch (SvcProxyException | LinkageError e) {
+            return null;
+        }
+    }
+}
