@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A throw-away cluster node made of network namespaces: {@code node} with bridge {@code cbr0} (10.244.0.1/24),
- * one namespace per pod on that bridge, each running a small TCP server that answers with its name and the
+ * one namespace per pod on that bridge (hairpin mode on its port, as kubelet sets it), each running a small TCP server that answers with its name and the
  * address it saw, and a {@code client} outside the pod CIDR (192.168.77.2) routed through the node.
  * {@link #close()} deletes everything.
  */
@@ -33,8 +33,10 @@ public final class DemoTopology implements AutoCloseable {
                 NetworkNamespace ns = add(NetworkNamespace.create(prefix + "-" + pod.getKey()));
                 this.pods.put(pod.getKey(), ns);
                 String host = "vethp" + i++;
+                // hairpin on, as kubelet's hairpin-veth mode sets it: a pod's packet DNATed back to the same pod
+                // leaves through the port it came in by
                 node.sh("ip link add name " + host + " type veth peer name eth0 netns " + ns.name()
-                        + " && ip link set " + host + " master cbr0 up");
+                        + " && ip link set " + host + " master cbr0 up && ip link set " + host + " type bridge_slave hairpin on");
                 ns.sh("ip addr add " + pod.getValue() + "/24 dev eth0 && ip link set eth0 up"
                         + " && ip route add default via " + NODE_BRIDGE_IP);
                 Process p = ns.start("socat", "TCP-LISTEN:" + port + ",fork,reuseaddr",

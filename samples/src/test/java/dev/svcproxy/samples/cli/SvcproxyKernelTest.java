@@ -253,4 +253,60 @@ class SvcproxyKernelTest {
             assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
         }
     }
+
+    static String svc(String name, String spec, String status) {
+        return "---\napiVersion: v1\nkind: Service\nmetadata: {name: " + name + ", namespace: default}\nspec: " + spec + "\n"
+                + (status.isEmpty() ? "" : "status: " + status + "\n");
+    }
+
+    static String eps(String service, String endpoints) {
+        return "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: " + service
+                + "-1, namespace: default, labels: {kubernetes.io/service-name: " + service + "}}\naddressType: IPv4\n"
+                + "ports: [{port: 80}]\nendpoints: " + endpoints + "\n";
+    }
+
+    @Test
+    void affinitySourceRangesTrafficPoliciesAndHairpinOnRealConnections(@TempDir Path dir) throws IOException {
+        String all = "[{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}, {addresses: [10.244.0.30]}]";
+        Files.writeString(dir.resolve("svc.yaml"),
+                svc("sticky", "{clusterIP: 10.101.57.110, sessionAffinity: ClientIP, ports: [{port: 80}]}", "") + eps("sticky", all)
+                + svc("lb-open", "{type: LoadBalancer, clusterIP: 10.101.57.111, loadBalancerSourceRanges: [192.168.77.0/24],"
+                        + " ports: [{port: 80, nodePort: 30111}]}", "{loadBalancer: {ingress: [{ip: 203.0.113.20}]}}") + eps("lb-open", all)
+                + svc("lb-closed", "{type: LoadBalancer, clusterIP: 10.101.57.112, loadBalancerSourceRanges: [198.51.100.0/24],"
+                        + " ports: [{port: 80, nodePort: 30112}]}", "{loadBalancer: {ingress: [{ip: 203.0.113.21}]}}") + eps("lb-closed", all)
+                + svc("itp", "{clusterIP: 10.101.57.113, internalTrafficPolicy: Local, ports: [{port: 80}]}", "")
+                + eps("itp", "[{addresses: [10.244.0.28], nodeName: node-b}]")
+                + svc("etp", "{type: NodePort, clusterIP: 10.101.57.114, externalTrafficPolicy: Local, ports: [{port: 80, nodePort: 30114}]}", "")
+                + eps("etp", "[{addresses: [10.244.0.30], nodeName: node-a}, {addresses: [10.244.0.28], nodeName: node-b}]")
+                + svc("self", "{clusterIP: 10.101.57.115, ports: [{port: 80}]}", "") + eps("self", "[{addresses: [10.244.0.27]}]"));
+        Map<String, String> pods = new LinkedHashMap<>();
+        pods.put("pod27", "10.244.0.27");
+        pods.put("pod28", "10.244.0.28");
+        pods.put("pod30", "10.244.0.30");
+        try (DemoTopology topo = new DemoTopology("svcp-test-pol-" + ProcessHandle.current().pid(), pods, 80)) {
+            NetworkNamespace node = topo.node();
+            assertTrue(svcproxy(node, "run --once --manifests " + dir + " --hostname-override node-a").endsWith("rc=0\n"));
+            // ClientIP affinity: one client keeps one endpoint
+            java.util.Set<String> sticky = new java.util.TreeSet<>();
+            topo.connect(node, "10.101.57.110:80", 20).forEach(a -> sticky.add(a.split(" ")[0]));
+            assertEquals(1, sticky.size(), "affinity keeps one pod: " + sticky);
+            // loadBalancerSourceRanges: the client's range is let in, another service's range keeps it out. The LB
+            // IPs are local addresses of the node, as VIP-style load balancers make them, so the blocked packet,
+            // left un-DNATed by KUBE-FW, meets kube-proxy's DROP in KUBE-PROXY-FIREWALL on INPUT
+            node.sh("ip link set lo up && ip addr add 203.0.113.20/32 dev lo && ip addr add 203.0.113.21/32 dev lo");
+            assertTrue(connect(topo.client(), "203.0.113.20:80").startsWith("pod"), "allowed source range");
+            assertFalse(connect(topo.client(), "203.0.113.21:80").startsWith("pod"), "blocked by KUBE-PROXY-FIREWALL");
+            String fw = node.exec("iptables", "-w", "-L", "KUBE-PROXY-FIREWALL", "-v", "-n", "-x");
+            assertTrue(fw.lines().anyMatch(l -> l.contains("203.0.113.21") && !l.trim().startsWith("0 ")), fw);
+            // internalTrafficPolicy Local without a local endpoint: the cluster IP drops
+            assertFalse(connect(node, "10.101.57.113:80").startsWith("pod"), "ITP Local, no local endpoint: dropped");
+            // externalTrafficPolicy Local: only the local pod serves, and it sees the client's own address
+            for (String a : topo.connect(topo.client(), "192.168.77.1:30114", 10)) {
+                assertEquals("pod30 " + DemoTopology.CLIENT_IP, a, "ETP Local keeps the source");
+            }
+            // hairpin: a pod reaching itself through its service is answered, masqueraded to the node's address
+            assertEquals("pod27 " + DemoTopology.NODE_BRIDGE_IP, connect(topo.pod("pod27"), "10.101.57.115:80").strip());
+            assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
+        }
+    }
 }

@@ -69,10 +69,7 @@ class VmIpvsSeedTest {
             // pod-to-pod replies passed through netfilter so that IPVS can un-NAT them (br_netfilter)
             topo.node().exec("modprobe", "br_netfilter");
             topo.node().exec("sysctl", "-qw", "net.ipv4.vs.conntrack=1", "net.bridge.bridge-nf-call-iptables=1");
-            // and, as kubelet's hairpin-veth mode does, let the bridge send a pod's packet back out of its own port
-            for (int i = 0; i < PODS.size(); i++) {
-                topo.node().exec("ip", "link", "set", "vethp" + i, "type", "bridge_slave", "hairpin", "on");
-            }
+            // (DemoTopology sets hairpin mode on the pods' bridge ports, as kubelet's hairpin-veth mode does)
             route.ensureDummy("kube-ipvs0");
             route.addAddress("kube-ipvs0", InterfaceAddress.host(VIP));
             ServiceKey web = ServiceKey.of(Protocol.TCP, VIP, 80);
