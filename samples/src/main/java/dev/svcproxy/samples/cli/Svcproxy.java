@@ -17,6 +17,7 @@ import dev.svcproxy.k8s.Metrics;
 import dev.svcproxy.k8s.ProxyHealth;
 import dev.svcproxy.k8s.ProxyServers;
 import dev.svcproxy.k8s.Problem;
+import dev.svcproxy.k8s.ServiceHealthServers;
 import dev.svcproxy.k8s.ServiceTables;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -56,6 +57,7 @@ public final class Svcproxy {
     private final Metrics metrics = new Metrics();
     private ConntrackClient conntrack;
     private NfacctClient nfacct;
+    private ServiceHealthServers healthChecks;
     private volatile boolean stopping;
     private ProxyHealth health = new ProxyHealth(Duration.ofSeconds(30), Clock.systemUTC());
 
@@ -206,7 +208,12 @@ public final class Svcproxy {
                 health, metrics, () -> setup.config().mode())) {
             out.println("svcproxy: serving /healthz and /livez on " + cl.get("healthz-bind-address").orElse(setup.config().healthzBindAddress())
                     + ", /metrics and /proxyMode on " + cl.get("metrics-bind-address").orElse(setup.config().metricsBindAddress()));
-            return follow(backends, source, setup, syncPeriod, minSync, first);
+            try (ServiceHealthServers hc = new ServiceHealthServers(health::healthy, m -> err.println("svcproxy: " + m))) {
+                healthChecks = hc;
+                return follow(backends, source, setup, syncPeriod, minSync, first);
+            } finally {
+                healthChecks = null;
+            }
         }
     }
 
@@ -230,6 +237,9 @@ public final class Svcproxy {
 
     private boolean sync(Map<IpFamily, ServiceProxyBackend> backends, ServiceTables.Result tables) {
         boolean ok = true;
+        if (healthChecks != null) {
+            healthChecks.sync(List.copyOf(tables.tables().values()));
+        }
         for (Map.Entry<IpFamily, ServiceProxyBackend> e : backends.entrySet()) {
             String family = ProxySetup.familyName(e.getKey());
             ServiceTable table = tables.table(e.getKey());

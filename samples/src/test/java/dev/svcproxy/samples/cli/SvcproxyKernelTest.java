@@ -149,6 +149,11 @@ class SvcproxyKernelTest {
         Files.writeString(manifests.resolve("svc.yaml"), SvcproxyTest.MANIFESTS.replace("10.101.57.300", "10.101.57.100"));
         Files.writeString(dir.resolve("kp.yaml"), "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
                 + "iptables: {syncPeriod: 2s, minSyncPeriod: 100ms}\n");
+        Files.writeString(manifests.resolve("lb.yaml"),
+                svc("hc-local", "{type: LoadBalancer, clusterIP: 10.101.57.120, externalTrafficPolicy: Local, healthCheckNodePort: 32000,"
+                        + " ports: [{port: 80, nodePort: 30120}]}", "") + eps("hc-local", "[{addresses: [10.244.0.27], nodeName: node-a}]")
+                + svc("hc-remote", "{type: LoadBalancer, clusterIP: 10.101.57.121, externalTrafficPolicy: Local, healthCheckNodePort: 32001,"
+                        + " ports: [{port: 80, nodePort: 30121}]}", "") + eps("hc-remote", "[{addresses: [10.244.0.28], nodeName: node-b}]"));
         Map<String, String> pods = new LinkedHashMap<>();
         pods.put("pod27", "10.244.0.27");
         pods.put("pod28", "10.244.0.28");
@@ -168,6 +173,13 @@ class SvcproxyKernelTest {
                 assertTrue(healthz.contains("\"healthy\": true") && healthz.contains("\"IPv4\""), healthz);
                 assertTrue(http(node, "http://127.0.0.1:10256/livez").startsWith("HTTP/1.1 200"));
                 assertTrue(http(node, "http://127.0.0.1:10249/proxyMode").endsWith("iptables"));
+                // per-service health checks on the health-check node ports, as load balancers probe them
+                String local = http(node, "http://127.0.0.1:32000/");
+                assertTrue(local.startsWith("HTTP/1.1 200") && local.contains("\"localEndpoints\": 1")
+                        && local.contains("\"name\": \"hc-local\"") && local.contains("\"serviceProxyHealthy\": true"), local);
+                assertTrue(local.toLowerCase(java.util.Locale.ROOT).contains("x-load-balancing-endpoint-weight: 1"), local);
+                String remote = http(node, "http://127.0.0.1:32001/");
+                assertTrue(remote.startsWith("HTTP/1.1 503") && remote.contains("\"localEndpoints\": 0"), remote);
                 String metrics = http(node, "http://127.0.0.1:10249/metrics");
                 assertTrue(metrics.contains("kubeproxy_sync_proxy_rules_last_timestamp_seconds{ip_family=\"IPv4\"}"), metrics);
                 assertTrue(metrics.contains("kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"IPv4\"}"), metrics);
