@@ -27,6 +27,40 @@ final class KernelFacts {
         }
     }
 
+    /**
+     * kube-proxy's conntrack settings ({@code setupConntrack}): {@code nf_conntrack_max} from maxPerCore x CPUs (at
+     * least min), the TCP established and close-wait timeouts, {@code tcp_be_liberal}, the UDP timeouts; zero
+     * leaves a setting alone. A setting the kernel will not let us write (e.g. the global maximum from inside a
+     * network namespace) is reported and skipped, as kube-proxy does.
+     */
+    static void applyConntrack(dev.svcproxy.k8s.ProxyConfig.Conntrack c, java.util.function.Consumer<String> warn) {
+        if (c.maxPerCore() > 0) {
+            long max = Math.max((long) c.maxPerCore() * Runtime.getRuntime().availableProcessors(), c.min());
+            sysctl("nf_conntrack_max", max, warn);
+        }
+        sysctl("nf_conntrack_tcp_timeout_established", c.tcpEstablishedTimeout().toSeconds(), warn);
+        sysctl("nf_conntrack_tcp_timeout_close_wait", c.tcpCloseWaitTimeout().toSeconds(), warn);
+        if (c.tcpBeLiberal()) {
+            sysctl("nf_conntrack_tcp_be_liberal", 1, warn);
+        }
+        sysctl("nf_conntrack_udp_timeout", c.udpTimeout().toSeconds(), warn);
+        sysctl("nf_conntrack_udp_timeout_stream", c.udpStreamTimeout().toSeconds(), warn);
+    }
+
+    private static void sysctl(String name, long value, java.util.function.Consumer<String> warn) {
+        if (value <= 0) {
+            return;
+        }
+        Path p = Path.of("/proc/sys/net/netfilter", name);
+        try {
+            if (!Files.readString(p).strip().equals(String.valueOf(value))) {
+                Files.writeString(p, String.valueOf(value));
+            }
+        } catch (IOException e) {
+            warn.accept("cannot set net.netfilter." + name + "=" + value + ": " + e.getMessage());
+        }
+    }
+
     /** The backend options these facts give; with {@code create}, the counters are made first. */
     static Map<String, String> options(NfacctClient nfacct, boolean create) {
         Map<String, String> o = new HashMap<>();

@@ -175,6 +175,7 @@ public final class Svcproxy {
     private int run(CommandLine cl, ProxySetup setup, StateSource source) {
         Map<IpFamily, ServiceProxyBackend> backends = new EnumMap<>(IpFamily.class);
         ServiceTables.Result first = tables(source.read(), setup);
+        KernelFacts.applyConntrack(setup.config().conntrack(), m -> err.println("svcproxy: " + m));
         nfacct = KernelFacts.nfacct();
         Map<String, String> options = KernelFacts.options(nfacct, true);
         if (nfacct != null) {

@@ -148,7 +148,7 @@ class SvcproxyKernelTest {
         Files.createDirectories(manifests);
         Files.writeString(manifests.resolve("svc.yaml"), SvcproxyTest.MANIFESTS.replace("10.101.57.300", "10.101.57.100"));
         Files.writeString(dir.resolve("kp.yaml"), "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
-                + "iptables: {syncPeriod: 2s, minSyncPeriod: 100ms}\n");
+                + "iptables: {syncPeriod: 2s, minSyncPeriod: 100ms}\nconntrack: {tcpCloseWaitTimeout: 30m, udpTimeout: 45s}\n");
         Files.writeString(manifests.resolve("lb.yaml"),
                 svc("hc-local", "{type: LoadBalancer, clusterIP: 10.101.57.120, externalTrafficPolicy: Local, healthCheckNodePort: 32000,"
                         + " ports: [{port: 80, nodePort: 30120}]}", "") + eps("hc-local", "[{addresses: [10.244.0.27], nodeName: node-a}]")
@@ -173,6 +173,10 @@ class SvcproxyKernelTest {
                 assertTrue(healthz.contains("\"healthy\": true") && healthz.contains("\"IPv4\""), healthz);
                 assertTrue(http(node, "http://127.0.0.1:10256/livez").startsWith("HTTP/1.1 200"));
                 assertTrue(http(node, "http://127.0.0.1:10249/proxyMode").endsWith("iptables"));
+                // conntrack settings from the configuration, as kube-proxy applies them at start
+                assertEquals("1800", node.exec("cat", "/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_close_wait").strip());
+                assertEquals("45", node.exec("cat", "/proc/sys/net/netfilter/nf_conntrack_udp_timeout").strip());
+                assertEquals("86400", node.exec("cat", "/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established").strip());
                 // per-service health checks on the health-check node ports, as load balancers probe them
                 String local = http(node, "http://127.0.0.1:32000/");
                 assertTrue(local.startsWith("HTTP/1.1 200") && local.contains("\"localEndpoints\": 1")
