@@ -91,4 +91,32 @@ class KubeApiSourceTest {
                     && ServiceTables.build(source.snapshot(), "node-a").table(IpFamily.IPV4).services().isEmpty(), "deleted");
         }
     }
+
+    @Test
+    void reconnectsAfterTheApiServerRestarts() throws Exception {
+        admin.services().inNamespace("default").resource(service("web", "10.96.0.10")).create();
+        try (KubeApiSource source = KubeApiSource.start(server.createClient(), "node-a", Duration.ofMinutes(15), () -> { })) {
+            assertTrue(source.awaitSynced(Duration.ofSeconds(10)));
+            int port = server.getPort();
+            admin.close();
+            server.destroy();
+            assertEquals(1, ServiceTables.build(source.snapshot(), "node-a").table(IpFamily.IPV4).services().size(),
+                    "while the API server is gone, the last known state stays");
+            // the same address comes back (an empty store: a restarted API server without etcd's data)
+            server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+            server.init(java.net.InetAddress.getByName("localhost"), port);
+            admin = server.createClient();
+            admin.services().inNamespace("default").resource(service("api", "10.96.0.20")).create();
+            for (int i = 0; i < 600 && missing(source, "api"); i++) { // at most 60 s of the informers' back-off
+                Thread.sleep(100);
+            }
+            assertTrue(ServiceTables.build(source.snapshot(), "node-a").table(IpFamily.IPV4).services().stream()
+                    .anyMatch(v -> v.name().name().equals("api")), "the informers re-listed and watch again");
+        }
+    }
+
+    private static boolean missing(KubeApiSource source, String name) {
+        return ServiceTables.build(source.snapshot(), "node-a").table(IpFamily.IPV4).services().stream()
+                .noneMatch(v -> v.name().name().equals(name));
+    }
 }
