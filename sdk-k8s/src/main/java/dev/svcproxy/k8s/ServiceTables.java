@@ -2,6 +2,7 @@ package dev.svcproxy.k8s;
 
 import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.k8s.internal.ServiceTranslator;
@@ -23,8 +24,8 @@ import java.util.Optional;
  */
 public final class ServiceTables {
 
-    /** One table per family (both, even when empty), and every problem met. */
-    public record Result(Map<IpFamily, ServiceTable> tables, List<Problem> problems) {
+    /** One table per family (both, even when empty), the Node's {@code spec.podCIDRs}, and every problem met. */
+    public record Result(Map<IpFamily, ServiceTable> tables, List<Cidr> podCidrs, List<Problem> problems) {
         public ServiceTable table(IpFamily f) {
             return tables.get(f);
         }
@@ -46,7 +47,16 @@ public final class ServiceTables {
                     .addAllServices(t.translate(snapshot.objects().services(), snapshot.objects().endpointSlices()))
                     .addAllNodeIps(nodeIps(node, f, problems)).build());
         }
-        return new Result(Collections.unmodifiableMap(tables), List.copyOf(problems));
+        List<Cidr> podCidrs = new ArrayList<>();
+        node.map(n -> n.getSpec()).map(spec -> spec.getPodCIDRs() != null && !spec.getPodCIDRs().isEmpty() ? spec.getPodCIDRs()
+                : spec.getPodCIDR() == null ? List.<String>of() : List.of(spec.getPodCIDR())).orElse(List.of()).forEach(c -> {
+                    try {
+                        podCidrs.add(Cidr.parse(c));
+                    } catch (InvalidInputException e) {
+                        problems.add(new Problem("Node", nodeName, "invalid podCIDR '" + c + "' ignored"));
+                    }
+                });
+        return new Result(Collections.unmodifiableMap(tables), List.copyOf(podCidrs), List.copyOf(problems));
     }
 
     /** InternalIP and ExternalIP addresses of the Node, else the host's global addresses of family {@code f}. */

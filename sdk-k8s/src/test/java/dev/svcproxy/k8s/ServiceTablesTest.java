@@ -123,6 +123,7 @@ class ServiceTablesTest {
     @Test
     void topologyHintsFilterOnlyWhenEveryReadyEndpointHasOne() {
         String node = "---\napiVersion: v1\nkind: Node\nmetadata: {name: node-a, labels: {topology.kubernetes.io/zone: zone-a}}\n"
+                + "spec: {podCIDRs: [10.244.0.0/24, 'fd00:244::/64']}\n"
                 + "status: {addresses: [{type: InternalIP, address: 192.168.1.10}, {type: Hostname, address: node-a},"
                 + " {type: InternalIP, address: 'fd00::10'}]}\n";
         String hinted = service("hinted", "{clusterIP: 10.96.0.40, ports: [{port: 80}]}")
@@ -137,6 +138,8 @@ class ServiceTablesTest {
         assertEquals(2, one(r, IpFamily.IPV4, "default/partly").clusterEndpoints().size(), "a missing hint disables filtering");
         assertEquals(List.of(IpAddress.parse("192.168.1.10")), r.table(IpFamily.IPV4).nodeIps());
         assertEquals(List.of(IpAddress.parse("fd00::10")), r.table(IpFamily.IPV6).nodeIps());
+        assertEquals(List.of(dev.svcproxy.api.net.Cidr.parse("10.244.0.0/24"), dev.svcproxy.api.net.Cidr.parse("fd00:244::/64")),
+                r.podCidrs(), "detectLocalMode NodeCIDR reads these");
     }
 
     @Test

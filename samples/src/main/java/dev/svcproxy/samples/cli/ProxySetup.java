@@ -40,7 +40,7 @@ public record ProxySetup(ProxyConfig config, String nodeName) {
     }
 
     /** kube-proxy's settings for one family: masquerade bit and all, local-traffic detection, NodePort addresses. */
-    BackendContext context(IpFamily family, ServiceTable table, java.util.Map<String, String> options) {
+    BackendContext context(IpFamily family, ServiceTable table, List<Cidr> podCidrs, java.util.Map<String, String> options) {
         LocalTraffic local = switch (config.detectLocalMode()) {
             case CLUSTER_CIDR -> {
                 List<Cidr> mine = config.clusterCidrs().stream().filter(c -> c.family() == family).toList();
@@ -48,7 +48,10 @@ public record ProxySetup(ProxyConfig config, String nodeName) {
             }
             case BRIDGE_INTERFACE -> new LocalTraffic.FromBridge(config.bridgeInterface().orElseThrow());
             case INTERFACE_NAME_PREFIX -> new LocalTraffic.FromInterfacePrefix(config.interfaceNamePrefix().orElseThrow());
-            case NODE_CIDR -> LocalTraffic.none(); // the Node's podCIDRs: not read yet
+            case NODE_CIDR -> {
+                List<Cidr> mine = podCidrs.stream().filter(c -> c.family() == family).toList();
+                yield mine.isEmpty() ? LocalTraffic.none() : new LocalTraffic.FromCidrs(mine);
+            }
         };
         List<Cidr> nodePort = new ArrayList<>();
         for (String a : config.nodePortAddresses()) {

@@ -155,7 +155,7 @@ public final class Svcproxy {
         List<IpFamily> families = cl.get("ip-family").map(f -> List.of(ProxySetup.family(f))).orElse(List.of(IpFamily.values()));
         for (IpFamily f : families) {
             ServiceTable t = r.table(f);
-            try (ServiceProxyBackend b = provider(setup.config().mode()).create(setup.context(f, t, renderOptions))) {
+            try (ServiceProxyBackend b = provider(setup.config().mode()).create(setup.context(f, t, r.podCidrs(), renderOptions))) {
                 if (cl.get("ip-family").isEmpty()) {
                     out.println("# " + ProxySetup.familyName(f));
                 }
@@ -186,7 +186,7 @@ public final class Svcproxy {
         }
         for (IpFamily f : IpFamily.values()) {
             try {
-                backends.put(f, Backends.create(setup.config().mode(), setup.context(f, first.table(f), options)));
+                backends.put(f, Backends.create(setup.config().mode(), setup.context(f, first.table(f), first.podCidrs(), options)));
             } catch (SvcProxyException e) {
                 if (f == IpFamily.IPV4) {
                     throw e;
@@ -340,7 +340,7 @@ public final class Svcproxy {
     private int cleanup(ProxySetup setup) {
         int rc = 0;
         for (IpFamily f : IpFamily.values()) {
-            try (ServiceProxyBackend b = Backends.create(setup.config().mode(), setup.context(f, ServiceTable.empty(f), Map.of()))) {
+            try (ServiceProxyBackend b = Backends.create(setup.config().mode(), setup.context(f, ServiceTable.empty(f), List.of(), Map.of()))) {
                 b.cleanup();
                 out.println("svcproxy: cleaned up " + ProxySetup.familyName(f));
                 if (f == IpFamily.IPV6) {

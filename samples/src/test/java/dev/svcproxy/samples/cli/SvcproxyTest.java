@@ -81,4 +81,16 @@ class SvcproxyTest {
                 .contains("--kubeconfig: give either --manifests or --kubeconfig, not both"));
         assertTrue(run("render", "--manifests", dir.toString(), "--proxy-mode", "ipvs").err().contains("--proxy-mode: proxy mode 'ipvs' is not available yet"));
     }
+
+    @Test
+    void detectLocalModeNodeCidrUsesTheNodesPodCidrs(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("svc.yaml"), MANIFESTS + "---\napiVersion: v1\nkind: Node\nmetadata: {name: node-a}\n"
+                + "spec: {podCIDRs: [10.244.0.0/24]}\n");
+        Path config = dir.resolve("kp.conf");
+        Files.writeString(config, "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\ndetectLocalMode: NodeCIDR\n");
+        Run r = run("render", "--manifests", dir.resolve("svc.yaml").toString(), "--config", config.toString(),
+                "--hostname-override", "node-a", "--ip-family", "IPv4");
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().contains("--dport 80 ! -s 10.244.0.0/24 -j KUBE-MARK-MASQ"), r.out());
+    }
 }
