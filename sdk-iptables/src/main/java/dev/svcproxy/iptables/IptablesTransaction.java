@@ -84,6 +84,8 @@ public final class IptablesTransaction {
     private final List<Op> ops = new ArrayList<>();
     private final Map<Table, Set<ChainName>> declared = new EnumMap<>(Table.class);
     private final Map<Table, Set<ChainName>> known = new EnumMap<>(Table.class);
+    /** The rendered payload, kept until the next change: a sync renders once for the restore and once to measure. */
+    private Payload payload;
     private final Map<Table, Set<ChainName>> deleted = new EnumMap<>(Table.class);
     private final Map<Table, Map<ChainName, Rule>> referenced = new EnumMap<>(Table.class);
 
@@ -108,7 +110,7 @@ public final class IptablesTransaction {
         if (!set(declared, table).add(chain)) {
             throw new InvalidInputException("is declared twice in this transaction", table + "/" + chain);
         }
-        ops.add(new FlushChain(table, chain));
+        add(new FlushChain(table, chain));
         return this;
     }
 
@@ -119,21 +121,21 @@ public final class IptablesTransaction {
     /** Appends {@code rule} to its chain. */
     public IptablesTransaction append(Table table, Rule rule) {
         checkRule(table, rule);
-        ops.add(new Append(table, rule, family));
+        add(new Append(table, rule, family));
         return this;
     }
 
     /** Inserts {@code rule} at the top of its chain. */
     public IptablesTransaction insert(Table table, Rule rule) {
         checkRule(table, rule);
-        ops.add(new Insert(table, rule, 1, family));
+        add(new Insert(table, rule, 1, family));
         return this;
     }
 
     /** Deletes the first rule equal to {@code rule} from its chain; the kernel fails the transaction if none is. */
     public IptablesTransaction delete(Table table, Rule rule) {
         checkFamily(table, rule);
-        ops.add(new Delete(table, rule, family));
+        add(new Delete(table, rule, family));
         return this;
     }
 
@@ -151,8 +153,13 @@ public final class IptablesTransaction {
                     + user.render(family) + "'", table + "/" + chain);
         }
         set(deleted, table).add(chain);
-        ops.add(new DeleteChain(table, chain));
+        add(new DeleteChain(table, chain));
         return this;
+    }
+
+    private void add(Op op) {
+        ops.add(op);
+        payload = null;
     }
 
     public List<Op> operations() {
@@ -247,6 +254,13 @@ public final class IptablesTransaction {
 
     /** The payload with the operation behind each line, to name the rule the kernel refused. */
     public Payload payload() {
+        if (payload == null) {
+            payload = buildPayload();
+        }
+        return payload;
+    }
+
+    private Payload buildPayload() {
         StringBuilder sb = new StringBuilder(ops.size() * 120);
         List<Op> lines = new ArrayList<>(ops.size() + 8);
         for (Table t : tables()) {
