@@ -3,7 +3,6 @@ package dev.svcproxy.samples.cli;
 import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.net.Cidr;
-import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.api.spi.BackendContext;
 import dev.svcproxy.api.spi.LocalTraffic;
@@ -67,14 +66,6 @@ public record ProxySetup(ProxyConfig config, String nodeName) {
         return BackendContext.builder().family(family).masqueradeBit(config.iptables().masqueradeBit())
                 .putOption("localhostNodePorts", String.valueOf(config.iptables().localhostNodePorts())).putAllOptions(options)
                 .masqueradeAll(config.iptables().masqueradeAll()).localTraffic(local).addAllNodePortAddresses(nodePort).build();
-    }
-
-    /** IPv4 localhost node ports are on: the config allows them and the node-port addresses include 127.0.0.1. */
-    boolean localhostNodePorts() {
-        IpAddress lo = IpAddress.parse("127.0.0.1");
-        List<Cidr> v4 = config.nodePortAddresses().stream().filter(a -> !a.equals("primary")).map(Cidr::parse)
-                .filter(c -> c.family() == IpFamily.IPV4).toList();
-        return config.iptables().localhostNodePorts() && (v4.isEmpty() || v4.stream().anyMatch(c -> c.contains(lo)));
     }
 
     static IpFamily family(String text) {

@@ -4,6 +4,7 @@ import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.spi.BackendContext;
 import dev.svcproxy.api.spi.Backends;
 import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
@@ -186,7 +187,11 @@ public final class Svcproxy {
         }
         for (IpFamily f : IpFamily.values()) {
             try {
-                backends.put(f, Backends.create(setup.config().mode(), setup.context(f, first.table(f), first.podCidrs(), options)));
+                BackendContext context = setup.context(f, first.table(f), first.podCidrs(), options);
+                backends.put(f, Backends.create(setup.config().mode(), context));
+                if (new KubeProxyRules(context, false).localhostNodePorts()) { // the rules' own decision, IPv4 only
+                    routeLocalnet();
+                }
             } catch (SvcProxyException e) {
                 if (f == IpFamily.IPV4) {
                     throw e;
@@ -194,21 +199,16 @@ public final class Svcproxy {
                 err.println("svcproxy: IPv6 not programmed: " + e.getMessage());
             }
         }
-        if (setup.localhostNodePorts()) {
-            routeLocalnet();
-        }
         Duration syncPeriod = setup.config().iptables().syncPeriod();
         Duration minSync = setup.config().iptables().minSyncPeriod();
         health = new ProxyHealth(syncPeriod, Clock.systemUTC());
         if (cl.has("once")) {
             return sync(backends, first) ? 0 : 1;
         }
-        try (ProxyServers servers = ProxyServers.start(
-                cl.get("healthz-bind-address").orElse(setup.config().healthzBindAddress()),
-                cl.get("metrics-bind-address").orElse(setup.config().metricsBindAddress()),
-                health, metrics, () -> setup.config().mode())) {
-            out.println("svcproxy: serving /healthz and /livez on " + cl.get("healthz-bind-address").orElse(setup.config().healthzBindAddress())
-                    + ", /metrics and /proxyMode on " + cl.get("metrics-bind-address").orElse(setup.config().metricsBindAddress()));
+        String healthzAddress = cl.get("healthz-bind-address").orElse(setup.config().healthzBindAddress());
+        String metricsAddress = cl.get("metrics-bind-address").orElse(setup.config().metricsBindAddress());
+        try (ProxyServers servers = ProxyServers.start(healthzAddress, metricsAddress, health, metrics, () -> setup.config().mode())) {
+            out.println("svcproxy: serving /healthz and /livez on " + healthzAddress + ", /metrics and /proxyMode on " + metricsAddress);
             try (ServiceHealthServers hc = new ServiceHealthServers(health::healthy, m -> err.println("svcproxy: " + m))) {
                 healthChecks = hc;
                 return follow(backends, source, setup, syncPeriod, minSync, first);
