@@ -82,6 +82,11 @@ public final class NetlinkSocket implements AutoCloseable {
         return new NetlinkSocket(protocol, Native.netlinkSocket(protocol.number()));
     }
 
+    /** A socket in the network namespace at {@code netns} if one is given, else in this process's. */
+    public static NetlinkSocket open(NetlinkProtocol protocol, java.util.Optional<Path> netns) {
+        return netns.isPresent() ? open(protocol, netns.get()) : open(protocol);
+    }
+
     /**
      * A socket inside the network namespace at {@code netns} ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}).
      * A short-lived thread enters the namespace and creates the socket; the calling thread never changes namespace.

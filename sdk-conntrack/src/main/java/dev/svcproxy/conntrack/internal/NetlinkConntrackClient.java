@@ -28,8 +28,7 @@ public final class NetlinkConntrackClient implements ConntrackClient {
     private final NetlinkSocket socket;
 
     public NetlinkConntrackClient(Optional<Path> netns) {
-        this.socket = netns.map(p -> NetlinkSocket.open(NetlinkProtocol.NETFILTER, p))
-                .orElseGet(() -> NetlinkSocket.open(NetlinkProtocol.NETFILTER));
+        this.socket = NetlinkSocket.open(NetlinkProtocol.NETFILTER, netns);
     }
 
     @Override

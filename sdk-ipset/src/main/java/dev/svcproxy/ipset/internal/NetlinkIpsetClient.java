@@ -29,8 +29,7 @@ public final class NetlinkIpsetClient implements IpsetClient {
     private final Map<String, Integer> revisions = new HashMap<>();
 
     public NetlinkIpsetClient(Optional<Path> netns) {
-        this.socket = netns.map(p -> NetlinkSocket.open(NetlinkProtocol.NETFILTER, p))
-                .orElseGet(() -> NetlinkSocket.open(NetlinkProtocol.NETFILTER));
+        this.socket = NetlinkSocket.open(NetlinkProtocol.NETFILTER, netns);
         socket.errors(NetlinkIpsetClient::ipsetError);
     }
 

@@ -39,8 +39,7 @@ public final class NetlinkIpvsClient implements IpvsClient {
     private final IpvsCodec codec;
 
     public NetlinkIpvsClient(Optional<Path> netns) {
-        this.socket = netns.map(p -> NetlinkSocket.open(NetlinkProtocol.GENERIC, p))
-                .orElseGet(() -> NetlinkSocket.open(NetlinkProtocol.GENERIC));
+        this.socket = NetlinkSocket.open(NetlinkProtocol.GENERIC, netns);
         try {
             this.codec = new IpvsCodec(family(socket).id());
         } catch (RuntimeException e) {
