@@ -108,20 +108,17 @@ public final class FakeIpvs implements IpvsClient {
         Destination d = destination.normalizedFor(key);
         String op = new IpvsOp.EditDestination(key, d).toString();
         List<Destination> l = dests(key, op);
-        int i = indexOf(l, d);
-        if (i < 0) {
-            throw new NotFoundException("no such real server (ENOENT)", op);
-        }
-        l.set(i, d);
+        l.set(indexOf(l, d, op), d);
     }
 
-    private static int indexOf(List<Destination> l, Destination d) {
+    /** Where the real server {@code d} is in {@code l}; {@link NotFoundException} naming {@code op} if it is not. */
+    private static int indexOf(List<Destination> l, Destination d, String op) {
         for (int i = 0; i < l.size(); i++) {
             if (l.get(i).sameServer(d)) {
                 return i;
             }
         }
-        return -1;
+        throw new NotFoundException("no such real server (ENOENT)", op);
     }
 
     @Override
@@ -129,11 +126,7 @@ public final class FakeIpvs implements IpvsClient {
         Destination d = Destination.masq(address, port, 0);
         String op = new IpvsOp.DeleteDestination(key, d).toString();
         List<Destination> l = dests(key, op);
-        int i = indexOf(l, d);
-        if (i < 0) {
-            throw new NotFoundException("no such real server (ENOENT)", op);
-        }
-        l.remove(i);
+        l.remove(indexOf(l, d, op));
     }
 
     @Override
