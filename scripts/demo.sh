@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || exec sudo -E "$0" "$@"
 scripts/install-deps.sh
 mvn -B -q install -DskipTests
-exec java -p samples/target/samples-0.1.0-SNAPSHOT.jar:samples/target/lib \
+exec java -p samples/target/svcproxy/lib \
     -m dev.svcproxy.samples/dev.svcproxy.samples.demo.ServiceVipDemo "$@"

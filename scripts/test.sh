@@ -12,16 +12,16 @@ mvn -B install "$@"
 echo "== tests tagged vm, inside the kernel VM (IPVS, dummy interfaces)"
 SKIP_BUILD=1 scripts/vm-test.sh
 echo "== backend discovery on the module path and on the class path"
-MP=samples/target/samples-0.1.0-SNAPSHOT.jar:samples/target/lib
+MP=samples/target/svcproxy/lib
 for run in "java -p $MP -m dev.svcproxy.samples/dev.svcproxy.samples.ListBackends" \
-           "java -cp samples/target/samples-0.1.0-SNAPSHOT.jar:samples/target/lib/* dev.svcproxy.samples.ListBackends"; do
+           "java -cp samples/target/svcproxy/lib/*:samples/target/svcproxy/lib dev.svcproxy.samples.ListBackends"; do
     out=$($run)
     echo "$out"
     echo "$out" | grep -q "backend iptables: available"
     echo "$out" | grep -q "scheduler random"
 done
 echo "== module-path smoke run of the demo"
-java -p samples/target/samples-0.1.0-SNAPSHOT.jar:samples/target/lib \
+java -p samples/target/svcproxy/lib \
     -m dev.svcproxy.samples/dev.svcproxy.samples.demo.ServiceVipDemo 30 >/tmp/svcproxy-smoke.txt
 grep -q "connections from the node" /tmp/svcproxy-smoke.txt
 echo "module-path smoke run: ok"

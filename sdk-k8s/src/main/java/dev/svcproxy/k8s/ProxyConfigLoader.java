@@ -22,20 +22,36 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  */
 public final class ProxyConfigLoader {
     static final String API_VERSION = "kubeproxy.config.k8s.io/v1alpha1";
-    private static final String ROOT = "KubeProxyConfiguration";
+    static final String ROOT = "KubeProxyConfiguration";
 
     private ProxyConfigLoader() {
     }
 
     public static ProxyConfig load(Path file) {
-        try {
-            return parse(Files.readString(file));
-        } catch (IOException e) {
-            throw new InvalidInputException("cannot read the configuration: " + e.getMessage(), file.toString());
+        return load(Optional.of(file), Map.of());
+    }
+
+    /**
+     * {@code file} (or an empty configuration) with {@code overrides} (field path such as {@code
+     * iptables.masqueradeBit} to a YAML value) set before it is checked.
+     */
+    static ProxyConfig load(Optional<Path> file, Map<String, Object> overrides) {
+        String yaml = "";
+        if (file.isPresent()) {
+            try {
+                yaml = Files.readString(file.get());
+            } catch (IOException e) {
+                throw new InvalidInputException("cannot read the configuration: " + e.getMessage(), file.get().toString());
+            }
         }
+        return parse(yaml, overrides);
     }
 
     public static ProxyConfig parse(String yaml) {
+        return parse(yaml, Map.of());
+    }
+
+    private static ProxyConfig parse(String yaml, Map<String, Object> overrides) {
         Object doc;
         try {
             doc = new Load(LoadSettings.builder().build()).loadFromString(yaml);
@@ -43,11 +59,13 @@ public final class ProxyConfigLoader {
             throw new InvalidInputException("not valid YAML: " + e.getMessage().lines().findFirst().orElse(""), ROOT);
         }
         if (doc == null) {
-            return ProxyConfig.defaults();
+            doc = Map.of();
         }
-        if (!(doc instanceof Map<?, ?> m)) {
+        if (!(doc instanceof Map<?, ?> m0)) {
             throw new InvalidInputException("expected an object", ROOT);
         }
+        Map<Object, Object> m = new java.util.LinkedHashMap<>(m0);
+        overrides.forEach((path, value) -> set(m, path, value));
         ConfigFields f = new ConfigFields(m, ROOT);
         String apiVersion = f.string("apiVersion", API_VERSION);
         if (!apiVersion.equals(API_VERSION)) {
@@ -118,6 +136,19 @@ public final class ProxyConfigLoader {
         f.finish();
         return new ProxyConfig(mode.isEmpty() ? "iptables" : mode, clusterCidrs, hostname, bind, healthz, metrics,
                 nodePortAddresses, detect, bridge, prefix, iptables, ipvs, conntrack, configSync, gates);
+    }
+
+    /** Sets {@code a.b.c} in nested maps, copying each map on the way so the parsed document is not changed. */
+    private static void set(Map<Object, Object> root, String path, Object value) {
+        String[] keys = path.split("\\.");
+        Map<Object, Object> m = root;
+        for (int i = 0; i < keys.length - 1; i++) {
+            Object child = m.get(keys[i]);
+            Map<Object, Object> copy = child instanceof Map<?, ?> c ? new java.util.LinkedHashMap<>(c) : new java.util.LinkedHashMap<>();
+            m.put(keys[i], copy);
+            m = copy;
+        }
+        m.put(keys[keys.length - 1], value);
     }
 
     private static List<Cidr> cidrs(List<String> texts, String field) {

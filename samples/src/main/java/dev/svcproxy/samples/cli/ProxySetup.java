@@ -7,7 +7,7 @@ import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.api.spi.BackendContext;
 import dev.svcproxy.api.spi.LocalTraffic;
 import dev.svcproxy.k8s.ProxyConfig;
-import dev.svcproxy.k8s.ProxyConfigLoader;
+import dev.svcproxy.k8s.ProxyFlags;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -15,17 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** What every subcommand needs: the configuration (file, then flags), the node's name, and a backend context per family. */
+/** What every subcommand needs: the configuration (file, then kube-proxy's flags, {@link ProxyFlags}), the node's name, and a backend context per family. */
 public record ProxySetup(ProxyConfig config, String nodeName) {
 
     static ProxySetup from(CommandLine cl) {
-        ProxyConfig c = cl.get("config").map(p -> ProxyConfigLoader.load(Path.of(p))).orElse(ProxyConfig.defaults());
-        String mode = cl.get("proxy-mode").orElse(c.mode());
-        if (!mode.equals("iptables")) {
-            throw new InvalidInputException("proxy mode '" + mode + "' is not available yet (this build has iptables)",
+        ProxyConfig c = ProxyFlags.apply(cl.get("config").map(Path::of), cl.flags());
+        if (!c.mode().equals("iptables")) {
+            throw new InvalidInputException("proxy mode '" + c.mode() + "' is not available yet (this build has iptables)",
                     "--proxy-mode");
         }
-        String node = cl.get("hostname-override").or(() -> c.hostnameOverride()).orElseGet(ProxySetup::hostname)
+        String node = c.hostnameOverride().orElseGet(ProxySetup::hostname)
                 .strip().toLowerCase(Locale.ROOT);
         return new ProxySetup(c, node);
     }

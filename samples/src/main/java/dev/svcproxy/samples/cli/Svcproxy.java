@@ -12,12 +12,14 @@ import dev.svcproxy.api.spi.SyncResult;
 import dev.svcproxy.conntrack.ConntrackClient;
 import dev.svcproxy.conntrack.StaleFlows;
 import dev.svcproxy.iptables.kube.KubeProxyRules;
+import dev.svcproxy.k8s.BoundedFrequencyRunner;
 import dev.svcproxy.k8s.ClusterSnapshot;
 import dev.svcproxy.netlink.nfacct.NfacctClient;
 import dev.svcproxy.k8s.Metrics;
 import dev.svcproxy.k8s.ProxyHealth;
 import dev.svcproxy.k8s.ProxyServers;
 import dev.svcproxy.k8s.Problem;
+import dev.svcproxy.k8s.ProxyFlags;
 import dev.svcproxy.k8s.ServiceHealthServers;
 import dev.svcproxy.k8s.ServiceTables;
 import java.io.PrintStream;
@@ -30,6 +32,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code svcproxy run | render | cleanup}: kube-proxy's job, flags named as kube-proxy names them.
@@ -46,12 +50,14 @@ import java.util.Set;
  * Exit codes: 0 success, 1 a sync or cleanup failed, 2 bad command line, configuration or manifests path.
  */
 public final class Svcproxy {
-    private static final Set<String> COMMON = Set.of("config", "hostname-override", "proxy-mode");
+    /** {@code --config} and kube-proxy's flags for configuration fields ({@link ProxyFlags}). */
+    private static final Set<String> COMMON = union(Set.of("config"), ProxyFlags.FIELDS.keySet());
     private static final Map<String, Set<String>> VALUE_FLAGS = Map.of(
             "render", union(COMMON, Set.of("manifests", "ip-family")),
-            "run", union(COMMON, Set.of("manifests", "kubeconfig", "healthz-bind-address", "metrics-bind-address")),
+            "run", union(COMMON, Set.of("manifests", "kubeconfig")),
             "cleanup", COMMON);
-    private static final Map<String, Set<String>> BOOLEAN_FLAGS = Map.of("run", Set.of("once"));
+    private static final Map<String, Set<String>> BOOLEAN_FLAGS = Map.of("render", ProxyFlags.BOOLEAN,
+            "run", union(ProxyFlags.BOOLEAN, Set.of("once")), "cleanup", ProxyFlags.BOOLEAN);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -90,6 +96,8 @@ public final class Svcproxy {
             err.println("usage: svcproxy render --manifests PATH [--config FILE] [--ip-family IPv4|IPv6]");
             err.println("       svcproxy run (--manifests PATH | --kubeconfig FILE | in-cluster) [--config FILE] [--once]");
             err.println("       svcproxy cleanup [--config FILE]");
+            err.println("each also takes kube-proxy's flags for configuration fields, e.g. --cluster-cidr, --masquerade-all,");
+            err.println("--iptables-masquerade-bit, --nodeport-addresses, --iptables-sync-period (they override --config)");
             return 2;
         }
         try {
@@ -205,8 +213,8 @@ public final class Svcproxy {
         if (cl.has("once")) {
             return sync(backends, first) ? 0 : 1;
         }
-        String healthzAddress = cl.get("healthz-bind-address").orElse(setup.config().healthzBindAddress());
-        String metricsAddress = cl.get("metrics-bind-address").orElse(setup.config().metricsBindAddress());
+        String healthzAddress = setup.config().healthzBindAddress();
+        String metricsAddress = setup.config().metricsBindAddress();
         try (ProxyServers servers = ProxyServers.start(healthzAddress, metricsAddress, health, metrics, () -> setup.config().mode())) {
             out.println("svcproxy: serving /healthz and /livez on " + healthzAddress + ", /metrics and /proxyMode on " + metricsAddress);
             try (ServiceHealthServers hc = new ServiceHealthServers(health::healthy, m -> err.println("svcproxy: " + m))) {
@@ -218,22 +226,34 @@ public final class Svcproxy {
         }
     }
 
+    /**
+     * kube-proxy's sync loop: a {@link BoundedFrequencyRunner} with min = minSyncPeriod, retry = syncPeriod and
+     * max = syncPeriod. The periodic run is where the backend checks its canary (and does its hourly full sync).
+     */
     private int follow(Map<IpFamily, ServiceProxyBackend> backends, StateSource source, ProxySetup setup,
                        Duration syncPeriod, Duration minSync, ServiceTables.Result first) {
-        ServiceTables.Result tables = first;
-        boolean ok;
-        while (true) {
-            ok = sync(backends, tables);
-            long lastSync = System.nanoTime();
-            sleep(minSync.toMillis());
-            while (!stopping && !source.changed() && System.nanoTime() - lastSync < syncPeriod.toNanos()) {
-                sleep(200);
-            }
-            if (stopping) {
-                return ok ? 0 : 1;
-            }
-            tables = tables(source.read(), setup);
+        BoundedFrequencyRunner runner = new BoundedFrequencyRunner(minSync, syncPeriod, syncPeriod);
+        AtomicReference<ServiceTables.Result> tables = new AtomicReference<>(first);
+        AtomicBoolean dirty = new AtomicBoolean();
+        AtomicBoolean ok = new AtomicBoolean(true);
+        try {
+            runner.loop(() -> {
+                if (dirty.getAndSet(false)) {
+                    tables.set(tables(source.read(), setup));
+                }
+                ok.set(sync(backends, tables.get()));
+                return ok.get();
+            }, () -> {
+                if (source.changed()) {
+                    dirty.set(true);
+                    runner.request();
+                }
+                return stopping;
+            }, 100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        return ok.get() ? 0 : 1;
     }
 
     private boolean sync(Map<IpFamily, ServiceProxyBackend> backends, ServiceTables.Result tables) {
@@ -352,13 +372,5 @@ public final class Svcproxy {
             }
         }
         return rc;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

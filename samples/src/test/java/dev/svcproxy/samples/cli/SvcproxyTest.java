@@ -93,4 +93,31 @@ class SvcproxyTest {
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.out().contains("--dport 80 ! -s 10.244.0.0/24 -j KUBE-MARK-MASQ"), r.out());
     }
+
+    @Test
+    void kubeProxyFlagsOverrideTheConfigFileAndAreCheckedByName(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("svc.yaml"), MANIFESTS + "---\napiVersion: v1\nkind: Node\nmetadata: {name: node-a}\n"
+                + "status: {addresses: [{type: InternalIP, address: 192.168.1.5}, {type: ExternalIP, address: 203.0.113.5}]}\n");
+        Path config = dir.resolve("kp.yaml");
+        Files.writeString(config, "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
+                + "clusterCIDR: 10.0.0.0/8\niptables: {masqueradeBit: 12}\n");
+        Run r = run("render", "--manifests", dir.toString(), "--config", config.toString(), "--hostname-override", "node-a",
+                "--ip-family", "IPv4", "--cluster-cidr", "10.244.0.0/16", "--masquerade-all", "--iptables-masquerade-bit=15",
+                "--nodeport-addresses", "192.168.0.0/16,10.1.0.0/16");
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().contains("-A KUBE-MARK-MASQ -j MARK --or-mark 0x00008000"), "bit 15 from the flag, not 12 from the file: " + r.out());
+        assertTrue(r.out().contains("-d 10.101.57.97 --dport 80 -j KUBE-MARK-MASQ"), "--masquerade-all: " + r.out());
+        assertTrue(r.out().contains("-d 192.168.1.5 -j KUBE-NODEPORTS") && !r.out().contains("-d 203.0.113.5 -j KUBE-NODEPORTS"),
+                "--nodeport-addresses picks the node IPs in 192.168.0.0/16: " + r.out());
+        Run detect = run("render", "--manifests", dir.toString(), "--config", config.toString(), "--hostname-override", "node-a",
+                "--ip-family", "IPv4", "--cluster-cidr", "10.244.0.0/16");
+        assertTrue(detect.out().contains("--dport 80 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ"), "--cluster-cidr wins over the file's: " + detect.out());
+
+        Run bad = run("render", "--manifests", dir.toString(), "--iptables-masquerade-bit", "32");
+        assertEquals(2, bad.rc());
+        assertTrue(bad.err().contains("svcproxy: --iptables-masquerade-bit: expected an integer 0-31, found '32'"), bad.err());
+        assertTrue(run("render", "--manifests", dir.toString(), "--iptables-sync-period", "fast").err()
+                .contains("--iptables-sync-period: expected a duration such as 30s, 1m0s or 1h, found 'fast'"));
+        assertTrue(run("render", "--manifests", dir.toString(), "--cluster-cidr", "10.0.0.0/33").err().contains("--cluster-cidr: invalid CIDR"));
+    }
 }

@@ -1,0 +1,122 @@
+package dev.svcproxy.k8s;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * kube-proxy's sync runner ({@code pkg/proxy/runner/bounded_frequency_runner.go}): a function run on request, but
+ * never sooner than {@code minInterval} after the previous run <em>completed</em>, at least every
+ * {@code maxInterval}, and again within {@code retryInterval} after a run that failed.
+ * <p>{@link #request()} may be called from any thread; {@link #loop} runs the function on the calling thread.
+ * The decisions ({@link #due}, {@link #waitNanos}) are pure functions of the clock, so they can be tested without
+ * sleeping.
+ */
+public final class BoundedFrequencyRunner {
+    private final long minNanos;
+    private final long retryNanos;
+    private final long maxNanos;
+    private final LongSupplier clock;
+    private final Object lock = new Object();
+    private boolean requested = true; // the first run happens at once
+    private long lastCompleted;
+    private boolean ran;
+    private long retryAt = Long.MAX_VALUE;
+    private boolean retryPending;
+
+    /** A runner on {@link System#nanoTime()}. */
+    public BoundedFrequencyRunner(Duration minInterval, Duration retryInterval, Duration maxInterval) {
+        this(minInterval, retryInterval, maxInterval, System::nanoTime);
+    }
+
+    /** A runner on the given clock (nanoseconds, monotonic). */
+    public BoundedFrequencyRunner(Duration minInterval, Duration retryInterval, Duration maxInterval, LongSupplier clock) {
+        if (minInterval.isNegative() || retryInterval.isNegative() || maxInterval.compareTo(minInterval) < 0) {
+            throw new IllegalArgumentException("need 0 <= minInterval <= maxInterval and retryInterval >= 0, got "
+                    + minInterval + ", " + retryInterval + ", " + maxInterval);
+        }
+        this.minNanos = minInterval.toNanos();
+        this.retryNanos = retryInterval.toNanos();
+        this.maxNanos = maxInterval.toNanos();
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** Asks for a run: it happens as soon as {@code minInterval} since the last completion allows. */
+    public void request() {
+        synchronized (lock) {
+            requested = true;
+            lock.notifyAll();
+        }
+    }
+
+    /** True if a run should start at {@code now}. */
+    public boolean due(long now) {
+        synchronized (lock) {
+            return waitNanosLocked(now) == 0;
+        }
+    }
+
+    /** How long from {@code now} until the next run is due if nothing else is requested (0 = now). */
+    public long waitNanos(long now) {
+        synchronized (lock) {
+            return waitNanosLocked(now);
+        }
+    }
+
+    private long waitNanosLocked(long now) {
+        if (!ran) {
+            return 0;
+        }
+        long earliest = lastCompleted + minNanos;
+        long next = lastCompleted + maxNanos;
+        if (requested) {
+            next = earliest;
+        }
+        if (retryPending) {
+            next = Math.min(next, Math.max(earliest, retryAt));
+        }
+        return Math.max(0, next - now);
+    }
+
+    /** Records that a run starts: requests made from now on ask for another run after it. */
+    public void started() {
+        synchronized (lock) {
+            requested = false;
+        }
+    }
+
+    /** Records a completed run at {@code now}; a failed one schedules a retry within {@code retryInterval}. */
+    public void completed(long now, boolean ok) {
+        synchronized (lock) {
+            ran = true;
+            lastCompleted = now;
+            retryPending = !ok;
+            retryAt = ok ? Long.MAX_VALUE : now + retryNanos;
+        }
+    }
+
+    /**
+     * Runs {@code fn} whenever it is due until {@code stop} says so (checked at least every {@code pollMillis}).
+     * {@code fn} returns false (or throws) for a failed run.
+     */
+    public void loop(BooleanSupplier fn, BooleanSupplier stop, long pollMillis) throws InterruptedException {
+        while (!stop.getAsBoolean()) {
+            long wait;
+            synchronized (lock) {
+                wait = waitNanosLocked(clock.getAsLong());
+                if (wait > 0) {
+                    lock.wait(Math.max(1, Math.min(pollMillis, (wait + 999_999) / 1_000_000)));
+                    continue;
+                }
+            }
+            started();
+            boolean ok = false;
+            try {
+                ok = fn.getAsBoolean();
+            } finally {
+                completed(clock.getAsLong(), ok);
+            }
+        }
+    }
+}
