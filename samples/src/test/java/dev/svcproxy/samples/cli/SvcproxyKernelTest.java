@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SvcproxyKernelTest {
     static final Path LAUNCHER = Path.of("../bin/svcproxy").toAbsolutePath().normalize();
 
-    private static String svcproxy(NetworkNamespace ns, String args) {
+    static String svcproxy(NetworkNamespace ns, String args) {
         return ns.sh(LAUNCHER + " " + args + " 2>&1; echo \"rc=$?\"");
     }
 
@@ -86,7 +86,7 @@ class SvcproxyKernelTest {
             "endpoints: [{addresses: [10.244.0.27], nodeName: node-b}]",
             "");
 
-    private static String connect(NetworkNamespace from, String target) {
+    static String connect(NetworkNamespace from, String target) {
         return from.sh("socat -T2 - TCP:" + target + ",connect-timeout=2 </dev/null 2>&1; true");
     }
 
@@ -128,11 +128,11 @@ class SvcproxyKernelTest {
         }
     }
 
-    private static String http(NetworkNamespace ns, String url) {
+    static String http(NetworkNamespace ns, String url) {
         return ns.sh("curl -s -i --max-time 3 " + url + " || true");
     }
 
-    private static boolean waitFor(java.util.function.BooleanSupplier condition, long maxMillis) throws InterruptedException {
+    static boolean waitFor(java.util.function.BooleanSupplier condition, long maxMillis) throws InterruptedException {
         for (long waited = 0; waited <= maxMillis; waited += 100) {
             if (condition.getAsBoolean()) {
                 return true;
@@ -221,7 +221,7 @@ class SvcproxyKernelTest {
         }
     }
 
-    private static String read(Path p) {
+    static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p) : "";
         } catch (IOException e) {

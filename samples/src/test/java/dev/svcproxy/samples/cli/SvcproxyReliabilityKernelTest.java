@@ -1,0 +1,234 @@
+package dev.svcproxy.samples.cli;
+
+import static dev.svcproxy.samples.cli.SvcproxyKernelTest.LAUNCHER;
+import static dev.svcproxy.samples.cli.SvcproxyKernelTest.connect;
+import static dev.svcproxy.samples.cli.SvcproxyKernelTest.http;
+import static dev.svcproxy.samples.cli.SvcproxyKernelTest.read;
+import static dev.svcproxy.samples.cli.SvcproxyKernelTest.svcproxy;
+import static dev.svcproxy.samples.cli.SvcproxyKernelTest.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.api.netns.NetworkNamespace;
+import dev.svcproxy.samples.demo.DemoTopology;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The proxy as an operator runs it: from an API server ({@code --kubeconfig}), through a restart under traffic, with
+ * the API server gone, and dual-stack. Same throw-away node, pods and client as {@link SvcproxyKernelTest}.
+ */
+@Tag("kernel")
+class SvcproxyReliabilityKernelTest {
+    private static final KubernetesSerialization YAML = new KubernetesSerialization();
+    private static final String CONFIG = "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
+            + "iptables: {syncPeriod: 2s, minSyncPeriod: 100ms}\n";
+
+    private static Map<String, String> threePods() {
+        Map<String, String> pods = new LinkedHashMap<>();
+        pods.put("pod27", "10.244.0.27");
+        pods.put("pod28", "10.244.0.28");
+        pods.put("pod30", "10.244.0.30");
+        return pods;
+    }
+
+    private static String slice(String... ips) {
+        List<String> eps = new ArrayList<>();
+        for (String ip : ips) {
+            eps.add("{addresses: [" + ip + "], nodeName: node-a}");
+        }
+        return "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: web-1, namespace: default,"
+                + " labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\nports: [{port: 80}]\nendpoints: " + eps + "\n";
+    }
+
+    private static Process start(NetworkNamespace node, String args, Path log) {
+        return node.start("sh", "-c", "exec " + LAUNCHER + " " + args + " >> " + log + " 2>&1");
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy(); // SIGTERM
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+    }
+
+    private static Set<String> pods(List<String> answers) {
+        Set<String> s = new TreeSet<>();
+        answers.forEach(a -> s.add(a.split(" ")[0]));
+        return s;
+    }
+
+    private static String natKubeRules(NetworkNamespace node) {
+        return String.join("\n", node.exec("iptables-save", "-t", "nat").lines().filter(l -> l.startsWith("-A KUBE-")).toList());
+    }
+
+    @Test
+    void followsTheApiServerThroughKubeconfigAndKeepsTheRulesWhenItIsGone(@TempDir Path dir) throws Exception {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        List<Process> processes = new ArrayList<>();
+        try (KubernetesClient admin = server.createClient();
+             DemoTopology topo = new DemoTopology("svcp-test-api-" + ProcessHandle.current().pid(), threePods(), 80)) {
+            admin.nodes().resource(YAML.unmarshal("apiVersion: v1\nkind: Node\nmetadata: {name: node-a}\n"
+                    + "status: {addresses: [{type: InternalIP, address: 192.168.77.1}]}\n", Node.class)).create();
+            admin.services().inNamespace("default").resource(YAML.unmarshal("apiVersion: v1\nkind: Service\n"
+                    + "metadata: {name: web, namespace: default}\nspec: {clusterIP: 10.101.57.97, ports: [{port: 80}]}\n",
+                    Service.class)).create();
+            admin.discovery().v1().endpointSlices().inNamespace("default")
+                    .resource(YAML.unmarshal(slice("10.244.0.27", "10.244.0.28"), EndpointSlice.class)).create();
+            // the mock server listens on the host's loopback; the node namespace reaches it through a Unix socket
+            // (socket files are not per network namespace), so no packet leaves either loopback
+            Path sock = dir.resolve("api.sock");
+            processes.add(new ProcessBuilder("socat", "UNIX-LISTEN:" + sock + ",fork", "TCP:127.0.0.1:" + server.getPort())
+                    .redirectErrorStream(true).start());
+            NetworkNamespace node = topo.node();
+            node.exec("ip", "link", "set", "lo", "up");
+            processes.add(node.start("socat", "TCP-LISTEN:6443,bind=127.0.0.1,fork,reuseaddr", "UNIX-CONNECT:" + sock));
+            Path kubeconfig = dir.resolve("kubeconfig");
+            Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: [{name: mock, cluster: {server: 'http://127.0.0.1:6443'}}]\n"
+                    + "users: [{name: proxy, user: {token: t}}]\ncontexts: [{name: c, context: {cluster: mock, user: proxy}}]\n"
+                    + "current-context: c\n");
+            Files.writeString(dir.resolve("kp.yaml"), CONFIG);
+            Path log = dir.resolve("run.log");
+            Process proxy = start(node, "run --kubeconfig " + kubeconfig + " --config " + dir.resolve("kp.yaml")
+                    + " --hostname-override node-a", log);
+            processes.add(proxy);
+            assertTrue(waitFor(() -> read(log).contains("synced IPv4"), 30_000), read(log));
+            assertEquals(Set.of("pod27", "pod28"), pods(topo.connect(topo.client(), "10.101.57.97:80", 20)), "from the API server's slice");
+
+            // an EndpointSlice update through the API server moves traffic
+            admin.discovery().v1().endpointSlices().inNamespace("default")
+                    .resource(YAML.unmarshal(slice("10.244.0.30"), EndpointSlice.class)).update();
+            assertTrue(waitFor(() -> natKubeRules(node).contains("10.244.0.30") && !natKubeRules(node).contains("10.244.0.27"), 5_000),
+                    natKubeRules(node));
+            assertEquals(Set.of("pod30"), pods(topo.connect(topo.client(), "10.101.57.97:80", 10)));
+
+            // the API server goes away: the rules stay as they are, traffic keeps flowing, the proxy keeps running
+            String before = natKubeRules(node);
+            server.destroy();
+            processes.get(0).destroyForcibly();
+            Thread.sleep(5_000); // more than two syncPeriods
+            assertTrue(proxy.isAlive(), read(log));
+            assertEquals(before, natKubeRules(node), "rules unchanged without the API server");
+            assertEquals(10, topo.connect(topo.client(), "10.101.57.97:80", 10).size(), "still served");
+            assertTrue(http(node, "http://127.0.0.1:10256/healthz").startsWith("HTTP/1.1 200"), "syncs go on from the last known state");
+            stop(proxy);
+            assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
+        } finally {
+            for (Process p : processes) {
+                p.destroyForcibly();
+            }
+            server.destroy();
+        }
+    }
+
+    @Test
+    void aRestartUnderContinuousTrafficFailsNoConnection(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+                + "spec: {type: NodePort, clusterIP: 10.101.57.97, ports: [{port: 80, nodePort: 30080}]}\n---\n"
+                + slice("10.244.0.27", "10.244.0.28", "10.244.0.30"));
+        Files.writeString(dir.resolve("kp.yaml"), CONFIG);
+        String args = "run --manifests " + dir.resolve("svc.yaml") + " --config " + dir.resolve("kp.yaml") + " --hostname-override node-a";
+        try (DemoTopology topo = new DemoTopology("svcp-test-rst-" + ProcessHandle.current().pid(), threePods(), 80)) {
+            NetworkNamespace node = topo.node();
+            Path log = dir.resolve("run.log");
+            Process first = start(node, args, log);
+            Process second = null;
+            Process traffic = null;
+            try {
+                assertTrue(waitFor(() -> read(log).contains("synced IPv4"), 20_000), read(log));
+                // connections one after the other for 12 s (at most 3000), to the cluster IP and the node port
+                traffic = topo.client().start("sh", "-c", "end=$(($(date +%s)+12)); ok=0; fail=0; n=0;"
+                        + " while [ $(date +%s) -lt $end ] && [ $n -lt 3000 ]; do n=$((n+1));"
+                        + " t=10.101.57.97:80; [ $((n % 2)) = 0 ] && t=192.168.77.1:30080;"
+                        + " if socat -T2 - TCP:$t,connect-timeout=2 </dev/null 2>/dev/null | grep -q '^pod'; then ok=$((ok+1));"
+                        + " else fail=$((fail+1)); fi; done; echo ok=$ok fail=$fail");
+                Thread.sleep(2_000);
+                stop(first); // as a DaemonSet rollout stops the old pod ...
+                Thread.sleep(1_000);
+                second = start(node, args, log); // ... and starts the new one, which does a full sync
+                Process s = second;
+                assertTrue(waitFor(() -> read(log).split("synced IPv4", -1).length > 2 && s.isAlive(), 20_000), read(log));
+                assertTrue(traffic.waitFor(30, TimeUnit.SECONDS), "the traffic loop ended");
+                String result = new String(traffic.getInputStream().readAllBytes()).strip();
+                System.out.println("restart under traffic: " + result);
+                Matcher m = Pattern.compile("ok=(\\d+) fail=(\\d+)").matcher(result);
+                assertTrue(m.find(), result);
+                assertEquals(0, Integer.parseInt(m.group(2)), "no connection failed across the restart: " + result);
+                assertTrue(Integer.parseInt(m.group(1)) >= 50, "enough connections to mean something: " + result);
+            } finally {
+                for (Process p : new Process[] {first, second, traffic}) {
+                    if (p != null) {
+                        stop(p);
+                    }
+                }
+            }
+            assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
+        }
+    }
+
+    @Test
+    void dualStackProgramsOnePayloadPerFamilyAndServesBoth(@TempDir Path dir) throws Exception {
+        Map<String, String> v6 = Map.of("pod27", "fd00:10:244::27", "pod28", "fd00:10:244::28", "pod30", "fd00:10:244::30");
+        StringBuilder v6eps = new StringBuilder();
+        v6.values().stream().sorted().forEach(ip -> v6eps.append(v6eps.length() == 0 ? "" : ", ").append("{addresses: ['").append(ip).append("']}"));
+        Files.writeString(dir.resolve("svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+                + "spec: {type: NodePort, ipFamilyPolicy: RequireDualStack, ipFamilies: [IPv4, IPv6], clusterIP: 10.101.57.97,"
+                + " clusterIPs: [10.101.57.97, 'fd00:96::97'], ports: [{port: 80, nodePort: 30080}]}\n---\n"
+                + slice("10.244.0.27", "10.244.0.28", "10.244.0.30") + "---\n"
+                + "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: web-6, namespace: default,"
+                + " labels: {kubernetes.io/service-name: web}}\naddressType: IPv6\nports: [{port: 80}]\nendpoints: [" + v6eps + "]\n");
+        List<Process> servers = new ArrayList<>();
+        try (DemoTopology topo = new DemoTopology("svcp-test-ds-" + ProcessHandle.current().pid(), threePods(), 80)) {
+            NetworkNamespace node = topo.node();
+            node.sh("sysctl -qw net.ipv6.conf.all.forwarding=1 && ip addr add fd00:10:244::1/64 dev cbr0 nodad"
+                    + " && ip addr add fd00:77::1/64 dev vethc nodad && ip -6 route add fd00:96::/112 dev cbr0");
+            topo.client().sh("ip addr add fd00:77::2/64 dev eth0 nodad && ip -6 route add default via fd00:77::1");
+            for (Map.Entry<String, String> p : v6.entrySet()) {
+                NetworkNamespace pod = topo.pod(p.getKey());
+                pod.sh("ip addr add " + p.getValue() + "/64 dev eth0 nodad && ip -6 route add default via fd00:10:244::1");
+                servers.add(pod.start("socat", "TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1", "SYSTEM:echo " + p.getKey() + " $SOCAT_PEERADDR"));
+            }
+            String once = svcproxy(node, "run --once --manifests " + dir + " --hostname-override node-a");
+            assertTrue(once.contains("synced IPv4 (full): 1 services") && once.contains("synced IPv6 (full): 1 services")
+                    && once.endsWith("rc=0\n"), once);
+            String nat6 = node.exec("ip6tables-save", "-t", "nat");
+            assertTrue(nat6.lines().anyMatch(l -> l.startsWith("-A KUBE-SERVICES -d fd00:96::97/128") && l.contains("-j KUBE-SVC-")), nat6);
+            assertTrue(!nat6.contains("10.244.0.") && !node.exec("iptables-save", "-t", "nat").contains("fd00:"), "one payload per family");
+            assertTrue(waitFor(() -> connect(topo.client(), "[fd00:96::97]:80").startsWith("pod"), 5_000), "IPv6 serves once DAD is done");
+            List<String> six = topo.connect(topo.client(), "[fd00:96::97]:80", 30);
+            assertEquals(Set.of("pod27", "pod28", "pod30"), pods(six), "IPv6 cluster IP spreads over all pods: " + six);
+            assertTrue(six.stream().allMatch(a -> a.endsWith("[fd00:0077:0000:0000:0000:0000:0000:0002]")), "the client's own address (socat's long form): " + six);
+            assertEquals(Set.of("pod27", "pod28", "pod30"), pods(topo.connect(topo.client(), "10.101.57.97:80", 30)), "IPv4 as well");
+            assertEquals(10, topo.connect(topo.client(), "[fd00:77::1]:30080", 10).size(), "IPv6 node port");
+            assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
+            assertTrue(!node.exec("ip6tables-save", "-t", "nat").contains("KUBE-"), "cleanup covers IPv6");
+        } finally {
+            servers.forEach(Process::destroyForcibly);
+        }
+    }
+}
