@@ -63,6 +63,14 @@ public final class KubeApiSource implements AutoCloseable {
         return start(new KubernetesClientBuilder().withConfig(config).build(), nodeName, resync, onChange);
     }
 
+    /**
+     * Events for skipped objects, posted through this source's client as {@code reportingInstance} (e.g.
+     * {@code svcproxy-node-a}); {@code log} hears of events that could not be posted.
+     */
+    public ProblemEvents problemEvents(String reportingInstance, java.util.function.Consumer<String> log) {
+        return new ProblemEvents(client, reportingInstance, log);
+    }
+
     /** Starts informers on an existing client (closed with this source). */
     public static KubeApiSource start(KubernetesClient client, String nodeName, Duration resync, Runnable onChange) {
         try {

@@ -115,6 +115,29 @@ class KubeApiSourceTest {
         }
     }
 
+    @Test
+    void skippedObjectsBecomeOneWarningEventEachRegardingTheObject() throws Exception {
+        try (KubeApiSource source = KubeApiSource.start(server.createClient(), "node-a", Duration.ofMinutes(15), () -> { })) {
+            Problem bad = new Problem("Service", "shop/broken", "invalid clusterIP '10.96.0.300'");
+            java.util.List<String> failures = new java.util.ArrayList<>();
+            try (ProblemEvents events = source.problemEvents("svcproxy-node-a", failures::add)) {
+                events.report(List.of(bad));
+                events.report(List.of(bad)); // the next sync: the same problem, no second event
+            }
+            var list = admin.events().v1().events().inNamespace("shop").list().getItems();
+            assertEquals(1, list.size(), list.toString());
+            var e = list.get(0);
+            assertEquals("Warning", e.getType());
+            assertEquals(ProblemEvents.REASON, e.getReason());
+            assertEquals("invalid clusterIP '10.96.0.300'", e.getNote());
+            assertEquals("svcproxy-node-a", e.getReportingInstance());
+            assertEquals("Service", e.getRegarding().getKind());
+            assertEquals("broken", e.getRegarding().getName());
+            assertEquals("shop", e.getRegarding().getNamespace());
+            assertTrue(failures.isEmpty(), failures.toString());
+        }
+    }
+
     private static boolean missing(KubeApiSource source, String name) {
         return ServiceTables.build(source.snapshot(), "node-a").table(IpFamily.IPV4).services().stream()
                 .noneMatch(v -> v.name().name().equals(name));

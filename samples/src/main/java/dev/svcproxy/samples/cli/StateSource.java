@@ -3,7 +3,11 @@ package dev.svcproxy.samples.cli;
 import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.k8s.ClusterSnapshot;
 import dev.svcproxy.k8s.KubeApiSource;
+import dev.svcproxy.k8s.Problem;
+import dev.svcproxy.k8s.ProblemEvents;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,6 +20,10 @@ interface StateSource extends AutoCloseable {
 
     /** True if something changed since the last call. */
     boolean changed();
+
+    /** Reports the objects the last translation skipped (as Kubernetes Events when the source is an API server). */
+    default void report(List<Problem> problems) {
+    }
 
     @Override
     default void close() {
@@ -38,7 +46,7 @@ interface StateSource extends AutoCloseable {
     }
 
     /** The API server through informers (kubeconfig, or in-cluster credentials); waits for the first full list. */
-    static StateSource api(Optional<Path> kubeconfig, String nodeName, Duration resync) {
+    static StateSource api(Optional<Path> kubeconfig, String nodeName, Duration resync, Consumer<String> log) {
         AtomicBoolean dirty = new AtomicBoolean();
         KubeApiSource source = KubeApiSource.start(kubeconfig, nodeName, resync, () -> dirty.set(true));
         try {
@@ -55,6 +63,7 @@ interface StateSource extends AutoCloseable {
             throw e;
         }
         dirty.set(false);
+        ProblemEvents events = source.problemEvents("svcproxy-" + nodeName, log);
         return new StateSource() {
             @Override
             public ClusterSnapshot read() {
@@ -67,7 +76,13 @@ interface StateSource extends AutoCloseable {
             }
 
             @Override
+            public void report(List<Problem> problems) {
+                events.report(problems);
+            }
+
+            @Override
             public void close() {
+                events.close();
                 source.close();
             }
         };

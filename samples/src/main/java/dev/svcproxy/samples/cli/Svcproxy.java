@@ -134,7 +134,8 @@ public final class Svcproxy {
         out.println("svcproxy: listing Services, EndpointSlices and Node " + setup.nodeName() + " from "
                 + cl.get("kubeconfig").map(k -> "the API server in " + k).orElse("the in-cluster API server") + " ...");
         out.flush();
-        return StateSource.api(cl.get("kubeconfig").map(Path::of), setup.nodeName(), setup.config().configSyncPeriod());
+        return StateSource.api(cl.get("kubeconfig").map(Path::of), setup.nodeName(), setup.config().configSyncPeriod(),
+                m -> err.println("svcproxy: " + m));
     }
 
     private ServiceTables.Result tables(ClusterSnapshot snapshot, ProxySetup setup) {
@@ -184,6 +185,7 @@ public final class Svcproxy {
     private int run(CommandLine cl, ProxySetup setup, StateSource source) {
         Map<IpFamily, ServiceProxyBackend> backends = new EnumMap<>(IpFamily.class);
         ServiceTables.Result first = tables(source.read(), setup);
+        source.report(first.problems());
         KernelFacts.applyConntrack(setup.config().conntrack(), m -> err.println("svcproxy: " + m));
         nfacct = KernelFacts.nfacct();
         Map<String, String> options = KernelFacts.options(nfacct, true);
@@ -240,6 +242,7 @@ public final class Svcproxy {
             runner.loop(() -> {
                 if (dirty.getAndSet(false)) {
                     tables.set(tables(source.read(), setup));
+                    source.report(tables.get().problems());
                 }
                 ok.set(sync(backends, tables.get()));
                 return ok.get();

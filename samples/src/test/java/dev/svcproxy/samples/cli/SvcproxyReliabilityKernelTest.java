@@ -100,6 +100,9 @@ class SvcproxyReliabilityKernelTest {
                     Service.class)).create();
             admin.discovery().v1().endpointSlices().inNamespace("default")
                     .resource(YAML.unmarshal(slice("10.244.0.27", "10.244.0.28"), EndpointSlice.class)).create();
+            admin.services().inNamespace("default").resource(YAML.unmarshal("apiVersion: v1\nkind: Service\n"
+                    + "metadata: {name: broken, namespace: default}\nspec: {clusterIP: 10.101.57.300, ports: [{port: 80}]}\n",
+                    Service.class)).create();
             // the mock server listens on the host's loopback; the node namespace reaches it through a Unix socket
             // (socket files are not per network namespace), so no packet leaves either loopback
             Path sock = dir.resolve("api.sock");
@@ -119,6 +122,10 @@ class SvcproxyReliabilityKernelTest {
             processes.add(proxy);
             assertTrue(waitFor(() -> read(log).contains("synced IPv4"), 30_000), read(log));
             assertEquals(Set.of("pod27", "pod28"), pods(topo.connect(topo.client(), "10.101.57.97:80", 20)), "from the API server's slice");
+            // the bad Service is skipped by name, in the log and as a Warning event regarding it
+            assertTrue(read(log).contains("skipped: Service default/broken"), read(log));
+            assertTrue(waitFor(() -> admin.events().v1().events().inNamespace("default").list().getItems().stream()
+                    .anyMatch(e -> e.getRegarding().getName().equals("broken") && e.getType().equals("Warning")), 5_000), "event posted");
 
             // an EndpointSlice update through the API server moves traffic
             admin.discovery().v1().endpointSlices().inNamespace("default")
