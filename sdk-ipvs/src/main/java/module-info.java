@@ -1,8 +1,16 @@
-/** Typed IPVS virtual servers and destinations, and a client over the kernel's IPVS generic netlink family. */
+/**
+ * Typed IPVS virtual servers and destinations, a client over the kernel's IPVS generic netlink family, and
+ * kube-proxy's IPVS mode (the {@code ipvs} {@link dev.svcproxy.api.spi.ServiceProxyBackendProvider}).
+ */
 module dev.svcproxy.ipvs {
     requires transitive dev.svcproxy.api;
     requires dev.svcproxy.netlink;
+    requires dev.svcproxy.iptables;
+    requires dev.svcproxy.ipset;
     requires org.slf4j;
 
     exports dev.svcproxy.ipvs;
+    exports dev.svcproxy.ipvs.kube;
+
+    provides dev.svcproxy.api.spi.ServiceProxyBackendProvider with dev.svcproxy.ipvs.kube.IpvsBackendProvider;
 }

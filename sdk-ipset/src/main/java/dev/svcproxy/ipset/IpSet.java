@@ -91,4 +91,32 @@ public record IpSet(String name, SetType type, IpFamily family, int hashSize, in
             throw new InvalidInputException("the set was not created with timeout support", id);
         }
     }
+
+    /** The set's {@code create} line as {@code ipset save} prints it and {@code ipset restore} reads it. */
+    public String createLine() {
+        StringBuilder b = new StringBuilder("create ").append(name).append(' ').append(type.typeName());
+        if (type.hasFamily()) {
+            b.append(" family ").append(family == IpFamily.IPV4 ? "inet" : "inet6");
+        }
+        if (type == SetType.BITMAP_PORT) {
+            b.append(" range ").append(portFrom).append('-').append(portTo);
+        }
+        if (hashSize > 0) {
+            b.append(" hashsize ").append(hashSize);
+        }
+        if (maxElem > 0) {
+            b.append(" maxelem ").append(maxElem);
+        }
+        if (size > 0) {
+            b.append(" size ").append(size);
+        }
+        timeout.ifPresent(t -> b.append(" timeout ").append(t));
+        if (counters) {
+            b.append(" counters");
+        }
+        if (comment) {
+            b.append(" comment");
+        }
+        return b.toString();
+    }
 }

@@ -48,16 +48,59 @@ final class KernelFacts {
     }
 
     private static void sysctl(String name, long value, java.util.function.Consumer<String> warn) {
-        if (value <= 0) {
-            return;
+        if (value > 0) {
+            set("net/netfilter/" + name, value, warn);
         }
-        Path p = Path.of("/proc/sys/net/netfilter", name);
+    }
+
+    /** Writes {@code /proc/sys/<path>} if it differs; a refusal is reported, not fatal. */
+    private static void set(String path, long value, java.util.function.Consumer<String> warn) {
+        Path p = Path.of("/proc/sys", path);
         try {
             if (!Files.readString(p).strip().equals(String.valueOf(value))) {
                 Files.writeString(p, String.valueOf(value));
             }
         } catch (IOException e) {
-            warn.accept("cannot set net.netfilter." + name + "=" + value + ": " + e.getMessage());
+            warn.accept("cannot set " + path.replace('/', '.') + "=" + value + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * kube-proxy's IPVS-mode settings ({@code NewProxier}): {@code vs/conntrack=1} (so iptables sees IPVS traffic
+     * for masquerade), {@code vs/conn_reuse_mode=0} only on kernels 4.1-5.8, {@code vs/expire_nodest_conn=1},
+     * {@code vs/expire_quiescent_template=1}, {@code ip_forward=1}, strictARP's {@code arp_ignore=1} and
+     * {@code arp_announce=2}; then the IPVS timeouts that are not 0, as {@code ipvsadm --set} does.
+     */
+    static void applyIpvs(dev.svcproxy.k8s.ProxyConfig.Ipvs c, java.util.function.Consumer<String> warn) {
+        set("net/ipv4/vs/conntrack", 1, warn);
+        int[] kernel = kernelVersion();
+        if ((kernel[0] > 4 || kernel[0] == 4 && kernel[1] >= 1) && (kernel[0] < 5 || kernel[0] == 5 && kernel[1] < 9)) {
+            set("net/ipv4/vs/conn_reuse_mode", 0, warn);
+        }
+        set("net/ipv4/vs/expire_nodest_conn", 1, warn);
+        set("net/ipv4/vs/expire_quiescent_template", 1, warn);
+        set("net/ipv4/ip_forward", 1, warn);
+        if (c.strictArp()) {
+            set("net/ipv4/conf/all/arp_ignore", 1, warn);
+            set("net/ipv4/conf/all/arp_announce", 2, warn);
+        }
+        dev.svcproxy.ipvs.Timeouts t = new dev.svcproxy.ipvs.Timeouts((int) c.tcpTimeout().toSeconds(),
+                (int) c.tcpFinTimeout().toSeconds(), (int) c.udpTimeout().toSeconds());
+        if (t.tcp() > 0 || t.tcpFin() > 0 || t.udp() > 0) {
+            try (dev.svcproxy.ipvs.IpvsClient ipvs = dev.svcproxy.ipvs.IpvsClient.open()) {
+                ipvs.setTimeouts(t);
+            } catch (SvcProxyException e) {
+                warn.accept("cannot set the IPVS timeouts: " + e.getMessage());
+            }
+        }
+    }
+
+    private static int[] kernelVersion() {
+        String[] v = System.getProperty("os.version", "0.0").split("[.-]");
+        try {
+            return new int[] {Integer.parseInt(v[0]), v.length > 1 ? Integer.parseInt(v[1]) : 0};
+        } catch (NumberFormatException e) {
+            return new int[] {0, 0};
         }
     }
 

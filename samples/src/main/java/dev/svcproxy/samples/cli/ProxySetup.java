@@ -7,10 +7,13 @@ import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.api.spi.BackendContext;
 import dev.svcproxy.api.spi.LocalTraffic;
 import dev.svcproxy.k8s.ProxyConfig;
+import dev.svcproxy.ipvs.kube.IpvsBackend;
+import dev.svcproxy.ipvs.kube.IpvsProxyRules;
 import dev.svcproxy.k8s.ProxyFlags;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,9 +23,12 @@ public record ProxySetup(ProxyConfig config, String nodeName) {
 
     static ProxySetup from(CommandLine cl) {
         ProxyConfig c = ProxyFlags.apply(cl.get("config").map(Path::of), cl.flags());
-        if (!c.mode().equals("iptables")) {
-            throw new InvalidInputException("proxy mode '" + c.mode() + "' is not available yet (this build has iptables)",
+        if (!c.mode().equals("iptables") && !c.mode().equals("ipvs")) {
+            throw new InvalidInputException("proxy mode '" + c.mode() + "' is not available yet (this build has iptables and ipvs)",
                     "--proxy-mode");
+        }
+        if (c.mode().equals("ipvs")) {
+            IpvsProxyRules.checkScheduler(c.ipvs().scheduler(), "KubeProxyConfiguration.ipvs.scheduler");
         }
         String node = c.hostnameOverride().orElseGet(ProxySetup::hostname)
                 .strip().toLowerCase(Locale.ROOT);
@@ -64,7 +70,18 @@ public record ProxySetup(ProxyConfig config, String nodeName) {
         }
         return BackendContext.builder().family(family).masqueradeBit(config.iptables().masqueradeBit())
                 .putOption("localhostNodePorts", String.valueOf(config.iptables().localhostNodePorts())).putAllOptions(options)
+                .putOption(IpvsBackend.OPTION_SCHEDULER, config.ipvs().scheduler())
+                .putOption(IpvsBackend.OPTION_EXCLUDE_CIDRS, String.join(",", config.ipvs().excludeCidrs().stream().map(Cidr::toString).toList()))
                 .masqueradeAll(config.iptables().masqueradeAll()).localTraffic(local).addAllNodePortAddresses(nodePort).build();
+    }
+
+    /** The sync periods of the configured mode ({@code iptables.*} or {@code ipvs.*}). */
+    Duration syncPeriod() {
+        return config.mode().equals("ipvs") ? config.ipvs().syncPeriod() : config.iptables().syncPeriod();
+    }
+
+    Duration minSyncPeriod() {
+        return config.mode().equals("ipvs") ? config.ipvs().minSyncPeriod() : config.iptables().minSyncPeriod();
     }
 
     static IpFamily family(String text) {

@@ -11,7 +11,9 @@ import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
 import dev.svcproxy.api.spi.SyncResult;
 import dev.svcproxy.conntrack.ConntrackClient;
 import dev.svcproxy.conntrack.StaleFlows;
+import dev.svcproxy.iptables.kube.IptablesBackendProvider;
 import dev.svcproxy.iptables.kube.KubeProxyRules;
+import dev.svcproxy.ipvs.kube.IpvsBackendProvider;
 import dev.svcproxy.k8s.BoundedFrequencyRunner;
 import dev.svcproxy.k8s.ClusterSnapshot;
 import dev.svcproxy.netlink.nfacct.NfacctClient;
@@ -165,12 +167,11 @@ public final class Svcproxy {
         List<IpFamily> families = cl.get("ip-family").map(f -> List.of(ProxySetup.family(f))).orElse(List.of(IpFamily.values()));
         for (IpFamily f : families) {
             ServiceTable t = r.table(f);
-            try (ServiceProxyBackend b = provider(setup.config().mode()).create(setup.context(f, t, r.podCidrs(), renderOptions))) {
-                if (cl.get("ip-family").isEmpty()) {
-                    out.println("# " + ProxySetup.familyName(f));
-                }
-                out.print(b.render(t));
+            String text = provider(setup.config().mode()).render(setup.context(f, t, r.podCidrs(), renderOptions), t);
+            if (cl.get("ip-family").isEmpty()) {
+                out.println("# " + ProxySetup.familyName(f));
             }
+            out.print(text);
         }
         out.flush();
         return 0;
@@ -187,7 +188,12 @@ public final class Svcproxy {
         ServiceTables.Result first = tables(source.read(), setup);
         source.report(first.problems());
         KernelFacts.applyConntrack(setup.config().conntrack(), m -> err.println("svcproxy: " + m));
-        nfacct = KernelFacts.nfacct();
+        boolean ipvsMode = setup.config().mode().equals(IpvsBackendProvider.NAME);
+        if (ipvsMode) {
+            KernelFacts.applyIpvs(setup.config().ipvs(), m -> err.println("svcproxy: " + m));
+        } else {
+            nfacct = KernelFacts.nfacct();
+        }
         Map<String, String> options = KernelFacts.options(nfacct, true);
         if (nfacct != null) {
             metrics.external("kubeproxy_iptables_ct_state_invalid_dropped_packets_total",
@@ -199,7 +205,7 @@ public final class Svcproxy {
             try {
                 BackendContext context = setup.context(f, first.table(f), first.podCidrs(), options);
                 backends.put(f, Backends.create(setup.config().mode(), context));
-                if (new KubeProxyRules(context, false).localhostNodePorts()) { // the rules' own decision, IPv4 only
+                if (!ipvsMode && new KubeProxyRules(context, false).localhostNodePorts()) { // the rules' own decision, IPv4 only
                     routeLocalnet();
                 }
             } catch (SvcProxyException e) {
@@ -209,11 +215,15 @@ public final class Svcproxy {
                 err.println("svcproxy: IPv6 not programmed: " + e.getMessage());
             }
         }
-        Duration syncPeriod = setup.config().iptables().syncPeriod();
-        Duration minSync = setup.config().iptables().minSyncPeriod();
+        Duration syncPeriod = setup.syncPeriod();
+        Duration minSync = setup.minSyncPeriod();
         health = new ProxyHealth(syncPeriod, Clock.systemUTC());
+        boolean firstOk = sync(backends, first);
+        if (firstOk) {
+            new ModeSwitch(setup, m -> err.println("svcproxy: " + m)).removeOtherMode(first);
+        }
         if (cl.has("once")) {
-            return sync(backends, first) ? 0 : 1;
+            return firstOk ? 0 : 1;
         }
         String healthzAddress = setup.config().healthzBindAddress();
         String metricsAddress = setup.config().metricsBindAddress();
@@ -221,7 +231,7 @@ public final class Svcproxy {
             out.println("svcproxy: serving /healthz and /livez on " + healthzAddress + ", /metrics and /proxyMode on " + metricsAddress);
             try (ServiceHealthServers hc = new ServiceHealthServers(health::healthy, m -> err.println("svcproxy: " + m))) {
                 healthChecks = hc;
-                return follow(backends, source, setup, syncPeriod, minSync, first);
+                return follow(backends, source, setup, syncPeriod, minSync, first, firstOk);
             } finally {
                 healthChecks = null;
             }
@@ -233,11 +243,13 @@ public final class Svcproxy {
      * max = syncPeriod. The periodic run is where the backend checks its canary (and does its hourly full sync).
      */
     private int follow(Map<IpFamily, ServiceProxyBackend> backends, StateSource source, ProxySetup setup,
-                       Duration syncPeriod, Duration minSync, ServiceTables.Result first) {
+                       Duration syncPeriod, Duration minSync, ServiceTables.Result first, boolean firstOk) {
         BoundedFrequencyRunner runner = new BoundedFrequencyRunner(minSync, syncPeriod, syncPeriod);
+        runner.started(); // the first sync has run
+        runner.completed(System.nanoTime(), firstOk);
         AtomicReference<ServiceTables.Result> tables = new AtomicReference<>(first);
         AtomicBoolean dirty = new AtomicBoolean();
-        AtomicBoolean ok = new AtomicBoolean(true);
+        AtomicBoolean ok = new AtomicBoolean(firstOk);
         try {
             runner.loop(() -> {
                 if (dirty.getAndSet(false)) {
@@ -360,20 +372,24 @@ public final class Svcproxy {
                 .count();
     }
 
+    /** kube-proxy's {@code --cleanup}: the state of every mode this build has (IPVS where the kernel has it). */
     private int cleanup(ProxySetup setup) {
         int rc = 0;
-        for (IpFamily f : IpFamily.values()) {
-            try (ServiceProxyBackend b = Backends.create(setup.config().mode(), setup.context(f, ServiceTable.empty(f), List.of(), Map.of()))) {
-                b.cleanup();
-                out.println("svcproxy: cleaned up " + ProxySetup.familyName(f));
-                if (f == IpFamily.IPV6) {
-                    deleteCounters();
+        for (String mode : List.of(IptablesBackendProvider.NAME, IpvsBackendProvider.NAME)) {
+            if (mode.equals(IpvsBackendProvider.NAME) && !ModeSwitch.ipvsUsable()) {
+                continue;
+            }
+            for (IpFamily f : IpFamily.values()) {
+                try (ServiceProxyBackend b = Backends.create(mode, setup.context(f, ServiceTable.empty(f), List.of(), Map.of()))) {
+                    b.cleanup();
+                    out.println("svcproxy: cleaned up " + mode + " " + ProxySetup.familyName(f));
+                } catch (SvcProxyException e) {
+                    err.println("svcproxy: cleanup of " + mode + " " + ProxySetup.familyName(f) + ": " + e.getMessage());
+                    rc = f == IpFamily.IPV4 ? 1 : rc;
                 }
-            } catch (SvcProxyException e) {
-                err.println("svcproxy: cleanup of " + ProxySetup.familyName(f) + ": " + e.getMessage());
-                rc = f == IpFamily.IPV4 ? 1 : rc;
             }
         }
+        deleteCounters();
         return rc;
     }
 }

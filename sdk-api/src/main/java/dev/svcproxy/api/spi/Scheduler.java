@@ -25,4 +25,12 @@ public interface Scheduler {
      * sorted as kube-proxy sorts them (by {@code ip:port} text). Every endpoint returned must come from it.
      */
     List<WeightedEndpoint> schedule(VirtualService service, List<Endpoint> endpoints);
+
+    /**
+     * The kernel IPVS scheduler this service should use in IPVS mode (e.g. {@code wrr}, so the weights of
+     * {@link #schedule} count), or empty for the proxy's configured one ({@code ipvs.scheduler}, default {@code rr}).
+     */
+    default java.util.Optional<String> ipvsScheduler(VirtualService service) {
+        return java.util.Optional.empty();
+    }
 }

@@ -20,4 +20,14 @@ public interface ServiceProxyBackendProvider {
 
     /** Creates a backend for the context; call only when {@link #availability} says it is available. */
     ServiceProxyBackend create(BackendContext context);
+
+    /**
+     * What a full sync of {@code table} would apply, as text, touching nothing. The default creates a backend and
+     * asks it; providers whose backends need the kernel to be created render without one.
+     */
+    default String render(BackendContext context, dev.svcproxy.api.model.ServiceTable table) {
+        try (ServiceProxyBackend b = create(context)) {
+            return b.render(table);
+        }
+    }
 }

@@ -114,22 +114,14 @@ public final class IptablesBackend implements ServiceProxyBackend {
     }
 
     private boolean present(Ruleset state, Table table, Rule rule) {
-        return state.rules(table, rule.chain().name()).stream().anyMatch(r -> r.sameAs(rule, client.family()));
+        return BuiltinJumps.present(client, state, table, rule);
     }
 
-    /**
-     * The jump rules from the built-in chains that the saved state lacks, inserted at the top in the same restore
-     * (kube-proxy ensures them one {@code iptables -C}/{@code -I} at a time), and the canary chain with its rule.
-     */
+    /** The missing jump rules (kube-proxy's and kubelet's) and the canary chain with its rule, in the same restore. */
     private void insertMissingJumps(IptablesTransaction tx, Ruleset nat) {
-        Ruleset filter = client.save(Table.FILTER, Table.FILTER::isBuiltin);
         List<KubeProxyRules.JumpRule> jumps = new ArrayList<>(rules.jumpRules());
         jumps.addAll(rules.kubeletJumpRules());
-        for (KubeProxyRules.JumpRule j : jumps) {
-            if (!present(j.table() == Table.NAT ? nat : filter, j.table(), j.rule())) {
-                tx.insert(j.table(), j.rule());
-            }
-        }
+        BuiltinJumps.insertMissing(client, tx, jumps, nat);
         if (!present(nat, Table.NAT, CANARY_RULE)) {
             tx.flushChain(Table.NAT, KubeChains.CANARY);
             tx.append(Table.NAT, CANARY_RULE);
@@ -152,20 +144,34 @@ public final class IptablesBackend implements ServiceProxyBackend {
 
     @Override
     public synchronized void cleanup() {
+        removeLeftovers(List.of(), t -> List.of());
+    }
+
+    /**
+     * Removes this mode's state but what another mode shares with it: jump rules other than {@code keepJumps}, and
+     * chains other than {@code keepChains} (after another mode's first sync has rewritten the shared ones, so
+     * nothing still refers to what goes). Used when switching from iptables to another mode.
+     */
+    public synchronized void removeLeftovers(List<KubeProxyRules.JumpRule> keepJumps,
+                                             java.util.function.Function<Table, List<ChainName>> keepChains) {
         for (KubeProxyRules.JumpRule j : rules.jumpRules()) {
-            if (client.chainExists(j.table(), j.rule().target().flatMap(t -> t.chain()).orElseThrow())) {
+            boolean shared = keepJumps.stream().anyMatch(k -> k.table() == j.table() && k.rule().sameAs(j.rule(), client.family()));
+            if (!shared && client.chainExists(j.table(), j.rule().target().flatMap(t -> t.chain()).orElseThrow())) {
                 client.deleteRule(j.table(), j.rule());
             }
         }
         IptablesTransaction tx = client.newTransaction();
         for (Table t : List.of(Table.NAT, Table.FILTER)) {
             for (ChainName c : client.chains(t)) {
-                if (rules.ownedChains(t).contains(c) || t == Table.NAT && (KubeChains.isServiceChain(c) || c.equals(KubeChains.CANARY))) {
+                boolean ours = rules.ownedChains(t).contains(c) || t == Table.NAT && (KubeChains.isServiceChain(c) || c.equals(KubeChains.CANARY));
+                if (ours && !keepChains.apply(t).contains(c)) {
                     tx.deleteChain(t, c);
                 }
             }
         }
-        client.apply(tx);
+        if (!tx.isEmpty()) {
+            client.apply(tx);
+        }
     }
 
     /** The jump rules this backend keeps in the built-in chains. */

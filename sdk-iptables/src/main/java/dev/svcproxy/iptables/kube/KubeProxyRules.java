@@ -185,14 +185,9 @@ public final class KubeProxyRules {
             }
             tx.append(Table.FILTER, invalid.drop());
         }
-        tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).comment("kubernetes forwarding rules").mark(m, m).accept());
-        tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).comment("kubernetes forwarding conntrack rule")
-                .ctstate(Match.CtState.RELATED, Match.CtState.ESTABLISHED).accept());
-        tx.append(Table.NAT, Rule.in(KubeChains.POSTROUTING).notMark(m, m).returns());
-        tx.append(Table.NAT, Rule.in(KubeChains.POSTROUTING).xorMark(m));
-        tx.append(Table.NAT, Rule.in(KubeChains.POSTROUTING).comment("kubernetes service traffic requiring SNAT")
-                .masquerade(randomFully));
-        tx.append(Table.NAT, Rule.in(KubeChains.MARK_MASQ).orMark(m));
+        writeForwardAccepts(tx, m);
+        writePostrouting(tx, m, randomFully);
+        writeMarkMasq(tx, m);
 
         Map<String, Scheduler> schedulers = new HashMap<>();
         for (VirtualService s : table.services()) {
@@ -232,6 +227,26 @@ public final class KubeProxyRules {
                 tx.append(op.table(), op.rule());
             }
         }
+    }
+
+    /** filter {@code KUBE-FORWARD}'s accepts for marked and for established traffic (iptables and IPVS modes). */
+    public static void writeForwardAccepts(IptablesTransaction tx, long mark) {
+        tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).comment("kubernetes forwarding rules").mark(mark, mark).accept());
+        tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).comment("kubernetes forwarding conntrack rule")
+                .ctstate(Match.CtState.RELATED, Match.CtState.ESTABLISHED).accept());
+    }
+
+    /** nat {@code KUBE-POSTROUTING}: masquerade what carries the mark, clearing it first (iptables and IPVS modes). */
+    public static void writePostrouting(IptablesTransaction tx, long mark, boolean randomFully) {
+        tx.append(Table.NAT, Rule.in(KubeChains.POSTROUTING).notMark(mark, mark).returns());
+        tx.append(Table.NAT, Rule.in(KubeChains.POSTROUTING).xorMark(mark));
+        tx.append(Table.NAT, Rule.in(KubeChains.POSTROUTING).comment("kubernetes service traffic requiring SNAT")
+                .masquerade(randomFully));
+    }
+
+    /** nat {@code KUBE-MARK-MASQ}: sets the masquerade mark (iptables and IPVS modes). */
+    public static void writeMarkMasq(IptablesTransaction tx, long mark) {
+        tx.append(Table.NAT, Rule.in(KubeChains.MARK_MASQ).orMark(mark));
     }
 
     /** The mark kube-proxy uses, as it writes it ({@code 0x00004000}). */

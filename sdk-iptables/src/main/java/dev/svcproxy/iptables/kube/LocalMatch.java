@@ -5,16 +5,18 @@ import dev.svcproxy.api.spi.LocalTraffic;
 import dev.svcproxy.iptables.Rule;
 
 /** kube-proxy's local-traffic detector as matches: {@code -s CIDR}, {@code -i BRIDGE}, {@code -i PREFIX+}, or their negations. */
-final class LocalMatch {
+public final class LocalMatch {
 
     private LocalMatch() {
     }
 
-    static Rule.Builder ifLocal(Rule.Builder b, BackendContext context) {
+    /** Adds the matches for traffic from this node's pods. */
+    public static Rule.Builder ifLocal(Rule.Builder b, BackendContext context) {
         return apply(b, context, false);
     }
 
-    static Rule.Builder ifNotLocal(Rule.Builder b, BackendContext context) {
+    /** Adds the matches for traffic not from this node's pods. */
+    public static Rule.Builder ifNotLocal(Rule.Builder b, BackendContext context) {
         return apply(b, context, true);
     }
 

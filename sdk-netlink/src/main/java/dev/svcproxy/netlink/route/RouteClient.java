@@ -162,20 +162,30 @@ public final class RouteClient implements AutoCloseable {
 
     /** The addresses on the interface, IPv4 and IPv6 (with their prefix lengths), in the kernel's order. */
     public synchronized List<InterfaceAddress> addresses(String name) {
-        Link link = need(name);
+        int index = need(name).index();
+        return addressDump("ip addr show dev " + name, i -> i == index);
+    }
+
+    /**
+     * The addresses of every interface except {@code name} (which need not exist), as kube-proxy's IPVS mode reads
+     * the node's own addresses apart from those it bound to {@code kube-ipvs0}.
+     */
+    public synchronized List<InterfaceAddress> addressesExcept(String name) {
+        int index = link(name).map(Link::index).orElse(-1);
+        return addressDump("ip addr show", i -> i != index);
+    }
+
+    private List<InterfaceAddress> addressDump(String op, java.util.function.IntPredicate linkIndex) {
         List<InterfaceAddress> out = new ArrayList<>();
-        for (NetlinkMessage m : socket.request(new MessageBuilder(RTM_GETADDR, Netlink.NLM_F_DUMP, "ip addr show dev " + name)
-                .header(ifaddr(0, 0, 0, 0)))) {
+        for (NetlinkMessage m : socket.request(new MessageBuilder(RTM_GETADDR, Netlink.NLM_F_DUMP, op).header(ifaddr(0, 0, 0, 0)))) {
             ByteBuffer p = m.payload();
-            int index = p.getInt(4);
-            if (index != link.index()) {
+            if (!linkIndex.test(p.getInt(4))) {
                 continue;
             }
             int prefix = p.get(1) & 0xff;
             Attributes a = m.attributes(8);
             int type = a.has(IFA_LOCAL) ? IFA_LOCAL : IFA_ADDRESS;
-            IpAddress ip = IpAddress.ofBytes(a.bytes(type));
-            out.add(new InterfaceAddress(ip, prefix));
+            out.add(new InterfaceAddress(IpAddress.ofBytes(a.bytes(type)), prefix));
         }
         return out;
     }

@@ -1,0 +1,69 @@
+package dev.svcproxy.samples.cli;
+
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.spi.BackendContext;
+import dev.svcproxy.iptables.IptablesClient;
+import dev.svcproxy.iptables.kube.IptablesBackend;
+import dev.svcproxy.iptables.kube.KubeProxyRules;
+import dev.svcproxy.ipvs.IpvsClient;
+import dev.svcproxy.ipvs.kube.IpvsBackend;
+import dev.svcproxy.ipvs.kube.IpvsBackendProvider;
+import dev.svcproxy.ipvs.kube.IpvsProxyRules;
+import dev.svcproxy.k8s.ServiceTables;
+import dev.svcproxy.netlink.route.RouteClient;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Switching proxy modes: the other mode's state is removed, as kube-proxy removes it at start. It runs after this
+ * mode's first sync, which has already rewritten the chains both modes share ({@code KUBE-SERVICES},
+ * {@code KUBE-POSTROUTING}, ...), so traffic to services never meets an empty table; what only the other mode
+ * used (its service chains, jump rules, ipsets, virtual servers, {@code kube-ipvs0}) goes.
+ */
+final class ModeSwitch {
+    private final ProxySetup setup;
+    private final Consumer<String> log;
+
+    ModeSwitch(ProxySetup setup, Consumer<String> log) {
+        this.setup = setup;
+        this.log = log;
+    }
+
+    static boolean ipvsUsable() {
+        return IpvsClient.availability().available();
+    }
+
+    /** Whether IPVS mode ran here: its dummy interface exists. */
+    private static boolean ipvsLeftovers() {
+        try (RouteClient route = RouteClient.open()) {
+            return route.link(IpvsProxyRules.DUMMY_DEVICE).isPresent();
+        } catch (SvcProxyException e) {
+            return false;
+        }
+    }
+
+    void removeOtherMode(ServiceTables.Result tables) {
+        boolean ipvsMode = setup.config().mode().equals(IpvsBackendProvider.NAME);
+        if (!ipvsMode && !(ipvsLeftovers() && ipvsUsable())) {
+            return;
+        }
+        for (IpFamily f : IpFamily.values()) {
+            BackendContext ctx = setup.context(f, tables.table(f), tables.podCidrs(), Map.of());
+            try {
+                if (ipvsMode) {
+                    new IptablesBackend(IptablesClient.newBuilder().family(f).build(), ctx)
+                            .removeLeftovers(IpvsProxyRules.jumpRules(), IpvsProxyRules::ownedChains);
+                } else {
+                    KubeProxyRules iptablesRules = new KubeProxyRules(ctx, false);
+                    try (IpvsBackend ipvs = (IpvsBackend) new IpvsBackendProvider().create(ctx)) {
+                        ipvs.removeLeftovers(iptablesRules.jumpRules(), iptablesRules::ownedChains);
+                    }
+                    log.accept("removed the IPVS mode's state (" + ProxySetup.familyName(f) + ")");
+                }
+            } catch (SvcProxyException e) {
+                log.accept("could not remove the other mode's state (" + ProxySetup.familyName(f) + "): " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.svcproxy.iptables.kube;
+
+import dev.svcproxy.iptables.IptablesClient;
+import dev.svcproxy.iptables.IptablesTransaction;
+import dev.svcproxy.iptables.Rule;
+import dev.svcproxy.iptables.Ruleset;
+import dev.svcproxy.iptables.Table;
+import java.util.List;
+
+/**
+ * The jump rules from the built-in chains into a proxy's own chains. kube-proxy ensures them one
+ * {@code iptables -C}/{@code -I} at a time; here the missing ones travel in the sync's own restore.
+ */
+public final class BuiltinJumps {
+
+    private BuiltinJumps() {
+    }
+
+    /** True if {@code state} holds {@code rule} in {@code table}. */
+    public static boolean present(IptablesClient client, Ruleset state, Table table, Rule rule) {
+        return state.rules(table, rule.chain().name()).stream().anyMatch(r -> r.sameAs(rule, client.family()));
+    }
+
+    /**
+     * Inserts at the top of their chains, in {@code tx}, the {@code jumps} the kernel lacks. {@code nat} is a save of
+     * the nat table's built-in chains already read (or null to read it); the filter table is read here.
+     */
+    public static void insertMissing(IptablesClient client, IptablesTransaction tx, List<KubeProxyRules.JumpRule> jumps,
+                                     Ruleset nat) {
+        Ruleset natState = nat != null ? nat : client.save(Table.NAT, Table.NAT::isBuiltin);
+        Ruleset filter = client.save(Table.FILTER, Table.FILTER::isBuiltin);
+        for (KubeProxyRules.JumpRule j : jumps) {
+            if (!present(client, j.table() == Table.NAT ? natState : filter, j.table(), j.rule())) {
+                tx.insert(j.table(), j.rule());
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.svcproxy.ipvs.kube;
+
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.api.net.Cidr;
+import dev.svcproxy.api.net.IpAddress;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.net.Protocol;
+import dev.svcproxy.api.spi.BackendContext;
+import dev.svcproxy.api.spi.ServiceProxyBackend;
+import dev.svcproxy.api.spi.SyncResult;
+import dev.svcproxy.ipset.Entry;
+import dev.svcproxy.ipset.IpSet;
+import dev.svcproxy.ipset.IpsetBatch;
+import dev.svcproxy.ipset.IpsetClient;
+import dev.svcproxy.ipset.SetContents;
+import dev.svcproxy.iptables.ChainName;
+import dev.svcproxy.iptables.IptablesClient;
+import dev.svcproxy.iptables.IptablesTransaction;
+import dev.svcproxy.iptables.Table;
+import dev.svcproxy.iptables.kube.BuiltinJumps;
+import dev.svcproxy.iptables.kube.KubeProxyRules;
+import dev.svcproxy.ipvs.ApplyResult;
+import dev.svcproxy.ipvs.Destination;
+import dev.svcproxy.ipvs.IpvsClient;
+import dev.svcproxy.ipvs.IpvsTable;
+import dev.svcproxy.ipvs.ObservedDestination;
+import dev.svcproxy.ipvs.ServiceKey;
+import dev.svcproxy.ipvs.VirtualServer;
+import dev.svcproxy.netlink.route.InterfaceAddress;
+import dev.svcproxy.netlink.route.RouteClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * kube-proxy's IPVS mode for one family ({@code pkg/proxy/ipvs/proxier.go}). Every sync is full, as kube-proxy's:
+ * the dummy interface {@code kube-ipvs0}, the ipsets (created if missing, entries diffed), the virtual and real
+ * servers (one {@link IpvsClient#apply} batch; services of the other family and in {@code ipvs.excludeCIDRs} left
+ * alone), the addresses bound to {@code kube-ipvs0} (stale ones unbound), and one iptables restore carrying any
+ * missing jump rules.
+ *
+ * <p>Graceful termination: a TCP real server that leaves the table while it still has connections stays, with
+ * weight 0, until they are gone (checked each sync); then it is deleted. It is deleted at once if it has none.
+ */
+public final class IpvsBackend implements ServiceProxyBackend {
+    /** Option: the default IPVS scheduler ({@code ipvs.scheduler}, default rr). */
+    public static final String OPTION_SCHEDULER = "ipvs.scheduler";
+    /** Option: comma-separated CIDRs whose virtual servers the proxy never deletes ({@code ipvs.excludeCIDRs}). */
+    public static final String OPTION_EXCLUDE_CIDRS = "ipvs.excludeCIDRs";
+    private static final Logger LOG = LoggerFactory.getLogger(IpvsBackend.class);
+
+    private final IpFamily family;
+    private final IpvsClient ipvs;
+    private final IpsetClient ipset;
+    private final RouteClient route;
+    private final IptablesClient iptables;
+    private final IpvsProxyRules rules;
+    private final List<Cidr> excluded;
+    private IpvsTable lastApplied = new IpvsTable();
+    /** Real servers kept at weight 0 while their connections drain, by service. */
+    private final Map<ServiceKey, Set<Destination>> terminating = new HashMap<>();
+
+    public IpvsBackend(BackendContext context, IpvsClient ipvs, IpsetClient ipset, RouteClient route, IptablesClient iptables) {
+        this.family = context.family();
+        this.ipvs = ipvs;
+        this.ipset = ipset;
+        this.route = route;
+        this.iptables = iptables;
+        this.rules = new IpvsProxyRules(context, context.options().getOrDefault(OPTION_SCHEDULER, "rr"),
+                iptables.capabilities().randomFully());
+        List<Cidr> ex = new ArrayList<>();
+        for (String c : context.options().getOrDefault(OPTION_EXCLUDE_CIDRS, "").split(",")) {
+            if (!c.isBlank()) {
+                ex.add(Cidr.parse(c.strip()));
+            }
+        }
+        this.excluded = List.copyOf(ex);
+    }
+
+    @Override
+    public String name() {
+        return IpvsBackendProvider.NAME;
+    }
+
+    @Override
+    public synchronized SyncResult sync(ServiceTable desired) {
+        long start = System.nanoTime();
+        List<SyncResult.Skipped> skipped = new ArrayList<>();
+        route.ensureDummy(IpvsProxyRules.DUMMY_DEVICE);
+        Set<IpAddress> nodeAddresses = new LinkedHashSet<>();
+        route.addressesExcept(IpvsProxyRules.DUMMY_DEVICE).forEach(a -> nodeAddresses.add(a.address()));
+        Set<IpAddress> alreadyBound = new LinkedHashSet<>();
+        route.addresses(IpvsProxyRules.DUMMY_DEVICE).stream().map(InterfaceAddress::address).filter(a -> a.family() == family)
+                .forEach(alreadyBound::add);
+        IpvsProxyState state = rules.build(desired, nodeAddresses, skipped);
+
+        syncIpsets(state);
+        IpvsTable table = withTerminating(state.ipvs());
+        ApplyResult applied = ipvs.apply(table, k -> k.family() == family && k.address().map(this::managed).orElse(false));
+        applied.failures().forEach((change, e) -> skipped.add(new SyncResult.Skipped(change, e.getMessage())));
+        lastApplied = table;
+        for (IpAddress a : state.bound()) {
+            if (!alreadyBound.contains(a)) {
+                route.addAddress(IpvsProxyRules.DUMMY_DEVICE, new InterfaceAddress(a, a.family().bits()));
+            }
+        }
+        IptablesTransaction tx = state.iptables();
+        BuiltinJumps.insertMissing(iptables, tx, IpvsProxyRules.jumpRules(), null);
+        iptables.apply(tx);
+        for (IpAddress a : alreadyBound) {
+            if (!state.bound().contains(a)) {
+                route.deleteAddress(IpvsProxyRules.DUMMY_DEVICE, new InterfaceAddress(a, a.family().bits()));
+            }
+        }
+        skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
+        return new SyncResult(true, skipped, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private boolean managed(IpAddress a) {
+        return excluded.stream().noneMatch(c -> c.contains(a));
+    }
+
+    /**
+     * {@code wanted} plus the TCP real servers that left it but still carry connections, at weight 0 (kube-proxy's
+     * graceful termination). Only services that lost real servers are read back from the kernel.
+     */
+    private IpvsTable withTerminating(IpvsTable wanted) {
+        Map<ServiceKey, Set<Destination>> candidates = new HashMap<>();
+        for (VirtualServer v : lastApplied.services()) {
+            if (wanted.service(v.key()).isEmpty() || v.key().protocol().orElse(null) != Protocol.TCP) {
+                continue; // a deleted virtual server takes its connections with it, as in kube-proxy
+            }
+            Set<String> still = new HashSet<>();
+            wanted.destinations(v.key()).forEach(d -> still.add(d.hostPort()));
+            for (Destination d : lastApplied.destinations(v.key())) {
+                if (!still.contains(d.hostPort())) {
+                    candidates.computeIfAbsent(v.key(), k -> new LinkedHashSet<>()).add(d);
+                }
+            }
+        }
+        terminating.clear();
+        IpvsTable out = new IpvsTable();
+        for (VirtualServer v : wanted.services()) {
+            List<Destination> dests = new ArrayList<>(wanted.destinations(v.key()));
+            Set<Destination> leaving = candidates.getOrDefault(v.key(), Set.of());
+            if (!leaving.isEmpty()) {
+                Map<String, ObservedDestination> seen = new HashMap<>();
+                ipvs.destinations(v.key()).forEach(o -> seen.put(o.destination().hostPort(), o));
+                for (Destination d : leaving) {
+                    ObservedDestination o = seen.get(d.hostPort());
+                    if (o != null && o.hasConnections()) {
+                        Destination zero = d.withWeight(0);
+                        dests.add(zero);
+                        terminating.computeIfAbsent(v.key(), k -> new LinkedHashSet<>()).add(zero);
+                    }
+                }
+            }
+            out.add(v, dests);
+        }
+        return out;
+    }
+
+    /** The real servers now kept at weight 0 while their connections drain. */
+    public synchronized Map<ServiceKey, Set<Destination>> terminating() {
+        Map<ServiceKey, Set<Destination>> copy = new HashMap<>();
+        terminating.forEach((k, v) -> copy.put(k, Set.copyOf(v)));
+        return copy;
+    }
+
+    /** Creates missing sets, then adds and deletes entries in one batch (kube-proxy's {@code syncIPSetEntries}). */
+    private void syncIpsets(IpvsProxyState state) {
+        IpsetBatch batch = new IpsetBatch();
+        for (KubeIpset s : KubeIpset.values()) {
+            IpSet set = s.ipSet(family);
+            Set<Entry> have = new HashSet<>();
+            ipset.list(set.name()).ifPresentOrElse(c -> c.entries().forEach(e -> have.add(e.key())), () -> ipset.create(set));
+            Set<Entry> want = new HashSet<>();
+            state.sets().getOrDefault(s, Set.of()).forEach(e -> want.add(e.key()));
+            have.stream().filter(e -> !want.contains(e)).forEach(e -> batch.delete(set, e));
+            want.stream().filter(e -> !have.contains(e)).forEach(e -> batch.add(set, e));
+        }
+        if (batch.size() > 0) {
+            Map<IpsetBatch.Op, RuntimeException> failed = ipset.apply(batch);
+            if (!failed.isEmpty()) {
+                Map.Entry<IpsetBatch.Op, RuntimeException> first = failed.entrySet().iterator().next();
+                throw new SvcProxyException(failed.size() + " ipset changes refused, first: " + first.getValue().getMessage(),
+                        first.getKey().toString());
+            }
+        }
+    }
+
+    /** What a sync would apply, touching nothing; node ports listen on the Node object's addresses. */
+    @Override
+    public String render(ServiceTable desired) {
+        List<SyncResult.Skipped> skipped = new ArrayList<>();
+        String out = rules.build(desired, desired.nodeIps(), skipped).render();
+        skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
+        return out;
+    }
+
+    /** kube-proxy's IPVS cleanup: virtual servers, {@code kube-ipvs0}, the chains and jumps, then the ipsets. */
+    @Override
+    public synchronized void cleanup() {
+        removeLeftovers(List.of(), t -> List.of());
+    }
+
+    /**
+     * Removes this mode's state but what another mode shares with it (jump rules in {@code keepJumps}, chains in
+     * {@code keepChains}); the other mode's first sync must have rewritten the shared chains, so that no rule refers
+     * to the ipsets any more. Used when switching from IPVS to iptables mode.
+     */
+    public synchronized void removeLeftovers(List<KubeProxyRules.JumpRule> keepJumps, Function<Table, List<ChainName>> keepChains) {
+        ipvs.apply(new IpvsTable(), k -> k.family() == family && k.address().map(this::managed).orElse(false));
+        lastApplied = new IpvsTable();
+        terminating.clear();
+        if (family == IpFamily.IPV4) {
+            route.deleteLink(IpvsProxyRules.DUMMY_DEVICE);
+        }
+        for (KubeProxyRules.JumpRule j : IpvsProxyRules.jumpRules()) {
+            boolean shared = keepJumps.stream().anyMatch(k -> k.table() == j.table() && k.rule().sameAs(j.rule(), family));
+            if (!shared && iptables.chainExists(j.table(), j.rule().target().flatMap(t -> t.chain()).orElseThrow())) {
+                iptables.deleteRule(j.table(), j.rule());
+            }
+        }
+        IptablesTransaction tx = iptables.newTransaction();
+        for (Table t : List.of(Table.NAT, Table.FILTER)) {
+            Set<ChainName> present = iptables.chains(t);
+            for (ChainName c : IpvsProxyRules.ownedChains(t)) {
+                if (present.contains(c) && !keepChains.apply(t).contains(c)) {
+                    tx.deleteChain(t, c);
+                }
+            }
+        }
+        if (!tx.isEmpty()) {
+            iptables.apply(tx);
+        }
+        Set<String> mine = new HashSet<>();
+        for (KubeIpset s : KubeIpset.values()) {
+            mine.add(s.setName(family));
+        }
+        for (SetContents c : ipset.list()) {
+            if (mine.contains(c.set().name())) {
+                ipset.destroy(c.set().name());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        ipvs.close();
+        ipset.close();
+        route.close();
+    }
+}
