@@ -23,6 +23,9 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 public final class ProxyConfigLoader {
     static final String API_VERSION = "kubeproxy.config.k8s.io/v1alpha1";
     static final String ROOT = "KubeProxyConfiguration";
+    /** kube-proxy's list ({@code validateIPVSSchedulerMethod}) plus {@code mh}, which its code handles. */
+    private static final java.util.Set<String> IPVS_SCHEDULERS = java.util.Set.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "sh",
+            "dh", "sed", "nq", "mh");
 
     private ProxyConfigLoader() {
     }
@@ -121,6 +124,10 @@ public final class ProxyConfigLoader {
                 iv.duration("tcpTimeout", java.time.Duration.ZERO), iv.duration("tcpFinTimeout", java.time.Duration.ZERO),
                 iv.duration("udpTimeout", java.time.Duration.ZERO));
         iv.finish();
+        if (!IPVS_SCHEDULERS.contains(ipvs.scheduler())) {
+            throw new InvalidInputException("unknown IPVS scheduler '" + ipvs.scheduler() + "' (expected one of "
+                    + new java.util.TreeSet<>(IPVS_SCHEDULERS) + ")", ROOT + ".ipvs.scheduler");
+        }
         ConfigFields ct = f.object("conntrack");
         ProxyConfig.Conntrack conntrack = new ProxyConfig.Conntrack(ct.integer("maxPerCore", 32768, 0, Integer.MAX_VALUE),
                 ct.integer("min", 131072, 0, Integer.MAX_VALUE),

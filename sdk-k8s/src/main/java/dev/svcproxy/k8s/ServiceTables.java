@@ -23,6 +23,12 @@ import java.util.Optional;
  * the node's IPs from its Node object ({@code status.addresses}), else from this host's interfaces.
  */
 public final class ServiceTables {
+    /**
+     * The Service annotation naming the {@link dev.svcproxy.api.spi.Scheduler} of its ports (default {@code random},
+     * kube-proxy's split). The Service's annotations travel with it, for schedulers that read settings there.
+     */
+    public static final String SCHEDULER_ANNOTATION = "svcproxy.dev/scheduler";
+
 
     /** One table per family (both, even when empty), the Node's {@code spec.podCIDRs}, and every problem met. */
     public record Result(Map<IpFamily, ServiceTable> tables, List<Cidr> podCidrs, List<Problem> problems) {

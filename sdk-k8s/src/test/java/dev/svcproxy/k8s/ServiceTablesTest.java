@@ -158,4 +158,16 @@ class ServiceTablesTest {
         ServiceTables.Result broken = build("kind: Service\nmetadata: {name: x\n");
         assertTrue(broken.problems().get(0).toString().startsWith("Manifests test.yaml: not valid YAML"), broken.problems().toString());
     }
+
+    @Test
+    void theSchedulerAnnotationAndTheAnnotationsTravelWithTheService() {
+        String yaml = "---\napiVersion: v1\nkind: Service\nmetadata: {name: weighted, namespace: default, annotations:"
+                + " {svcproxy.dev/scheduler: prefer-local, example.com/weights: '10.244.0.27=3'}}\n"
+                + "spec: {clusterIP: 10.96.0.30, ports: [{port: 80}]}\n" + service("plain", "{clusterIP: 10.96.0.31, ports: [{port: 80}]}");
+        ServiceTables.Result r = build(yaml);
+        VirtualService w = one(r, IpFamily.IPV4, "default/weighted");
+        assertEquals("prefer-local", w.scheduler());
+        assertEquals("10.244.0.27=3", w.annotations().get("example.com/weights"));
+        assertEquals("random", one(r, IpFamily.IPV4, "default/plain").scheduler(), "kube-proxy's split by default");
+    }
 }

@@ -3,7 +3,11 @@ package dev.svcproxy.samples.cli;
 import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.api.spi.BackendContext;
+import dev.svcproxy.iptables.ChainName;
 import dev.svcproxy.iptables.IptablesClient;
+import dev.svcproxy.iptables.IptablesTransaction;
+import dev.svcproxy.iptables.Table;
+import dev.svcproxy.iptables.kube.KubeChains;
 import dev.svcproxy.iptables.kube.IptablesBackend;
 import dev.svcproxy.iptables.kube.KubeProxyRules;
 import dev.svcproxy.ipvs.IpvsClient;
@@ -12,7 +16,10 @@ import dev.svcproxy.ipvs.kube.IpvsBackendProvider;
 import dev.svcproxy.ipvs.kube.IpvsProxyRules;
 import dev.svcproxy.k8s.ServiceTables;
 import dev.svcproxy.netlink.route.RouteClient;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +35,36 @@ final class ModeSwitch {
     ModeSwitch(ProxySetup setup, Consumer<String> log) {
         this.setup = setup;
         this.log = log;
+    }
+
+    /**
+     * Before a full cleanup: deletes both modes' jump rules from the built-in chains and empties every chain either
+     * mode owns (service chains and canary included), so that no rule refers to another mode's chain or to an
+     * ipset; each mode's cleanup can then delete its chains and sets in any order.
+     */
+    static void unlinkBothModes(IpFamily family) {
+        IptablesClient client = IptablesClient.newBuilder().family(family).build();
+        KubeProxyRules iptablesMode = new KubeProxyRules(BackendContext.builder().family(family).build(), false);
+        List<KubeProxyRules.JumpRule> jumps = new java.util.ArrayList<>(iptablesMode.jumpRules());
+        jumps.addAll(IpvsProxyRules.jumpRules());
+        for (KubeProxyRules.JumpRule j : jumps) {
+            if (client.chainExists(j.table(), j.rule().target().flatMap(t -> t.chain()).orElseThrow())) {
+                client.deleteRule(j.table(), j.rule());
+            }
+        }
+        IptablesTransaction tx = client.newTransaction();
+        for (Table t : List.of(Table.NAT, Table.FILTER)) {
+            Set<ChainName> mine = new HashSet<>(IpvsProxyRules.ownedChains(t));
+            mine.addAll(iptablesMode.ownedChains(t));
+            for (ChainName c : client.chains(t)) {
+                if (mine.contains(c) || t == Table.NAT && (KubeChains.isServiceChain(c) || c.equals(KubeChains.CANARY))) {
+                    tx.flushChain(t, c);
+                }
+            }
+        }
+        if (!tx.isEmpty()) {
+            client.apply(tx);
+        }
     }
 
     static boolean ipvsUsable() {

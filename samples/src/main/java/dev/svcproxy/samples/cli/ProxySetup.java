@@ -8,7 +8,6 @@ import dev.svcproxy.api.spi.BackendContext;
 import dev.svcproxy.api.spi.LocalTraffic;
 import dev.svcproxy.k8s.ProxyConfig;
 import dev.svcproxy.ipvs.kube.IpvsBackend;
-import dev.svcproxy.ipvs.kube.IpvsProxyRules;
 import dev.svcproxy.k8s.ProxyFlags;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -26,9 +25,6 @@ public record ProxySetup(ProxyConfig config, String nodeName) {
         if (!c.mode().equals("iptables") && !c.mode().equals("ipvs")) {
             throw new InvalidInputException("proxy mode '" + c.mode() + "' is not available yet (this build has iptables and ipvs)",
                     "--proxy-mode");
-        }
-        if (c.mode().equals("ipvs")) {
-            IpvsProxyRules.checkScheduler(c.ipvs().scheduler(), "KubeProxyConfiguration.ipvs.scheduler");
         }
         String node = c.hostnameOverride().orElseGet(ProxySetup::hostname)
                 .strip().toLowerCase(Locale.ROOT);

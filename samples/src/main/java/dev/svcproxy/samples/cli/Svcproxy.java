@@ -189,9 +189,7 @@ public final class Svcproxy {
         source.report(first.problems());
         KernelFacts.applyConntrack(setup.config().conntrack(), m -> err.println("svcproxy: " + m));
         boolean ipvsMode = setup.config().mode().equals(IpvsBackendProvider.NAME);
-        if (ipvsMode) {
-            KernelFacts.applyIpvs(setup.config().ipvs(), m -> err.println("svcproxy: " + m));
-        } else {
+        if (!ipvsMode) {
             nfacct = KernelFacts.nfacct();
         }
         Map<String, String> options = KernelFacts.options(nfacct, true);
@@ -215,6 +213,9 @@ public final class Svcproxy {
                 err.println("svcproxy: IPv6 not programmed: " + e.getMessage());
             }
         }
+        if (ipvsMode) { // after the backends: creating them loaded ip_vs, which makes net.ipv4.vs.*
+            KernelFacts.applyIpvs(setup.config().ipvs(), m -> err.println("svcproxy: " + m));
+        }
         Duration syncPeriod = setup.syncPeriod();
         Duration minSync = setup.minSyncPeriod();
         health = new ProxyHealth(syncPeriod, Clock.systemUTC());
@@ -231,6 +232,7 @@ public final class Svcproxy {
             out.println("svcproxy: serving /healthz and /livez on " + healthzAddress + ", /metrics and /proxyMode on " + metricsAddress);
             try (ServiceHealthServers hc = new ServiceHealthServers(health::healthy, m -> err.println("svcproxy: " + m))) {
                 healthChecks = hc;
+                hc.sync(List.copyOf(first.tables().values())); // the first sync ran before the servers existed
                 return follow(backends, source, setup, syncPeriod, minSync, first, firstOk);
             } finally {
                 healthChecks = null;
@@ -375,7 +377,14 @@ public final class Svcproxy {
     /** kube-proxy's {@code --cleanup}: the state of every mode this build has (IPVS where the kernel has it). */
     private int cleanup(ProxySetup setup) {
         int rc = 0;
-        for (String mode : List.of(IptablesBackendProvider.NAME, IpvsBackendProvider.NAME)) {
+        for (IpFamily f : IpFamily.values()) {
+            try {
+                ModeSwitch.unlinkBothModes(f);
+            } catch (SvcProxyException e) {
+                err.println("svcproxy: cleanup of " + ProxySetup.familyName(f) + ": " + e.getMessage());
+            }
+        }
+        for (String mode : List.of(IpvsBackendProvider.NAME, IptablesBackendProvider.NAME)) {
             if (mode.equals(IpvsBackendProvider.NAME) && !ModeSwitch.ipvsUsable()) {
                 continue;
             }

@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * A sample scheduler: endpoints on this node get three times the share of the others, and are tried first.
- * Services use it with {@code .scheduler("prefer-local")}. Any backend that honours weights can express it.
+ * Services use it with {@code .scheduler("prefer-local")} (in Kubernetes, the annotation
+ * {@code svcproxy.dev/scheduler: prefer-local}). Any backend that honours weights can express it; in IPVS mode it
+ * asks for the kernel's {@code wrr} scheduler.
  */
 public final class PreferLocalScheduler implements Scheduler {
     public static final String NAME = "prefer-local";
@@ -22,6 +24,12 @@ public final class PreferLocalScheduler implements Scheduler {
     @Override
     public boolean supports(String backend) {
         return backend.equals("iptables") || backend.equals("ipvs") || backend.equals("nftables");
+    }
+
+    /** In IPVS mode the weights need a weighted kernel scheduler. */
+    @Override
+    public java.util.Optional<String> ipvsScheduler(VirtualService service) {
+        return java.util.Optional.of("wrr");
     }
 
     @Override

@@ -79,7 +79,10 @@ class SvcproxyTest {
         assertTrue(noKubeconfig.err().contains("/nonexistent/kubeconfig: cannot read the kubeconfig"), noKubeconfig.err());
         assertTrue(run("run", "--kubeconfig", "/x", "--manifests", dir.toString()).err()
                 .contains("--kubeconfig: give either --manifests or --kubeconfig, not both"));
-        assertTrue(run("render", "--manifests", dir.toString(), "--proxy-mode", "ipvs").err().contains("--proxy-mode: proxy mode 'ipvs' is not available yet"));
+        assertTrue(run("render", "--manifests", dir.toString(), "--proxy-mode", "nftables").err().contains("--proxy-mode: proxy mode 'nftables' is not available yet"));
+        Run sched = run("render", "--manifests", dir.toString(), "--proxy-mode", "ipvs", "--ipvs-scheduler", "fastest");
+        assertEquals(2, sched.rc());
+        assertTrue(sched.err().contains("--ipvs-scheduler: unknown IPVS scheduler 'fastest' (expected one of [dh, lblc, lblcr, lc, mh, nq, rr, sed, sh, wlc, wrr])"), sched.err());
     }
 
     @Test
@@ -119,5 +122,20 @@ class SvcproxyTest {
         assertTrue(run("render", "--manifests", dir.toString(), "--iptables-sync-period", "fast").err()
                 .contains("--iptables-sync-period: expected a duration such as 30s, 1m0s or 1h, found 'fast'"));
         assertTrue(run("render", "--manifests", dir.toString(), "--cluster-cidr", "10.0.0.0/33").err().contains("--cluster-cidr: invalid CIDR"));
+    }
+
+    @Test
+    void renderInIpvsModePrintsVirtualServersIpsetsAndRulesWithoutTheKernel(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("svc.yaml"), MANIFESTS + "---\napiVersion: v1\nkind: Node\nmetadata: {name: node-a}\n"
+                + "status: {addresses: [{type: InternalIP, address: 192.168.1.5}]}\n");
+        Run r = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a", "--proxy-mode", "ipvs",
+                "--ipvs-scheduler", "wlc", "--ip-family", "IPv4");
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().startsWith("# ipvs\n-A -t 10.101.57.97:80 -s wlc\n"), r.out());
+        assertTrue(r.out().contains("-a -t 10.101.57.97:80 -r 10.244.0.27:80 -m -w 1\n"), r.out());
+        assertTrue(r.out().contains("# kube-ipvs0\naddress 10.101.57.97\n"), r.out());
+        assertTrue(r.out().contains("add KUBE-CLUSTER-IP 10.101.57.97,tcp:80 -exist\n"), r.out());
+        assertTrue(r.out().contains("-A KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT\n"), r.out());
+        assertTrue(r.err().contains("skipped: Service default/broken"), r.err());
     }
 }

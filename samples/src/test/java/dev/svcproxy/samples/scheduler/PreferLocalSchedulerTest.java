@@ -48,4 +48,24 @@ class PreferLocalSchedulerTest {
         assertEquals("ns/other/tcp", r.skipped().get(0).object());
         assertTrue(r.skipped().get(0).reason().contains("no-such-scheduler"), r.skipped().get(0).reason());
     }
+
+    @Test
+    void inIpvsModeItChoosesWrrAndItsWeightsBecomeRealServerWeights() {
+        VirtualService svc = VirtualService.builder().name(ServicePortName.parse("ns/web")).protocol(Protocol.TCP)
+                .port(80).clusterIp(IpAddress.parse("10.96.0.7")).scheduler("prefer-local")
+                .addClusterEndpoints(Endpoint.parse("10.244.1.5:80"))
+                .addClusterEndpoint(Endpoint.builder().from(Endpoint.parse("10.244.0.9:80")).local(true).build())
+                .build();
+        VirtualService unknown = VirtualService.builder().from(svc).name(ServicePortName.parse("ns/other"))
+                .clusterIp(IpAddress.parse("10.96.0.8")).scheduler("no-such-scheduler").build();
+        List<SyncResult.Skipped> skipped = new java.util.ArrayList<>();
+        String ipvs = new dev.svcproxy.ipvs.kube.IpvsProxyRules(BackendContext.defaults(), "rr", true)
+                .build(ServiceTable.builder().family(IpFamily.IPV4).addService(svc).addService(unknown).build(), List.of(), skipped)
+                .ipvs().toString();
+        assertTrue(ipvs.contains("-A -t 10.96.0.7:80 -s wrr\n"), ipvs);
+        assertTrue(ipvs.contains("-a -t 10.96.0.7:80 -r 10.244.0.9:80 -m -w 3\n"), ipvs);
+        assertTrue(ipvs.contains("-a -t 10.96.0.7:80 -r 10.244.1.5:80 -m -w 1\n"), ipvs);
+        assertEquals(1, skipped.size(), skipped.toString());
+        assertTrue(skipped.get(0).reason().contains("no-such-scheduler") && !ipvs.contains("10.96.0.8"), skipped.toString());
+    }
 }

@@ -71,6 +71,9 @@ public abstract class VirtualService {
         return "random";
     }
 
+    /** The Service's annotations, for schedulers that read their settings there (e.g. weights). */
+    public abstract java.util.Map<String, String> annotations();
+
     /** Endpoints for cluster-wide traffic, in any order (backends sort them as kube-proxy does). */
     public abstract List<Endpoint> clusterEndpoints();
 

@@ -52,6 +52,10 @@ public final class KubeProxyRules {
     private final IpFamily family;
     private final BackendContext context;
     private final boolean randomFully;
+    /** The rules each service had in the last sync, for services that did not change. */
+    private Map<VirtualService, List<KubeServiceRules.Op>> cache = Map.of();
+    private Map<VirtualService, List<KubeServiceRules.Op>> nextCache = new HashMap<>();
+    private List<IpAddress> cachedNodeIps = List.of();
 
     public KubeProxyRules(BackendContext context, boolean randomFully) {
         this.family = context.family();
@@ -172,7 +176,7 @@ public final class KubeProxyRules {
         return sync(table, existingNatChains, skipped, changed, wanted);
     }
 
-    private IptablesTransaction sync(ServiceTable table, Collection<ChainName> existingNatChains,
+    private synchronized IptablesTransaction sync(ServiceTable table, Collection<ChainName> existingNatChains,
                                      List<SyncResult.Skipped> skipped, Set<ServicePortName> changed, Set<ChainName> wanted) {
         IptablesTransaction tx = IptablesTransaction.create(family);
         ownedChains(Table.FILTER).forEach(c -> tx.flushChain(Table.FILTER, c));
@@ -190,6 +194,7 @@ public final class KubeProxyRules {
         writeMarkMasq(tx, m);
 
         Map<String, Scheduler> schedulers = new HashMap<>();
+        nextCache = new HashMap<>();
         for (VirtualService s : table.services()) {
             try {
                 writeService(s, tx, wanted, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find), table.nodeIps(),
@@ -198,6 +203,8 @@ public final class KubeProxyRules {
                 skipped.add(new SyncResult.Skipped(s.name() + "/" + s.protocol().lowerName(), e.getMessage()));
             }
         }
+        cache = nextCache;
+        cachedNodeIps = List.copyOf(table.nodeIps());
         writeNodePortJumps(tx, table.nodeIps());
         if (localhostNodePorts()) {
             // kubelet's guard for localhost node ports (CVE-2020-8558); kube-proxy writes it, and never deletes it
@@ -214,11 +221,20 @@ public final class KubeProxyRules {
         return tx;
     }
 
-    /** Writes one service; with {@code ownChains} false its own chains are only noted as wanted, not rewritten. */
+    /**
+     * Writes one service; with {@code ownChains} false its own chains are only noted as wanted, not rewritten. A
+     * service unchanged since the last sync (same value, same node IPs) reuses the rules built then: building them
+     * (chain-name hashes, rule text) is most of a partial sync's own cost.
+     */
     private void writeService(VirtualService s, IptablesTransaction tx, Set<ChainName> wanted, Scheduler scheduler,
                               List<IpAddress> nodeIps, boolean ownChains) {
-        for (KubeServiceRules.Op op : new KubeServiceRules(s, context, scheduler, nodeIps,
-                localhostNodePorts() && "true".equals(context.options().get(OPTION_NFACCT_LOCALHOST))).write()) {
+        List<KubeServiceRules.Op> ops = nodeIps.equals(cachedNodeIps) ? cache.get(s) : null;
+        if (ops == null) {
+            ops = new KubeServiceRules(s, context, scheduler, nodeIps,
+                    localhostNodePorts() && "true".equals(context.options().get(OPTION_NFACCT_LOCALHOST))).write();
+        }
+        nextCache.put(s, ops);
+        for (KubeServiceRules.Op op : ops) {
             if (op.chain() != null) {
                 if (wanted.add(op.chain()) && ownChains) {
                     tx.flushChain(op.table(), op.chain());

@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
  * naming the object; a bad address is dropped, a bad Service or port skipped, and the rest is translated.
  */
 public final class ServiceTranslator {
+    private static final String SCHEDULER_ANNOTATION = dev.svcproxy.k8s.ServiceTables.SCHEDULER_ANNOTATION;
+
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
     static final Set<String> SKIP_LABELS = Set.of("service.kubernetes.io/service-proxy-name", "service.kubernetes.io/headless");
 
@@ -157,6 +159,7 @@ public final class ServiceTranslator {
                     ? spec.getSessionAffinityConfig().getClientIP().getTimeoutSeconds() : null;
             affinity = SessionAffinity.clientIp(t == null ? SessionAffinity.DEFAULT_TIMEOUT_SECONDS : t);
         }
+        Map<String, String> annotations = Optional.ofNullable(s.getMetadata().getAnnotations()).orElse(Map.of());
         List<VirtualService> out = new ArrayList<>();
         for (ServicePort p : Optional.ofNullable(spec.getPorts()).orElse(List.of())) {
             String portName = Optional.ofNullable(p.getName()).orElse("");
@@ -177,6 +180,7 @@ public final class ServiceTranslator {
                         .sessionAffinity(affinity)
                         .healthCheckNodePort(etpLocal && spec.getHealthCheckNodePort() != null ? spec.getHealthCheckNodePort() : 0)
                         .addAllClusterEndpoints(r.cluster()).addAllLocalEndpoints(r.local()).hasAnyEndpoints(r.hasAny())
+                        .scheduler(annotations.getOrDefault(SCHEDULER_ANNOTATION, "random")).putAllAnnotations(annotations)
                         .build());
             } catch (SvcProxyException e) {
                 problems.add(new Problem("Service", id(s), "port " + (portName.isEmpty() ? p.getPort() : portName) + ": "
