@@ -44,6 +44,12 @@ public final class IpvsSyncBench {
         return render.substring(i, j < 0 ? render.length() : j + 1);
     }
 
+    private static String phases(IpvsBackend b) {
+        StringBuilder sb = new StringBuilder();
+        b.lastPhases().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v.toMillis()).append(" ms"));
+        return sb.toString();
+    }
+
     public static void main(String[] args) throws Exception {
         int services = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
@@ -56,6 +62,7 @@ public final class IpvsSyncBench {
         ServiceTable next = ServiceTable.builder().from(table).services(changed).build();
         double full = Double.MAX_VALUE;
         double incremental = Double.MAX_VALUE;
+        String incrementalPhases = "";
         for (int round = 0; round < rounds; round++) {
             try (NetworkNamespace ns = NetworkNamespace.create("svcp-bench-ipvssync-" + ProcessHandle.current().pid());
                  IpvsBackend backend = new IpvsBackend(ctx, IpvsClient.open(ns.path()), IpsetClient.open(ns.path()),
@@ -68,7 +75,10 @@ public final class IpvsSyncBench {
                 if (!a.skipped().isEmpty() || !b.skipped().isEmpty()) {
                     throw new IllegalStateException("skipped: " + a.skipped() + b.skipped());
                 }
-                full = Math.min(full, (t1 - t0) / 1e9);
+                if ((t1 - t0) / 1e9 < full) {
+                    full = (t1 - t0) / 1e9;
+                }
+                incrementalPhases = phases(backend);
                 incremental = Math.min(incremental, (t2 - t1) / 1e9);
             }
         }
@@ -100,5 +110,6 @@ public final class IpvsSyncBench {
                 full, floorFull, full / floorFull);
         System.out.printf("one endpoint:     %.3f s, floor (ipvsadm -d + -a) %.3f s, ratio %.1f%n", incremental, floorEdit,
                 incremental / floorEdit);
+        System.out.println("where one-endpoint sync time went: " + incrementalPhases);
     }
 }

@@ -66,6 +66,7 @@ public final class IpvsBackend implements ServiceProxyBackend {
     private final IpvsProxyRules rules;
     private final List<Cidr> excluded;
     private IpvsTable lastApplied = new IpvsTable();
+    private Map<String, Duration> lastPhases = Map.of();
     /** Real servers kept at weight 0 while their connections drain, by service. */
     private final Map<ServiceKey, Set<Destination>> terminating = new HashMap<>();
 
@@ -94,6 +95,8 @@ public final class IpvsBackend implements ServiceProxyBackend {
     @Override
     public synchronized SyncResult sync(ServiceTable desired) {
         long start = System.nanoTime();
+        Map<String, Duration> phases = new java.util.LinkedHashMap<>();
+        long[] mark = {start};
         List<SyncResult.Skipped> skipped = new ArrayList<>();
         route.ensureDummy(IpvsProxyRules.DUMMY_DEVICE);
         Set<IpAddress> nodeAddresses = new LinkedHashSet<>();
@@ -101,28 +104,46 @@ public final class IpvsBackend implements ServiceProxyBackend {
         Set<IpAddress> alreadyBound = new LinkedHashSet<>();
         route.addresses(IpvsProxyRules.DUMMY_DEVICE).stream().map(InterfaceAddress::address).filter(a -> a.family() == family)
                 .forEach(alreadyBound::add);
+        lap(phases, "addresses", mark);
         IpvsProxyState state = rules.build(desired, nodeAddresses, skipped);
-
+        lap(phases, "build", mark);
         syncIpsets(state);
+        lap(phases, "ipsets", mark);
         IpvsTable table = withTerminating(state.ipvs());
         ApplyResult applied = ipvs.apply(table, k -> k.family() == family && k.address().map(this::managed).orElse(false));
         applied.failures().forEach((change, e) -> skipped.add(new SyncResult.Skipped(change, e.getMessage())));
         lastApplied = table;
+        lap(phases, "ipvs", mark);
         for (IpAddress a : state.bound()) {
             if (!alreadyBound.contains(a)) {
                 route.addAddress(IpvsProxyRules.DUMMY_DEVICE, new InterfaceAddress(a, a.family().bits()));
             }
         }
+        lap(phases, "bind", mark);
         IptablesTransaction tx = state.iptables();
         BuiltinJumps.insertMissing(iptables, tx, IpvsProxyRules.jumpRules(), null);
         iptables.apply(tx);
+        lap(phases, "iptables", mark);
         for (IpAddress a : alreadyBound) {
             if (!state.bound().contains(a)) {
                 route.deleteAddress(IpvsProxyRules.DUMMY_DEVICE, new InterfaceAddress(a, a.family().bits()));
             }
         }
+        lap(phases, "unbind", mark);
+        lastPhases = Map.copyOf(phases);
         skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
         return new SyncResult(true, skipped, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static void lap(Map<String, Duration> phases, String name, long[] mark) {
+        long now = System.nanoTime();
+        phases.put(name, Duration.ofNanos(now - mark[0]));
+        mark[0] = now;
+    }
+
+    /** Where the last sync's time went: addresses, build, ipsets, ipvs, bind, iptables, unbind. */
+    public synchronized Map<String, Duration> lastPhases() {
+        return lastPhases;
     }
 
     private boolean managed(IpAddress a) {
