@@ -59,6 +59,9 @@ public final class IpvsProxyRules {
     /** The schedulers kube-proxy's configuration accepts, plus {@code mh}. */
     public static final Set<String> SCHEDULERS = VirtualServer.WELL_KNOWN_SCHEDULERS;
 
+    private static final Map<IpFamily, Cidr> LINK_LOCAL = Map.of(IpFamily.IPV4, Cidr.parse("169.254.0.0/16"),
+            IpFamily.IPV6, Cidr.parse("fe80::/10"));
+
     private final BackendContext context;
     private final IpFamily family;
     private final String defaultScheduler;
@@ -135,9 +138,10 @@ public final class IpvsProxyRules {
      * that cannot be expressed is left out whole and reported in {@code skipped}.
      */
     public IpvsProxyState build(ServiceTable table, Collection<IpAddress> nodeAddresses, List<SyncResult.Skipped> skipped) {
-        Set<IpAddress> local = new LinkedHashSet<>();
-        nodeAddresses.stream().filter(a -> a.family() == family).forEach(local::add);
-        List<IpAddress> nodePortIps = local.stream().filter(a -> !a.isLoopback() && nodePortAddress(a)).sorted().toList();
+        Set<IpAddress> local = new LinkedHashSet<>(); // kube-proxy's isValidForSet: no loopback, no link-local
+        nodeAddresses.stream().filter(a -> a.family() == family && !a.isLoopback() && !LINK_LOCAL.get(family).contains(a))
+                .forEach(local::add);
+        List<IpAddress> nodePortIps = local.stream().filter(this::nodePortAddress).sorted().toList();
         Optional<IpAddress> nodeIp = table.nodeIps().stream().filter(a -> a.family() == family).findFirst();
         Collected all = new Collected();
         Map<String, Scheduler> plugins = new HashMap<>();

@@ -63,14 +63,14 @@ class IpvsProxyRulesTest {
     void virtualServersRealServersAndBoundAddressesAsKubeProxyMakesThem() {
         List<SyncResult.Skipped> skipped = new ArrayList<>();
         IpvsProxyState s = new IpvsProxyRules(CTX, "rr", true).build(table(), List.of(IpAddress.parse("192.168.77.1"),
-                IpAddress.parse("127.0.0.1")), skipped);
+                IpAddress.parse("127.0.0.1"), IpAddress.parse("169.254.3.3")), skipped);
         assertTrue(skipped.isEmpty(), skipped.toString());
         String ipvs = s.ipvs().toString();
         assertTrue(ipvs.contains("-A -t 10.101.57.97:80 -s rr\n"), ipvs);
         assertTrue(ipvs.contains("-a -t 10.101.57.97:80 -r 10.244.0.27:80 -m -w 1\n"), ipvs);
         assertTrue(ipvs.contains("-A -t 203.0.113.10:80 -s rr\n"), "external IP: " + ipvs);
         assertTrue(ipvs.contains("-A -t 192.168.77.1:30080 -s rr\n"), "node port on the node's address: " + ipvs);
-        assertFalse(ipvs.contains("127.0.0.1:30080"), "never on loopback: " + ipvs);
+        assertFalse(ipvs.contains("127.0.0.1:30080") || ipvs.contains("169.254.3.3"), "never on loopback or link-local: " + ipvs);
         assertTrue(ipvs.contains("-A -t 10.101.57.110:80 -s rr -p 10800\n"), "ClientIP affinity is persistence: " + ipvs);
         // ETP Local: external virtual servers get the local endpoints only; the cluster IP gets all
         assertTrue(ipvs.contains("-a -t 203.0.113.20:80 -r 10.244.0.27:80 -m -w 1\n") && !ipvs.contains("-a -t 203.0.113.20:80 -r 10.244.1.30"), ipvs);
