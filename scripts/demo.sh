@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The main job: builds svcproxy and runs the iptables demo (a ClusterIP in throw-away network namespaces,
-# 300 connections spread over 3 pods). Needs root for the namespaces; deletes everything it made.
+# The main job: builds svcproxy and runs `svcproxy demo` (Service default/nginx-service in throw-away network
+# namespaces, 300 HTTP requests spread over 3 pods). Needs root for the namespaces; deletes everything it made.
+# Arguments go to the demo, e.g. scripts/demo.sh --connections 600
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || exec sudo -E "$0" "$@"
 scripts/install-deps.sh
 mvn -B -q install -DskipTests
-exec java -p samples/target/svcproxy/lib \
-    -m dev.svcproxy.samples/dev.svcproxy.samples.demo.ServiceVipDemo "$@"
+exec samples/target/svcproxy/bin/svcproxy demo "$@"

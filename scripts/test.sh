@@ -21,9 +21,8 @@ for run in "java -p $MP -m dev.svcproxy.samples/dev.svcproxy.samples.ListBackend
     echo "$out" | grep -q "scheduler random"
 done
 echo "== module-path smoke run of the demo"
-java -p samples/target/svcproxy/lib \
-    -m dev.svcproxy.samples/dev.svcproxy.samples.demo.ServiceVipDemo 30 >/tmp/svcproxy-smoke.txt
-grep -q "connections from the node" /tmp/svcproxy-smoke.txt
+samples/target/svcproxy/bin/svcproxy demo --connections 30 >/tmp/svcproxy-smoke.txt
+grep -q "HTTP requests from the node" /tmp/svcproxy-smoke.txt
 echo "module-path smoke run: ok"
 # one closing line over both Surefire passes of every module
 python3 - <<'PY' 2>/dev/null || awk 'BEGIN{print "summary: see the Surefire results above"}'

@@ -17,6 +17,7 @@ import dev.svcproxy.ipvs.kube.IpvsBackendProvider;
 import dev.svcproxy.k8s.BoundedFrequencyRunner;
 import dev.svcproxy.k8s.ClusterSnapshot;
 import dev.svcproxy.netlink.nfacct.NfacctClient;
+import dev.svcproxy.samples.demo.ServiceVipDemo;
 import dev.svcproxy.k8s.Metrics;
 import dev.svcproxy.k8s.ProxyHealth;
 import dev.svcproxy.k8s.ProxyServers;
@@ -57,9 +58,10 @@ public final class Svcproxy {
     private static final Map<String, Set<String>> VALUE_FLAGS = Map.of(
             "render", union(COMMON, Set.of("manifests", "ip-family")),
             "run", union(COMMON, Set.of("manifests", "kubeconfig")),
-            "cleanup", COMMON);
+            "cleanup", COMMON,
+            "demo", Set.of("connections"));
     private static final Map<String, Set<String>> BOOLEAN_FLAGS = Map.of("render", ProxyFlags.BOOLEAN,
-            "run", union(ProxyFlags.BOOLEAN, Set.of("once")), "cleanup", ProxyFlags.BOOLEAN);
+            "run", union(ProxyFlags.BOOLEAN, Set.of("once")), "cleanup", ProxyFlags.BOOLEAN, "demo", Set.of());
 
     private final PrintStream out;
     private final PrintStream err;
@@ -92,18 +94,20 @@ public final class Svcproxy {
         ProxySetup setup;
         try {
             cl = CommandLine.parse(args, VALUE_FLAGS, BOOLEAN_FLAGS);
-            setup = ProxySetup.from(cl);
+            setup = cl.command().equals("demo") ? null : ProxySetup.from(cl);
         } catch (SvcProxyException e) {
             err.println("svcproxy: " + e.getMessage());
             err.println("usage: svcproxy render --manifests PATH [--config FILE] [--ip-family IPv4|IPv6]");
             err.println("       svcproxy run (--manifests PATH | --kubeconfig FILE | in-cluster) [--config FILE] [--once]");
             err.println("       svcproxy cleanup [--config FILE]");
+            err.println("       svcproxy demo [--connections N]   (root: a Service in throw-away namespaces)");
             err.println("each also takes kube-proxy's flags for configuration fields, e.g. --cluster-cidr, --masquerade-all,");
             err.println("--iptables-masquerade-bit, --nodeport-addresses, --iptables-sync-period (they override --config)");
             return 2;
         }
         try {
             return switch (cl.command()) {
+                case "demo" -> demo(cl);
                 case "render" -> render(cl, setup);
                 case "run" -> run(cl, setup);
                 default -> cleanup(setup);
@@ -115,6 +119,24 @@ public final class Svcproxy {
             err.println("svcproxy: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** {@code svcproxy demo}: how a Service works, in throw-away namespaces ({@link ServiceVipDemo}). */
+    private int demo(CommandLine cl) {
+        int n;
+        try {
+            n = Integer.parseInt(cl.get("connections").orElse("300"));
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > 100_000) {
+            err.println("svcproxy: --connections: expected a number 1-100000, found '" + cl.get("connections").orElse("") + "'");
+            return 2;
+        }
+        ServiceVipDemo.Result r = ServiceVipDemo.run("svcp-demo-" + ProcessHandle.current().pid(), n, ServiceVipDemo.progress(err));
+        ServiceVipDemo.print(r, n, out);
+        out.flush();
+        return r.hitsFromNode().values().stream().mapToInt(Integer::intValue).sum() == n ? 0 : 1;
     }
 
     private static Path manifests(CommandLine cl) {

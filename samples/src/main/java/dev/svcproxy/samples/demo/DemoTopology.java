@@ -23,6 +23,14 @@ public final class DemoTopology implements AutoCloseable {
 
     /** Builds the node, one pod per entry of {@code pods} (name to IP) serving on {@code port}, and the client. */
     public DemoTopology(String prefix, Map<String, String> pods, int port) {
+        this(prefix, pods, port, false);
+    }
+
+    /**
+     * As above; with {@code http} the pods answer as small HTTP servers: they read the request line, then reply
+     * {@code 200} with the body {@code "<pod> <client address>"}.
+     */
+    public DemoTopology(String prefix, Map<String, String> pods, int port, boolean http) {
         try {
             node = add(NetworkNamespace.create(prefix + "-node"));
             node.sh("ip link add name cbr0 type bridge && ip addr add " + NODE_BRIDGE_IP + "/24 dev cbr0"
@@ -39,8 +47,9 @@ public final class DemoTopology implements AutoCloseable {
                         + " && ip link set " + host + " master cbr0 up && ip link set " + host + " type bridge_slave hairpin on");
                 ns.sh("ip addr add " + pod.getValue() + "/24 dev eth0 && ip link set eth0 up"
                         + " && ip route add default via " + NODE_BRIDGE_IP);
-                Process p = ns.start("socat", "TCP-LISTEN:" + port + ",fork,reuseaddr",
-                        "SYSTEM:echo " + pod.getKey() + " $SOCAT_PEERADDR");
+                String answer = http ? "SYSTEM:read request; echo HTTP/1.0 200 OK; echo; echo " + pod.getKey() + " $SOCAT_PEERADDR"
+                        : "SYSTEM:echo " + pod.getKey() + " $SOCAT_PEERADDR";
+                Process p = ns.start("socat", "TCP-LISTEN:" + port + ",fork,reuseaddr", answer);
                 servers.add(p);
             }
             client = add(NetworkNamespace.create(prefix + "-client"));
@@ -64,7 +73,7 @@ public final class DemoTopology implements AutoCloseable {
 
     private void waitForServer(String ip, int port) {
         for (int attempt = 0; attempt < 50; attempt++) { // at most ~5 s
-            if (!node.sh("socat -T1 - TCP:" + ip + ":" + port + ",connect-timeout=1 </dev/null 2>/dev/null || true").isBlank()) {
+            if (!node.sh("echo | socat -T1 - TCP:" + ip + ":" + port + ",connect-timeout=1 2>/dev/null || true").isBlank()) {
                 return;
             }
             try {

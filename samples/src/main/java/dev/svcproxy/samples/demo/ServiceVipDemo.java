@@ -1,9 +1,6 @@
 package dev.svcproxy.samples.demo;
 
-import dev.svcproxy.api.model.Endpoint;
-import dev.svcproxy.api.model.ServicePortName;
 import dev.svcproxy.api.model.ServiceTable;
-import dev.svcproxy.api.model.VirtualService;
 import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
@@ -14,26 +11,51 @@ import dev.svcproxy.api.spi.LocalTraffic;
 import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.iptables.IptablesClient;
 import dev.svcproxy.iptables.PacketTracer;
+import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Ruleset;
 import dev.svcproxy.iptables.Table;
+import dev.svcproxy.k8s.ClusterSnapshot;
+import dev.svcproxy.k8s.ServiceTables;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
- * The seed example: ClusterIP {@code 10.101.57.97:80} in a "node" namespace, load-balanced by kube-proxy's iptables
- * rules (written by this SDK, found through the backend SPI) over three "pod" namespaces; {@code connections}
- * connections from the node and a few from a client outside the pod CIDR, which the pods see masqueraded.
+ * The main job, {@code svcproxy demo}: how a Service works, with no cluster. A throw-away "node" namespace and three
+ * "pod" namespaces running small HTTP servers, the Service {@code default/nginx-service} (ClusterIP
+ * {@code 10.101.57.97:80}) and its EndpointSlice run through the proxy's own path (manifests, translation, the
+ * iptables backend), the rules it installed explained, {@code connections} HTTP requests to the ClusterIP and how
+ * they spread, a few requests from a client outside the pod CIDR (masqueraded), and one packet traced through the
+ * rules. Everything is deleted at the end, also on Ctrl-C.
  */
 public final class ServiceVipDemo {
     public static final String VIP = "10.101.57.97";
     public static final int PORT = 80;
+    public static final String SERVICE = "default/nginx-service";
     public static final Map<String, String> PODS = new LinkedHashMap<>(Map.of(
             "pod27", "10.244.0.27", "pod28", "10.244.0.28", "pod30", "10.244.0.30"));
+    static final String MANIFESTS = String.join("\n",
+            "apiVersion: v1",
+            "kind: Service",
+            "metadata: {name: nginx-service, namespace: default}",
+            "spec: {clusterIP: " + VIP + ", ports: [{port: " + PORT + ", protocol: TCP}]}",
+            "---",
+            "apiVersion: discovery.k8s.io/v1",
+            "kind: EndpointSlice",
+            "metadata: {name: nginx-service-1, namespace: default, labels: {kubernetes.io/service-name: nginx-service}}",
+            "addressType: IPv4",
+            "ports: [{port: " + PORT + ", protocol: TCP}]",
+            "endpoints: [{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}, {addresses: [10.244.0.30]}]",
+            "");
+    private static final int STEPS = 6;
 
     /** What the demo observed. */
     public record Result(Map<String, Integer> hitsFromNode, Set<String> sourcesSeenFromClient, int clientConnections,
@@ -45,53 +67,146 @@ public final class ServiceVipDemo {
 
     public static void main(String[] args) {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 300;
-        Result r = run("svcp-demo-" + ProcessHandle.current().pid(), connections);
-        print(r, connections, System.out);
+        print(run("svcp-demo-" + ProcessHandle.current().pid(), connections, progress(System.err)), connections, System.out);
+    }
+
+    /** A progress line on {@code out}, rewritten in place: {@code [3/6] sending 300 HTTP requests ...}. */
+    public static Consumer<String> progress(PrintStream out) {
+        int[] step = {0};
+        return text -> {
+            step[0]++;
+            out.printf("\r[%d/%d] %-70s%s", step[0], STEPS, text, step[0] == STEPS ? "\n" : "");
+            out.flush();
+        };
     }
 
     /** Builds the namespaces, programs the service, sends traffic, deletes everything, and reports. */
-    public static Result run(String prefix, int connections) {
-        try (DemoTopology topo = new DemoTopology(prefix, PODS, PORT)) {
+    public static Result run(String prefix, int connections, Consumer<String> progress) {
+        progress.accept("creating a node namespace and 3 pod namespaces with HTTP servers");
+        DemoTopology topo = new DemoTopology(prefix, PODS, PORT, true);
+        Thread onCtrlC = new Thread(() -> { // Ctrl-C: the running requests stop, and the namespaces go too
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+            topo.close();
+        }, "svcproxy-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try (topo) {
+            progress.accept("running the proxy on Service " + SERVICE + " and its EndpointSlice");
+            ServiceTable table = ServiceTables.build(ClusterSnapshot.parse(MANIFESTS, "demo"), "demo-node").table(IpFamily.IPV4);
             BackendContext ctx = BackendContext.builder().family(IpFamily.IPV4).netns(topo.node().path())
                     .localTraffic(LocalTraffic.fromCidrs(Cidr.parse("10.244.0.0/16"))).build();
-            ServiceTable table = ServiceTable.builder().family(IpFamily.IPV4)
-                    .addService(VirtualService.builder().name(ServicePortName.parse("default/web:http"))
-                            .protocol(Protocol.TCP).port(PORT).clusterIp(IpAddress.parse(VIP))
-                            .addAllClusterEndpoints(PODS.values().stream().map(ip -> Endpoint.parse(ip + ":" + PORT)).toList())
-                            .build())
-                    .build();
             try (ServiceProxyBackend backend = Backends.create("iptables", ctx)) {
                 backend.sync(table);
             }
+            progress.accept("sending " + connections + " HTTP requests from the node to " + VIP + ":" + PORT);
             Map<String, Integer> hits = new TreeMap<>();
-            for (String line : topo.connect(topo.node(), VIP + ":" + PORT, connections)) {
+            for (String line : get(topo, topo.node(), connections)) {
                 hits.merge(line.split(" ")[0], 1, Integer::sum);
             }
-            List<String> fromClient = topo.connect(topo.client(), VIP + ":" + PORT, 5);
+            progress.accept("sending 5 HTTP requests from a client outside the pod CIDR");
+            List<String> fromClient = get(topo, topo.client(), 5);
             Set<String> sources = new TreeSet<>();
             fromClient.forEach(l -> sources.add(l.split(" ")[1]));
+            progress.accept("reading the rules back and tracing one packet through them");
             Ruleset state = IptablesClient.newBuilder().netns(topo.node().path()).build().save(Table.NAT);
             PacketTracer.Trace trace = new PacketTracer(state, Set.of(IpAddress.parse(DemoTopology.NODE_BRIDGE_IP),
                     IpAddress.parse("192.168.77.1"))).trace(PacketTracer.Packet.arriving(DemoTopology.CLIENT_IP, VIP,
                     Protocol.TCP, PORT, "vethc"));
-            return new Result(hits, sources, fromClient.size(), state.only("KUBE-").render(), trace);
+            Result r = new Result(hits, sources, fromClient.size(), explain(state), trace);
+            progress.accept("deleting the namespaces");
+            return r;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
         }
     }
 
-    static void print(Result r, int connections, PrintStream out) {
-        out.println("== kube-proxy rules written by svcproxy into the node namespace (iptables-save -t nat, KUBE-* chains)");
+    /** {@code count} HTTP GETs to the ClusterIP from {@code from}, one after the other; the bodies, one per answer. */
+    private static List<String> get(DemoTopology topo, dev.svcproxy.api.netns.NetworkNamespace from, int count) {
+        String out = from.sh("i=0; while [ $i -lt " + count + " ]; do curl -s -m 2 http://" + VIP + ":" + PORT
+                + "/; i=$((i+1)); done; true");
+        return out.lines().filter(l -> l.startsWith("pod")).toList();
+    }
+
+    /** The service's path through the nat table, each rule followed by what it does. */
+    static String explain(Ruleset nat) {
+        Map<String, String> dnatOf = new HashMap<>();
+        List<Rule> all = new ArrayList<>();
+        for (String chain : nat.chains(Table.NAT).keySet().stream().map(Object::toString).sorted().toList()) {
+            all.addAll(nat.rules(Table.NAT, chain));
+        }
+        for (Rule r : all) {
+            String text = r.toString();
+            int i = text.indexOf("--to-destination ");
+            if (i >= 0) {
+                dnatOf.put(r.chain().name(), text.substring(i + "--to-destination ".length()).split(" ")[0]);
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        String svcChain = null;
+        for (Rule r : nat.rules(Table.NAT, "KUBE-SERVICES")) {
+            if (r.toString().contains(VIP)) {
+                svcChain = r.target().flatMap(t -> t.chain()).map(Object::toString).orElse(null);
+                line(b, r, "packets to the ClusterIP " + VIP + ":" + PORT + " enter the service's chain");
+            }
+        }
+        if (svcChain != null) {
+            List<Rule> svc = nat.rules(Table.NAT, svcChain);
+            List<Rule> picks = svc.stream().filter(r -> r.target().flatMap(t -> t.chain()).map(c -> c.name().startsWith("KUBE-SEP-"))
+                    .orElse(false)).toList();
+            for (Rule r : svc) {
+                String to = r.target().flatMap(t -> t.chain()).map(Object::toString).orElse("");
+                int i = picks.indexOf(r);
+                if (to.equals("KUBE-MARK-MASQ")) {
+                    line(b, r, "from outside the pod CIDR 10.244.0.0/16: mark for masquerade");
+                } else if (i >= 0) {
+                    int left = picks.size() - i;
+                    line(b, r, (left == 1 ? "the rest" : "1/" + left + (i == 0 ? "" : " of the rest"))
+                            + " (1/" + picks.size() + " of all connections) -> " + dnatOf.get(to));
+                }
+            }
+            for (Rule p : picks) {
+                String sep = p.target().flatMap(t -> t.chain()).map(Object::toString).orElseThrow();
+                for (Rule r : nat.rules(Table.NAT, sep)) {
+                    line(b, r, r.toString().contains("KUBE-MARK-MASQ") ? "a pod reaching itself (hairpin): masquerade"
+                            : "rewrite the destination to the pod " + dnatOf.get(sep));
+                }
+            }
+        }
+        for (Rule r : nat.rules(Table.NAT, "KUBE-MARK-MASQ")) {
+            line(b, r, "set the masquerade mark 0x4000");
+        }
+        for (Rule r : nat.rules(Table.NAT, "KUBE-POSTROUTING")) {
+            String t = r.toString();
+            line(b, r, t.contains("MASQUERADE") ? "masquerade: the source becomes the node's address"
+                    : t.contains("RETURN") ? "unmarked packets leave as they are" : "clear the mark");
+        }
+        return b.toString();
+    }
+
+    private static void line(StringBuilder b, Rule r, String why) {
+        b.append(r).append('\n').append("    ^ ").append(why).append('\n');
+    }
+
+    /** Prints what the demo saw, for a reader. */
+    public static void print(Result r, int connections, PrintStream out) {
+        out.println("== the rules svcproxy installed for " + SERVICE + " (nat table of the node namespace)");
         out.print(r.rules());
         out.println();
-        out.println("== " + connections + " connections from the node to " + VIP + ":" + PORT);
-        r.hitsFromNode().forEach((pod, n) -> out.printf("  %-6s %-12s %4d  %5.1f%%  %s%n", pod, PODS.get(pod), n,
+        out.println("== " + connections + " HTTP requests from the node to " + VIP + ":" + PORT);
+        r.hitsFromNode().forEach((pod, n) -> out.printf(Locale.ROOT, "  %-6s %-12s %4d  %5.1f%%  %s%n", pod, PODS.get(pod), n,
                 100.0 * n / connections, "#".repeat(Math.max(0, n * 40 / Math.max(1, connections)))));
         out.println();
-        out.println("== " + r.clientConnections() + " connections from a client outside the pod CIDR (" + DemoTopology.CLIENT_IP + ")");
+        out.println("== " + r.clientConnections() + " HTTP requests from a client outside the pod CIDR (" + DemoTopology.CLIENT_IP + ")");
         out.println("  the pods saw them coming from " + r.sourcesSeenFromClient() + " (the node's address: masqueraded)");
         out.println();
-        out.println("== why: the path of one client packet, traced through the rules");
+        out.println("== the path of one client packet, traced through the rules");
         r.trace().steps().forEach(s -> out.println("  " + s));
         out.println("  possible destinations " + r.trace().destinations() + ", masquerade " + r.trace().masquerade()
                 + ", verdict " + r.trace().verdict());
+        out.println();
+        out.println("Everything the demo made (namespaces, servers, rules) is deleted.");
     }
 }

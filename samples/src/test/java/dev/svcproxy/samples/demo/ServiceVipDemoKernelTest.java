@@ -16,7 +16,9 @@ class ServiceVipDemoKernelTest {
 
     @Test
     void threeHundredConnectionsSpreadOverThreePodsAndOutsideClientsAreMasqueraded() {
-        ServiceVipDemo.Result r = ServiceVipDemo.run("svcp-seed-" + ProcessHandle.current().pid(), 300);
+        java.util.List<String> steps = new java.util.ArrayList<>();
+        ServiceVipDemo.Result r = ServiceVipDemo.run("svcp-seed-" + ProcessHandle.current().pid(), 300, steps::add);
+        assertEquals(6, steps.size(), "one progress line per step: " + steps);
         assertEquals(Set.of("pod27", "pod28", "pod30"), r.hitsFromNode().keySet(), r.hitsFromNode().toString());
         assertEquals(300, r.hitsFromNode().values().stream().mapToInt(Integer::intValue).sum(), r.hitsFromNode().toString());
         r.hitsFromNode().forEach((pod, n) -> assertTrue(n >= 60 && n <= 141,
@@ -24,10 +26,12 @@ class ServiceVipDemoKernelTest {
         assertEquals(5, r.clientConnections());
         assertEquals(Set.of(DemoTopology.NODE_BRIDGE_IP), r.sourcesSeenFromClient(),
                 "pods must see the node's address, not the client's " + DemoTopology.CLIENT_IP);
-        String svc = KubeChains.service(ServicePortName.parse("default/web:http"), Protocol.TCP).name();
-        assertTrue(r.rules().contains("-A KUBE-SERVICES -d 10.101.57.97/32 -p tcp -m comment --comment \"default/web:http cluster IP\" -m tcp --dport 80 -j " + svc), r.rules());
-        assertTrue(r.rules().contains("--probability 0.33333333349"), r.rules());
-        assertTrue(r.rules().contains("--probability 0.50000000000"), r.rules());
+        String svc = KubeChains.service(ServicePortName.parse("default/nginx-service"), Protocol.TCP).name();
+        assertTrue(r.rules().contains("\"default/nginx-service cluster IP\"") && r.rules().contains("-j " + svc), r.rules());
+        assertTrue(r.rules().contains("--probability 0.33333333349") && r.rules().contains("^ 1/3 (1/3 of all connections) -> 10.244.0.27:80"), r.rules());
+        assertTrue(r.rules().contains("--probability 0.50000000000") && r.rules().contains("^ 1/2 of the rest (1/3 of all connections) -> 10.244.0.28:80"), r.rules());
+        assertTrue(r.rules().contains("^ the rest (1/3 of all connections) -> 10.244.0.30:80"), r.rules());
+        assertTrue(r.rules().contains("^ set the masquerade mark 0x4000"), r.rules());
         assertEquals(3, r.trace().destinations().size());
         assertTrue(r.trace().masquerade());
     }
