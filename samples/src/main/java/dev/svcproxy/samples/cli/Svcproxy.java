@@ -59,9 +59,11 @@ public final class Svcproxy {
             "render", union(COMMON, Set.of("manifests", "ip-family")),
             "run", union(COMMON, Set.of("manifests", "kubeconfig")),
             "cleanup", COMMON,
-            "demo", Set.of("connections"));
+            "demo", Set.of("connections"),
+            "trace", union(COMMON, Set.of("manifests", "src", "dst", "proto")));
     private static final Map<String, Set<String>> BOOLEAN_FLAGS = Map.of("render", ProxyFlags.BOOLEAN,
-            "run", union(ProxyFlags.BOOLEAN, Set.of("once")), "cleanup", ProxyFlags.BOOLEAN, "demo", Set.of());
+            "run", union(ProxyFlags.BOOLEAN, Set.of("once")), "cleanup", ProxyFlags.BOOLEAN, "demo", Set.of(),
+            "trace", ProxyFlags.BOOLEAN);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -101,6 +103,7 @@ public final class Svcproxy {
             err.println("       svcproxy run (--manifests PATH | --kubeconfig FILE | in-cluster) [--config FILE] [--once]");
             err.println("       svcproxy cleanup [--config FILE]");
             err.println("       svcproxy demo [--connections N]   (root: a Service in throw-away namespaces)");
+            err.println("       svcproxy trace --src IP --dst IP:PORT [--proto tcp|udp|sctp] [--manifests PATH [--config FILE]]");
             err.println("each also takes kube-proxy's flags for configuration fields, e.g. --cluster-cidr, --masquerade-all,");
             err.println("--iptables-masquerade-bit, --nodeport-addresses, --iptables-sync-period (they override --config)");
             return 2;
@@ -108,6 +111,7 @@ public final class Svcproxy {
         try {
             return switch (cl.command()) {
                 case "demo" -> demo(cl);
+                case "trace" -> TraceCommand.run(cl, setup, out);
                 case "render" -> render(cl, setup);
                 case "run" -> run(cl, setup);
                 default -> cleanup(setup);

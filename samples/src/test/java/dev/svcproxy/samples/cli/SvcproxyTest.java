@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,5 +138,25 @@ class SvcproxyTest {
         assertTrue(r.out().contains("add KUBE-CLUSTER-IP 10.101.57.97,tcp:80 -exist\n"), r.out());
         assertTrue(r.out().contains("-A KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT\n"), r.out());
         assertTrue(r.err().contains("skipped: Service default/broken"), r.err());
+    }
+
+    @Test
+    void traceFollowsOnePacketThroughTheRenderedRules(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("svc.yaml"), SvcproxyKernelTest.EXTERNAL);
+        Run r = run("trace", "--manifests", dir.toString(), "--hostname-override", "node-a", "--cluster-cidr", "10.244.0.0/16",
+                "--src", "192.168.77.2", "--dst", "10.101.57.97:80");
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().contains("arriving from outside"), r.out());
+        assertTrue(r.out().contains("nat: -A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"), r.out());
+        assertTrue(r.out().contains("-j KUBE-MARK-MASQ"), "marked: the source is outside the cluster CIDR\n" + r.out());
+        for (String ep : List.of("10.244.0.27:80", "10.244.0.28:80", "10.244.0.30:80")) {
+            assertTrue(r.out().matches("(?s).*  " + ep.replace(".", "\\.") + " +33\\.3%.*"), ep + " gets a third\n" + r.out());
+        }
+        assertTrue(r.out().contains("masquerade: yes") && r.out().contains("verdict: ACCEPT"), r.out());
+
+        Run empty = run("trace", "--manifests", dir.toString(), "--hostname-override", "node-a",
+                "--src", "192.168.77.2", "--dst", "10.101.57.99:80");
+        assertTrue(empty.out().contains("verdict: REJECT by filter:") && empty.out().contains("has no endpoints"), empty.out());
+        assertEquals(2, run("trace", "--manifests", dir.toString(), "--src", "192.168.77.2", "--dst", "fd00::1:80").rc());
     }
 }
