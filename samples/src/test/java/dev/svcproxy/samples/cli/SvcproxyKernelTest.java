@@ -325,4 +325,36 @@ class SvcproxyKernelTest {
             assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
         }
     }
+
+    /** The launcher as a process of this test (render touches nothing), with {@code env} added. */
+    static String launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(LAUNCHER.toString()));
+        argv.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        return out + "rc=" + p.exitValue() + "\n";
+    }
+
+    @Test
+    void aSchedulerPluginFromThePluginDirectoryChangesProbabilitiesAndIpvsWeights(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default,"
+                + " annotations: {svcproxy.dev/scheduler: annotation-weights, svcproxy.dev/weights: '10.244.0.27=3'}}\n"
+                + "spec: {clusterIP: 10.101.57.97, ports: [{port: 80}]}\n"
+                + eps("web", "[{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}, {addresses: [10.244.0.30]}]"));
+        String common = "--manifests " + dir + " --hostname-override node-a --ip-family IPv4";
+        String iptables = launch(Map.of(), ("render " + common).split(" "));
+        assertTrue(iptables.contains("\"default/web -> 10.244.0.27:80\" -m statistic --mode random --probability 0.60000000000"),
+                "3/5 for the weighted endpoint:\n" + iptables);
+        assertTrue(iptables.contains("\"default/web -> 10.244.0.28:80\" -m statistic --mode random --probability 0.50000000000"), iptables);
+        String ipvs = launch(Map.of(), ("render --proxy-mode ipvs " + common).split(" "));
+        assertTrue(ipvs.contains("-A -t 10.101.57.97:80 -s wrr\n") && ipvs.contains("-a -t 10.101.57.97:80 -r 10.244.0.27:80 -m -w 3\n")
+                && ipvs.contains("-a -t 10.101.57.97:80 -r 10.244.0.28:80 -m -w 1\n"), ipvs);
+        // without the plug-in directory the service is skipped by name, and render still succeeds
+        String without = launch(Map.of("SVCPROXY_PLUGIN_DIR", dir.resolve("none").toString()), ("render " + common).split(" "));
+        assertTrue(without.contains("no scheduler of that name") && without.contains("annotation-weights")
+                && !without.contains("KUBE-SVC-") && without.endsWith("rc=0\n"), without);
+    }
 }
