@@ -59,7 +59,7 @@ public final class Svcproxy {
             "render", union(COMMON, Set.of("manifests", "ip-family")),
             "run", union(COMMON, Set.of("manifests", "kubeconfig")),
             "cleanup", COMMON,
-            "demo", Set.of("connections"),
+            "demo", Set.of("connections", "mode"),
             "trace", union(COMMON, Set.of("manifests", "src", "dst", "proto")));
     private static final Map<String, Set<String>> BOOLEAN_FLAGS = Map.of("render", ProxyFlags.BOOLEAN,
             "run", union(ProxyFlags.BOOLEAN, Set.of("once")), "cleanup", ProxyFlags.BOOLEAN, "demo", Set.of(),
@@ -102,7 +102,7 @@ public final class Svcproxy {
             err.println("usage: svcproxy render --manifests PATH [--config FILE] [--ip-family IPv4|IPv6]");
             err.println("       svcproxy run (--manifests PATH | --kubeconfig FILE | in-cluster) [--config FILE] [--once]");
             err.println("       svcproxy cleanup [--config FILE]");
-            err.println("       svcproxy demo [--connections N]   (root: a Service in throw-away namespaces)");
+            err.println("       svcproxy demo [--connections N] [--mode iptables|ipvs]   (root: a Service in throw-away namespaces)");
             err.println("       svcproxy trace --src IP --dst IP:PORT [--proto tcp|udp|sctp] [--manifests PATH [--config FILE]]");
             err.println("each also takes kube-proxy's flags for configuration fields, e.g. --cluster-cidr, --masquerade-all,");
             err.println("--iptables-masquerade-bit, --nodeport-addresses, --iptables-sync-period (they override --config)");
@@ -137,7 +137,19 @@ public final class Svcproxy {
             err.println("svcproxy: --connections: expected a number 1-100000, found '" + cl.get("connections").orElse("") + "'");
             return 2;
         }
-        ServiceVipDemo.Result r = ServiceVipDemo.run("svcp-demo-" + ProcessHandle.current().pid(), n, ServiceVipDemo.progress(err));
+        String mode = cl.get("mode").orElse("iptables");
+        if (!mode.equals("iptables") && !mode.equals("ipvs")) {
+            err.println("svcproxy: --mode: expected iptables or ipvs, found '" + mode + "'");
+            return 2;
+        }
+        if (mode.equals("ipvs") && !ModeSwitch.ipvsUsable()) {
+            err.println("svcproxy: this kernel has no IPVS (" + dev.svcproxy.ipvs.IpvsClient.availability().reason() + ").");
+            err.println("svcproxy: run the demo inside Debian's kernel under qemu, from the repository:");
+            err.println("  scripts/kernel-vm.sh setup   # once");
+            err.println("  scripts/kernel-vm.sh run -e JAVA_TOOL_OPTIONS -- bin/svcproxy demo --mode ipvs   (with JAVA_TOOL_OPTIONS=-Xshare:off)");
+            return 1;
+        }
+        ServiceVipDemo.Result r = ServiceVipDemo.run("svcp-demo-" + ProcessHandle.current().pid(), n, ServiceVipDemo.progress(err), mode);
         ServiceVipDemo.print(r, n, out);
         out.flush();
         return r.hitsFromNode().values().stream().mapToInt(Integer::intValue).sum() == n ? 0 : 1;

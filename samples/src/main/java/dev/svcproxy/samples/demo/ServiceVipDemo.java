@@ -80,10 +80,25 @@ public final class ServiceVipDemo {
         };
     }
 
-    /** Builds the namespaces, programs the service, sends traffic, deletes everything, and reports. */
+    /** Builds the namespaces, programs the service in iptables mode, sends traffic, deletes everything, and reports. */
     public static Result run(String prefix, int connections, Consumer<String> progress) {
+        return run(prefix, connections, progress, "iptables");
+    }
+
+    /**
+     * As above in {@code mode} {@code iptables} or {@code ipvs}. IPVS mode needs a kernel with IPVS: the
+     * virtual server is bound to {@code kube-ipvs0}, rr spreads the requests, and the rules shown are the IPVS
+     * table, the {@code KUBE-LOOP-BACK} ipset and the masquerade rules (there is no packet trace: IPVS is not
+     * iptables).
+     */
+    public static Result run(String prefix, int connections, Consumer<String> progress, String mode) {
         progress.accept("creating a node namespace and 3 pod namespaces with HTTP servers");
         DemoTopology topo = new DemoTopology(prefix, PODS, PORT, true);
+        boolean ipvs = mode.equals("ipvs");
+        if (ipvs) { // as on a Kubernetes node: bridged pod traffic passes netfilter, so IPVS can un-NAT the replies
+            topo.node().exec("modprobe", "br_netfilter");
+            topo.node().sh("sysctl -qw net.bridge.bridge-nf-call-iptables=1 && ip link set lo up");
+        }
         Thread onCtrlC = new Thread(() -> { // Ctrl-C: the running requests stop, and the namespaces go too
             ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
             topo.close();
@@ -94,7 +109,10 @@ public final class ServiceVipDemo {
             ServiceTable table = ServiceTables.build(ClusterSnapshot.parse(MANIFESTS, "demo"), "demo-node").table(IpFamily.IPV4);
             BackendContext ctx = BackendContext.builder().family(IpFamily.IPV4).netns(topo.node().path())
                     .localTraffic(LocalTraffic.fromCidrs(Cidr.parse("10.244.0.0/16"))).build();
-            try (ServiceProxyBackend backend = Backends.create("iptables", ctx)) {
+            try (ServiceProxyBackend backend = Backends.create(mode, ctx)) {
+                if (ipvs) { // kube-proxy's IPVS setting: IPVS connections visible to conntrack, for the masquerade
+                    topo.node().exec("sysctl", "-qw", "net.ipv4.vs.conntrack=1");
+                }
                 backend.sync(table);
             }
             progress.accept("sending " + connections + " HTTP requests from the node to " + VIP + ":" + PORT);
@@ -108,10 +126,15 @@ public final class ServiceVipDemo {
             fromClient.forEach(l -> sources.add(l.split(" ")[1]));
             progress.accept("reading the rules back and tracing one packet through them");
             Ruleset state = IptablesClient.newBuilder().netns(topo.node().path()).build().save(Table.NAT);
-            PacketTracer.Trace trace = new PacketTracer(state, Set.of(IpAddress.parse(DemoTopology.NODE_BRIDGE_IP),
-                    IpAddress.parse("192.168.77.1"))).trace(PacketTracer.Packet.arriving(DemoTopology.CLIENT_IP, VIP,
-                    Protocol.TCP, PORT, "vethc"));
-            Result r = new Result(hits, sources, fromClient.size(), explain(state), trace);
+            Result r;
+            if (ipvs) {
+                r = new Result(hits, sources, fromClient.size(), explainIpvs(topo, state), null);
+            } else {
+                PacketTracer.Trace trace = new PacketTracer(state, Set.of(IpAddress.parse(DemoTopology.NODE_BRIDGE_IP),
+                        IpAddress.parse("192.168.77.1"))).trace(PacketTracer.Packet.arriving(DemoTopology.CLIENT_IP, VIP,
+                        Protocol.TCP, PORT, "vethc"));
+                r = new Result(hits, sources, fromClient.size(), explain(state), trace);
+            }
             progress.accept("deleting the namespaces");
             return r;
         } finally {
@@ -186,13 +209,39 @@ public final class ServiceVipDemo {
         return b.toString();
     }
 
+    /** IPVS mode: the virtual server and its real servers, the hairpin ipset, and the rules that masquerade. */
+    static String explainIpvs(DemoTopology topo, Ruleset nat) {
+        StringBuilder b = new StringBuilder("ipvsadm -L -n (the virtual server on kube-ipvs0, rr over the pods, masquerading):\n");
+        topo.node().exec("ipvsadm", "-L", "-n", "-t", VIP + ":" + PORT).lines().forEach(l -> b.append("  ").append(l).append('\n'));
+        b.append("ip addr show kube-ipvs0: ").append(topo.node().exec("ip", "-4", "-o", "addr", "show", "kube-ipvs0").lines()
+                .map(l -> l.replaceAll(".* inet (\\S+) .*", "$1")).toList()).append(" (the ClusterIP is a local address)\n");
+        b.append("ipset KUBE-LOOP-BACK (pod -> its own service: masquerade, so the reply comes back through the node):\n");
+        topo.node().exec("ipset", "list", "KUBE-LOOP-BACK").lines().dropWhile(l -> !l.startsWith("Members:")).skip(1)
+                .forEach(l -> b.append("  ").append(l).append('\n'));
+        for (String chain : List.of("KUBE-SERVICES", "KUBE-POSTROUTING", "KUBE-MARK-MASQ")) {
+            for (Rule r : nat.rules(Table.NAT, chain)) {
+                String t = r.toString();
+                if (t.contains("KUBE-CLUSTER-IP") && t.contains("KUBE-MARK-MASQ")) {
+                    line(b, r, "to the ClusterIP from outside the pod CIDR: mark for masquerade");
+                } else if (t.contains("KUBE-LOOP-BACK")) {
+                    line(b, r, "hairpin: a pod reaching itself is masqueraded");
+                } else if (chain.equals("KUBE-MARK-MASQ")) {
+                    line(b, r, "set the masquerade mark 0x4000");
+                } else if (t.contains("MASQUERADE")) {
+                    line(b, r, "masquerade marked packets: the source becomes the node's address");
+                }
+            }
+        }
+        return b.toString();
+    }
+
     private static void line(StringBuilder b, Rule r, String why) {
         b.append(r).append('\n').append("    ^ ").append(why).append('\n');
     }
 
     /** Prints what the demo saw, for a reader. */
     public static void print(Result r, int connections, PrintStream out) {
-        out.println("== the rules svcproxy installed for " + SERVICE + " (nat table of the node namespace)");
+        out.println("== what svcproxy installed for " + SERVICE + " in the node namespace");
         out.print(r.rules());
         out.println();
         out.println("== " + connections + " HTTP requests from the node to " + VIP + ":" + PORT);
@@ -202,11 +251,13 @@ public final class ServiceVipDemo {
         out.println("== " + r.clientConnections() + " HTTP requests from a client outside the pod CIDR (" + DemoTopology.CLIENT_IP + ")");
         out.println("  the pods saw them coming from " + r.sourcesSeenFromClient() + " (the node's address: masqueraded)");
         out.println();
-        out.println("== the path of one client packet, traced through the rules");
-        r.trace().steps().forEach(s -> out.println("  " + s));
-        out.println("  possible destinations " + r.trace().destinations() + ", masquerade " + r.trace().masquerade()
-                + ", verdict " + r.trace().verdict());
-        out.println();
+        if (r.trace() != null) {
+            out.println("== the path of one client packet, traced through the rules");
+            r.trace().steps().forEach(s -> out.println("  " + s));
+            out.println("  possible destinations " + r.trace().destinations() + ", masquerade " + r.trace().masquerade()
+                    + ", verdict " + r.trace().verdict());
+            out.println();
+        }
         out.println("Everything the demo made (namespaces, servers, rules) is deleted.");
     }
 }

@@ -346,9 +346,9 @@ class SvcproxyKernelTest {
                 + eps("web", "[{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}, {addresses: [10.244.0.30]}]"));
         String common = "--manifests " + dir + " --hostname-override node-a --ip-family IPv4";
         String iptables = launch(Map.of(), ("render " + common).split(" "));
-        assertTrue(iptables.contains("\"default/web -> 10.244.0.27:80\" -m statistic --mode random --probability 0.60000000000"),
+        assertTrue(iptables.contains("\"default/web -> 10.244.0.27:80\" -m statistic --mode random --probability 0.6000000000"),
                 "3/5 for the weighted endpoint:\n" + iptables);
-        assertTrue(iptables.contains("\"default/web -> 10.244.0.28:80\" -m statistic --mode random --probability 0.50000000000"), iptables);
+        assertTrue(iptables.contains("\"default/web -> 10.244.0.28:80\" -m statistic --mode random --probability 0.5000000000"), iptables);
         String ipvs = launch(Map.of(), ("render --proxy-mode ipvs " + common).split(" "));
         assertTrue(ipvs.contains("-A -t 10.101.57.97:80 -s wrr\n") && ipvs.contains("-a -t 10.101.57.97:80 -r 10.244.0.27:80 -m -w 3\n")
                 && ipvs.contains("-a -t 10.101.57.97:80 -r 10.244.0.28:80 -m -w 1\n"), ipvs);

@@ -217,4 +217,16 @@ class VmSvcproxyIpvsTest {
             assertTrue(cleanup.endsWith("rc=0\n"), cleanup);
         }
     }
+
+    @Test
+    void theDemoInIpvsModeSpreadsRoundRobinAndShowsTheIpvsTable() throws Exception {
+        String out = SvcproxyKernelTest.launch(Map.of(), "demo", "--mode", "ipvs", "--connections", "30");
+        assertTrue(out.endsWith("rc=0\n"), out);
+        assertEquals(3, out.lines().filter(l -> l.matches("\\s+pod\\d+\\s+10\\.244\\.0\\.\\d+\\s+10\\s+33\\.3%.*")).count(),
+                "rr: 10 of 30 to each pod\n" + out);
+        assertTrue(out.contains("TCP  10.101.57.97:80 rr") && out.contains("KUBE-LOOP-BACK"), out);
+        assertTrue(out.contains("the pods saw them coming from [10.244.0.1]"), out);
+        assertFalse(new String(new ProcessBuilder("ip", "netns", "list").start().getInputStream().readAllBytes()).contains("svcp-demo-"),
+                "the demo deleted its namespaces");
+    }
 }
