@@ -143,16 +143,54 @@ public final class Svcproxy {
             return 2;
         }
         if (mode.equals("ipvs") && !ModeSwitch.ipvsUsable()) {
-            err.println("svcproxy: this kernel has no IPVS (" + dev.svcproxy.ipvs.IpvsClient.availability().reason() + ").");
-            err.println("svcproxy: run the demo inside Debian's kernel under qemu, from the repository:");
-            err.println("  scripts/kernel-vm.sh setup   # once");
-            err.println("  scripts/kernel-vm.sh run -e JAVA_TOOL_OPTIONS -- bin/svcproxy demo --mode ipvs   (with JAVA_TOOL_OPTIONS=-Xshare:off)");
-            return 1;
+            return demoInKernelVm(n);
         }
         ServiceVipDemo.Result r = ServiceVipDemo.run("svcp-demo-" + ProcessHandle.current().pid(), n, ServiceVipDemo.progress(err), mode);
         ServiceVipDemo.print(r, n, out);
         out.flush();
         return r.hitsFromNode().values().stream().mapToInt(Integer::intValue).sum() == n ? 0 : 1;
+    }
+
+    /**
+     * IPVS demo on a kernel without IPVS: the same command inside Debian's kernel under qemu, through the
+     * checkout's {@code scripts/kernel-vm.sh} (set up on first use), with this distribution on the shared paths.
+     */
+    private int demoInKernelVm(int connections) {
+        String reason = dev.svcproxy.ipvs.IpvsClient.availability().reason();
+        Path home = Path.of(System.getProperty("svcproxy.home", ".")).toAbsolutePath().normalize();
+        Path root = home.resolve("../../..").normalize(); // samples/target/svcproxy in a checkout
+        Path vm = root.resolve("scripts/kernel-vm.sh");
+        if (!Files.isRegularFile(vm)) {
+            err.println("svcproxy: this kernel has no IPVS (" + reason + "), and no scripts/kernel-vm.sh beside this"
+                    + " distribution to run the demo in a kernel that has it; run it from a checkout, or on a host with IPVS");
+            return 1;
+        }
+        err.println("svcproxy: this kernel has no IPVS (" + reason + "): running the demo inside Debian's kernel under qemu");
+        try {
+            String vmDir = System.getenv().getOrDefault("VM_DIR", "/var/tmp/svcproxy-kernel-vm");
+            List<List<String>> steps = new java.util.ArrayList<>();
+            if (!Files.exists(Path.of(vmDir, "kernel.version"))) {
+                steps.add(List.of("bash", vm.toString(), "setup"));
+            }
+            steps.add(List.of("bash", vm.toString(), "run", "-e", "JAVA_TOOL_OPTIONS", "--", home.resolve("bin/svcproxy").toString(),
+                    "demo", "--mode", "ipvs", "--connections", String.valueOf(connections)));
+            for (List<String> step : steps) {
+                ProcessBuilder pb = new ProcessBuilder(step).directory(root.toFile()).inheritIO();
+                pb.environment().put("VM_DIR", vmDir);
+                pb.environment().put("JAVA_TOOL_OPTIONS", "-Xshare:off");
+                int rc = pb.start().waitFor();
+                if (rc != 0) {
+                    return rc;
+                }
+            }
+            return 0;
+        } catch (java.io.IOException e) {
+            err.println("svcproxy: cannot start the kernel VM: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
     }
 
     private static Path manifests(CommandLine cl) {
