@@ -40,6 +40,8 @@ public final class ServiceVipDemo {
     public static final String VIP = "10.101.57.97";
     public static final int PORT = 80;
     public static final String SERVICE = "default/nginx-service";
+    /** The node's name; the pods run on it, so their endpoints are local (hairpin, KUBE-LOOP-BACK). */
+    static final String NODE = "demo-node";
     public static final Map<String, String> PODS = new LinkedHashMap<>(Map.of(
             "pod27", "10.244.0.27", "pod28", "10.244.0.28", "pod30", "10.244.0.30"));
     static final String MANIFESTS = String.join("\n",
@@ -53,7 +55,8 @@ public final class ServiceVipDemo {
             "metadata: {name: nginx-service-1, namespace: default, labels: {kubernetes.io/service-name: nginx-service}}",
             "addressType: IPv4",
             "ports: [{port: " + PORT + ", protocol: TCP}]",
-            "endpoints: [{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}, {addresses: [10.244.0.30]}]",
+            "endpoints: [{addresses: [10.244.0.27], nodeName: " + NODE + "}, {addresses: [10.244.0.28], nodeName: " + NODE + "},"
+                    + " {addresses: [10.244.0.30], nodeName: " + NODE + "}]",
             "");
     private static final int STEPS = 6;
 
@@ -106,7 +109,7 @@ public final class ServiceVipDemo {
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try (topo) {
             progress.accept("running the proxy on Service " + SERVICE + " and its EndpointSlice");
-            ServiceTable table = ServiceTables.build(ClusterSnapshot.parse(MANIFESTS, "demo"), "demo-node").table(IpFamily.IPV4);
+            ServiceTable table = ServiceTables.build(ClusterSnapshot.parse(MANIFESTS, "demo"), NODE).table(IpFamily.IPV4);
             BackendContext ctx = BackendContext.builder().family(IpFamily.IPV4).netns(topo.node().path())
                     .localTraffic(LocalTraffic.fromCidrs(Cidr.parse("10.244.0.0/16"))).build();
             try (ServiceProxyBackend backend = Backends.create(mode, ctx)) {
@@ -124,7 +127,7 @@ public final class ServiceVipDemo {
             List<String> fromClient = get(topo, topo.client(), 5);
             Set<String> sources = new TreeSet<>();
             fromClient.forEach(l -> sources.add(l.split(" ")[1]));
-            progress.accept("reading the rules back and tracing one packet through them");
+            progress.accept(ipvs ? "reading back what was installed" : "reading the rules back and tracing one packet through them");
             Ruleset state = IptablesClient.newBuilder().netns(topo.node().path()).build().save(Table.NAT);
             Result r;
             if (ipvs) {
