@@ -44,6 +44,11 @@ public final class KubeProxyRules {
     public static final String OPTION_NFACCT_LOCALHOST = "nfacct.localhost_nps_accepted_pkts";
     public static final String COUNTER_INVALID = "ct_state_invalid_dropped_pkts";
     public static final String COUNTER_LOCALHOST = "localhost_nps_accepted_pkts";
+    /**
+     * kube-proxy's {@code largeClusterEndpointsThreshold}: with more endpoints than this in all, the per-endpoint
+     * rules ({@code KUBE-SVC -> KUBE-SEP} and the {@code KUBE-SEP} rules) carry no comment.
+     */
+    public static final int LARGE_CLUSTER_ENDPOINTS = 1000;
 
     /** The jump rules kube-proxy ensures from the built-in chains, by table. */
     public record JumpRule(Table table, Rule rule) {
@@ -56,6 +61,8 @@ public final class KubeProxyRules {
     private Map<VirtualService, List<KubeServiceRules.Op>> cache = Map.of();
     private Map<VirtualService, List<KubeServiceRules.Op>> nextCache = new HashMap<>();
     private List<IpAddress> cachedNodeIps = List.of();
+    private boolean largeCluster;
+    private boolean cachedLargeCluster;
 
     public KubeProxyRules(BackendContext context, boolean randomFully) {
         this.family = context.family();
@@ -195,6 +202,7 @@ public final class KubeProxyRules {
 
         Map<String, Scheduler> schedulers = new HashMap<>();
         nextCache = new HashMap<>();
+        largeCluster = isLargeCluster(table);
         for (VirtualService s : table.services()) {
             try {
                 writeService(s, tx, wanted, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find), table.nodeIps(),
@@ -205,6 +213,7 @@ public final class KubeProxyRules {
         }
         cache = nextCache;
         cachedNodeIps = List.copyOf(table.nodeIps());
+        cachedLargeCluster = largeCluster;
         writeNodePortJumps(tx, table.nodeIps());
         if (localhostNodePorts()) {
             // kubelet's guard for localhost node ports (CVE-2020-8558); kube-proxy writes it, and never deletes it
@@ -228,10 +237,10 @@ public final class KubeProxyRules {
      */
     private void writeService(VirtualService s, IptablesTransaction tx, Set<ChainName> wanted, Scheduler scheduler,
                               List<IpAddress> nodeIps, boolean ownChains) {
-        List<KubeServiceRules.Op> ops = nodeIps.equals(cachedNodeIps) ? cache.get(s) : null;
+        List<KubeServiceRules.Op> ops = nodeIps.equals(cachedNodeIps) && largeCluster == cachedLargeCluster ? cache.get(s) : null;
         if (ops == null) {
             ops = new KubeServiceRules(s, context, scheduler, nodeIps,
-                    localhostNodePorts() && "true".equals(context.options().get(OPTION_NFACCT_LOCALHOST))).write();
+                    localhostNodePorts() && "true".equals(context.options().get(OPTION_NFACCT_LOCALHOST)), largeCluster).write();
         }
         nextCache.put(s, ops);
         for (KubeServiceRules.Op op : ops) {
@@ -243,6 +252,17 @@ public final class KubeProxyRules {
                 tx.append(op.table(), op.rule());
             }
         }
+    }
+
+    /** More than {@link #LARGE_CLUSTER_ENDPOINTS} endpoints over all services (each counted once per service port). */
+    public static boolean isLargeCluster(ServiceTable table) {
+        long total = 0;
+        for (VirtualService s : table.services()) {
+            Set<dev.svcproxy.api.model.Endpoint> all = new java.util.HashSet<>(s.clusterEndpoints());
+            all.addAll(s.localEndpoints());
+            total += all.size();
+        }
+        return total > LARGE_CLUSTER_ENDPOINTS;
     }
 
     /** filter {@code KUBE-FORWARD}'s accepts for marked and for established traffic (iptables and IPVS modes). */

@@ -35,12 +35,14 @@ final class KubeServiceRules {
     private final Scheduler scheduler;
     private final List<IpAddress> nodeIps;
     private final boolean countLocalhostNodePorts;
+    private final boolean largeCluster;
     private final String name;
     private final List<Op> ops = new ArrayList<>();
 
     KubeServiceRules(VirtualService s, BackendContext context, Scheduler scheduler, List<IpAddress> nodeIps,
-                     boolean countLocalhostNodePorts) {
+                     boolean countLocalhostNodePorts, boolean largeCluster) {
         this.s = s;
+        this.largeCluster = largeCluster;
         this.countLocalhostNodePorts = countLocalhostNodePorts;
         this.context = context;
         this.scheduler = scheduler;
@@ -188,14 +190,23 @@ final class KubeServiceRules {
         for (Endpoint e : reachable.values()) {
             ChainName sep = KubeChains.endpoint(s.name(), s.protocol(), e);
             chain(sep);
-            nat(Rule.in(sep).comment(name).source(Cidr.of(e.ip()), false).jump(KubeChains.MARK_MASQ));
-            Rule.Builder dnat = Rule.in(sep).comment(name);
+            nat(endpointRule(sep, name).source(Cidr.of(e.ip()), false).jump(KubeChains.MARK_MASQ));
+            Rule.Builder dnat = endpointRule(sep, name);
             if (s.sessionAffinity().isClientIp()) {
                 dnat.match(Match.recentSet(sep.name()));
             }
             nat(dnat.protocolModule(s.protocol()).dnat(e.hostPort()));
         }
         return ops;
+    }
+
+    /**
+     * A per-endpoint rule: with its comment, except in kube-proxy's large-cluster mode (more than
+     * {@value KubeProxyRules#LARGE_CLUSTER_ENDPOINTS} endpoints in all), which leaves these comments out.
+     */
+    private Rule.Builder endpointRule(ChainName chain, String comment) {
+        Rule.Builder b = Rule.in(chain);
+        return largeCluster ? b : b.comment(comment);
     }
 
     /** A policy chain: affinity checks first, then the random split over the scheduler's weights. */
@@ -207,13 +218,13 @@ final class KubeServiceRules {
         if (s.sessionAffinity().isClientIp()) {
             for (WeightedEndpoint w : split) {
                 ChainName sep = KubeChains.endpoint(s.name(), s.protocol(), w.endpoint());
-                nat(Rule.in(chain).comment(name + " -> " + w.endpoint()).match(Match.recentCheck(sep.name(), affinity)).jump(sep));
+                nat(endpointRule(chain, name + " -> " + w.endpoint()).match(Match.recentCheck(sep.name(), affinity)).jump(sep));
             }
         }
         long remaining = split.stream().mapToLong(WeightedEndpoint::weight).sum();
         for (int i = 0; i < split.size(); i++) {
             WeightedEndpoint w = split.get(i);
-            Rule.Builder b = Rule.in(chain).comment(name + " -> " + w.endpoint());
+            Rule.Builder b = endpointRule(chain, name + " -> " + w.endpoint());
             if (i < split.size() - 1) {
                 b.probability((double) w.weight() / remaining);
             }
