@@ -85,9 +85,14 @@ class VmSvcproxyIpvsTest {
             assertTrue(rendered.contains("-A -t 10.101.57.97:80 -s rr") && rendered.contains("# ipset") && rendered.contains("# iptables"), rendered);
             assertFalse(node.sh("ip link show kube-ipvs0 2>&1 || true").contains("kube-ipvs0:"), "render touched nothing");
 
-            String once = svcproxy(node, "run --once --proxy-mode ipvs --manifests " + dir + " --hostname-override node-a");
+            // a virtual server someone else made: kept if it is in ipvs.excludeCIDRs, deleted if not (kube-proxy's rule)
+            node.exec("ipvsadm", "-A", "-t", "10.200.0.1:80", "-s", "rr");
+            node.exec("ipvsadm", "-A", "-t", "10.201.0.1:80", "-s", "rr");
+            String once = svcproxy(node, "run --once --proxy-mode ipvs --manifests " + dir + " --hostname-override node-a"
+                    + " --ipvs-exclude-cidrs 10.200.0.0/16");
             assertTrue(once.contains("synced IPv4 (full): 6 services") && once.endsWith("rc=0\n"), once);
             String save = node.exec("ipvsadm", "-S", "-n");
+            assertTrue(save.contains("-A -t 10.200.0.1:80 -s rr") && !save.contains("10.201.0.1"), "excludeCIDRs:\n" + save);
             for (String line : List.of("-A -t 10.101.57.97:80 -s rr", "-a -t 10.101.57.97:80 -r 10.244.0.27:80 -m -w 1",
                     "-A -t 203.0.113.10:80 -s rr", "-A -t 192.168.77.1:30080 -s rr", "-A -t 10.101.57.110:80 -s rr -p 10800")) {
                 assertTrue(save.contains(line), line + " in\n" + save);
@@ -117,9 +122,10 @@ class VmSvcproxyIpvsTest {
             // hairpin through KUBE-LOOP-BACK: a pod reaching itself is masqueraded to the node's address
             assertEquals("pod27 " + DemoTopology.NODE_BRIDGE_IP, connect(topo.pod("pod27"), "10.101.57.115:80").strip());
 
-            String cleanup = svcproxy(node, "cleanup");
+            String cleanup = svcproxy(node, "cleanup --ipvs-exclude-cidrs 10.200.0.0/16");
             assertTrue(cleanup.endsWith("rc=0\n"), cleanup);
-            assertEquals("", node.exec("ipvsadm", "-S", "-n").strip(), "no virtual servers left");
+            assertEquals("-A -t 10.200.0.1:80 -s rr", node.exec("ipvsadm", "-S", "-n").strip(),
+                    "no virtual server of ours left; the excluded one stays");
             assertFalse(node.sh("ip link show kube-ipvs0 2>&1 || true").contains("kube-ipvs0:"), "kube-ipvs0 deleted");
             assertFalse(node.exec("ipset", "list", "-n").contains("KUBE-"), "ipsets destroyed");
             assertFalse(node.exec("iptables-save").contains("KUBE-IPVS"), "chains deleted");
