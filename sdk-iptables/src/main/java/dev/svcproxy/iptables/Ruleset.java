@@ -63,6 +63,12 @@ public final class Ruleset {
         return chain(table, chain).map(Chain::rules).orElse(List.of());
     }
 
+    /** The target of the first DNAT rule in a chain (a kube-proxy {@code KUBE-SEP-*} chain has one), if any. */
+    public Optional<Target.Dnat> dnat(Table table, String chain) {
+        return rules(table, chain).stream().flatMap(r -> r.target().stream())
+                .filter(t -> t instanceof Target.Dnat).map(t -> (Target.Dnat) t).findFirst();
+    }
+
     /** The same state with every rule in the kernel's normal form; compare normalised rulesets. */
     public Ruleset normalize() {
         Map<Table, Map<ChainName, Chain>> out = new EnumMap<>(Table.class);

@@ -110,9 +110,14 @@ public sealed interface Target {
             return new Dnat(hp.ip(), hp.port());
         }
 
+        /** {@code IP[:PORT]} as {@code --to-destination} takes it. */
+        public String destination() {
+            return port == 0 ? address.toString() : HostPort.of(address, port).toString();
+        }
+
         @Override
         public void render(Args out) {
-            out.add("-j", "DNAT", "--to-destination", port == 0 ? address.toString() : HostPort.of(address, port).toString());
+            out.add("-j", "DNAT", "--to-destination", destination());
         }
 
         @Override

@@ -45,6 +45,15 @@ public final class IptablesBench {
         return ServiceTable.builder().family(IpFamily.IPV4).addAllServices(list).build();
     }
 
+    /** {@code table} with the first service's last endpoint replaced by 10.250.0.1:8080: one endpoint change. */
+    static ServiceTable withOneEndpointChanged(ServiceTable table) {
+        List<VirtualService> changed = new ArrayList<>(table.services());
+        VirtualService first = changed.get(0);
+        changed.set(0, VirtualService.builder().from(first).clusterEndpoints(first.clusterEndpoints().subList(0, first.clusterEndpoints().size() - 1))
+                .addClusterEndpoint(Endpoint.parse("10.250.0.1:8080")).build());
+        return ServiceTable.builder().from(table).services(changed).build();
+    }
+
     public static void main(String[] args) {
         int services = args.length > 0 ? Integer.parseInt(args[0]) : 10000;
         Flavour flavour = args.length > 1 && args[1].equals("legacy") ? Flavour.LEGACY : Flavour.NFT;

@@ -1,6 +1,5 @@
 package dev.svcproxy.samples.bench;
 
-import dev.svcproxy.api.model.Endpoint;
 import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.model.VirtualService;
 import dev.svcproxy.api.net.Cidr;
@@ -46,11 +45,8 @@ public final class SyncBench {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         BackendContext ctx = BackendContext.builder().localTraffic(LocalTraffic.fromCidrs(Cidr.parse("10.128.0.0/10"))).build();
         ServiceTable table = IptablesBench.table(services, 10);
-        List<VirtualService> changed = new ArrayList<>(table.services());
-        VirtualService first = changed.get(0);
-        changed.set(0, VirtualService.builder().from(first).clusterEndpoints(first.clusterEndpoints().subList(0, 9))
-                .addClusterEndpoint(Endpoint.parse("10.250.0.1:8080")).build());
-        ServiceTable next = ServiceTable.builder().from(table).services(changed).build();
+        ServiceTable next = IptablesBench.withOneEndpointChanged(table);
+        VirtualService first = table.services().get(0);
         KubeProxyRules rules = new KubeProxyRules(ctx, true);
         String fullPayload = rules.fullSync(table, List.of(), new ArrayList<>()).render();
         double bareFull = Double.MAX_VALUE;

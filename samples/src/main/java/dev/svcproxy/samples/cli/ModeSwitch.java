@@ -8,6 +8,7 @@ import dev.svcproxy.iptables.IptablesClient;
 import dev.svcproxy.iptables.IptablesTransaction;
 import dev.svcproxy.iptables.Table;
 import dev.svcproxy.iptables.kube.KubeChains;
+import dev.svcproxy.iptables.kube.BuiltinJumps;
 import dev.svcproxy.iptables.kube.IptablesBackend;
 import dev.svcproxy.iptables.kube.KubeProxyRules;
 import dev.svcproxy.ipvs.IpvsClient;
@@ -47,11 +48,7 @@ final class ModeSwitch {
         KubeProxyRules iptablesMode = new KubeProxyRules(BackendContext.builder().family(family).build(), false);
         List<KubeProxyRules.JumpRule> jumps = new java.util.ArrayList<>(iptablesMode.jumpRules());
         jumps.addAll(IpvsProxyRules.jumpRules());
-        for (KubeProxyRules.JumpRule j : jumps) {
-            if (client.chainExists(j.table(), j.rule().target().flatMap(t -> t.chain()).orElseThrow())) {
-                client.deleteRule(j.table(), j.rule());
-            }
-        }
+        BuiltinJumps.delete(client, jumps, List.of());
         IptablesTransaction tx = client.newTransaction();
         for (Table t : List.of(Table.NAT, Table.FILTER)) {
             Set<ChainName> mine = new HashSet<>(IpvsProxyRules.ownedChains(t));

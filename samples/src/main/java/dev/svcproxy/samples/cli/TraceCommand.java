@@ -12,6 +12,7 @@ import dev.svcproxy.iptables.PacketTracer;
 import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Ruleset;
 import dev.svcproxy.iptables.Table;
+import dev.svcproxy.iptables.Target;
 import dev.svcproxy.iptables.kube.KubeProxyRules;
 import dev.svcproxy.k8s.ClusterSnapshot;
 import dev.svcproxy.k8s.ServiceTables;
@@ -123,8 +124,7 @@ final class TraceCommand {
                 }
                 double p = r.matches().stream().filter(m -> m instanceof Match.Statistic st && st.isRandom())
                         .map(m -> Double.parseDouble(((Match.Statistic) m).probability())).findFirst().orElse(1.0);
-                String ep = rules.rules(Table.NAT, sep.get()).stream().map(Rule::toString).filter(t -> t.contains("--to-destination "))
-                        .map(t -> t.substring(t.indexOf("--to-destination ") + 17).split(" ")[0]).findFirst().orElse(sep.get());
+                String ep = rules.dnat(Table.NAT, sep.get()).map(Target.Dnat::destination).orElse(sep.get());
                 out.merge(ep, left * p, Double::sum);
                 left *= 1 - p;
             }

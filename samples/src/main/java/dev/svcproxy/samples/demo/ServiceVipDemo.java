@@ -17,8 +17,6 @@ import dev.svcproxy.iptables.Table;
 import dev.svcproxy.k8s.ClusterSnapshot;
 import dev.svcproxy.k8s.ServiceTables;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -120,11 +118,11 @@ public final class ServiceVipDemo {
             }
             progress.accept("sending " + connections + " HTTP requests from the node to " + VIP + ":" + PORT);
             Map<String, Integer> hits = new TreeMap<>();
-            for (String line : get(topo, topo.node(), connections)) {
+            for (String line : get(topo.node(), connections)) {
                 hits.merge(line.split(" ")[0], 1, Integer::sum);
             }
             progress.accept("sending 5 HTTP requests from a client outside the pod CIDR");
-            List<String> fromClient = get(topo, topo.client(), 5);
+            List<String> fromClient = get(topo.client(), 5);
             Set<String> sources = new TreeSet<>();
             fromClient.forEach(l -> sources.add(l.split(" ")[1]));
             progress.accept(ipvs ? "reading back what was installed" : "reading the rules back and tracing one packet through them");
@@ -150,7 +148,7 @@ public final class ServiceVipDemo {
     }
 
     /** {@code count} HTTP GETs to the ClusterIP from {@code from}, one after the other; the bodies, one per answer. */
-    private static List<String> get(DemoTopology topo, dev.svcproxy.api.netns.NetworkNamespace from, int count) {
+    private static List<String> get(dev.svcproxy.api.netns.NetworkNamespace from, int count) {
         String out = from.sh("i=0; while [ $i -lt " + count + " ]; do curl -s -m 2 http://" + VIP + ":" + PORT
                 + "/; i=$((i+1)); done; true");
         return out.lines().filter(l -> l.startsWith("pod")).toList();
@@ -158,18 +156,8 @@ public final class ServiceVipDemo {
 
     /** The service's path through the nat table, each rule followed by what it does. */
     static String explain(Ruleset nat) {
-        Map<String, String> dnatOf = new HashMap<>();
-        List<Rule> all = new ArrayList<>();
-        for (String chain : nat.chains(Table.NAT).keySet().stream().map(Object::toString).sorted().toList()) {
-            all.addAll(nat.rules(Table.NAT, chain));
-        }
-        for (Rule r : all) {
-            String text = r.toString();
-            int i = text.indexOf("--to-destination ");
-            if (i >= 0) {
-                dnatOf.put(r.chain().name(), text.substring(i + "--to-destination ".length()).split(" ")[0]);
-            }
-        }
+        java.util.function.Function<String, String> dnatOf = sep -> nat.dnat(Table.NAT, sep)
+                .map(dev.svcproxy.iptables.Target.Dnat::destination).orElse(sep);
         StringBuilder b = new StringBuilder();
         String svcChain = null;
         for (Rule r : nat.rules(Table.NAT, "KUBE-SERVICES")) {
@@ -190,14 +178,14 @@ public final class ServiceVipDemo {
                 } else if (i >= 0) {
                     int left = picks.size() - i;
                     line(b, r, (left == 1 ? "the rest" : "1/" + left + (i == 0 ? "" : " of the rest"))
-                            + " (1/" + picks.size() + " of all connections) -> " + dnatOf.get(to));
+                            + " (1/" + picks.size() + " of all connections) -> " + dnatOf.apply(to));
                 }
             }
             for (Rule p : picks) {
                 String sep = p.target().flatMap(t -> t.chain()).map(Object::toString).orElseThrow();
                 for (Rule r : nat.rules(Table.NAT, sep)) {
                     line(b, r, r.toString().contains("KUBE-MARK-MASQ") ? "a pod reaching itself (hairpin): masquerade"
-                            : "rewrite the destination to the pod " + dnatOf.get(sep));
+                            : "rewrite the destination to the pod " + dnatOf.apply(sep));
                 }
             }
         }

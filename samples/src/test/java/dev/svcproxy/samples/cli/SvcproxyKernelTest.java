@@ -281,20 +281,28 @@ class SvcproxyKernelTest {
                 + "ports: [{port: 80}]\nendpoints: " + endpoints + "\n";
     }
 
+    static final String ALL_PODS = "[{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}, {addresses: [10.244.0.30]}]";
+
+    /**
+     * Services both proxy modes are tested with: ClientIP affinity (sticky, .110), LB IPs with the client's source
+     * range (lb-open, 203.0.113.20) and another (lb-closed, 203.0.113.21), an ETP Local node port 30114 with its
+     * local pod pod30, and pod27 behind its own service (self, .115, hairpin).
+     */
+    static final String POLICIES = svc("sticky", "{clusterIP: 10.101.57.110, sessionAffinity: ClientIP, ports: [{port: 80}]}", "")
+            + eps("sticky", ALL_PODS)
+            + svc("lb-open", "{type: LoadBalancer, clusterIP: 10.101.57.111, loadBalancerSourceRanges: [192.168.77.0/24],"
+                    + " ports: [{port: 80, nodePort: 30111}]}", "{loadBalancer: {ingress: [{ip: 203.0.113.20}]}}") + eps("lb-open", ALL_PODS)
+            + svc("lb-closed", "{type: LoadBalancer, clusterIP: 10.101.57.112, loadBalancerSourceRanges: [198.51.100.0/24],"
+                    + " ports: [{port: 80, nodePort: 30112}]}", "{loadBalancer: {ingress: [{ip: 203.0.113.21}]}}") + eps("lb-closed", ALL_PODS)
+            + svc("etp", "{type: NodePort, clusterIP: 10.101.57.114, externalTrafficPolicy: Local, ports: [{port: 80, nodePort: 30114}]}", "")
+            + eps("etp", "[{addresses: [10.244.0.30], nodeName: node-a}, {addresses: [10.244.0.28], nodeName: node-b}]")
+            + svc("self", "{clusterIP: 10.101.57.115, ports: [{port: 80}]}", "") + eps("self", "[{addresses: [10.244.0.27], nodeName: node-a}]");
+
     @Test
     void affinitySourceRangesTrafficPoliciesAndHairpinOnRealConnections(@TempDir Path dir) throws IOException {
-        String all = "[{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}, {addresses: [10.244.0.30]}]";
-        Files.writeString(dir.resolve("svc.yaml"),
-                svc("sticky", "{clusterIP: 10.101.57.110, sessionAffinity: ClientIP, ports: [{port: 80}]}", "") + eps("sticky", all)
-                + svc("lb-open", "{type: LoadBalancer, clusterIP: 10.101.57.111, loadBalancerSourceRanges: [192.168.77.0/24],"
-                        + " ports: [{port: 80, nodePort: 30111}]}", "{loadBalancer: {ingress: [{ip: 203.0.113.20}]}}") + eps("lb-open", all)
-                + svc("lb-closed", "{type: LoadBalancer, clusterIP: 10.101.57.112, loadBalancerSourceRanges: [198.51.100.0/24],"
-                        + " ports: [{port: 80, nodePort: 30112}]}", "{loadBalancer: {ingress: [{ip: 203.0.113.21}]}}") + eps("lb-closed", all)
+        Files.writeString(dir.resolve("svc.yaml"), POLICIES
                 + svc("itp", "{clusterIP: 10.101.57.113, internalTrafficPolicy: Local, ports: [{port: 80}]}", "")
-                + eps("itp", "[{addresses: [10.244.0.28], nodeName: node-b}]")
-                + svc("etp", "{type: NodePort, clusterIP: 10.101.57.114, externalTrafficPolicy: Local, ports: [{port: 80, nodePort: 30114}]}", "")
-                + eps("etp", "[{addresses: [10.244.0.30], nodeName: node-a}, {addresses: [10.244.0.28], nodeName: node-b}]")
-                + svc("self", "{clusterIP: 10.101.57.115, ports: [{port: 80}]}", "") + eps("self", "[{addresses: [10.244.0.27]}]"));
+                + eps("itp", "[{addresses: [10.244.0.28], nodeName: node-b}]"));
         Map<String, String> pods = new LinkedHashMap<>();
         pods.put("pod27", "10.244.0.27");
         pods.put("pod28", "10.244.0.28");

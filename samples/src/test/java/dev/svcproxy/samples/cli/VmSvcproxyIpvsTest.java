@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("vm")
 class VmSvcproxyIpvsTest {
-    static final String ALL = "[{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}, {addresses: [10.244.0.30]}]";
+    static final String ALL = SvcproxyKernelTest.ALL_PODS;
 
     static Map<String, String> pods() {
         Map<String, String> pods = new LinkedHashMap<>();
@@ -69,16 +69,7 @@ class VmSvcproxyIpvsTest {
     void ipvsModeServesEveryKindOfServiceOnRealConnections(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("svc.yaml"), NODE
                 + svc("web", "{type: NodePort, clusterIP: 10.101.57.97, externalIPs: [203.0.113.10], ports: [{port: 80, nodePort: 30080}]}", "")
-                + eps("web", ALL)
-                + svc("sticky", "{clusterIP: 10.101.57.110, sessionAffinity: ClientIP, ports: [{port: 80}]}", "") + eps("sticky", ALL)
-                + svc("lb-open", "{type: LoadBalancer, clusterIP: 10.101.57.111, loadBalancerSourceRanges: [192.168.77.0/24],"
-                        + " ports: [{port: 80, nodePort: 30111}]}", "{loadBalancer: {ingress: [{ip: 203.0.113.20}]}}") + eps("lb-open", ALL)
-                + svc("lb-closed", "{type: LoadBalancer, clusterIP: 10.101.57.112, loadBalancerSourceRanges: [198.51.100.0/24],"
-                        + " ports: [{port: 80, nodePort: 30112}]}", "{loadBalancer: {ingress: [{ip: 203.0.113.21}]}}") + eps("lb-closed", ALL)
-                + svc("etp", "{type: NodePort, clusterIP: 10.101.57.114, externalTrafficPolicy: Local, ports: [{port: 80, nodePort: 30114}]}", "")
-                + eps("etp", "[{addresses: [10.244.0.30], nodeName: node-a}, {addresses: [10.244.0.28], nodeName: node-b}]")
-                + svc("self", "{clusterIP: 10.101.57.115, ports: [{port: 80}]}", "")
-                + eps("self", "[{addresses: [10.244.0.27], nodeName: node-a}]"));
+                + eps("web", ALL) + SvcproxyKernelTest.POLICIES);
         try (DemoTopology topo = topology("ipvs-e2e")) {
             NetworkNamespace node = topo.node();
             String rendered = svcproxy(node, "render --proxy-mode ipvs --manifests " + dir + " --hostname-override node-a --ip-family IPv4");

@@ -35,4 +35,17 @@ public final class BuiltinJumps {
             }
         }
     }
+
+    /**
+     * Deletes the {@code jumps} that are present, except those also in {@code keep} (jump rules another mode uses
+     * word for word). A jump whose target chain is gone is skipped: the kernel cannot hold it.
+     */
+    public static void delete(IptablesClient client, List<KubeProxyRules.JumpRule> jumps, List<KubeProxyRules.JumpRule> keep) {
+        for (KubeProxyRules.JumpRule j : jumps) {
+            boolean shared = keep.stream().anyMatch(k -> k.table() == j.table() && k.rule().sameAs(j.rule(), client.family()));
+            if (!shared && client.chainExists(j.table(), j.rule().target().flatMap(t -> t.chain()).orElseThrow())) {
+                client.deleteRule(j.table(), j.rule());
+            }
+        }
+    }
 }

@@ -154,12 +154,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
      */
     public synchronized void removeLeftovers(List<KubeProxyRules.JumpRule> keepJumps,
                                              java.util.function.Function<Table, List<ChainName>> keepChains) {
-        for (KubeProxyRules.JumpRule j : rules.jumpRules()) {
-            boolean shared = keepJumps.stream().anyMatch(k -> k.table() == j.table() && k.rule().sameAs(j.rule(), client.family()));
-            if (!shared && client.chainExists(j.table(), j.rule().target().flatMap(t -> t.chain()).orElseThrow())) {
-                client.deleteRule(j.table(), j.rule());
-            }
-        }
+        BuiltinJumps.delete(client, rules.jumpRules(), keepJumps);
         IptablesTransaction tx = client.newTransaction();
         for (Table t : List.of(Table.NAT, Table.FILTER)) {
             for (ChainName c : client.chains(t)) {

@@ -76,8 +76,7 @@ public final class IpvsBackend implements ServiceProxyBackend {
         this.ipset = ipset;
         this.route = route;
         this.iptables = iptables;
-        this.rules = new IpvsProxyRules(context, context.options().getOrDefault(OPTION_SCHEDULER, "rr"),
-                iptables.capabilities().randomFully());
+        this.rules = rules(context, iptables.capabilities().randomFully());
         List<Cidr> ex = new ArrayList<>();
         for (String c : context.options().getOrDefault(OPTION_EXCLUDE_CIDRS, "").split(",")) {
             if (!c.isBlank()) {
@@ -85,6 +84,11 @@ public final class IpvsBackend implements ServiceProxyBackend {
             }
         }
         this.excluded = List.copyOf(ex);
+    }
+
+    /** The rules for {@code context}, with its {@link #OPTION_SCHEDULER} (default rr). */
+    static IpvsProxyRules rules(BackendContext context, boolean randomFully) {
+        return new IpvsProxyRules(context, context.options().getOrDefault(OPTION_SCHEDULER, "rr"), randomFully);
     }
 
     @Override
@@ -246,12 +250,7 @@ public final class IpvsBackend implements ServiceProxyBackend {
         if (family == IpFamily.IPV4) {
             route.deleteLink(IpvsProxyRules.DUMMY_DEVICE);
         }
-        for (KubeProxyRules.JumpRule j : IpvsProxyRules.jumpRules()) {
-            boolean shared = keepJumps.stream().anyMatch(k -> k.table() == j.table() && k.rule().sameAs(j.rule(), family));
-            if (!shared && iptables.chainExists(j.table(), j.rule().target().flatMap(t -> t.chain()).orElseThrow())) {
-                iptables.deleteRule(j.table(), j.rule());
-            }
-        }
+        BuiltinJumps.delete(iptables, IpvsProxyRules.jumpRules(), keepJumps);
         IptablesTransaction tx = iptables.newTransaction();
         for (Table t : List.of(Table.NAT, Table.FILTER)) {
             Set<ChainName> present = iptables.chains(t);

@@ -55,7 +55,6 @@ public final class IpvsBackendProvider implements ServiceProxyBackendProvider {
     @Override
     public String render(BackendContext context, ServiceTable table) {
         List<SyncResult.Skipped> skipped = new ArrayList<>();
-        return new IpvsProxyRules(context, context.options().getOrDefault(IpvsBackend.OPTION_SCHEDULER, "rr"), true)
-                .build(table, table.nodeIps(), skipped).render();
+        return IpvsBackend.rules(context, true).build(table, table.nodeIps(), skipped).render();
     }
 }

@@ -69,14 +69,4 @@ public enum KubeIpset {
                 : IpSet.hash(setName(family), type, family).withSizes(1024, 65536);
         return s.withComment();
     }
-
-    /** Whether {@code name} is one of these sets in either family. */
-    public static boolean isKubeIpset(String name) {
-        for (KubeIpset s : values()) {
-            if (s.setName(IpFamily.IPV4).equals(name) || s.setName(IpFamily.IPV6).equals(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
