@@ -11,15 +11,18 @@ for ns in $(ip netns list | awk '/^svcp-/{print $1}'); do ip netns del "$ns" || 
 mvn -B install "$@"
 echo "== tests tagged vm, inside the kernel VM (IPVS, dummy interfaces)"
 SKIP_BUILD=1 scripts/vm-test.sh
-echo "== backend discovery on the module path and on the class path"
-MP=samples/target/svcproxy/lib
-for run in "java -p $MP -m dev.svcproxy.samples/dev.svcproxy.samples.ListBackends" \
-           "java -cp samples/target/svcproxy/lib/*:samples/target/svcproxy/lib dev.svcproxy.samples.ListBackends"; do
-    out=$($run)
-    echo "$out"
-    echo "$out" | grep -q "backend iptables: available"
-    echo "$out" | grep -q "scheduler random"
-done
+echo "== backend and scheduler discovery on the module path and on the class path: the same lists"
+DIST=samples/target/svcproxy
+on_mp=$(java -p "$DIST/lib:$DIST/plugins" --add-modules ALL-MODULE-PATH -m dev.svcproxy.samples/dev.svcproxy.samples.ListBackends)
+on_cp=$(java -cp "$DIST/lib/*:$DIST/plugins/*" dev.svcproxy.samples.ListBackends)
+echo "$on_mp"; echo "$on_cp"
+echo "$on_mp" | grep -q "backend iptables: available"
+echo "$on_mp" | grep -q "backend ipvs:"
+echo "$on_mp" | grep -q "scheduler annotation-weights"
+if [ "$(echo "$on_mp" | tail -n +2 | sort)" != "$(echo "$on_cp" | tail -n +2 | sort)" ]; then
+    echo "discovery differs between the module path and the class path" >&2
+    exit 1
+fi
 echo "== module-path smoke run of the demo"
 samples/target/svcproxy/bin/svcproxy demo --connections 30 >/tmp/svcproxy-smoke.txt
 grep -q "HTTP requests from the node" /tmp/svcproxy-smoke.txt

@@ -4,7 +4,7 @@
  */
 module dev.svcproxy.iptables {
     requires transitive dev.svcproxy.api;
-    requires static org.immutables.value;
+    requires dev.svcproxy.netlink;
     requires org.slf4j;
 
     exports dev.svcproxy.iptables;

@@ -4,9 +4,9 @@
  */
 module dev.svcproxy.ipvs {
     requires transitive dev.svcproxy.api;
-    requires dev.svcproxy.netlink;
-    requires dev.svcproxy.iptables;
-    requires dev.svcproxy.ipset;
+    requires transitive dev.svcproxy.netlink;
+    requires transitive dev.svcproxy.iptables;
+    requires transitive dev.svcproxy.ipset;
     requires org.slf4j;
 
     exports dev.svcproxy.ipvs;

@@ -6,6 +6,8 @@
  */
 module dev.svcproxy.k8s {
     requires transitive dev.svcproxy.api;
+    requires dev.svcproxy.conntrack;
+    requires dev.svcproxy.netlink;
     requires org.slf4j;
     requires kubernetes.client.api;
     requires kubernetes.client;

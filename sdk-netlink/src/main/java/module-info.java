@@ -13,6 +13,7 @@ module dev.svcproxy.netlink {
     exports dev.svcproxy.netlink.genl;
     exports dev.svcproxy.netlink.route;
     exports dev.svcproxy.netlink.nfacct;
-    // exported for jnr-ffi only: it defines its generated binding class in an unnamed module
+    exports dev.svcproxy.netlink.netns;
+    // exported for jnr-ffi only (the LibC interface alone): jnr defines its generated class in an unnamed module
     exports dev.svcproxy.netlink.internal.jnr;
 }

@@ -29,6 +29,7 @@ public final class Metrics {
         gauge("kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds", "The last time a sync of proxy rules was queued");
         gauge("kubeproxy_sync_proxy_rules_no_local_endpoints_total",
                 "Number of services with a Local traffic policy and no endpoints");
+        gauge("kubeproxy_sync_proxy_rules_iptables_last", "Number of iptables rules written by the proxier in the last sync");
         counter("kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "Cumulative proxy iptables restore failures");
         counter("kubeproxy_proxy_healthz_total", "Cumulative proxy healthz HTTP status");
         histogram("kubeproxy_conntrack_reconciler_sync_duration_seconds", "Conntrack reconciliation latency in seconds", SYNC_BUCKETS);

@@ -42,6 +42,29 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
                 Duration.ofMinutes(15), Map.of());
     }
 
+    /** The node this proxy serves: {@code hostnameOverride}, else this host's name, lower-cased as kube-proxy does. */
+    public String nodeName() {
+        return hostnameOverride().orElseGet(ProxyConfig::hostname).strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+    }
+
+    /** The sync period of the configured mode: {@code ipvs.syncPeriod} in IPVS mode, else {@code iptables.syncPeriod}. */
+    public Duration syncPeriod() {
+        return mode.equals("ipvs") ? ipvs.syncPeriod() : iptables.syncPeriod();
+    }
+
+    /** The least time between syncs of the configured mode ({@code ipvs.minSyncPeriod} or {@code iptables.minSyncPeriod}). */
+    public Duration minSyncPeriod() {
+        return mode.equals("ipvs") ? ipvs.minSyncPeriod() : iptables.minSyncPeriod();
+    }
+
     /** The mark kube-proxy sets on packets to masquerade: {@code 1 << masqueradeBit} (0x4000 by default). */
     public long masqueradeMark() {
         return 1L << iptables.masqueradeBit();

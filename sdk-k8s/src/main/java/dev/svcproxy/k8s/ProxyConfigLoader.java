@@ -81,8 +81,9 @@ public final class ProxyConfigLoader {
         }
         ProxyConfig d = ProxyConfig.defaults();
         String mode = f.string("mode", "");
-        if (!List.of("", "iptables", "ipvs", "nftables").contains(mode)) {
-            throw new InvalidInputException("unknown mode '" + mode + "' (expected iptables, ipvs or nftables)", ROOT + ".mode");
+        if (!mode.matches("[a-z0-9][a-z0-9.-]{0,62}|")) { // kube-proxy's modes, or an installed backend's name
+            throw new InvalidInputException("invalid mode '" + mode + "' (expected iptables, ipvs, nftables or the name of an"
+                    + " installed backend)", ROOT + ".mode");
         }
         List<Cidr> clusterCidrs = cidrs(Arrays.stream(f.string("clusterCIDR", "").split(",")).map(String::strip)
                 .filter(s -> !s.isEmpty()).toList(), ROOT + ".clusterCIDR");

@@ -56,7 +56,7 @@ public final class ProxyHealth {
                 continue;
             }
             boolean fh = healthy(f, now);
-            b.append(sep).append('"').append(f == IpFamily.IPV4 ? "IPv4" : "IPv6").append("\": {\"lastUpdated\": \"")
+            b.append(sep).append('"').append(f).append("\": {\"lastUpdated\": \"")
                     .append(fh ? now : updated.getOrDefault(f, Instant.EPOCH)).append("\",\"healthy\": ").append(fh).append('}');
             sep = ",";
         }

@@ -18,19 +18,29 @@ import java.util.function.Supplier;
  */
 public final class ProxyServers implements AutoCloseable {
     private final List<HttpServer> servers = new ArrayList<>();
+    private HttpServer healthz;
+    private HttpServer metricsServer;
 
-    /** Starts both servers; a bind failure names the address. */
+    /**
+     * Starts both servers; an empty address disables that server (as kube-proxy), port 0 picks a free port, and a
+     * bind failure names the address.
+     */
     public static ProxyServers start(String healthzAddress, String metricsAddress, ProxyHealth health, Metrics metrics,
                                      Supplier<String> proxyMode) {
         ProxyServers s = new ProxyServers();
         try {
-            HttpServer hz = s.bind(healthzAddress, "healthzBindAddress");
-            hz.createContext("/healthz", ex -> health(ex, health, metrics, "kubeproxy_proxy_healthz_total"));
-            hz.createContext("/livez", ex -> health(ex, health, metrics, "kubeproxy_proxy_livez_total"));
+            s.healthz = s.bind(healthzAddress, "healthzBindAddress");
+            if (s.healthz != null) {
+                s.healthz.createContext("/healthz", ex -> health(ex, health, metrics, "kubeproxy_proxy_healthz_total"));
+                s.healthz.createContext("/livez", ex -> health(ex, health, metrics, "kubeproxy_proxy_livez_total"));
+            }
             HttpServer m = s.bind(metricsAddress, "metricsBindAddress");
-            m.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-            m.createContext("/healthz", ex -> reply(ex, 200, "text/plain; charset=utf-8", "ok"));
-            m.createContext("/proxyMode", ex -> reply(ex, 200, "text/plain; charset=utf-8", proxyMode.get()));
+            s.metricsServer = m;
+            if (m != null) {
+                m.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+                m.createContext("/healthz", ex -> reply(ex, 200, "text/plain; charset=utf-8", "ok"));
+                m.createContext("/proxyMode", ex -> reply(ex, 200, "text/plain; charset=utf-8", proxyMode.get()));
+            }
             s.servers.forEach(HttpServer::start);
             return s;
         } catch (RuntimeException e) {
@@ -40,19 +50,43 @@ public final class ProxyServers implements AutoCloseable {
     }
 
     private HttpServer bind(String address, String field) {
-        HostPort hp;
+        if (address.isBlank()) {
+            return null;
+        }
+        InetSocketAddress at;
         try {
-            hp = HostPort.parse(address);
+            at = socketAddress(address);
         } catch (InvalidInputException e) {
             throw new InvalidInputException("invalid address '" + address + "': " + e.getMessage(), field);
         }
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(hp.ip().toString(), hp.port()), 16);
+            HttpServer server = HttpServer.create(at, 16);
             servers.add(server);
             return server;
         } catch (IOException e) {
             throw new InvalidInputException("cannot listen on " + address + ": " + e.getMessage(), field);
         }
+    }
+
+    /** {@code ip:port} as {@link HostPort} reads it, and port 0 for any free port. */
+    private static InetSocketAddress socketAddress(String address) {
+        boolean anyPort = address.endsWith(":0");
+        HostPort hp = HostPort.parse(anyPort ? address.substring(0, address.length() - 1) + "1" : address);
+        return new InetSocketAddress(hp.ip().toString(), anyPort ? 0 : hp.port());
+    }
+
+    /** {@code /healthz and /livez on ADDRESS, /metrics and /proxyMode on ADDRESS} with the bound ports, or "disabled". */
+    public String describe() {
+        return "/healthz and /livez on " + where(healthz) + ", /metrics and /proxyMode on " + where(metricsServer);
+    }
+
+    private static String where(HttpServer s) {
+        if (s == null) {
+            return "nothing (disabled)";
+        }
+        InetSocketAddress a = s.getAddress();
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     private static void health(HttpExchange ex, ProxyHealth health, Metrics metrics, String counter) throws IOException {

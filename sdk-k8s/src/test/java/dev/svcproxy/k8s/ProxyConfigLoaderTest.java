@@ -72,7 +72,7 @@ class ProxyConfigLoaderTest {
         assertEquals("KubeProxyConfiguration.iptables.syncPeriod: expected a duration such as 30s, 1m0s or 1h, found 'soon'",
                 error("iptables: {syncPeriod: soon}"));
         assertTrue(error("apiVersion: kubeproxy.config.k8s.io/v1alpha2").startsWith("KubeProxyConfiguration.apiVersion: unsupported"));
-        assertTrue(error("mode: userspace").contains("unknown mode 'userspace'"));
+        assertTrue(error("mode: User Space").contains("invalid mode 'User Space'"));
         assertTrue(error("clusterCIDR: 10.244.0.0/33").startsWith("KubeProxyConfiguration.clusterCIDR: invalid CIDR"));
         assertTrue(error("detectLocalMode: BridgeInterface").contains("needs detectLocal.bridgeInterface"));
         assertTrue(error("conntrack: {tcpBeLiberal: yes please}").startsWith("KubeProxyConfiguration.conntrack.tcpBeLiberal"));

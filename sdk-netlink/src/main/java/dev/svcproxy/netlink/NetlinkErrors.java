@@ -8,7 +8,7 @@ import dev.svcproxy.api.PermissionDeniedException;
 import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.api.TransactionFailedException;
 import dev.svcproxy.api.UnsupportedByKernelException;
-import dev.svcproxy.netlink.internal.jnr.Native;
+import dev.svcproxy.netlink.internal.Native;
 
 /** Turns a kernel errno from a netlink reply into the matching typed exception, naming the operation. */
 public final class NetlinkErrors {

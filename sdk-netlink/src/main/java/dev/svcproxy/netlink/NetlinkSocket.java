@@ -2,7 +2,7 @@ package dev.svcproxy.netlink;
 
 import dev.svcproxy.api.BusyException;
 import dev.svcproxy.api.SvcProxyException;
-import dev.svcproxy.netlink.internal.jnr.Native;
+import dev.svcproxy.netlink.internal.Native;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,26 +91,9 @@ public final class NetlinkSocket implements AutoCloseable {
      * A short-lived thread enters the namespace and creates the socket; the calling thread never changes namespace.
      */
     public static NetlinkSocket open(NetlinkProtocol protocol, Path netns) {
-        AtomicReference<Object> result = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                Native.enterNetns(netns.toString());
-                result.set(Native.netlinkSocket(protocol.number()));
-            } catch (RuntimeException e) {
-                result.set(e);
-            }
-        }, "svcproxy-netns-" + netns.getFileName());
-        t.start();
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SvcProxyException("interrupted while opening a socket in " + netns, netns.toString(), e);
-        }
-        if (result.get() instanceof RuntimeException e) {
-            throw e;
-        }
-        return new NetlinkSocket(protocol, (Integer) result.get());
+        int fd = dev.svcproxy.netlink.netns.InNamespace.call(java.util.Optional.of(netns),
+                () -> Native.netlinkSocket(protocol.number()));
+        return new NetlinkSocket(protocol, fd);
     }
 
     public NetlinkProtocol protocol() {

@@ -14,11 +14,9 @@ import dev.svcproxy.iptables.Ruleset;
 import dev.svcproxy.iptables.Table;
 import dev.svcproxy.iptables.Target;
 import dev.svcproxy.iptables.kube.KubeProxyRules;
-import dev.svcproxy.k8s.ClusterSnapshot;
-import dev.svcproxy.k8s.ServiceTables;
+import dev.svcproxy.k8s.KubeProxy;
 import dev.svcproxy.netlink.route.RouteClient;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +37,14 @@ final class TraceCommand {
     private TraceCommand() {
     }
 
-    static int run(CommandLine cl, ProxySetup setup, PrintStream out) {
+    /** Traces through the rules {@code proxy} would write (its source: the manifests), or those in force when it is null. */
+    static int run(CommandLine cl, KubeProxy proxy, PrintStream out) {
+        try (proxy) {
+            return trace(cl, proxy, out);
+        }
+    }
+
+    private static int trace(CommandLine cl, KubeProxy proxy, PrintStream out) {
         IpAddress src = IpAddress.parse(cl.get("src").orElseThrow(() -> new InvalidInputException("is required", "--src")));
         HostPort dst = HostPort.parse(cl.get("dst").orElseThrow(() -> new InvalidInputException("is required", "--dst")));
         Protocol proto = Protocol.parse(cl.get("proto").orElse("tcp").toUpperCase(Locale.ROOT));
@@ -50,12 +55,11 @@ final class TraceCommand {
         Ruleset rules;
         Set<IpAddress> local = new LinkedHashSet<>();
         String where;
-        if (cl.get("manifests").isPresent()) {
-            Path manifests = Path.of(cl.get("manifests").get());
-            ServiceTables.Result r = ServiceTables.build(ClusterSnapshot.load(manifests), setup.nodeName());
-            ServiceTable table = r.table(family);
+        if (proxy != null) {
+            String manifests = cl.get("manifests").orElseThrow();
+            ServiceTable table = proxy.tables().table(family);
             local.addAll(table.nodeIps());
-            KubeProxyRules kube = new KubeProxyRules(setup.context(family, table, r.podCidrs(), Map.of()), true);
+            KubeProxyRules kube = new KubeProxyRules(proxy.context(family), true);
             rules = Ruleset.parse(withJumps(kube.fullSync(table, List.of(), new java.util.ArrayList<>()).render(), kube, family), family);
             where = "the rules a full sync of " + manifests + " would write";
         } else {

@@ -80,7 +80,7 @@ class SvcproxyTest {
         assertTrue(noKubeconfig.err().contains("/nonexistent/kubeconfig: cannot read the kubeconfig"), noKubeconfig.err());
         assertTrue(run("run", "--kubeconfig", "/x", "--manifests", dir.toString()).err()
                 .contains("--kubeconfig: give either --manifests or --kubeconfig, not both"));
-        assertTrue(run("render", "--manifests", dir.toString(), "--proxy-mode", "nftables").err().contains("--proxy-mode: proxy mode 'nftables' is not available yet"));
+        assertTrue(run("render", "--manifests", dir.toString(), "--proxy-mode", "nftables").err().contains("--proxy-mode: proxy mode 'nftables' has no backend on the module path"));
         Run sched = run("render", "--manifests", dir.toString(), "--proxy-mode", "ipvs", "--ipvs-scheduler", "fastest");
         assertEquals(2, sched.rc());
         assertTrue(sched.err().contains("--ipvs-scheduler: unknown IPVS scheduler 'fastest' (expected one of [dh, lblc, lblcr, lc, mh, nq, rr, sed, sh, wlc, wrr])"), sched.err());
@@ -158,5 +158,22 @@ class SvcproxyTest {
                 "--src", "192.168.77.2", "--dst", "10.101.57.99:80");
         assertTrue(empty.out().contains("verdict: REJECT by filter:") && empty.out().contains("has no endpoints"), empty.out());
         assertEquals(2, run("trace", "--manifests", dir.toString(), "--src", "192.168.77.2", "--dst", "fd00::1:80").rc());
+    }
+
+    @Test
+    void aThirdPartyBackendIsSelectedByTheModeNameWithNoChangeToTheCommand(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("svc.yaml"), MANIFESTS);
+        dev.svcproxy.testing.recording.RecordingBackendProvider.clear();
+        Run render = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a", "--proxy-mode", "recording");
+        assertEquals(0, render.rc(), render.err());
+        assertEquals("# IPv4\n# recording: default/nginx-service:http/tcp\n# IPv6\n# recording: default/nginx-service:http/tcp\n",
+                render.out());
+        Run once = run("run", "--once", "--manifests", dir.toString(), "--hostname-override", "node-a", "--proxy-mode", "recording",
+                "--conntrack-max-per-core", "0", "--conntrack-tcp-timeout-established", "0s", "--conntrack-tcp-timeout-close-wait", "0s");
+        assertEquals(0, once.rc(), once.err());
+        assertTrue(once.out().contains("svcproxy: synced IPv4 (full): 1 services, 0 skipped"), once.out());
+        List<String> events = dev.svcproxy.testing.recording.RecordingBackendProvider.events();
+        assertTrue(events.contains("prepare IPv4") && events.contains("sync IPv4 default/nginx-service:http/tcp")
+                && events.contains("close IPv6"), events.toString());
     }
 }

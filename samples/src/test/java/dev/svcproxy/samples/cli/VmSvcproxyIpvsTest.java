@@ -204,7 +204,7 @@ class VmSvcproxyIpvsTest {
             assertEquals(3, topo.connect(topo.client(), "192.168.77.1:30080", 3).size(), "served by IPVS");
 
             String back = svcproxy(node, "run --proxy-mode iptables" + args);
-            assertTrue(back.endsWith("rc=0\n") && back.contains("removed the IPVS mode's state"), back);
+            assertTrue(back.endsWith("rc=0\n") && back.contains("removed the ipvs mode's state"), back);
             assertEquals("", node.exec("ipvsadm", "-S", "-n").strip());
             assertFalse(node.sh("ip link show kube-ipvs0 2>&1 || true").contains("kube-ipvs0:"));
             assertFalse(node.exec("ipset", "list", "-n").contains("KUBE-"));

@@ -5,14 +5,19 @@ import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpFamily;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
 import org.immutables.value.Value;
 
-/** What a backend is created for: the IP family, the network namespace, and the proxy-wide settings. */
+/**
+ * What a backend is created for: the IP family, the network namespace, and kube-proxy's settings that backends
+ * use, typed (masquerade bit and all, local-traffic detection, node-port addresses, localhost node ports, the
+ * IPVS settings, the sync periods). A backend reads what it needs and ignores the rest.
+ */
 @Value.Immutable
 public abstract class BackendContext {
 
+    /** The IP family this backend programs. */
     @Value.Default
     public IpFamily family() {
         return IpFamily.IPV4;
@@ -33,6 +38,7 @@ public abstract class BackendContext {
         return false;
     }
 
+    /** How traffic from this node's pods is told apart (kube-proxy's {@code detectLocalMode}). */
     @Value.Default
     public LocalTraffic localTraffic() {
         return LocalTraffic.none();
@@ -41,24 +47,55 @@ public abstract class BackendContext {
     /** Addresses node ports listen on; empty means every local address. */
     public abstract List<Cidr> nodePortAddresses();
 
-    /** Backend-specific settings, by key. */
-    public abstract Map<String, String> options();
+    /**
+     * IPv4 node ports also on 127.0.0.1 when the node-port addresses allow it ({@code iptables.localhostNodePorts},
+     * default true); needs {@code net.ipv4.conf.all.route_localnet=1}, which the backend sets in its namespace.
+     */
+    @Value.Default
+    public boolean localhostNodePorts() {
+        return true;
+    }
+
+    /** kube-proxy's {@code ipvs.*} settings. */
+    @Value.Default
+    public IpvsSettings ipvs() {
+        return IpvsSettings.defaults();
+    }
+
+    /** How often the proxy syncs at most when nothing changes (kube-proxy's {@code syncPeriod}, default 30 s). */
+    @Value.Default
+    public Duration syncPeriod() {
+        return Duration.ofSeconds(30);
+    }
+
+    /** The least time between two syncs (kube-proxy's {@code minSyncPeriod}, default 1 s). */
+    @Value.Default
+    public Duration minSyncPeriod() {
+        return Duration.ofSeconds(1);
+    }
 
     @Value.Check
     protected void check() {
         if (masqueradeBit() < 0 || masqueradeBit() > 31) {
             throw new InvalidInputException("masquerade bit must be 0-31, not " + masqueradeBit(), "masqueradeBit");
         }
+        if (syncPeriod().isNegative() || syncPeriod().isZero() || minSyncPeriod().isNegative()) {
+            throw new InvalidInputException("syncPeriod must be > 0 and minSyncPeriod >= 0, not " + syncPeriod() + " and "
+                    + minSyncPeriod(), "syncPeriod");
+        }
     }
 
+    /** kube-proxy's defaults for IPv4 in this network namespace. */
     public static BackendContext defaults() {
         return builder().build();
     }
 
+    /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** Builds a {@link BackendContext}; every setting has kube-proxy's default. */
     public static class Builder extends ImmutableBackendContext.Builder {
     }
 }

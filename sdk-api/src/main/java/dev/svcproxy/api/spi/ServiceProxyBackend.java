@@ -1,15 +1,30 @@
 package dev.svcproxy.api.spi;
 
 import dev.svcproxy.api.model.ServiceTable;
+import java.util.List;
 
 /**
  * A dataplane that makes the kernel match a {@link ServiceTable}. Made by its
  * {@link ServiceProxyBackendProvider}; one instance programs one IP family in one network namespace.
+ *
+ * <p>Life cycle as a proxy drives it: {@link #prepare()} once, then {@link #sync} at every change and period; when
+ * the proxy switches modes, every other installed mode's backend is asked {@link #hasLeftovers()} and
+ * {@link #removeLeftovers(SharedState)} with this one's {@link #sharedState()}; {@code --cleanup} calls
+ * {@link #unlink()} on every mode's backend, then {@link #cleanup()} on each.
  */
 public interface ServiceProxyBackend extends AutoCloseable {
 
     /** The provider's name, e.g. {@code iptables}. */
     String name();
+
+    /**
+     * Applies this backend's kernel prerequisites in its namespace before the first sync (sysctls such as
+     * {@code route_localnet} or IPVS's {@code vs/*}, counters, timeouts), as kube-proxy does when it starts. What the
+     * kernel refuses and kube-proxy only warns about is returned as warnings, one line each; the rest throws.
+     */
+    default List<String> prepare() {
+        return List.of();
+    }
 
     /**
      * Makes the kernel state match {@code desired}. Idempotent: syncing the same table twice changes nothing
@@ -24,8 +39,38 @@ public interface ServiceProxyBackend extends AutoCloseable {
      */
     String render(ServiceTable desired);
 
+    /** Metrics this backend exposes beside the proxy's own; read at each scrape. */
+    default List<BackendMetric> metrics() {
+        return List.of();
+    }
+
+    /** Kernel objects this backend shares with other modes, which their {@link #removeLeftovers} must keep. */
+    default SharedState sharedState() {
+        return SharedState.none();
+    }
+
+    /** Whether this mode left state in the kernel that another mode, now in charge, should remove. */
+    default boolean hasLeftovers() {
+        return true;
+    }
+
+    /**
+     * Removes what this mode installed except what {@code keep} names; called after another mode's first sync,
+     * which has rewritten the shared objects so that nothing still refers to what goes.
+     */
+    void removeLeftovers(SharedState keep);
+
+    /**
+     * The first step of a full clean-up: removes this mode's jump rules from the built-in chains and empties its own
+     * chains, so that no rule refers to state that another mode's {@link #cleanup()} deletes (an ipset, a chain).
+     */
+    default void unlink() {
+    }
+
     /** Removes everything this backend ever installed (kube-proxy's {@code --cleanup}). */
-    void cleanup();
+    default void cleanup() {
+        removeLeftovers(SharedState.none());
+    }
 
     @Override
     default void close() {

@@ -8,6 +8,7 @@
         visibility = Value.Style.ImplementationVisibility.PACKAGE,
         overshadowImplementation = true,
         depluralize = true,
+        depluralizeDictionary = {"address:addresses"},
         allowedClasspathAnnotations = {Override.class})
 package dev.svcproxy.api.spi;
 

@@ -45,7 +45,7 @@ class BackendsTest {
                 }
 
                 @Override
-                public void cleanup() {
+                public void removeLeftovers(SharedState keep) {
                 }
             };
         }

@@ -1,5 +1,6 @@
 package dev.svcproxy.iptables.kube;
 
+import dev.svcproxy.api.spi.SharedState;
 import dev.svcproxy.iptables.IptablesClient;
 import dev.svcproxy.iptables.IptablesTransaction;
 import dev.svcproxy.iptables.Rule;
@@ -37,12 +38,12 @@ public final class BuiltinJumps {
     }
 
     /**
-     * Deletes the {@code jumps} that are present, except those also in {@code keep} (jump rules another mode uses
+     * Deletes the {@code jumps} that are present, except those {@code keep} names (jump rules another mode uses
      * word for word). A jump whose target chain is gone is skipped: the kernel cannot hold it.
      */
-    public static void delete(IptablesClient client, List<KubeProxyRules.JumpRule> jumps, List<KubeProxyRules.JumpRule> keep) {
+    public static void delete(IptablesClient client, List<KubeProxyRules.JumpRule> jumps, SharedState keep) {
         for (KubeProxyRules.JumpRule j : jumps) {
-            boolean shared = keep.stream().anyMatch(k -> k.table() == j.table() && k.rule().sameAs(j.rule(), client.family()));
+            boolean shared = keep.sharesRule(j.table().tableName(), j.rule().render(client.family()));
             if (!shared && client.chainExists(j.table(), j.rule().target().flatMap(t -> t.chain()).orElseThrow())) {
                 client.deleteRule(j.table(), j.rule());
             }

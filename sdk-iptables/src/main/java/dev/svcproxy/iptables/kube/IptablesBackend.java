@@ -4,6 +4,8 @@ import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.model.VirtualService;
 import dev.svcproxy.api.model.ServicePortName;
 import dev.svcproxy.api.spi.BackendContext;
+import dev.svcproxy.api.spi.BackendMetric;
+import dev.svcproxy.api.spi.SharedState;
 import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.SyncResult;
 import dev.svcproxy.iptables.ChainName;
@@ -19,6 +21,8 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,20 +37,54 @@ public final class IptablesBackend implements ServiceProxyBackend {
     static final Rule CANARY_RULE = Rule.in(KubeChains.CANARY).comment("svcproxy canary: if this is gone, the table was flushed")
             .noTarget();
     private final IptablesClient client;
-    private final KubeProxyRules rules;
+    private final BackendContext context;
+    private final Optional<NodeKernel> kernel;
+    private KubeProxyRules rules;
     private boolean needFullSync = true;
     private long lastFullSync;
     private Map<ServicePortName, VirtualService> previous = Map.of();
     private Set<ChainName> ownChains = Set.of();
     private int lastPayloadBytes;
 
+    /**
+     * A backend over {@code client} (the kernel's or a fake) that touches nothing but iptables: no sysctls, no nfacct
+     * counters ({@link KubeProxyRules.KernelFacts#none()}). {@link IptablesBackendProvider} makes backends that also
+     * own the namespace's prerequisites.
+     */
     public IptablesBackend(IptablesClient client, BackendContext context) {
+        this(client, context, Optional.empty());
+    }
+
+    IptablesBackend(IptablesClient client, BackendContext context, Optional<NodeKernel> kernel) {
         if (client.family() != context.family()) {
             throw new dev.svcproxy.api.InvalidInputException("client is " + client.family() + " but the context is "
                     + context.family(), "iptables backend");
         }
         this.client = client;
-        this.rules = new KubeProxyRules(context, client.capabilities().randomFully());
+        this.context = context;
+        this.kernel = kernel;
+        this.rules = new KubeProxyRules(context, client.capabilities().randomFully(),
+                kernel.map(NodeKernel::facts).orElse(KubeProxyRules.KernelFacts.none()));
+    }
+
+    /**
+     * kube-proxy's start in iptables mode: the nfacct counters are made, {@code route_localnet=1} is set when
+     * localhost node ports are on (IPv4), then the kernel facts the rules depend on are read again.
+     */
+    @Override
+    public synchronized List<String> prepare() {
+        if (kernel.isEmpty()) {
+            return List.of();
+        }
+        List<String> warnings = kernel.get().prepare(rules.localhostNodePorts());
+        rules = new KubeProxyRules(context, client.capabilities().randomFully(), kernel.get().facts());
+        needFullSync = true;
+        return warnings;
+    }
+
+    @Override
+    public List<BackendMetric> metrics() {
+        return kernel.map(NodeKernel::metrics).orElse(List.of());
     }
 
     @Override
@@ -102,7 +140,20 @@ public final class IptablesBackend implements ServiceProxyBackend {
         lastPayloadBytes = tx.render().length();
         skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
         LOG.debug("{} sync of {} services ({} skipped)", full ? "full" : "partial", desired.services().size(), skipped.size());
-        return new SyncResult(full, skipped, Duration.ofNanos(System.nanoTime() - start));
+        return new SyncResult(full, skipped, Duration.ofNanos(System.nanoTime() - start), ruleCounts(tx));
+    }
+
+    /** The rules this sync wrote, by table (kube-proxy's {@code kubeproxy_sync_proxy_rules_iptables_last}). */
+    private static Map<String, Integer> ruleCounts(IptablesTransaction tx) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (IptablesTransaction.Op op : tx.operations()) {
+            if (op instanceof IptablesTransaction.Append a) {
+                counts.merge(a.table().tableName(), 1, Integer::sum);
+            } else if (op instanceof IptablesTransaction.Insert i) {
+                counts.merge(i.table().tableName(), 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 
     /**
@@ -142,24 +193,38 @@ public final class IptablesBackend implements ServiceProxyBackend {
         return payload;
     }
 
+    /** kube-proxy's iptables clean-up, and the nfacct counters. */
     @Override
     public synchronized void cleanup() {
-        removeLeftovers(List.of(), t -> List.of());
+        removeLeftovers(SharedState.none());
+        kernel.ifPresent(NodeKernel::deleteCounters);
+    }
+
+    /** The chains and jump rules that kube-proxy's other iptables-based mode (IPVS) writes word for word too. */
+    @Override
+    public SharedState sharedState() {
+        Map<String, Set<String>> chains = new HashMap<>();
+        Map<String, Set<String>> jumps = new HashMap<>();
+        for (Table t : List.of(Table.NAT, Table.FILTER)) {
+            chains.put(t.tableName(), rules.ownedChains(t).stream().map(ChainName::name).collect(Collectors.toSet()));
+        }
+        for (KubeProxyRules.JumpRule j : rules.jumpRules()) {
+            jumps.computeIfAbsent(j.table().tableName(), k -> new HashSet<>()).add(j.rule().render(client.family()));
+        }
+        return new SharedState(chains, jumps);
     }
 
     /**
-     * Removes this mode's state but what another mode shares with it: jump rules other than {@code keepJumps}, and
-     * chains other than {@code keepChains} (after another mode's first sync has rewritten the shared ones, so
-     * nothing still refers to what goes). Used when switching from iptables to another mode.
+     * Removes this mode's state but what another mode shares with it: jump rules and chains {@code keep} names
+     * (after another mode's first sync has rewritten the shared ones, so nothing still refers to what goes).
      */
-    public synchronized void removeLeftovers(List<KubeProxyRules.JumpRule> keepJumps,
-                                             java.util.function.Function<Table, List<ChainName>> keepChains) {
-        BuiltinJumps.delete(client, rules.jumpRules(), keepJumps);
+    @Override
+    public synchronized void removeLeftovers(SharedState keep) {
+        BuiltinJumps.delete(client, rules.jumpRules(), keep);
         IptablesTransaction tx = client.newTransaction();
         for (Table t : List.of(Table.NAT, Table.FILTER)) {
             for (ChainName c : client.chains(t)) {
-                boolean ours = rules.ownedChains(t).contains(c) || t == Table.NAT && (KubeChains.isServiceChain(c) || c.equals(KubeChains.CANARY));
-                if (ours && !keepChains.apply(t).contains(c)) {
+                if (owns(t, c) && !keep.sharesChain(t.tableName(), c.name())) {
                     tx.deleteChain(t, c);
                 }
             }
@@ -167,6 +232,40 @@ public final class IptablesBackend implements ServiceProxyBackend {
         if (!tx.isEmpty()) {
             client.apply(tx);
         }
+        needFullSync = true;
+    }
+
+    private boolean owns(Table t, ChainName c) {
+        return rules.ownedChains(t).contains(c) || t == Table.NAT && (KubeChains.isServiceChain(c) || c.equals(KubeChains.CANARY));
+    }
+
+    /** Whether a chain this mode owns exists (one {@code iptables-save} of nat): then there is state to remove. */
+    @Override
+    public boolean hasLeftovers() {
+        return client.chains(Table.NAT).stream().anyMatch(c -> owns(Table.NAT, c));
+    }
+
+    /** Deletes this mode's jump rules and empties its chains, so that nothing refers to another mode's state. */
+    @Override
+    public synchronized void unlink() {
+        BuiltinJumps.delete(client, rules.jumpRules(), SharedState.none());
+        IptablesTransaction tx = client.newTransaction();
+        for (Table t : List.of(Table.NAT, Table.FILTER)) {
+            for (ChainName c : client.chains(t)) {
+                if (owns(t, c)) {
+                    tx.flushChain(t, c);
+                }
+            }
+        }
+        if (!tx.isEmpty()) {
+            client.apply(tx);
+        }
+        needFullSync = true;
+    }
+
+    @Override
+    public void close() {
+        kernel.ifPresent(NodeKernel::close);
     }
 
     /** The jump rules this backend keeps in the built-in chains. */

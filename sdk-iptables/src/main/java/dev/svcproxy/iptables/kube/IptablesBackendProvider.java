@@ -7,6 +7,7 @@ import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
 import dev.svcproxy.iptables.IptablesClient;
 import dev.svcproxy.iptables.Table;
+import java.util.Optional;
 
 /** The {@code iptables} backend: kube-proxy's iptables mode. Available where {@code iptables-save} works as this user. */
 public final class IptablesBackendProvider implements ServiceProxyBackendProvider {
@@ -32,9 +33,10 @@ public final class IptablesBackendProvider implements ServiceProxyBackendProvide
         }
     }
 
+    /** A backend that also owns the namespace's prerequisites ({@code route_localnet}, nfacct counters). */
     @Override
     public ServiceProxyBackend create(BackendContext context) {
-        return new IptablesBackend(client(context), context);
+        return new IptablesBackend(client(context), context, Optional.of(new NodeKernel(context.netns())));
     }
 
     private static IptablesClient client(BackendContext context) {

@@ -36,13 +36,9 @@ import java.util.Set;
  * affinity ({@code -m recent}) and scheduler weights.
  */
 public final class KubeProxyRules {
-    /** Option: the sysctl {@code nf_conntrack_tcp_be_liberal} is 1, so no ct INVALID drop rule (kube-proxy's rule). */
-    public static final String OPTION_TCP_BE_LIBERAL = "tcpBeLiberal";
-    /** Option: the nfacct counter {@link #COUNTER_INVALID} exists; the INVALID drop rule counts into it. */
-    public static final String OPTION_NFACCT_INVALID = "nfacct.ct_state_invalid_dropped_pkts";
-    /** Option: the nfacct counter {@link #COUNTER_LOCALHOST} exists; localhost node ports get their counting rule. */
-    public static final String OPTION_NFACCT_LOCALHOST = "nfacct.localhost_nps_accepted_pkts";
+    /** The nfacct counter of packets dropped as ct INVALID. */
     public static final String COUNTER_INVALID = "ct_state_invalid_dropped_pkts";
+    /** The nfacct counter of packets accepted on localhost node ports. */
     public static final String COUNTER_LOCALHOST = "localhost_nps_accepted_pkts";
     /**
      * kube-proxy's {@code largeClusterEndpointsThreshold}: with more endpoints than this in all, the per-endpoint
@@ -50,13 +46,25 @@ public final class KubeProxyRules {
      */
     public static final int LARGE_CLUSTER_ENDPOINTS = 1000;
 
-    /** The jump rules kube-proxy ensures from the built-in chains, by table. */
+    /** A jump rule kube-proxy ensures from a built-in chain into its own, with its table. */
     public record JumpRule(Table table, Rule rule) {
+    }
+
+    /**
+     * What kube-proxy reads from the kernel before writing its rules: {@code nf_conntrack_tcp_be_liberal} is 1 (then
+     * no ct INVALID drop rule), and which of its two nfacct counters exist (rules count into them only then).
+     */
+    public record KernelFacts(boolean tcpBeLiberal, boolean counterInvalid, boolean counterLocalhost) {
+        /** Nothing known: the INVALID drop rule, no counters. */
+        public static KernelFacts none() {
+            return new KernelFacts(false, false, false);
+        }
     }
 
     private final IpFamily family;
     private final BackendContext context;
     private final boolean randomFully;
+    private final KernelFacts facts;
     /** The rules each service had in the last sync, for services that did not change. */
     private Map<VirtualService, List<KubeServiceRules.Op>> cache = Map.of();
     private Map<VirtualService, List<KubeServiceRules.Op>> nextCache = new HashMap<>();
@@ -64,10 +72,17 @@ public final class KubeProxyRules {
     private boolean largeCluster;
     private boolean cachedLargeCluster;
 
+    /** The rules for {@code context} with {@link KernelFacts#none()}. */
     public KubeProxyRules(BackendContext context, boolean randomFully) {
+        this(context, randomFully, KernelFacts.none());
+    }
+
+    /** The rules for {@code context}; {@code randomFully} when iptables supports {@code --random-fully}. */
+    public KubeProxyRules(BackendContext context, boolean randomFully, KernelFacts facts) {
         this.family = context.family();
         this.context = context;
         this.randomFully = randomFully;
+        this.facts = facts;
     }
 
     /** The rules of kube-proxy's jumps from the built-in chains into its own. */
@@ -101,12 +116,12 @@ public final class KubeProxyRules {
     }
 
     /**
-     * Whether IPv4 localhost node ports are on: {@code iptables.localhostNodePorts} (option {@code localhostNodePorts},
+     * Whether IPv4 localhost node ports are on: {@code iptables.localhostNodePorts} ({@link BackendContext#localhostNodePorts()},
      * default true) and the node-port addresses include 127.0.0.1. Needs {@code net.ipv4.conf.all.route_localnet=1}.
      */
     public boolean localhostNodePorts() {
         IpAddress lo = IpAddress.parse("127.0.0.1");
-        return family == IpFamily.IPV4 && !"false".equals(context.options().get("localhostNodePorts"))
+        return family == IpFamily.IPV4 && context.localhostNodePorts()
                 && (nodePortsMatchAll() || context.nodePortAddresses().stream().anyMatch(c -> c.contains(lo)));
     }
 
@@ -189,9 +204,9 @@ public final class KubeProxyRules {
         ownedChains(Table.FILTER).forEach(c -> tx.flushChain(Table.FILTER, c));
         ownedChains(Table.NAT).forEach(c -> tx.flushChain(Table.NAT, c));
         long m = 1L << context.masqueradeBit();
-        if (!"true".equals(context.options().get(OPTION_TCP_BE_LIBERAL))) {
+        if (!facts.tcpBeLiberal()) {
             Rule.Builder invalid = Rule.in(KubeChains.FORWARD).ctstate(Match.CtState.INVALID);
-            if ("true".equals(context.options().get(OPTION_NFACCT_INVALID))) {
+            if (facts.counterInvalid()) {
                 invalid.nfacct(COUNTER_INVALID);
             }
             tx.append(Table.FILTER, invalid.drop());
@@ -240,7 +255,7 @@ public final class KubeProxyRules {
         List<KubeServiceRules.Op> ops = nodeIps.equals(cachedNodeIps) && largeCluster == cachedLargeCluster ? cache.get(s) : null;
         if (ops == null) {
             ops = new KubeServiceRules(s, context, scheduler, nodeIps,
-                    localhostNodePorts() && "true".equals(context.options().get(OPTION_NFACCT_LOCALHOST)), largeCluster).write();
+                    localhostNodePorts() && facts.counterLocalhost(), largeCluster).write();
         }
         nextCache.put(s, ops);
         for (KubeServiceRules.Op op : ops) {

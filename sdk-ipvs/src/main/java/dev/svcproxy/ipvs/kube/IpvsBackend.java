@@ -7,6 +7,7 @@ import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.api.net.Protocol;
 import dev.svcproxy.api.spi.BackendContext;
+import dev.svcproxy.api.spi.SharedState;
 import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.SyncResult;
 import dev.svcproxy.ipset.Entry;
@@ -26,7 +27,9 @@ import dev.svcproxy.ipvs.IpvsClient;
 import dev.svcproxy.ipvs.IpvsTable;
 import dev.svcproxy.ipvs.ObservedDestination;
 import dev.svcproxy.ipvs.ServiceKey;
+import dev.svcproxy.ipvs.Timeouts;
 import dev.svcproxy.ipvs.VirtualServer;
+import dev.svcproxy.netlink.netns.Sysctls;
 import dev.svcproxy.netlink.route.InterfaceAddress;
 import dev.svcproxy.netlink.route.RouteClient;
 import java.time.Duration;
@@ -37,7 +40,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,13 +55,10 @@ import org.slf4j.LoggerFactory;
  * weight 0, until they are gone (checked each sync); then it is deleted. It is deleted at once if it has none.
  */
 public final class IpvsBackend implements ServiceProxyBackend {
-    /** Option: the default IPVS scheduler ({@code ipvs.scheduler}, default rr). */
-    public static final String OPTION_SCHEDULER = "ipvs.scheduler";
-    /** Option: comma-separated CIDRs whose virtual servers the proxy never deletes ({@code ipvs.excludeCIDRs}). */
-    public static final String OPTION_EXCLUDE_CIDRS = "ipvs.excludeCIDRs";
     private static final Logger LOG = LoggerFactory.getLogger(IpvsBackend.class);
 
     private final IpFamily family;
+    private final BackendContext context;
     private final IpvsClient ipvs;
     private final IpsetClient ipset;
     private final RouteClient route;
@@ -72,23 +72,64 @@ public final class IpvsBackend implements ServiceProxyBackend {
 
     public IpvsBackend(BackendContext context, IpvsClient ipvs, IpsetClient ipset, RouteClient route, IptablesClient iptables) {
         this.family = context.family();
+        this.context = context;
         this.ipvs = ipvs;
         this.ipset = ipset;
         this.route = route;
         this.iptables = iptables;
         this.rules = rules(context, iptables.capabilities().randomFully());
-        List<Cidr> ex = new ArrayList<>();
-        for (String c : context.options().getOrDefault(OPTION_EXCLUDE_CIDRS, "").split(",")) {
-            if (!c.isBlank()) {
-                ex.add(Cidr.parse(c.strip()));
-            }
-        }
-        this.excluded = List.copyOf(ex);
+        this.excluded = context.ipvs().excludeCidrs();
     }
 
-    /** The rules for {@code context}, with its {@link #OPTION_SCHEDULER} (default rr). */
+    /** The rules for {@code context}, with its IPVS scheduler ({@code ipvs.scheduler}, default rr). */
     static IpvsProxyRules rules(BackendContext context, boolean randomFully) {
-        return new IpvsProxyRules(context, context.options().getOrDefault(OPTION_SCHEDULER, "rr"), randomFully);
+        return new IpvsProxyRules(context, context.ipvs().scheduler(), randomFully);
+    }
+
+    /**
+     * kube-proxy's IPVS-mode settings ({@code NewProxier}), in this backend's namespace: {@code vs/conntrack=1} (so
+     * iptables sees IPVS traffic for masquerade), {@code vs/conn_reuse_mode=0} only on kernels 4.1-5.8,
+     * {@code vs/expire_nodest_conn=1}, {@code vs/expire_quiescent_template=1}, {@code ip_forward=1}, strictARP's
+     * {@code arp_ignore=1} and {@code arp_announce=2}; then the IPVS timeouts that are not 0, as
+     * {@code ipvsadm --set} does. Runs after the backend was made, which loaded {@code ip_vs} (and its sysctls).
+     */
+    @Override
+    public synchronized List<String> prepare() {
+        Sysctls sysctls = Sysctls.in(context.netns());
+        List<String> warnings = new ArrayList<>();
+        Map<String, Long> wanted = new java.util.LinkedHashMap<>();
+        wanted.put("net.ipv4.vs.conntrack", 1L);
+        int[] kernel = kernelVersion();
+        if ((kernel[0] > 4 || kernel[0] == 4 && kernel[1] >= 1) && (kernel[0] < 5 || kernel[0] == 5 && kernel[1] < 9)) {
+            wanted.put("net.ipv4.vs.conn_reuse_mode", 0L);
+        }
+        wanted.put("net.ipv4.vs.expire_nodest_conn", 1L);
+        wanted.put("net.ipv4.vs.expire_quiescent_template", 1L);
+        wanted.put("net.ipv4.ip_forward", 1L);
+        if (context.ipvs().strictArp()) {
+            wanted.put("net.ipv4.conf.all.arp_ignore", 1L);
+            wanted.put("net.ipv4.conf.all.arp_announce", 2L);
+        }
+        wanted.forEach((name, value) -> sysctls.trySet(name, value).ifPresent(warnings::add));
+        Timeouts t = new Timeouts((int) context.ipvs().tcpTimeout().toSeconds(), (int) context.ipvs().tcpFinTimeout().toSeconds(),
+                (int) context.ipvs().udpTimeout().toSeconds());
+        if (t.tcp() > 0 || t.tcpFin() > 0 || t.udp() > 0) {
+            try {
+                ipvs.setTimeouts(t);
+            } catch (SvcProxyException e) {
+                warnings.add("cannot set the IPVS timeouts: " + e.getMessage());
+            }
+        }
+        return warnings;
+    }
+
+    private static int[] kernelVersion() {
+        String[] v = System.getProperty("os.version", "0.0").split("[.-]");
+        try {
+            return new int[] {Integer.parseInt(v[0]), v.length > 1 ? Integer.parseInt(v[1]) : 0};
+        } catch (NumberFormatException e) {
+            return new int[] {0, 0};
+        }
     }
 
     @Override
@@ -232,30 +273,59 @@ public final class IpvsBackend implements ServiceProxyBackend {
         return out;
     }
 
-    /** kube-proxy's IPVS cleanup: virtual servers, {@code kube-ipvs0}, the chains and jumps, then the ipsets. */
+    /** Whether IPVS mode ran here: its dummy interface exists. */
     @Override
-    public synchronized void cleanup() {
-        removeLeftovers(List.of(), t -> List.of());
+    public boolean hasLeftovers() {
+        return route.link(IpvsProxyRules.DUMMY_DEVICE).isPresent();
+    }
+
+    /** The chains and jump rules that kube-proxy's iptables mode writes word for word too. */
+    @Override
+    public SharedState sharedState() {
+        Map<String, Set<String>> chains = new HashMap<>();
+        Map<String, Set<String>> jumps = new HashMap<>();
+        for (Table t : List.of(Table.NAT, Table.FILTER)) {
+            chains.put(t.tableName(), IpvsProxyRules.ownedChains(t).stream().map(ChainName::name).collect(Collectors.toSet()));
+        }
+        for (KubeProxyRules.JumpRule j : IpvsProxyRules.jumpRules()) {
+            jumps.computeIfAbsent(j.table().tableName(), k -> new HashSet<>()).add(j.rule().render(family));
+        }
+        return new SharedState(chains, jumps);
+    }
+
+    /** Deletes this mode's jump rules and empties its chains, so that no rule refers to its ipsets any more. */
+    @Override
+    public synchronized void unlink() {
+        BuiltinJumps.delete(iptables, IpvsProxyRules.jumpRules(), SharedState.none());
+        IptablesTransaction tx = iptables.newTransaction();
+        for (Table t : List.of(Table.NAT, Table.FILTER)) {
+            Set<ChainName> present = iptables.chains(t);
+            IpvsProxyRules.ownedChains(t).stream().filter(present::contains).forEach(c -> tx.flushChain(t, c));
+        }
+        if (!tx.isEmpty()) {
+            iptables.apply(tx);
+        }
     }
 
     /**
-     * Removes this mode's state but what another mode shares with it (jump rules in {@code keepJumps}, chains in
-     * {@code keepChains}); the other mode's first sync must have rewritten the shared chains, so that no rule refers
-     * to the ipsets any more. Used when switching from IPVS to iptables mode.
+     * kube-proxy's IPVS clean-up (virtual servers, {@code kube-ipvs0}, the chains and jumps, then the ipsets), but
+     * what another mode shares with it ({@code keep}); that mode's first sync must have rewritten the shared chains, so
+     * that no rule refers to the ipsets any more.
      */
-    public synchronized void removeLeftovers(List<KubeProxyRules.JumpRule> keepJumps, Function<Table, List<ChainName>> keepChains) {
+    @Override
+    public synchronized void removeLeftovers(SharedState keep) {
         ipvs.apply(new IpvsTable(), k -> k.family() == family && k.address().map(this::managed).orElse(false));
         lastApplied = new IpvsTable();
         terminating.clear();
         if (family == IpFamily.IPV4) {
             route.deleteLink(IpvsProxyRules.DUMMY_DEVICE);
         }
-        BuiltinJumps.delete(iptables, IpvsProxyRules.jumpRules(), keepJumps);
+        BuiltinJumps.delete(iptables, IpvsProxyRules.jumpRules(), keep);
         IptablesTransaction tx = iptables.newTransaction();
         for (Table t : List.of(Table.NAT, Table.FILTER)) {
             Set<ChainName> present = iptables.chains(t);
             for (ChainName c : IpvsProxyRules.ownedChains(t)) {
-                if (present.contains(c) && !keepChains.apply(t).contains(c)) {
+                if (present.contains(c) && !keep.sharesChain(t.tableName(), c.name())) {
                     tx.deleteChain(t, c);
                 }
             }

@@ -197,7 +197,7 @@ public final class ServiceTranslator {
      */
     private List<Endpoint> endpoints(Service s, String portName, Protocol proto, List<EndpointSlice> slices) {
         Map<String, Endpoint> byKey = new LinkedHashMap<>();
-        String want = family == IpFamily.IPV4 ? "IPv4" : "IPv6";
+        String want = family.toString();
         for (EndpointSlice slice : slices) {
             Map<String, String> labels = slice.getMetadata() == null || slice.getMetadata().getLabels() == null ? Map.of()
                     : slice.getMetadata().getLabels();

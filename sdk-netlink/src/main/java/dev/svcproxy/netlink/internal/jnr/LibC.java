@@ -6,7 +6,7 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.byref.IntByReference;
 
-/** The libc functions svcproxy needs. Not an API: use {@link Native}. */
+/** The libc functions svcproxy needs. Not an API: svcproxy calls it through {@code dev.svcproxy.netlink.internal.Native}. */
 public interface LibC {
     @SaveError
     int socket(int domain, int type, int protocol);

@@ -1,5 +1,6 @@
 /**
- * The native binding: libc's socket calls through jnr-ffi. Exported only because jnr-ffi defines its generated
- * class in an unnamed module; not an API. Everything else in svcproxy calls {@link dev.svcproxy.netlink.NetlinkSocket}.
+ * The libc binding interface alone. Exported, unqualified, only because jnr-ffi defines its generated
+ * implementation in an unnamed module, which must see this interface; it is not an API, and the wrappers that
+ * use it ({@code dev.svcproxy.netlink.internal.Native}) are not exported.
  */
 package dev.svcproxy.netlink.internal.jnr;

@@ -1,4 +1,6 @@
-package dev.svcproxy.netlink.internal.jnr;
+package dev.svcproxy.netlink.internal;
+
+import dev.svcproxy.netlink.internal.jnr.LibC;
 
 import dev.svcproxy.api.PermissionDeniedException;
 import dev.svcproxy.api.SvcProxyException;

@@ -1,4 +1,4 @@
-package dev.svcproxy.samples.cli;
+package dev.svcproxy.k8s.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** Notices changes to a manifest file or directory by the names, sizes and modification times of its files. */
-final class ManifestWatch {
+public final class ManifestWatch {
     private final Path path;
     private String last;
 
-    ManifestWatch(Path path) {
+    public ManifestWatch(Path path) {
         this.path = path;
         this.last = fingerprint();
     }
@@ -32,7 +32,7 @@ final class ManifestWatch {
     }
 
     /** True if something changed since the last call (or since construction). */
-    boolean changed() {
+    public boolean changed() {
         String now = fingerprint();
         boolean c = !now.equals(last);
         last = now;

@@ -1,0 +1,2 @@
+/** The {@code recording} backend: a provider that records what it is given, for tests of the SPI's users. */
+package dev.svcproxy.testing.recording;

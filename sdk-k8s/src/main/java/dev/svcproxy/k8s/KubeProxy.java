@@ -1,0 +1,454 @@
+package dev.svcproxy.k8s;
+
+import dev.svcproxy.api.BackendUnavailableException;
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.spi.Availability;
+import dev.svcproxy.api.spi.BackendContext;
+import dev.svcproxy.api.spi.BackendMetric;
+import dev.svcproxy.api.spi.Backends;
+import dev.svcproxy.api.spi.ServiceProxyBackend;
+import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
+import dev.svcproxy.api.spi.SyncResult;
+import dev.svcproxy.k8s.internal.BackendContexts;
+import dev.svcproxy.k8s.internal.ConntrackSysctls;
+import dev.svcproxy.k8s.internal.SyncRecorder;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The complete kube-proxy: a {@link ProxyConfig}, a {@link ClusterSource} and a backend found by the mode's name
+ * ({@code iptables}, {@code ipvs}, or any installed {@link ServiceProxyBackendProvider}), composed as kube-proxy's
+ * {@code ProxyServer} composes them.
+ *
+ * <pre>{@code
+ * try (KubeProxy proxy = KubeProxy.newBuilder()
+ *         .config(ProxyFlags.apply(Optional.empty(), Map.of("hostname-override", "node-a")))
+ *         .source(ClusterSource.manifests(Path.of("/etc/svcproxy/manifests")))
+ *         .build()) {
+ *     proxy.run(); // until close(), from another thread or a shutdown hook
+ * }
+ * }</pre>
+ *
+ * <p>{@link #run()} and {@link #syncOnce()} first apply the prerequisites (kube-proxy's conntrack sysctls, then each
+ * backend's own: {@code route_localnet}, IPVS sysctls, counters), all in the configured network namespace; after
+ * the first good sync the state of every other installed mode is removed. Each sync records kube-proxy's metrics
+ * and deletes stale UDP conntrack entries. {@link #run()} also serves {@code /healthz} and {@code /livez}, the
+ * metrics, and the services' health-check node ports, and re-syncs on changes (no sooner than {@code minSyncPeriod})
+ * and every {@code syncPeriod}. A failed sync is retried after {@code syncPeriod} and leaves the last good rules.
+ *
+ * <p>Thread-safe; {@link #close()} stops {@link #run()} and releases the backends, servers and source.
+ */
+public final class KubeProxy implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KubeProxy.class);
+    private final ProxyConfig config;
+    private final String nodeName;
+    private final Optional<Path> netns;
+    private final ClusterSource source;
+    private final List<ServiceProxyBackendProvider> installed;
+    private final ServiceProxyBackendProvider provider;
+    private final Consumer<String> info;
+    private final Consumer<String> warn;
+    private final Metrics metrics = new Metrics();
+    private final ProxyHealth health;
+    private final SyncRecorder recorder;
+    private final Map<IpFamily, ServiceProxyBackend> backends = new EnumMap<>(IpFamily.class);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch runEnded = new CountDownLatch(1);
+    private volatile boolean running;
+    private ServiceTables.Result tables;
+    private boolean started;
+    private boolean otherModesRemoved;
+    private ServiceHealthServers healthChecks;
+
+    private KubeProxy(Builder b) {
+        this.config = b.config;
+        this.nodeName = b.nodeName.orElseGet(config::nodeName);
+        this.netns = b.netns;
+        this.source = b.source;
+        this.installed = b.providers.orElseGet(Backends::providers);
+        this.provider = provider(installed, config.mode());
+        this.info = b.info;
+        this.warn = b.warn;
+        this.health = new ProxyHealth(config.syncPeriod(), Clock.systemUTC());
+        this.recorder = new SyncRecorder(metrics, health, netns, info, warn);
+    }
+
+    /** A builder: {@link Builder#source} is required for everything but {@link #cleanup()}. */
+    public static Builder newBuilder() {
+        return new Builder();
+    }
+
+    private static ServiceProxyBackendProvider provider(List<ServiceProxyBackendProvider> all, String mode) {
+        return all.stream().filter(p -> p.name().equals(mode)).findFirst()
+                .orElseThrow(() -> new InvalidInputException("proxy mode '" + mode + "' has no backend on the module path"
+                        + " (installed: " + all.stream().map(ServiceProxyBackendProvider::name).collect(Collectors.joining(", "))
+                        + ")", "--proxy-mode"));
+    }
+
+    /** The node this proxy serves. */
+    public String nodeName() {
+        return nodeName;
+    }
+
+    /** The configuration it runs with. */
+    public ProxyConfig config() {
+        return config;
+    }
+
+    /** The name of the backend in use, e.g. {@code iptables}. */
+    public String mode() {
+        return provider.name();
+    }
+
+    /** kube-proxy's metrics, as {@code /metrics} serves them. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** kube-proxy's proxy health, as {@code /healthz} serves it. */
+    public ProxyHealth health() {
+        return health;
+    }
+
+    /** The desired state the last sync used (read from the source if nothing was synced yet). */
+    public synchronized ServiceTables.Result tables() {
+        if (tables == null) {
+            tables = read();
+        }
+        return tables;
+    }
+
+    private ServiceTables.Result read() {
+        ServiceTables.Result r = requireSource().read(nodeName);
+        r.problems().forEach(p -> warn.accept("skipped: " + p));
+        source.report(r.problems());
+        return r;
+    }
+
+    private ClusterSource requireSource() {
+        if (source == null) {
+            throw new InvalidInputException("no source of Services and EndpointSlices was given", "KubeProxy");
+        }
+        return source;
+    }
+
+    /** The settings the backend of {@code family} is made with, from the configuration and the current state. */
+    public synchronized BackendContext context(IpFamily family) {
+        ServiceTables.Result t = tables();
+        return BackendContexts.of(config, family, t.table(family), t.podCidrs(), netns);
+    }
+
+    /** What a full sync would apply now, per family, as the backend's own text; touches nothing. */
+    public synchronized Map<IpFamily, String> render() {
+        Map<IpFamily, String> out = new LinkedHashMap<>();
+        for (IpFamily f : IpFamily.values()) {
+            out.put(f, provider.render(context(f), tables().table(f)));
+        }
+        return out;
+    }
+
+    /**
+     * One sync of the source's current state: the prerequisites and backends first if this is the first, and the
+     * other modes' state removed after the first good one. Returns whether every family synced.
+     */
+    public synchronized boolean syncOnce() {
+        start();
+        tables = read();
+        return sync();
+    }
+
+    private void start() {
+        if (started) {
+            return;
+        }
+        if (closed.get()) {
+            throw new SvcProxyException("closed", "KubeProxy");
+        }
+        tables = tables();
+        ConntrackSysctls.apply(config.conntrack(), netns).forEach(warn);
+        for (IpFamily f : IpFamily.values()) {
+            ServiceProxyBackend b = null;
+            try {
+                BackendContext context = context(f);
+                Availability a = provider.availability(context);
+                if (!a.available()) {
+                    throw new BackendUnavailableException("backend '" + provider.name() + "' cannot run here",
+                            Map.of(provider.name(), a.reason()));
+                }
+                b = provider.create(context);
+                b.prepare().forEach(warn);
+                backends.put(f, b);
+                for (BackendMetric m : b.metrics()) {
+                    metrics.external(m.name(), m.help(), m.value());
+                }
+            } catch (SvcProxyException e) {
+                if (b != null) {
+                    b.close();
+                }
+                if (f == IpFamily.IPV4) {
+                    closeBackends();
+                    throw e;
+                }
+                warn.accept("IPv6 not programmed: " + e.getMessage());
+            }
+        }
+        started = true;
+    }
+
+    private boolean sync() {
+        if (healthChecks != null) {
+            healthChecks.sync(List.copyOf(tables.tables().values()));
+        }
+        boolean ok = true;
+        for (Map.Entry<IpFamily, ServiceProxyBackend> e : backends.entrySet()) {
+            ServiceTable table = tables.table(e.getKey());
+            ok &= recorder.sync(e.getValue(), table);
+        }
+        if (ok && !otherModesRemoved) {
+            otherModesRemoved = true;
+            removeOtherModes();
+        }
+        return ok;
+    }
+
+    /** kube-proxy at start: the state of every other installed mode goes, but what this mode shares with it. */
+    private void removeOtherModes() {
+        for (ServiceProxyBackendProvider other : installed) {
+            if (other.name().equals(provider.name())) {
+                continue;
+            }
+            for (Map.Entry<IpFamily, ServiceProxyBackend> e : backends.entrySet()) {
+                BackendContext context = context(e.getKey());
+                try {
+                    if (!other.availability(context).available()) {
+                        continue;
+                    }
+                    try (ServiceProxyBackend b = other.create(context)) {
+                        if (b.hasLeftovers()) {
+                            b.removeLeftovers(e.getValue().sharedState());
+                            info.accept("removed the " + other.name() + " mode's state (" + e.getKey() + ")");
+                        }
+                    }
+                } catch (SvcProxyException ex) {
+                    warn.accept("could not remove the " + other.name() + " mode's state (" + e.getKey() + "): " + ex.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs the proxy until {@link #close()}: the first sync, then the servers the configuration names (an empty
+     * bind address disables one), then kube-proxy's sync loop. Returns whether the last sync succeeded.
+     */
+    public boolean run() {
+        boolean first;
+        synchronized (this) {
+            running = true;
+        }
+        try {
+            first = syncOnce();
+            try (ProxyServers servers = ProxyServers.start(config.healthzBindAddress(), config.metricsBindAddress(), health,
+                    metrics, provider::name);
+                 ServiceHealthServers hc = new ServiceHealthServers(health::healthy, warn)) {
+                info.accept("serving " + servers.describe());
+                synchronized (this) {
+                    healthChecks = hc;
+                    hc.sync(List.copyOf(tables.tables().values())); // the first sync ran before the servers existed
+                }
+                return loop(first);
+            } finally {
+                synchronized (this) {
+                    healthChecks = null;
+                }
+            }
+        } finally {
+            running = false;
+            runEnded.countDown();
+        }
+    }
+
+    /**
+     * kube-proxy's sync loop: a {@link BoundedFrequencyRunner} with min = minSyncPeriod, retry = syncPeriod and
+     * max = syncPeriod. The periodic run is where the backend checks its canary (and does its hourly full sync).
+     */
+    private boolean loop(boolean firstOk) {
+        BoundedFrequencyRunner runner = new BoundedFrequencyRunner(config.minSyncPeriod(), config.syncPeriod(), config.syncPeriod());
+        runner.started(); // the first sync has run
+        runner.completed(System.nanoTime(), firstOk);
+        AtomicBoolean dirty = new AtomicBoolean();
+        AtomicBoolean ok = new AtomicBoolean(firstOk);
+        try {
+            runner.loop(() -> {
+                synchronized (this) {
+                    if (dirty.getAndSet(false)) {
+                        tables = read();
+                    }
+                    ok.set(sync());
+                    return ok.get();
+                }
+            }, () -> {
+                if (source.changed()) {
+                    dirty.set(true);
+                    runner.request();
+                }
+                return closed.get();
+            }, 100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ok.get();
+    }
+
+    /**
+     * kube-proxy's {@code --cleanup}: the state of every installed mode that can run here, in the configured
+     * namespace. Each mode first unlinks its rules, then each removes its state. Throws if the IPv4 clean-up of a
+     * mode failed (after trying every other); IPv6 failures are warnings.
+     */
+    public synchronized void cleanup() {
+        Map<String, ServiceProxyBackend> made = new LinkedHashMap<>();
+        List<String> failures = new ArrayList<>();
+        try {
+            for (ServiceProxyBackendProvider p : installed) {
+                for (IpFamily f : IpFamily.values()) {
+                    BackendContext context = BackendContexts.of(config, f, ServiceTable.empty(f), List.of(), netns);
+                    try {
+                        if (p.availability(context).available()) {
+                            made.put(p.name() + " " + f, p.create(context));
+                        }
+                    } catch (SvcProxyException e) {
+                        warn.accept("cleanup of " + p.name() + " " + f + ": " + e.getMessage());
+                    }
+                }
+            }
+            made.forEach((what, b) -> {
+                try {
+                    b.unlink();
+                } catch (SvcProxyException e) {
+                    warn.accept("cleanup of " + what + ": " + e.getMessage());
+                }
+            });
+            made.forEach((what, b) -> {
+                try {
+                    b.cleanup();
+                    info.accept("cleaned up " + what);
+                } catch (SvcProxyException e) {
+                    warn.accept("cleanup of " + what + ": " + e.getMessage());
+                    if (what.endsWith(IpFamily.IPV4.toString())) {
+                        failures.add(what + ": " + e.getMessage());
+                    }
+                }
+            });
+        } finally {
+            made.values().forEach(ServiceProxyBackend::close);
+        }
+        if (!failures.isEmpty()) {
+            throw new SvcProxyException("cleanup failed: " + String.join("; ", failures), "KubeProxy");
+        }
+    }
+
+    private void closeBackends() {
+        backends.values().forEach(ServiceProxyBackend::close);
+        backends.clear();
+    }
+
+    /** Stops {@link #run()} (waiting up to ten seconds for its loop to end), then releases everything. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (running) {
+            try {
+                runEnded.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            closeBackends();
+            recorder.close();
+            if (source != null) {
+                source.close();
+            }
+        }
+    }
+
+    /** Builds a {@link KubeProxy}. */
+    public static final class Builder {
+        private ProxyConfig config = ProxyConfig.defaults();
+        private ClusterSource source;
+        private Optional<String> nodeName = Optional.empty();
+        private Optional<Path> netns = Optional.empty();
+        private Optional<List<ServiceProxyBackendProvider>> providers = Optional.empty();
+        private Consumer<String> info = LOG::info;
+        private Consumer<String> warn = LOG::warn;
+
+        private Builder() {
+        }
+
+        /** kube-proxy's configuration ({@link ProxyConfigLoader}, {@link ProxyFlags}); default {@link ProxyConfig#defaults()}. */
+        public Builder config(ProxyConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        /** Where Services, EndpointSlices and the Node come from; the proxy closes it when it closes. */
+        public Builder source(ClusterSource source) {
+            this.source = source;
+            return this;
+        }
+
+        /** The node's name; default {@link ProxyConfig#nodeName()}. */
+        public Builder nodeName(String nodeName) {
+            this.nodeName = Optional.of(nodeName);
+            return this;
+        }
+
+        /**
+         * The network namespace to program ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}): rules, sysctls,
+         * counters and conntrack clean-up go there; default this process's namespace. The HTTP servers bind in this
+         * process's namespace, on the configured addresses.
+         */
+        public Builder netns(Path netns) {
+            this.netns = Optional.of(netns);
+            return this;
+        }
+
+        /**
+         * The installed backends: the mode's name picks one, and {@link #cleanup()} and the mode switch visit all;
+         * default those {@link java.util.ServiceLoader} finds ({@link Backends#providers()}).
+         */
+        public Builder providers(List<ServiceProxyBackendProvider> providers) {
+            this.providers = Optional.of(List.copyOf(providers));
+            return this;
+        }
+
+        /** Where progress lines (synced, serving, removed) and warnings go; default this class's slf4j logger. */
+        public Builder messages(Consumer<String> info, Consumer<String> warnings) {
+            this.info = info;
+            this.warn = warnings;
+            return this;
+        }
+
+        /** The proxy; fails if no backend of the configured mode is installed. Nothing touches the kernel yet. */
+        public KubeProxy build() {
+            return new KubeProxy(this);
+        }
+    }
+}

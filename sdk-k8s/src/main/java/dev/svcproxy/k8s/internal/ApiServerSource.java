@@ -1,0 +1,71 @@
+package dev.svcproxy.k8s.internal;
+
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.k8s.ClusterSource;
+import dev.svcproxy.k8s.KubeApiSource;
+import dev.svcproxy.k8s.Problem;
+import dev.svcproxy.k8s.ProblemEvents;
+import dev.svcproxy.k8s.ServiceTables;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The API server as a {@link ClusterSource}: informers, a change flag they raise, and Events for skipped objects. */
+public final class ApiServerSource implements ClusterSource {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServerSource.class);
+    private final KubeApiSource source;
+    private final ProblemEvents events;
+    private final AtomicBoolean dirty;
+
+    private ApiServerSource(KubeApiSource source, ProblemEvents events, AtomicBoolean dirty) {
+        this.source = source;
+        this.events = events;
+        this.dirty = dirty;
+    }
+
+    /** Starts the informers and waits up to two minutes for their first full list. */
+    public static ApiServerSource start(Optional<Path> kubeconfig, String nodeName, Duration resync) {
+        AtomicBoolean dirty = new AtomicBoolean();
+        KubeApiSource source = KubeApiSource.start(kubeconfig, nodeName, resync, () -> dirty.set(true));
+        try {
+            if (!source.awaitSynced(Duration.ofMinutes(2))) {
+                throw new SvcProxyException("the informers did not list Services and EndpointSlices within 2 minutes",
+                        kubeconfig.map(Path::toString).orElse("in-cluster API server"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            source.close();
+            throw new SvcProxyException("interrupted while listing", "API server");
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        dirty.set(false);
+        return new ApiServerSource(source, source.problemEvents("svcproxy-" + nodeName, LOG::warn), dirty);
+    }
+
+    @Override
+    public ServiceTables.Result read(String nodeName) {
+        return ServiceTables.build(source.snapshot(), nodeName);
+    }
+
+    @Override
+    public boolean changed() {
+        return dirty.getAndSet(false);
+    }
+
+    @Override
+    public void report(List<Problem> problems) {
+        events.report(problems);
+    }
+
+    @Override
+    public void close() {
+        events.close();
+        source.close();
+    }
+}

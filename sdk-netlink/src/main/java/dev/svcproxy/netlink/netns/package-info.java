@@ -1,0 +1,2 @@
+/** Work inside another network namespace: running a task in it, and its sysctls ({@code /proc/sys/net/...}). */
+package dev.svcproxy.netlink.netns;
