@@ -197,7 +197,7 @@ class KubeProxyTest {
         }
         verify(backend, times(2)).prepare(); // one backend per family
         verify(backend, atLeast(3)).sync(argThat((ServiceTable table) -> table.family() == IpFamily.IPV4
-                && table.services().size() == 1 && table.services().get(0).name().toString().equals("default/web:http/tcp")));
+                && table.services().size() == 1 && table.services().get(0).name().toString().equals("default/web:http")));
         verify(other, times(2)).create(any());
         verify(leftovers, times(2)).removeLeftovers(shared);
         verify(leftovers, never()).cleanup();
@@ -213,11 +213,11 @@ class KubeProxyTest {
         try (KubeProxy proxy = KubeProxy.newBuilder().config(config("recording")).source(feed).build()) {
             assertEquals("recording", proxy.mode());
             assertTrue(proxy.syncOnce());
-            assertEquals("# recording: default/web:http/tcp\n", proxy.render().get(IpFamily.IPV4));
+            assertEquals("# recording: default/web:http\n", proxy.render().get(IpFamily.IPV4));
         }
         List<String> events = RecordingBackendProvider.events();
         assertTrue(events.contains("create IPv4 masqueradeBit=14 syncPeriod=PT0.3S netns=-"), events.toString());
-        assertTrue(events.indexOf("prepare IPv4") < events.indexOf("sync IPv4 default/web:http/tcp"), events.toString());
+        assertTrue(events.indexOf("prepare IPv4") < events.indexOf("sync IPv4 default/web:http"), events.toString());
         assertTrue(events.contains("close IPv4") && events.contains("close IPv6"), events.toString());
     }
 

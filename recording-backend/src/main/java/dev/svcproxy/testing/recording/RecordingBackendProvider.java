@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code recording} backend: always available, programs nothing, and records each call as one line
- * ({@code create IPv4 masqueradeBit=14}, {@code prepare IPv4}, {@code sync IPv4 default/web:http/tcp,...},
+ * ({@code create IPv4 masqueradeBit=14}, {@code prepare IPv4}, {@code sync IPv4 default/web:http,...},
  * {@code render IPv4}, {@code removeLeftovers IPv4}, {@code unlink IPv4}, {@code cleanup IPv4}, {@code close IPv4}):
  * in memory ({@link #events()}) and, when the system property {@value #FILE_PROPERTY} names a file, appended there.
  */

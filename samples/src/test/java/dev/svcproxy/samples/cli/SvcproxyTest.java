@@ -166,14 +166,14 @@ class SvcproxyTest {
         dev.svcproxy.testing.recording.RecordingBackendProvider.clear();
         Run render = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a", "--proxy-mode", "recording");
         assertEquals(0, render.rc(), render.err());
-        assertEquals("# IPv4\n# recording: default/nginx-service:http/tcp\n# IPv6\n# recording: default/nginx-service:http/tcp\n",
+        assertEquals("# IPv4\n# recording: default/nginx-service:http\n# IPv6\n# recording: default/nginx-service:http\n",
                 render.out());
         Run once = run("run", "--once", "--manifests", dir.toString(), "--hostname-override", "node-a", "--proxy-mode", "recording",
                 "--conntrack-max-per-core", "0", "--conntrack-tcp-timeout-established", "0s", "--conntrack-tcp-timeout-close-wait", "0s");
         assertEquals(0, once.rc(), once.err());
         assertTrue(once.out().contains("svcproxy: synced IPv4 (full): 1 services, 0 skipped"), once.out());
         List<String> events = dev.svcproxy.testing.recording.RecordingBackendProvider.events();
-        assertTrue(events.contains("prepare IPv4") && events.contains("sync IPv4 default/nginx-service:http/tcp")
+        assertTrue(events.contains("prepare IPv4") && events.contains("sync IPv4 default/nginx-service:http")
                 && events.contains("close IPv6"), events.toString());
     }
 }
