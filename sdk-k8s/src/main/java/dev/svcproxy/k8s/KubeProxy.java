@@ -168,8 +168,11 @@ public final class KubeProxy implements AutoCloseable {
      * other modes' state removed after the first good one. Returns whether every family synced.
      */
     public synchronized boolean syncOnce() {
-        start();
-        tables = read();
+        if (started) {
+            tables = read();
+        } else {
+            start();
+        }
         return sync();
     }
 
@@ -180,7 +183,7 @@ public final class KubeProxy implements AutoCloseable {
         if (closed.get()) {
             throw new SvcProxyException("closed", "KubeProxy");
         }
-        tables = tables();
+        tables = read();
         ConntrackSysctls.apply(config.conntrack(), netns).forEach(warn);
         for (IpFamily f : IpFamily.values()) {
             ServiceProxyBackend b = null;
