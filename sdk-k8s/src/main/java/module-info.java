@@ -1,6 +1,7 @@
 /**
- * Kubernetes for svcproxy: kube-proxy's configuration file, its sources of truth (manifest files; the API server
- * through fabric8 informers), and the translation of Services, EndpointSlices and Nodes into sdk-api's
+ * Kubernetes for svcproxy: {@code KubeProxy}, the complete kube-proxy over any backend found by its mode's name;
+ * kube-proxy's configuration file, its sources of truth (manifest files; the API server through fabric8
+ * informers; a feed the embedding program fills), and the translation of Services, EndpointSlices and Nodes into sdk-api's
  * k8s-free {@link dev.svcproxy.api.model.ServiceTable}, endpoints categorised as kube-proxy does. fabric8 types
  * stay inside: nothing exported mentions them.
  */

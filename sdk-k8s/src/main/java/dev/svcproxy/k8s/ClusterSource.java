@@ -1,6 +1,5 @@
 package dev.svcproxy.k8s;
 
-import dev.svcproxy.k8s.internal.ApiServerSource;
 import dev.svcproxy.k8s.internal.ManifestSource;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * {@code service.kubernetes.io/headless} are not watched; the Node is selected by {@code metadata.name}. Every
  * change calls the listener given at start; {@link #snapshot()} is the informers' current view.
  */
-public final class KubeApiSource implements AutoCloseable {
+final class KubeApiSource implements AutoCloseable {
     private final KubernetesClient client;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final SharedIndexInformer<Service> services;

@@ -168,6 +168,9 @@ public final class KubeProxy implements AutoCloseable {
      * other modes' state removed after the first good one. Returns whether every family synced.
      */
     public synchronized boolean syncOnce() {
+        if (closed.get()) {
+            throw new SvcProxyException("closed", "KubeProxy");
+        }
         if (started) {
             tables = read();
         } else {
@@ -179,9 +182,6 @@ public final class KubeProxy implements AutoCloseable {
     private void start() {
         if (started) {
             return;
-        }
-        if (closed.get()) {
-            throw new SvcProxyException("closed", "KubeProxy");
         }
         tables = read();
         ConntrackSysctls.apply(config.conntrack(), netns).forEach(warn);
@@ -256,7 +256,7 @@ public final class KubeProxy implements AutoCloseable {
     }
 
     /**
-     * Runs the proxy until {@link #close()}: the first sync, then the servers the configuration names (an empty
+     * Runs the proxy until {@link #close()} (call it once): the first sync, then the servers the configuration names (an empty
      * bind address disables one), then kube-proxy's sync loop. Returns whether the last sync succeeded.
      */
     public boolean run() {
@@ -268,7 +268,7 @@ public final class KubeProxy implements AutoCloseable {
             first = syncOnce();
             try (ProxyServers servers = ProxyServers.start(config.healthzBindAddress(), config.metricsBindAddress(), health,
                     metrics, provider::name);
-                 ServiceHealthServers hc = new ServiceHealthServers(health::healthy, warn)) {
+                 ServiceHealthServers hc = new ServiceHealthServers(health::healthy, warn, netns)) {
                 info.accept("serving " + servers.describe());
                 synchronized (this) {
                     healthChecks = hc;
@@ -425,8 +425,8 @@ public final class KubeProxy implements AutoCloseable {
 
         /**
          * The network namespace to program ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}): rules, sysctls,
-         * counters and conntrack clean-up go there; default this process's namespace. The HTTP servers bind in this
-         * process's namespace, on the configured addresses.
+         * counters, conntrack clean-up and the services' health-check node ports go there; default this process's
+         * namespace. The healthz and metrics servers bind in this process's namespace, on the configured addresses.
          */
         public Builder netns(Path netns) {
             this.netns = Optional.of(netns);
@@ -434,7 +434,7 @@ public final class KubeProxy implements AutoCloseable {
         }
 
         /**
-         * The installed backends: the mode's name picks one, and {@link #cleanup()} and the mode switch visit all;
+         * The installed backends: the mode's name picks one, and {@link KubeProxy#cleanup()} and the mode switch visit all;
          * default those {@link java.util.ServiceLoader} finds ({@link Backends#providers()}).
          */
         public Builder providers(List<ServiceProxyBackendProvider> providers) {

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * An event is posted when a problem first appears, not on every sync; one that goes away and comes back is posted
  * again. Posting happens on a thread of its own: an API server that is slow or gone never holds up a sync.
  */
-public final class ProblemEvents implements AutoCloseable {
+final class ProblemEvents implements AutoCloseable {
     /** The event's reason. */
     public static final String REASON = "SkippedInvalidObject";
     private static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")

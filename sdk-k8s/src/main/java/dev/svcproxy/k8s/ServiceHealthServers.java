@@ -4,7 +4,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.svcproxy.api.model.Endpoint;
 import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.model.VirtualService;
+import dev.svcproxy.netlink.netns.InNamespace;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -28,12 +32,22 @@ public final class ServiceHealthServers implements AutoCloseable {
 
     private final BooleanSupplier proxyHealthy;
     private final Consumer<String> log;
+    private final Optional<Path> netns;
     private final Map<Integer, HttpServer> servers = new HashMap<>();
     private volatile Map<Integer, Target> targets = Map.of();
 
     public ServiceHealthServers(BooleanSupplier proxyHealthy, Consumer<String> log) {
+        this(proxyHealthy, log, Optional.empty());
+    }
+
+    /**
+     * Servers listening inside {@code netns} (where the node ports are), or in this process's namespace when empty:
+     * each socket is opened by a thread that entered the namespace.
+     */
+    public ServiceHealthServers(BooleanSupplier proxyHealthy, Consumer<String> log, Optional<Path> netns) {
         this.proxyHealthy = proxyHealthy;
         this.log = log;
+        this.netns = netns;
     }
 
     /** Opens, keeps and closes servers for the health-check node ports of {@code tables} (all families). */
@@ -59,7 +73,7 @@ public final class ServiceHealthServers implements AutoCloseable {
         for (Integer port : next.keySet()) {
             if (!servers.containsKey(port)) {
                 try {
-                    HttpServer s = HttpServer.create(new InetSocketAddress(port), 16);
+                    HttpServer s = listen(port);
                     s.createContext("/", ex -> {
                         Target t = targets.get(port);
                         int n = t == null ? 0 : t.localEndpoints();
@@ -75,13 +89,23 @@ public final class ServiceHealthServers implements AutoCloseable {
                     });
                     s.start();
                     servers.put(port, s);
-                } catch (IOException e) {
+                } catch (UncheckedIOException e) {
                     Target t = next.get(port);
                     log.accept("Service " + t.namespace() + "/" + t.name() + ": cannot serve its health check on port " + port
-                            + ": " + e.getMessage());
+                            + ": " + e.getCause().getMessage());
                 }
             }
         }
+    }
+
+    private HttpServer listen(int port) {
+        return InNamespace.call(netns, () -> {
+            try {
+                return HttpServer.create(new InetSocketAddress(port), 16);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** kube-proxy's body, tab-indented. */

@@ -34,6 +34,19 @@ class EmbeddedProxyKernelTest {
             "addressType: IPv4",
             "ports: [{name: http, port: 80}]",
             "endpoints: [{addresses: [10.244.0.27], nodeName: node-a}, {addresses: [10.244.0.28], nodeName: node-a}]",
+            "---",
+            "apiVersion: v1",
+            "kind: Service",
+            "metadata: {name: lb, namespace: default}",
+            "spec: {type: LoadBalancer, clusterIP: 10.101.57.211, externalTrafficPolicy: Local, healthCheckNodePort: 30999,",
+            "  ports: [{name: http, port: 8080, targetPort: 80, nodePort: 30080}]}",
+            "---",
+            "apiVersion: discovery.k8s.io/v1",
+            "kind: EndpointSlice",
+            "metadata: {name: lb-1, namespace: default, labels: {kubernetes.io/service-name: lb}}",
+            "addressType: IPv4",
+            "ports: [{name: http, port: 80}]",
+            "endpoints: [{addresses: [10.244.0.27], nodeName: node-a}]",
             "");
     static final String ROUTE_LOCALNET = "/proc/sys/net/ipv4/conf/all/route_localnet";
     static final String TCP_ESTABLISHED = "/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established";
@@ -61,6 +74,9 @@ class EmbeddedProxyKernelTest {
                 assertEquals("1", topo.node().exec("cat", ROUTE_LOCALNET).strip(), "route_localnet is set in the node namespace");
                 assertEquals("86400", topo.node().exec("cat", TCP_ESTABLISHED).strip(), "kube-proxy's conntrack timeout, in the node namespace");
                 assertTrue(proxy.health().healthy());
+                String hc = topo.client().exec("curl", "-s", "-m", "5", "-i", "http://192.168.77.1:30999/");
+                assertTrue(hc.startsWith("HTTP/1.1 200") && hc.contains("\"localEndpoints\": 1"),
+                        "the health-check node port answers inside the node namespace: " + hc);
             }
             assertEquals(hostLocalnet, read(ROUTE_LOCALNET), "the host's route_localnet is untouched");
             assertEquals(hostEstablished, read(TCP_ESTABLISHED), "the host's conntrack timeout is untouched");

@@ -6,7 +6,15 @@ import dev.svcproxy.iptables.IptablesTransaction;
 import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Ruleset;
 import dev.svcproxy.iptables.Table;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.iptables.ChainName;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The jump rules from the built-in chains into a proxy's own chains. kube-proxy ensures them one
@@ -48,5 +56,22 @@ public final class BuiltinJumps {
                 client.deleteRule(j.table(), j.rule());
             }
         }
+    }
+
+    /**
+     * A mode's iptables footprint as the SPI's {@link SharedState}: the chains {@code ownedChains} gives for nat and
+     * filter, and the {@code jumps} in {@code iptables-save} form, for another mode to keep when it removes its own.
+     */
+    public static SharedState sharedState(Function<Table, List<ChainName>> ownedChains, List<KubeProxyRules.JumpRule> jumps,
+                                          IpFamily family) {
+        Map<String, Set<String>> chains = new HashMap<>();
+        Map<String, Set<String>> rules = new HashMap<>();
+        for (Table t : List.of(Table.NAT, Table.FILTER)) {
+            chains.put(t.tableName(), ownedChains.apply(t).stream().map(ChainName::name).collect(Collectors.toSet()));
+        }
+        for (KubeProxyRules.JumpRule j : jumps) {
+            rules.computeIfAbsent(j.table().tableName(), k -> new HashSet<>()).add(j.rule().render(family));
+        }
+        return new SharedState(chains, rules);
     }
 }

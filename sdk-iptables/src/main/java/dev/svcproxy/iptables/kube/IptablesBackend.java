@@ -22,7 +22,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,15 +202,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
     /** The chains and jump rules that kube-proxy's other iptables-based mode (IPVS) writes word for word too. */
     @Override
     public SharedState sharedState() {
-        Map<String, Set<String>> chains = new HashMap<>();
-        Map<String, Set<String>> jumps = new HashMap<>();
-        for (Table t : List.of(Table.NAT, Table.FILTER)) {
-            chains.put(t.tableName(), rules.ownedChains(t).stream().map(ChainName::name).collect(Collectors.toSet()));
-        }
-        for (KubeProxyRules.JumpRule j : rules.jumpRules()) {
-            jumps.computeIfAbsent(j.table().tableName(), k -> new HashSet<>()).add(j.rule().render(client.family()));
-        }
-        return new SharedState(chains, jumps);
+        return BuiltinJumps.sharedState(rules::ownedChains, rules.jumpRules(), client.family());
     }
 
     /**

@@ -34,13 +34,13 @@ import dev.svcproxy.netlink.route.InterfaceAddress;
 import dev.svcproxy.netlink.route.RouteClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -273,24 +273,20 @@ public final class IpvsBackend implements ServiceProxyBackend {
         return out;
     }
 
-    /** Whether IPVS mode ran here: its dummy interface exists. */
+    /**
+     * Whether IPVS mode ran here for this family: its dummy interface exists, or one of this family's ipsets (the
+     * IPv4 clean-up deletes the interface both families share, so the IPv6 one looks at its sets).
+     */
     @Override
     public boolean hasLeftovers() {
-        return route.link(IpvsProxyRules.DUMMY_DEVICE).isPresent();
+        return route.link(IpvsProxyRules.DUMMY_DEVICE).isPresent()
+                || Arrays.stream(KubeIpset.values()).anyMatch(s -> ipset.list(s.setName(family)).isPresent());
     }
 
     /** The chains and jump rules that kube-proxy's iptables mode writes word for word too. */
     @Override
     public SharedState sharedState() {
-        Map<String, Set<String>> chains = new HashMap<>();
-        Map<String, Set<String>> jumps = new HashMap<>();
-        for (Table t : List.of(Table.NAT, Table.FILTER)) {
-            chains.put(t.tableName(), IpvsProxyRules.ownedChains(t).stream().map(ChainName::name).collect(Collectors.toSet()));
-        }
-        for (KubeProxyRules.JumpRule j : IpvsProxyRules.jumpRules()) {
-            jumps.computeIfAbsent(j.table().tableName(), k -> new HashSet<>()).add(j.rule().render(family));
-        }
-        return new SharedState(chains, jumps);
+        return BuiltinJumps.sharedState(IpvsProxyRules::ownedChains, IpvsProxyRules.jumpRules(), family);
     }
 
     /** Deletes this mode's jump rules and empties its chains, so that no rule refers to its ipsets any more. */

@@ -1,11 +1,6 @@
-package dev.svcproxy.k8s.internal;
+package dev.svcproxy.k8s;
 
 import dev.svcproxy.api.SvcProxyException;
-import dev.svcproxy.k8s.ClusterSource;
-import dev.svcproxy.k8s.KubeApiSource;
-import dev.svcproxy.k8s.Problem;
-import dev.svcproxy.k8s.ProblemEvents;
-import dev.svcproxy.k8s.ServiceTables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The API server as a {@link ClusterSource}: informers, a change flag they raise, and Events for skipped objects. */
-public final class ApiServerSource implements ClusterSource {
+final class ApiServerSource implements ClusterSource {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServerSource.class);
     private final KubeApiSource source;
     private final ProblemEvents events;
@@ -28,7 +23,7 @@ public final class ApiServerSource implements ClusterSource {
     }
 
     /** Starts the informers and waits up to two minutes for their first full list. */
-    public static ApiServerSource start(Optional<Path> kubeconfig, String nodeName, Duration resync) {
+    static ApiServerSource start(Optional<Path> kubeconfig, String nodeName, Duration resync) {
         AtomicBoolean dirty = new AtomicBoolean();
         KubeApiSource source = KubeApiSource.start(kubeconfig, nodeName, resync, () -> dirty.set(true));
         try {
