@@ -10,7 +10,13 @@ import dev.svcproxy.conntrack.ConntrackClient;
 import dev.svcproxy.conntrack.StaleFlows;
 import dev.svcproxy.k8s.Metrics;
 import dev.svcproxy.k8s.ProxyHealth;
+import dev.svcproxy.api.model.VirtualService;
+import dev.svcproxy.api.net.IpFamily;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -26,6 +32,8 @@ public final class SyncRecorder implements AutoCloseable {
     private final Consumer<String> info;
     private final Consumer<String> warn;
     private ConntrackClient conntrack;
+    /** The UDP services each family's last clean-up saw: flows only go stale when these change. */
+    private final Map<IpFamily, Set<VirtualService>> cleanedUdp = new EnumMap<>(IpFamily.class);
 
     public SyncRecorder(Metrics metrics, ProxyHealth health, Optional<Path> netns, Consumer<String> info, Consumer<String> warn) {
         this.metrics = metrics;
@@ -65,9 +73,14 @@ public final class SyncRecorder implements AutoCloseable {
         return true;
     }
 
-    /** kube-proxy's conntrack reconciler: UDP flows to a frontend whose endpoint is gone are deleted. */
+    /**
+     * kube-proxy's conntrack reconciler: UDP flows to a frontend whose endpoint is gone are deleted. It reads the
+     * conntrack table only when the family's UDP services changed since the last clean-up (the first sync always
+     * looks), so an idle periodic sync costs no conntrack dump.
+     */
     private void cleanStaleUdp(ServiceTable table, String family) {
-        if (table.services().stream().noneMatch(v -> v.protocol() == Protocol.UDP)) {
+        Set<VirtualService> udp = table.services().stream().filter(v -> v.protocol() == Protocol.UDP).collect(Collectors.toSet());
+        if (udp.equals(cleanedUdp.get(table.family())) || udp.isEmpty() && !cleanedUdp.containsKey(table.family())) {
             return;
         }
         long t0 = System.nanoTime();
@@ -81,6 +94,7 @@ public final class SyncRecorder implements AutoCloseable {
             if (deleted > 0) {
                 info.accept(String.format("deleted %d stale UDP conntrack entries (%s)", deleted, family));
             }
+            cleanedUdp.put(table.family(), udp);
         } catch (SvcProxyException e) {
             warn.accept("conntrack clean-up of " + family + " failed: " + e.getMessage());
         }
