@@ -1,8 +1,9 @@
 package dev.svcproxy.k8s;
 
-import dev.svcproxy.k8s.internal.ManifestSource;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +24,14 @@ public interface ClusterSource extends AutoCloseable {
     default void report(List<Problem> problems) {
     }
 
+    /**
+     * Since when the source cannot be read (its last good state is what {@link #read} gives meanwhile), or empty
+     * while it reads fine. The proxy reports itself unhealthy once this is older than its health window.
+     */
+    default Optional<Instant> unreadableSince() {
+        return Optional.empty();
+    }
+
     /** Releases what the source holds (informers, clients); a {@link KubeProxy} closes its source when it closes. */
     @Override
     default void close() {
@@ -30,10 +39,17 @@ public interface ClusterSource extends AutoCloseable {
 
     /**
      * Manifest files (a YAML file of several documents or a {@code kind: List}, or a directory of {@code .yaml},
-     * {@code .yml} and {@code .json} files), watched by their names, sizes and modification times.
+     * {@code .yml} and {@code .json} files), watched by their names, sizes and modification times. A file that does
+     * not parse keeps its last good objects, a vanished path the whole last good state; an object defined twice is
+     * taken from the first file.
      */
     static ClusterSource manifests(Path path) {
-        return new ManifestSource(path);
+        return manifests(path, 64L << 20);
+    }
+
+    /** As {@link #manifests(Path)}, reading no file larger than {@code maxFileBytes} (a larger one is reported). */
+    static ClusterSource manifests(Path path, long maxFileBytes) {
+        return new ManifestSource(path, maxFileBytes, Clock.systemUTC());
     }
 
     /**

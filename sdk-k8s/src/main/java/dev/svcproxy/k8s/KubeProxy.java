@@ -86,6 +86,9 @@ public final class KubeProxy implements AutoCloseable {
         this.info = b.info;
         this.warn = b.warn;
         this.health = new ProxyHealth(config.syncPeriod(), Clock.systemUTC());
+        if (source != null) {
+            health.source(source::unreadableSince);
+        }
         this.recorder = new SyncRecorder(metrics, health, netns, info, warn);
     }
 

@@ -6,16 +6,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * kube-proxy's proxy health: a family is unhealthy when a sync was queued and not applied within
- * {@code 2 x syncPeriod}. {@link #body} is the JSON kube-proxy serves on {@code /healthz} and {@code /livez}.
+ * {@code 2 x syncPeriod}; the proxy also when its source has been unreadable for longer than that. {@link #body} is the JSON kube-proxy serves on {@code /healthz} and {@code /livez}.
  */
 public final class ProxyHealth {
     private final Duration timeout;
     private final Clock clock;
     private final Map<IpFamily, Instant> queued = new EnumMap<>(IpFamily.class);
     private final Map<IpFamily, Instant> updated = new EnumMap<>(IpFamily.class);
+    private Supplier<Optional<Instant>> sourceUnreadableSince = Optional::empty;
 
     public ProxyHealth(Duration syncPeriod, Clock clock) {
         this.timeout = syncPeriod.multipliedBy(2);
@@ -38,9 +41,20 @@ public final class ProxyHealth {
         return q == null || Duration.between(q, now).compareTo(timeout) <= 0;
     }
 
+    /**
+     * Where the proxy's state comes from says since when it cannot be read: past the same window the proxy is not
+     * fresh any more (unhealthy), though its last good rules stay in force.
+     */
+    public synchronized void source(Supplier<Optional<Instant>> unreadableSince) {
+        this.sourceUnreadableSince = unreadableSince;
+    }
+
     public synchronized boolean healthy() {
         Instant now = clock.instant();
-        return updated.keySet().stream().allMatch(f -> healthy(f, now)) && queued.keySet().stream().allMatch(f -> healthy(f, now));
+        boolean sourceFresh = sourceUnreadableSince.get().map(since -> Duration.between(since, now).compareTo(timeout) <= 0)
+                .orElse(true);
+        return sourceFresh && updated.keySet().stream().allMatch(f -> healthy(f, now))
+                && queued.keySet().stream().allMatch(f -> healthy(f, now));
     }
 
     /** {@code {"lastUpdated": ..., "currentTime": ..., "nodeEligible": true, "healthy": ..., "status": {...}}}. */

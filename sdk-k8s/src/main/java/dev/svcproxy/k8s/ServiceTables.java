@@ -6,7 +6,11 @@ import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.k8s.internal.ServiceTranslator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -14,6 +18,8 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,10 +53,12 @@ public final class ServiceTables {
                 .filter(n -> n.getMetadata() != null && nodeName.equals(n.getMetadata().getName())).findFirst();
         Optional<String> zone = node.map(n -> n.getMetadata().getLabels()).map(l -> l.get("topology.kubernetes.io/zone"));
         Map<IpFamily, ServiceTable> tables = new EnumMap<>(IpFamily.class);
+        List<Service> services = firstOfEach(snapshot.objects().services(), problems);
+        List<EndpointSlice> slices = firstOfEach(snapshot.objects().endpointSlices(), problems);
         for (IpFamily f : IpFamily.values()) {
             ServiceTranslator t = new ServiceTranslator(f, nodeName, zone, problems);
             tables.put(f, ServiceTable.builder().family(f)
-                    .addAllServices(t.translate(snapshot.objects().services(), snapshot.objects().endpointSlices()))
+                    .addAllServices(t.translate(services, slices))
                     .addAllNodeIps(nodeIps(node, f, problems)).build());
         }
         List<Cidr> podCidrs = new ArrayList<>();
@@ -63,6 +71,26 @@ public final class ServiceTables {
                     }
                 });
         return new Result(Collections.unmodifiableMap(tables), List.copyOf(podCidrs), List.copyOf(problems));
+    }
+
+    /**
+     * The first object of each namespace/name, in the order given: a later one with the same name (a manifest copied
+     * beside the original, say) is reported and skipped, so that one duplicate never stops the others.
+     */
+    static <T extends HasMetadata> List<T> firstOfEach(List<T> objects, List<Problem> problems) {
+        Set<String> seen = new HashSet<>();
+        List<T> out = new ArrayList<>();
+        for (T o : objects) {
+            ObjectMeta m = o.getMetadata();
+            String id = m == null ? null : Optional.ofNullable(m.getNamespace()).orElse("default") + "/" + m.getName();
+            if (id == null || seen.add(id)) {
+                out.add(o);
+            } else {
+                problems.add(new Problem(Optional.ofNullable(o.getKind()).orElse(o.getClass().getSimpleName()), id,
+                        "defined more than once; the first definition is kept"));
+            }
+        }
+        return out;
     }
 
     /** InternalIP and ExternalIP addresses of the Node, else the host's global addresses of family {@code f}. */

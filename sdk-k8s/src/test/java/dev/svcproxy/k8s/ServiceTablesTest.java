@@ -170,4 +170,30 @@ class ServiceTablesTest {
         assertEquals("10.244.0.27=3", w.annotations().get("example.com/weights"));
         assertEquals("random", one(r, IpFamily.IPV4, "default/plain").scheduler(), "kube-proxy's split by default");
     }
+
+    @Test
+    void aBadEndpointOrSlicePortCostsOnlyItselfNotTheServicePort() {
+        String yaml = service("api", "{clusterIP: 10.101.57.98, ports: [{name: http, port: 80}]}")
+                + slice("api-1", "api", "IPv4", "[{name: http, port: 8080}]", "[{addresses: [10.244.0.27]}, {addresses: ['fd00::1']}]")
+                + slice("api-2", "api", "IPv4", "[{name: http, port: 99999}]", "[{addresses: [10.244.0.28]}]");
+        ServiceTables.Result r = build(yaml);
+        VirtualService api = one(r, IpFamily.IPV4, "default/api:http");
+        assertEquals(List.of("10.244.0.27:8080"), ips(api.clusterEndpoints()), "the good endpoint of the good slice");
+        assertTrue(r.problems().stream().anyMatch(p -> p.toString().equals("EndpointSlice default/api-1: address 'fd00::1' is not of"
+                + " the slice's addressType IPv4; endpoint ignored")), r.problems().toString());
+        assertTrue(r.problems().stream().anyMatch(p -> p.toString().equals("EndpointSlice default/api-2: port http: invalid port 99999"
+                + " (expected 1-65535); this slice's port is skipped")), r.problems().toString());
+    }
+
+    @Test
+    void aServiceDefinedTwiceKeepsTheFirstDefinitionAndTheOthersAreProgrammed() {
+        String yaml = service("web", "{clusterIP: 10.101.57.97, ports: [{name: http, port: 80}]}")
+                + service("web", "{clusterIP: 10.101.57.99, ports: [{name: http, port: 80}]}")
+                + service("api", "{clusterIP: 10.101.57.98, ports: [{name: http, port: 80}]}");
+        ServiceTables.Result r = build(yaml);
+        assertEquals(Optional.of(IpAddress.parse("10.101.57.97")), one(r, IpFamily.IPV4, "default/web:http").clusterIp());
+        one(r, IpFamily.IPV4, "default/api:http");
+        assertEquals(List.of("Service default/web: defined more than once; the first definition is kept"),
+                r.problems().stream().map(Problem::toString).toList());
+    }
 }

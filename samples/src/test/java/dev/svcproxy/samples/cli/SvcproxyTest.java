@@ -176,4 +176,15 @@ class SvcproxyTest {
         assertTrue(events.contains("prepare IPv4") && events.contains("sync IPv4 default/nginx-service:http")
                 && events.contains("close IPv6"), events.toString());
     }
+
+    @Test
+    void renderOfADirectoryWithACopiedManifestKeepsOneDefinitionAndNamesBothFiles(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("svc.yaml"), MANIFESTS);
+        Files.writeString(dir.resolve("svc-copy.yaml"), MANIFESTS);
+        Run r = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a", "--ip-family", "IPv4");
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().contains("-d 10.101.57.97 --dport 80 -j KUBE-SVC-"), r.out());
+        assertTrue(r.err().contains("svcproxy: skipped: Service default/nginx-service: defined in " + dir.resolve("svc-copy.yaml")
+                + " and again in " + dir.resolve("svc.yaml")), r.err());
+    }
 }

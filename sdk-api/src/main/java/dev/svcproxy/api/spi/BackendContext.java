@@ -62,7 +62,10 @@ public abstract class BackendContext {
         return IpvsSettings.defaults();
     }
 
-    /** How often the proxy syncs at most when nothing changes (kube-proxy's {@code syncPeriod}, default 30 s). */
+    /**
+     * The longest time between two syncs, and the retry interval after a failed one (kube-proxy's {@code syncPeriod},
+     * default 30 s).
+     */
     @Value.Default
     public Duration syncPeriod() {
         return Duration.ofSeconds(30);

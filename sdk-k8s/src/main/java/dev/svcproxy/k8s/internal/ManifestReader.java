@@ -6,11 +6,15 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -29,23 +33,89 @@ public final class ManifestReader {
     private final List<Node> nodes = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
 
+    /** The largest manifest file read by default: 64 MiB. */
+    public static final long MAX_FILE_BYTES = 64L << 20;
+
+    /** What one file gave: its objects and problems, or why it could not be read at all. */
+    public record FileRead(KubeObjects objects, Optional<String> failure) {
+    }
+
+    /** Reads {@code path}: a file, or every manifest file of a directory ({@link #files}), in name order. */
     public static KubeObjects read(Path path) {
         ManifestReader r = new ManifestReader();
-        if (Files.isDirectory(path)) {
-            try (Stream<Path> files = Files.list(path)) {
-                files.filter(p -> p.getFileName().toString().matches(".*\\.(ya?ml|json)")).sorted().forEach(r::file);
-            } catch (IOException e) {
-                r.problems.add(new Problem("Manifests", path.toString(), "cannot list: " + e.getMessage()));
+        try {
+            for (Path p : files(path)) {
+                FileRead f = readFile(p, MAX_FILE_BYTES);
+                f.failure().ifPresent(why -> r.problems.add(new Problem("Manifests", p.toString(), why)));
+                r.add(f.objects());
             }
-        } else {
-            r.file(path);
+        } catch (IOException e) {
+            r.problems.add(new Problem("Manifests", path.toString(), "cannot list: " + reason(e)));
         }
         return r.result();
     }
 
+    /** {@code path} itself if it is not a directory, else its {@code .yaml}, {@code .yml} and {@code .json} files, sorted. */
+    public static List<Path> files(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw new NoSuchFileException(path.toString());
+            }
+            return List.of(path);
+        }
+        try (Stream<Path> files = Files.list(path)) {
+            return files.filter(p -> p.getFileName().toString().matches(".*\\.(ya?ml|json)")).sorted().toList();
+        }
+    }
+
+    /**
+     * Reads one file. Only a regular file (after symbolic links) of at most {@code maxBytes} is read: a FIFO, a device
+     * or an oversized file is refused with the reason, as is a file that cannot be read or is not valid YAML.
+     */
+    public static FileRead readFile(Path p, long maxBytes) {
+        ManifestReader r = new ManifestReader();
+        String text;
+        try {
+            if (!Files.isRegularFile(p)) {
+                return failed(Files.exists(p) ? "not a regular file (a FIFO, device or directory is never read)" : "no such file");
+            }
+            long size = Files.size(p);
+            if (size > maxBytes) {
+                return failed("too large: " + size + " bytes (the limit is " + maxBytes + ")");
+            }
+            text = Files.readString(p);
+        } catch (IOException e) {
+            return failed("cannot read: " + reason(e));
+        }
+        Optional<String> failure = r.text(text, p.toString());
+        return new FileRead(r.result(), failure);
+    }
+
+    private static FileRead failed(String why) {
+        return new FileRead(new ManifestReader().result(), Optional.of(why));
+    }
+
+    /** An I/O error's reason, whatever its type: {@code no such file}, {@code permission denied}, or its message. */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    private void add(KubeObjects o) {
+        services.addAll(o.services());
+        slices.addAll(o.endpointSlices());
+        nodes.addAll(o.nodes());
+        problems.addAll(o.problems());
+    }
+
     public static KubeObjects parse(String yaml, String source) {
         ManifestReader r = new ManifestReader();
-        r.text(yaml, source);
+        r.text(yaml, source).ifPresent(why -> r.problems.add(new Problem("Manifests", source, why)));
         return r.result();
     }
 
@@ -53,22 +123,16 @@ public final class ManifestReader {
         return new KubeObjects(services, slices, nodes, problems);
     }
 
-    private void file(Path p) {
+    /** Parses the documents of {@code yaml}; a YAML error fails the whole text (returned, not added to problems). */
+    private Optional<String> text(String yaml, String source) {
+        List<Object> docs = new ArrayList<>();
         try {
-            text(Files.readString(p), p.toString());
-        } catch (IOException e) {
-            problems.add(new Problem("Manifests", p.toString(), "cannot read: " + e.getMessage()));
-        }
-    }
-
-    private void text(String yaml, String source) {
-        try {
-            for (Object doc : new Load(LoadSettings.builder().build()).loadAllFromString(yaml)) {
-                object(doc, source);
-            }
+            new Load(LoadSettings.builder().build()).loadAllFromString(yaml).forEach(docs::add);
         } catch (YamlEngineException e) {
-            problems.add(new Problem("Manifests", source, "not valid YAML: " + e.getMessage().replace('\n', ' ')));
+            return Optional.of("not valid YAML: " + e.getMessage().replace('\n', ' '));
         }
+        docs.forEach(d -> object(d, source));
+        return Optional.empty();
     }
 
     private void object(Object doc, String source) {

@@ -211,6 +211,11 @@ public final class ServiceTranslator {
                         || !proto.name().equals(Optional.ofNullable(ep.getProtocol()).orElse("TCP"))) {
                     continue;
                 }
+                if (ep.getPort() < 1 || ep.getPort() > 65535) { // this slice's port alone is skipped, as kube-proxy would
+                    problems.add(new Problem("EndpointSlice", sliceId(slice), "port " + (portName.isEmpty() ? "(unnamed)" : portName)
+                            + ": invalid port " + ep.getPort() + " (expected 1-65535); this slice's port is skipped"));
+                    continue;
+                }
                 for (io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e : Optional.ofNullable(slice.getEndpoints()).orElse(List.of())) {
                     endpoint(slice, e, ep.getPort()).ifPresent(n -> {
                         Endpoint old = byKey.get(n.toString());
@@ -226,6 +231,10 @@ public final class ServiceTranslator {
         return out;
     }
 
+    private static String sliceId(EndpointSlice slice) {
+        return Optional.ofNullable(slice.getMetadata().getNamespace()).orElse("default") + "/" + slice.getMetadata().getName();
+    }
+
     private Optional<Endpoint> endpoint(EndpointSlice slice, io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e, int port) {
         if (e.getAddresses() == null || e.getAddresses().isEmpty()) {
             return Optional.empty();
@@ -235,8 +244,12 @@ public final class ServiceTranslator {
         try {
             ip = IpAddress.parse(text);
         } catch (InvalidInputException ex) {
-            problems.add(new Problem("EndpointSlice", slice.getMetadata().getNamespace() + "/" + slice.getMetadata().getName(),
-                    "invalid address '" + text + "' ignored: " + ex.getMessage()));
+            problems.add(new Problem("EndpointSlice", sliceId(slice), "invalid address '" + text + "' ignored: " + ex.getMessage()));
+            return Optional.empty();
+        }
+        if (ip.family() != family) { // an endpoint of the other family in this slice: that endpoint alone is skipped
+            problems.add(new Problem("EndpointSlice", sliceId(slice), "address '" + text + "' is not of the slice's addressType "
+                    + family + "; endpoint ignored"));
             return Optional.empty();
         }
         EndpointConditions c = Optional.ofNullable(e.getConditions()).orElse(new EndpointConditions());

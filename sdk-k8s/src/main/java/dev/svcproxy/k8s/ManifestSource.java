@@ -1,0 +1,170 @@
+package dev.svcproxy.k8s;
+
+import dev.svcproxy.k8s.internal.KubeObjects;
+import dev.svcproxy.k8s.internal.ManifestReader;
+import dev.svcproxy.k8s.internal.ManifestWatch;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Manifest files as a {@link ClusterSource}, read again when their names, sizes or modification times change, and
+ * never the cause of lost rules:
+ * <ul>
+ *   <li>a file that cannot be read or does not parse (an editor's half-written save) keeps its last good objects,
+ *   with a warning naming it and why, until it parses again; a file that is deleted takes its objects with it;</li>
+ *   <li>a path that disappears or cannot be listed keeps the whole last good state, with a warning, and counts as
+ *   unreadable ({@link #unreadableSince()}) until it is back;</li>
+ *   <li>an object defined in two files is taken from the first file (in name order), the other is reported naming
+ *   both files;</li>
+ *   <li>only regular files are read, of at most a given size (64 MiB by default).</li>
+ * </ul>
+ */
+final class ManifestSource implements ClusterSource {
+    private record Cached(String stamp, KubeObjects objects) {
+    }
+
+    private final Path path;
+    private final ManifestWatch watch;
+    private final Clock clock;
+    private final long maxFileBytes;
+    private Map<Path, Cached> files = new LinkedHashMap<>();
+    private Map<String, Path> lastOwners = Map.of();
+    private Instant unreadableSince;
+
+    ManifestSource(Path path, long maxFileBytes, Clock clock) {
+        this.path = path;
+        this.maxFileBytes = maxFileBytes;
+        this.watch = new ManifestWatch(path);
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized ServiceTables.Result read(String nodeName) {
+        List<Problem> problems = new ArrayList<>();
+        List<Path> listed;
+        try {
+            listed = ManifestReader.files(path);
+            unreadableSince = null;
+        } catch (IOException e) {
+            if (unreadableSince == null) {
+                unreadableSince = clock.instant();
+            }
+            problems.add(new Problem("Manifests", path.toString(), "cannot list (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); the last good state stays (" + files.size() + " files) until it is back"));
+            listed = List.copyOf(files.keySet());
+        }
+        Map<Path, Cached> next = new LinkedHashMap<>();
+        for (Path p : listed) {
+            Cached before = files.get(p);
+            String stamp = stamp(p);
+            if (before != null && (before.stamp().equals(stamp) || unreadableSince != null)) {
+                next.put(p, before);
+                continue;
+            }
+            ManifestReader.FileRead r = ManifestReader.readFile(p, maxFileBytes);
+            if (r.failure().isPresent()) {
+                problems.add(new Problem("Manifests", p.toString(), r.failure().get()
+                        + (before != null ? "; its last good objects stay until it parses again" : "")));
+                if (before != null) {
+                    next.put(p, before);
+                }
+                continue;
+            }
+            next.put(p, new Cached(stamp, r.objects()));
+        }
+        files = next;
+        return ServiceTables.build(merge(problems), nodeName);
+    }
+
+    /**
+     * The files' objects in file order, one definition of each kind and name: the file that defined it at the last
+     * read keeps it (so a copy appearing beside the original never moves live rules), else the first file in name
+     * order; every other definition is reported, naming both files.
+     */
+    private ClusterSnapshot merge(List<Problem> problems) {
+        Map<String, Path> owners = new HashMap<>();
+        files.forEach((file, c) -> {
+            for (HasMetadata o : all(c.objects())) {
+                String key = key(o);
+                if (!owners.containsKey(key) || file.equals(lastOwners.get(key))) {
+                    owners.put(key, file);
+                }
+            }
+        });
+        List<io.fabric8.kubernetes.api.model.Service> services = new ArrayList<>();
+        List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice> slices = new ArrayList<>();
+        List<io.fabric8.kubernetes.api.model.Node> nodes = new ArrayList<>();
+        List<Problem> out = new ArrayList<>(problems);
+        files.forEach((file, c) -> {
+            out.addAll(c.objects().problems());
+            keep(c.objects().services(), services, file, owners, out);
+            keep(c.objects().endpointSlices(), slices, file, owners, out);
+            keep(c.objects().nodes(), nodes, file, owners, out);
+        });
+        lastOwners = owners;
+        return ClusterSnapshot.of(new KubeObjects(services, slices, nodes, out));
+    }
+
+    private static List<HasMetadata> all(KubeObjects o) {
+        List<HasMetadata> all = new ArrayList<>(o.services());
+        all.addAll(o.endpointSlices());
+        all.addAll(o.nodes());
+        return all;
+    }
+
+    private static String name(HasMetadata o) {
+        return o.getMetadata() == null ? "" : Optional.ofNullable(o.getMetadata().getNamespace()).orElse("default")
+                + "/" + o.getMetadata().getName();
+    }
+
+    private static String key(HasMetadata o) {
+        return o.getKind() + " " + name(o);
+    }
+
+    private static <T extends HasMetadata> void keep(List<T> objects, List<T> into, Path file, Map<String, Path> owners,
+                                                   List<Problem> problems) {
+        for (T o : objects) {
+            Path owner = owners.get(key(o));
+            if (owner.equals(file)) {
+                into.add(o);
+            } else {
+                problems.add(new Problem(o.getKind(), name(o), "defined in " + owner + " and again in " + file
+                        + "; the definition in " + owner + " is kept"));
+            }
+        }
+    }
+
+    /** Size and modification time: a file is parsed again only when they change. */
+    private static String stamp(Path p) {
+        try {
+            return Files.size(p) + " " + Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
+    @Override
+    public synchronized boolean changed() {
+        return watch.changed();
+    }
+
+    @Override
+    public synchronized Optional<Instant> unreadableSince() {
+        return Optional.ofNullable(unreadableSince);
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+}

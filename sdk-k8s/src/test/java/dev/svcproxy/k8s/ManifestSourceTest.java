@@ -1,0 +1,139 @@
+package dev.svcproxy.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.api.model.VirtualService;
+import dev.svcproxy.api.net.IpFamily;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Manifest files never cost a Service its rules: duplicates, half-written files, a vanished path, odd files. */
+class ManifestSourceTest {
+
+    static String service(String name, String ip) {
+        return "apiVersion: v1\nkind: Service\nmetadata: {name: " + name + ", namespace: default}\n"
+                + "spec: {clusterIP: " + ip + ", ports: [{name: http, port: 80}]}\n";
+    }
+
+    static List<String> names(ServiceTables.Result r) {
+        return r.table(IpFamily.IPV4).services().stream().map(VirtualService::name).map(Object::toString).toList();
+    }
+
+    static List<String> problems(ServiceTables.Result r) {
+        return r.problems().stream().map(Problem::toString).toList();
+    }
+
+    static Clock at(AtomicReference<Instant> now) {
+        return new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+    }
+
+    @Test
+    void anObjectInTwoFilesIsTakenFromTheFirstAndTheMessageNamesBoth(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a-web.yaml"), service("web", "10.96.0.10"));
+        Files.writeString(dir.resolve("b-web-copy.yaml"), service("web", "10.96.0.11"));
+        Files.writeString(dir.resolve("c-api.yaml"), service("api", "10.96.0.12"));
+        ServiceTables.Result r = new ManifestSource(dir, 1 << 20, Clock.systemUTC()).read("node-a");
+        assertEquals(List.of("default/api:http", "default/web:http"), names(r));
+        assertEquals("10.96.0.10", r.table(IpFamily.IPV4).services().get(1).clusterIp().orElseThrow().toString());
+        assertEquals(List.of("Service default/web: defined in " + dir.resolve("a-web.yaml") + " and again in "
+                + dir.resolve("b-web-copy.yaml") + "; the definition in " + dir.resolve("a-web.yaml") + " is kept"), problems(r));
+    }
+
+    @Test
+    void aCopyAppearingBesideTheOriginalNeverMovesTheLiveDefinition(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("web.yaml"), service("web", "10.96.0.10"));
+        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
+        source.read("node-a");
+        Files.writeString(dir.resolve("web-copy.yaml"), service("web", "10.96.0.11")); // sorts before web.yaml
+        ServiceTables.Result r = source.read("node-a");
+        assertEquals("10.96.0.10", r.table(IpFamily.IPV4).services().get(0).clusterIp().orElseThrow().toString());
+        assertEquals(List.of("Service default/web: defined in " + dir.resolve("web.yaml") + " and again in "
+                + dir.resolve("web-copy.yaml") + "; the definition in " + dir.resolve("web.yaml") + " is kept"), problems(r));
+    }
+
+    @Test
+    void aFileThatStopsParsingKeepsItsLastGoodObjectsAndADeletedFileTakesThemAway(@TempDir Path dir) throws Exception {
+        Path web = dir.resolve("web.yaml");
+        Files.writeString(web, service("web", "10.96.0.10"));
+        Files.writeString(dir.resolve("api.yaml"), service("api", "10.96.0.12"));
+        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
+        assertEquals(List.of("default/api:http", "default/web:http"), names(source.read("node-a")));
+
+        Files.writeString(web, "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: def"); // half-written
+        ServiceTables.Result half = source.read("node-a");
+        assertEquals(List.of("default/api:http", "default/web:http"), names(half), "web keeps its rules");
+        assertTrue(problems(half).size() == 1 && problems(half).get(0).startsWith("Manifests " + web + ": not valid YAML: ")
+                && problems(half).get(0).endsWith("; its last good objects stay until it parses again"), problems(half).toString());
+
+        Files.writeString(web, service("web", "10.96.0.20"));
+        assertEquals("10.96.0.20", source.read("node-a").table(IpFamily.IPV4).services().get(1).clusterIp().orElseThrow().toString());
+        Files.delete(web);
+        assertEquals(List.of("default/api:http"), names(source.read("node-a")), "a deleted file takes its objects");
+    }
+
+    @Test
+    void aVanishedPathKeepsTheLastGoodStateAndTheProxyTurnsUnhealthyAfterItsWindow(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("manifests"));
+        Files.writeString(dir.resolve("web.yaml"), service("web", "10.96.0.10"));
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-30T10:00:00Z"));
+        ManifestSource source = new ManifestSource(dir, 1 << 20, at(now));
+        ProxyHealth health = new ProxyHealth(Duration.ofSeconds(30), at(now));
+        health.source(source::unreadableSince);
+        assertEquals(List.of("default/web:http"), names(source.read("node-a")));
+
+        Files.move(dir, tmp.resolve("away"));
+        ServiceTables.Result gone = source.read("node-a");
+        assertEquals(List.of("default/web:http"), names(gone), "the last good state stays");
+        assertTrue(problems(gone).get(0).startsWith("Manifests " + dir + ": cannot list (NoSuchFileException"), problems(gone).toString());
+        assertEquals(now.get(), source.unreadableSince().orElseThrow());
+        assertTrue(health.healthy(), "still fresh within 2 x syncPeriod");
+        now.set(now.get().plusSeconds(61));
+        assertFalse(health.healthy(), "not fresh once the source has been unreadable for longer than the window");
+        assertTrue(health.body().contains("\"healthy\": false"), health.body());
+
+        Files.move(tmp.resolve("away"), dir);
+        assertEquals(List.of("default/web:http"), names(source.read("node-a")));
+        assertTrue(source.unreadableSince().isEmpty());
+        assertTrue(health.healthy());
+    }
+
+    @Test
+    void onlyRegularFilesOfBoundedSizeAreRead(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("web.yaml"), service("web", "10.96.0.10"));
+        assertEquals(0, new ProcessBuilder("mkfifo", dir.resolve("fifo.yaml").toString()).start().waitFor());
+        Files.createSymbolicLink(dir.resolve("zero.yaml"), Path.of("/dev/zero"));
+        Files.writeString(dir.resolve("big.yaml"), service("big", "10.96.0.13") + "#".repeat(5000));
+        ServiceTables.Result r = new ManifestSource(dir, 4096, Clock.systemUTC()).read("node-a");
+        assertEquals(List.of("default/web:http"), names(r));
+        assertTrue(problems(r).contains("Manifests " + dir.resolve("fifo.yaml") + ": not a regular file (a FIFO, device or directory is never read)"),
+                problems(r).toString());
+        assertTrue(problems(r).contains("Manifests " + dir.resolve("zero.yaml") + ": not a regular file (a FIFO, device or directory is never read)"),
+                problems(r).toString());
+        assertTrue(problems(r).stream().anyMatch(p -> p.startsWith("Manifests " + dir.resolve("big.yaml") + ": too large: ")), problems(r).toString());
+    }
+}
