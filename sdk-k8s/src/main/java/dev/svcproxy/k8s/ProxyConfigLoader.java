@@ -2,6 +2,8 @@ package dev.svcproxy.k8s;
 
 import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.net.Cidr;
+import dev.svcproxy.api.net.HostPort;
+import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.k8s.internal.ConfigFields;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,8 +91,13 @@ public final class ProxyConfigLoader {
                 .filter(s -> !s.isEmpty()).toList(), ROOT + ".clusterCIDR");
         Optional<String> hostname = Optional.of(f.string("hostnameOverride", "")).filter(s -> !s.isBlank());
         String bind = f.string("bindAddress", d.bindAddress());
-        String healthz = f.string("healthzBindAddress", d.healthzBindAddress());
-        String metrics = f.string("metricsBindAddress", d.metricsBindAddress());
+        try {
+            IpAddress.parse(bind);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("not a valid IP address: '" + bind + "'", ROOT + ".bindAddress");
+        }
+        String healthz = hostPortOrEmpty(f.string("healthzBindAddress", d.healthzBindAddress()), ROOT + ".healthzBindAddress");
+        String metrics = hostPortOrEmpty(f.string("metricsBindAddress", d.metricsBindAddress()), ROOT + ".metricsBindAddress");
         List<String> nodePortAddresses = f.strings("nodePortAddresses");
         for (String a : nodePortAddresses) {
             if (!a.equals("primary")) {
@@ -106,6 +113,8 @@ public final class ProxyConfigLoader {
         Optional<String> bridge = Optional.of(dl.string("bridgeInterface", "")).filter(s -> !s.isBlank());
         Optional<String> prefix = Optional.of(dl.string("interfaceNamePrefix", "")).filter(s -> !s.isBlank());
         dl.finish();
+        bridge.ifPresent(b -> interfaceName(b, ROOT + ".detectLocal.bridgeInterface"));
+        prefix.ifPresent(p -> interfaceName(p, ROOT + ".detectLocal.interfaceNamePrefix"));
         if (detect == DetectLocalMode.BRIDGE_INTERFACE && bridge.isEmpty()) {
             throw new InvalidInputException("detectLocalMode BridgeInterface needs detectLocal.bridgeInterface", ROOT + ".detectLocal");
         }
@@ -118,6 +127,7 @@ public final class ProxyConfigLoader {
                 ipt.integer("masqueradeBit", 14, 0, 31), ipt.bool("localhostNodePorts", true),
                 ipt.duration("syncPeriod", d.iptables().syncPeriod()), ipt.duration("minSyncPeriod", d.iptables().minSyncPeriod()));
         ipt.finish();
+        syncPeriods(iptables.syncPeriod(), iptables.minSyncPeriod(), ROOT + ".iptables");
         ConfigFields iv = f.object("ipvs");
         ProxyConfig.Ipvs ipvs = new ProxyConfig.Ipvs(Optional.of(iv.string("scheduler", "")).filter(s -> !s.isBlank()).orElse("rr"),
                 iv.duration("syncPeriod", d.ipvs().syncPeriod()), iv.duration("minSyncPeriod", d.ipvs().minSyncPeriod()),
@@ -125,6 +135,9 @@ public final class ProxyConfigLoader {
                 iv.duration("tcpTimeout", java.time.Duration.ZERO), iv.duration("tcpFinTimeout", java.time.Duration.ZERO),
                 iv.duration("udpTimeout", java.time.Duration.ZERO));
         iv.finish();
+        if (mode.equals("ipvs")) { // as kube-proxy, the ipvs section is checked in IPVS mode only
+            syncPeriods(ipvs.syncPeriod(), ipvs.minSyncPeriod(), ROOT + ".ipvs");
+        }
         if (!IPVS_SCHEDULERS.contains(ipvs.scheduler())) {
             throw new InvalidInputException("unknown IPVS scheduler '" + ipvs.scheduler() + "' (expected one of "
                     + new java.util.TreeSet<>(IPVS_SCHEDULERS) + ")", ROOT + ".ipvs.scheduler");
@@ -137,6 +150,9 @@ public final class ProxyConfigLoader {
                 ct.duration("udpTimeout", java.time.Duration.ZERO), ct.duration("udpStreamTimeout", java.time.Duration.ZERO));
         ct.finish();
         java.time.Duration configSync = f.duration("configSyncPeriod", d.configSyncPeriod());
+        if (configSync.isZero()) {
+            throw new InvalidInputException("must be greater than 0", ROOT + ".configSyncPeriod");
+        }
         Map<String, Boolean> gates = f.booleans("featureGates");
         // fields that exist in v1alpha1 but do not change what svcproxy programs on Linux
         f.ignore("bindAddressHardFail", "clientConnection", "enableProfiling", "logging", "nftables", "oomScoreAdj",
@@ -144,6 +160,38 @@ public final class ProxyConfigLoader {
         f.finish();
         return new ProxyConfig(mode.isEmpty() ? "iptables" : mode, clusterCidrs, hostname, bind, healthz, metrics,
                 nodePortAddresses, detect, bridge, prefix, iptables, ipvs, conntrack, configSync, gates);
+    }
+
+    /** kube-proxy's rule: syncPeriod > 0 and 0 <= minSyncPeriod <= syncPeriod (durations are never negative here). */
+    private static void syncPeriods(java.time.Duration sync, java.time.Duration min, String section) {
+        if (sync.isZero()) {
+            throw new InvalidInputException("must be greater than 0 (0 would sync in a loop)", section + ".syncPeriod");
+        }
+        if (min.compareTo(sync) > 0) {
+            throw new InvalidInputException("must be less than or equal to syncPeriod (" + (sync.toMillis() % 1000 == 0
+                    ? sync.toSeconds() + "s" : sync.toMillis() + "ms") + ")",
+                    section + ".minSyncPeriod");
+        }
+    }
+
+    /** An {@code ip:port} bind address (port 1-65535), or empty for "do not serve". */
+    private static String hostPortOrEmpty(String text, String field) {
+        if (!text.isEmpty()) {
+            try {
+                HostPort.parse(text);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("must be IP:port with a port 1-65535, or empty to disable; found '" + text + "'", field);
+            }
+        }
+        return text;
+    }
+
+    /** A Linux interface name (or prefix): 1-15 characters, none of them '/', ':' or white space. */
+    private static void interfaceName(String name, String field) {
+        if (!name.matches("[^/:\\s]{1,15}") || name.equals(".") || name.equals("..")) {
+            throw new InvalidInputException("not a valid interface name: '" + name.replaceAll("\\p{Cntrl}", "?")
+                    + "' (1-15 characters, no '/', ':' or white space)", field);
+        }
     }
 
     /** Sets {@code a.b.c} in nested maps, copying each map on the way so the parsed document is not changed. */

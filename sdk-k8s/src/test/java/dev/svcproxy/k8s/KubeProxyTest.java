@@ -64,7 +64,7 @@ class KubeProxyTest {
         flags.put("iptables-sync-period", "300ms");
         flags.put("iptables-min-sync-period", "50ms");
         flags.put("healthz-bind-address", "");
-        flags.put("metrics-bind-address", "127.0.0.1:0");
+        flags.put("metrics-bind-address", "");
         flags.put("conntrack-max-per-core", "0");
         flags.put("conntrack-tcp-timeout-established", "0s");
         flags.put("conntrack-tcp-timeout-close-wait", "0s");
@@ -133,7 +133,8 @@ class KubeProxyTest {
         try {
             assertTrue(waitFor(() -> fake.nat(IpFamily.IPV4, "KUBE-PROXY-CANARY"), 5_000), "first (full) sync: " + lines);
             assertFalse(fake.nat(IpFamily.IPV4, "KUBE-SVC-"));
-            assertTrue(lines.stream().anyMatch(l -> l.startsWith("serving /healthz and /livez on nothing (disabled), /metrics")), lines.toString());
+            assertTrue(waitFor(() -> lines.contains("serving /healthz and /livez on nothing (disabled), /metrics and /proxyMode on"
+                    + " nothing (disabled)"), 2_000), lines.toString());
 
             feed.publish(ClusterSnapshot.parse(WEB, "test"));
             assertTrue(waitFor(() -> fake.nat(IpFamily.IPV4, "KUBE-SVC-"), 2_000), "the change is synced: " + lines);

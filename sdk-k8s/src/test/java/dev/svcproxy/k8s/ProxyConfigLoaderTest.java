@@ -8,6 +8,7 @@ import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.net.Cidr;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +80,35 @@ class ProxyConfigLoaderTest {
         assertTrue(error("nodePortAddresses: [10.0.0.0/8, bogus]").startsWith("KubeProxyConfiguration.nodePortAddresses"));
         assertTrue(error("iptables: [1, 2]").startsWith("KubeProxyConfiguration.iptables: expected an object"));
         assertTrue(error("mode: [").startsWith("KubeProxyConfiguration: not valid YAML"));
+    }
+
+    @Test
+    void whatKubeProxysValidationRefusesIsRefusedAtLoadNamingTheFieldOrFlag() {
+        assertEquals("KubeProxyConfiguration.iptables.syncPeriod: must be greater than 0 (0 would sync in a loop)",
+                error("iptables: {syncPeriod: 0s}"));
+        assertEquals("KubeProxyConfiguration.iptables.minSyncPeriod: must be less than or equal to syncPeriod (30s)",
+                error("iptables: {minSyncPeriod: 1m}"));
+        assertEquals("KubeProxyConfiguration.ipvs.syncPeriod: must be greater than 0 (0 would sync in a loop)",
+                error("mode: ipvs\nipvs: {syncPeriod: 0s}"));
+        ProxyConfigLoader.parse("ipvs: {syncPeriod: 0s}"); // kube-proxy checks the ipvs section in IPVS mode only
+        assertEquals("KubeProxyConfiguration.configSyncPeriod: must be greater than 0", error("configSyncPeriod: 0s"));
+        assertEquals("KubeProxyConfiguration.bindAddress: not a valid IP address: 'localhost'", error("bindAddress: localhost"));
+        assertEquals("KubeProxyConfiguration.metricsBindAddress: must be IP:port with a port 1-65535, or empty to disable;"
+                + " found '1.2.3.4:99999'", error("metricsBindAddress: 1.2.3.4:99999"));
+        assertTrue(error("healthzBindAddress: 0.0.0.0").startsWith("KubeProxyConfiguration.healthzBindAddress: must be IP:port"));
+        assertEquals("", ProxyConfigLoader.parse("healthzBindAddress: ''\nmetricsBindAddress: ''").metricsBindAddress(),
+                "empty disables a server");
+        assertEquals("KubeProxyConfiguration.detectLocal.bridgeInterface: not a valid interface name: 'br0 -j ACCEPT'"
+                + " (1-15 characters, no '/', ':' or white space)",
+                error("detectLocalMode: BridgeInterface\ndetectLocal: {bridgeInterface: 'br0 -j ACCEPT'}"));
+        assertTrue(error("detectLocal: {interfaceNamePrefix: averyveryverylongprefix}")
+                .startsWith("KubeProxyConfiguration.detectLocal.interfaceNamePrefix: not a valid interface name"));
+
+        InvalidInputException flag = assertThrows(InvalidInputException.class,
+                () -> ProxyFlags.apply(Optional.empty(), Map.of("iptables-sync-period", "0s")));
+        assertEquals("--iptables-sync-period: must be greater than 0 (0 would sync in a loop)", flag.getMessage());
+        flag = assertThrows(InvalidInputException.class,
+                () -> ProxyFlags.apply(Optional.empty(), Map.of("pod-bridge-interface", "br0 -j ACCEPT")));
+        assertTrue(flag.getMessage().startsWith("--pod-bridge-interface: not a valid interface name"), flag.getMessage());
     }
 }
