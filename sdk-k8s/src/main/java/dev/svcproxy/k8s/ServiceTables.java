@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,8 @@ public final class ServiceTables {
                         problems.add(new Problem("Node", nodeName, "invalid podCIDR '" + c + "' ignored"));
                     }
                 });
-        return new Result(Collections.unmodifiableMap(tables), List.copyOf(podCidrs), List.copyOf(problems));
+        // one line per problem, although both families' translations may meet it (an invalid clusterIP, say)
+        return new Result(Collections.unmodifiableMap(tables), List.copyOf(podCidrs), List.copyOf(new LinkedHashSet<>(problems)));
     }
 
     /**

@@ -104,6 +104,9 @@ class ProxyConfigLoaderTest {
         assertTrue(error("detectLocal: {interfaceNamePrefix: averyveryverylongprefix}")
                 .startsWith("KubeProxyConfiguration.detectLocal.interfaceNamePrefix: not a valid interface name"));
 
+        assertEquals("KubeProxyConfiguration.iptables.masqueradeBit: expected an integer 0-31, found the string '14' (a quoted"
+                + " value; write it without quotes)", error("iptables: {masqueradeBit: \"14\"}"));
+
         InvalidInputException flag = assertThrows(InvalidInputException.class,
                 () -> ProxyFlags.apply(Optional.empty(), Map.of("iptables-sync-period", "0s")));
         assertEquals("--iptables-sync-period: must be greater than 0 (0 would sync in a loop)", flag.getMessage());

@@ -196,4 +196,14 @@ class ServiceTablesTest {
         assertEquals(List.of("Service default/web: defined more than once; the first definition is kept"),
                 r.problems().stream().map(Problem::toString).toList());
     }
+
+    @Test
+    void aProblemIsReportedOnceWithItsUntrustedTextEscaped() {
+        ServiceTables.Result r = build(service("broken", "{clusterIP: 10.101.57.300, ports: [{port: 80}]}")
+                + service("\"evil\\nsvcproxy: synced IPv4 (full): 0 services\"", "{clusterIP: 10.101.57.99, ports: [{port: 80}]}"));
+        List<String> lines = r.problems().stream().map(Problem::toString).toList();
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("Service default/broken:")).count(), "once, not once per family: " + lines);
+        assertTrue(lines.stream().noneMatch(l -> l.contains("\n")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("evil\\nsvcproxy: synced")), lines.toString());
+    }
 }

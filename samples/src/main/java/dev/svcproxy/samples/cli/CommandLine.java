@@ -15,12 +15,13 @@ import java.util.Set;
 public record CommandLine(String command, Map<String, String> flags) {
 
     public static CommandLine parse(String[] args, Map<String, Set<String>> valueFlags, Map<String, Set<String>> booleanFlags) {
+        String commands = String.join(", ", new java.util.TreeSet<>(valueFlags.keySet()));
         if (args.length == 0 || args[0].startsWith("-")) {
-            throw new InvalidInputException("missing subcommand (one of " + valueFlags.keySet() + ")", "svcproxy");
+            throw new InvalidInputException("missing subcommand (one of " + commands + ")", "svcproxy");
         }
         String cmd = args[0];
         if (!valueFlags.containsKey(cmd)) {
-            throw new InvalidInputException("unknown subcommand (one of " + valueFlags.keySet() + ")", cmd);
+            throw new InvalidInputException("unknown subcommand (one of " + commands + ")", cmd);
         }
         Map<String, String> flags = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));

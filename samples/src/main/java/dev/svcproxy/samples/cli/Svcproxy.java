@@ -70,6 +70,15 @@ public final class Svcproxy {
     }
 
     int execute(String[] args) {
+        List<String> words = List.of(args);
+        if (words.contains("--version")) {
+            out.println("svcproxy " + version());
+            return 0;
+        }
+        if (words.contains("--help") || words.contains("-h") || words.equals(List.of("help"))) {
+            usage(out);
+            return 0;
+        }
         CommandLine cl;
         ProxyConfig config;
         try {
@@ -79,14 +88,8 @@ public final class Svcproxy {
             }
             config = ProxyFlags.apply(cl.get("config").map(Path::of), cl.flags());
         } catch (SvcProxyException e) {
-            err.println("svcproxy: " + e.getMessage());
-            err.println("usage: svcproxy render --manifests PATH [--config FILE] [--ip-family IPv4|IPv6]");
-            err.println("       svcproxy run (--manifests PATH | --kubeconfig FILE | in-cluster) [--config FILE] [--once]");
-            err.println("       svcproxy cleanup [--config FILE]");
-            err.println("       svcproxy demo [--connections N] [--mode iptables|ipvs]   (root: a Service in throw-away namespaces)");
-            err.println("       svcproxy trace --src IP --dst IP:PORT [--proto tcp|udp|sctp] [--manifests PATH [--config FILE]]");
-            err.println("each also takes kube-proxy's flags for configuration fields, e.g. --cluster-cidr, --masquerade-all,");
-            err.println("--iptables-masquerade-bit, --nodeport-addresses, --iptables-sync-period, --proxy-mode (they override --config)");
+            err.println(e.getMessage().startsWith("svcproxy: ") ? e.getMessage() : "svcproxy: " + e.getMessage());
+            usage(err);
             return 2;
         }
         try {
@@ -102,6 +105,31 @@ public final class Svcproxy {
         } catch (SvcProxyException e) {
             err.println("svcproxy: " + e.getMessage());
             return 1;
+        }
+    }
+
+    private static void usage(PrintStream to) {
+        to.println("usage: svcproxy render --manifests PATH [--config FILE] [--ip-family IPv4|IPv6]");
+        to.println("       svcproxy run (--manifests PATH | --kubeconfig FILE | in-cluster) [--config FILE] [--once]");
+        to.println("       svcproxy cleanup [--config FILE]");
+        to.println("       svcproxy demo [--connections N] [--mode iptables|ipvs]   (root: a Service in throw-away namespaces)");
+        to.println("       svcproxy trace --src IP --dst IP:PORT [--proto tcp|udp|sctp] [--manifests PATH [--config FILE]]");
+        to.println("       svcproxy --help | --version");
+        to.println("each also takes kube-proxy's flags for configuration fields, e.g. --cluster-cidr, --masquerade-all,");
+        to.println("--iptables-masquerade-bit, --nodeport-addresses, --iptables-sync-period, --proxy-mode (they override --config)");
+        to.flush();
+    }
+
+    /** The project's version, from the resource the build filters ({@code version.properties}). */
+    static String version() {
+        try (java.io.InputStream in = Svcproxy.class.getResourceAsStream("version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "(unknown version)");
+        } catch (java.io.IOException e) {
+            return "(unknown version)";
         }
     }
 

@@ -187,4 +187,18 @@ class SvcproxyTest {
         assertTrue(r.err().contains("svcproxy: skipped: Service default/nginx-service: defined in " + dir.resolve("svc-copy.yaml")
                 + " and again in " + dir.resolve("svc.yaml")), r.err());
     }
+
+    @Test
+    void helpAndVersionPrintAndExitZeroAndNoSubcommandSaysWhichThereAre() {
+        Run help = run("--help");
+        assertEquals(0, help.rc());
+        assertTrue(help.out().startsWith("usage: svcproxy render --manifests PATH"), help.out());
+        assertEquals(0, run("render", "--help").rc());
+        Run version = run("--version");
+        assertEquals(0, version.rc());
+        assertTrue(version.out().matches("svcproxy \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), version.out());
+        Run none = run();
+        assertEquals(2, none.rc());
+        assertTrue(none.err().startsWith("svcproxy: missing subcommand (one of cleanup, demo, render, run, trace)\nusage: "), none.err());
+    }
 }

@@ -137,7 +137,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
         previous = now;
         ownChains = wanted;
         lastPayloadBytes = tx.render().length();
-        skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
+        skipped.forEach(s -> LOG.debug("skipped {}: {} (in the sync result)", s.object(), s.reason()));
         LOG.debug("{} sync of {} services ({} skipped)", full ? "full" : "partial", desired.services().size(), skipped.size());
         return new SyncResult(full, skipped, Duration.ofNanos(System.nanoTime() - start), ruleCounts(tx));
     }

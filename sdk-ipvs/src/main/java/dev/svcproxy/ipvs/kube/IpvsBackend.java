@@ -176,7 +176,7 @@ public final class IpvsBackend implements ServiceProxyBackend {
         }
         lap(phases, "unbind", mark);
         lastPhases = Map.copyOf(phases);
-        skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
+        skipped.forEach(s -> LOG.debug("skipped {}: {} (in the sync result)", s.object(), s.reason()));
         return new SyncResult(true, skipped, Duration.ofNanos(System.nanoTime() - start));
     }
 

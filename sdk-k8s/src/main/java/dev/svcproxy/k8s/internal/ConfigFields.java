@@ -33,7 +33,10 @@ public final class ConfigFields {
     }
 
     private InvalidInputException wrong(String key, Object v, String expected) {
-        return new InvalidInputException("expected " + expected + ", found '" + v + "'", at(key));
+        boolean quoted = v instanceof String t && (expected.startsWith("an integer") && t.matches("-?\\d+")
+                || expected.equals("true or false") && (t.equals("true") || t.equals("false")));
+        String found = quoted ? "the string '" + v + "' (a quoted value; write it without quotes)" : "'" + v + "'";
+        return new InvalidInputException("expected " + expected + ", found " + found, at(key));
     }
 
     public String string(String key, String dflt) {
