@@ -206,4 +206,29 @@ class ServiceTablesTest {
         assertTrue(lines.stream().noneMatch(l -> l.contains("\n")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.contains("evil\\nsvcproxy: synced")), lines.toString());
     }
+
+    @Test
+    void objectsThatAreNotWhatTheySayAreReportedAndSkippedAndTheOthersProgrammed() {
+        String yaml = service("sideways", "{clusterIP: 10.101.57.90, externalTrafficPolicy: Sideways, ports: [{port: 80}]}")
+                + service("sometimes", "{clusterIP: 10.101.57.91, sessionAffinity: Sometimes, ports: [{port: 80}]}")
+                + service("lower", "{clusterIP: 10.101.57.92, ports: [{name: a, port: 80, protocol: tcp}, {name: b, port: 81}]}")
+                + "---\napiVersion: foo.example/v9\nkind: Service\nmetadata: {name: foreign, namespace: default}\n"
+                + "spec: {clusterIP: 10.101.57.93, ports: [{port: 80}]}\n"
+                + service("web", "{clusterIP: 10.101.57.97, ports: [{name: http, port: 80}]}")
+                + slice("web-1", "web", "Bogus", "[{name: http, port: 8080}]", "[{addresses: [10.244.0.27]}]")
+                + slice("web-2", "web", "IPv4", "[{name: http, port: 8080}]", "[{addresses: [10.244.0.28]}]");
+        ServiceTables.Result r = build(yaml);
+        assertEquals(List.of("default/lower:b", "default/web:http"), r.table(IpFamily.IPV4).services().stream()
+                .map(VirtualService::name).map(Object::toString).toList());
+        assertEquals(List.of("10.244.0.28:8080"), ips(one(r, IpFamily.IPV4, "default/web:http").clusterEndpoints()));
+        List<String> lines = r.problems().stream().map(Problem::toString).toList();
+        for (String expected : List.of(
+                "Service default/sideways: spec.externalTrafficPolicy: unsupported value 'Sideways' (expected Cluster or Local) (service skipped)",
+                "Service default/sometimes: spec.sessionAffinity: unsupported value 'Sometimes' (expected None or ClientIP) (service skipped)",
+                "Service default/lower: port a: protocol: unsupported value 'tcp' (expected TCP or UDP or SCTP) (port skipped)",
+                "Service default/foreign: apiVersion 'foo.example/v9' is not v1, the only one svcproxy reads; skipped (in test.yaml)",
+                "EndpointSlice default/web-1: unsupported addressType 'Bogus' (expected IPv4, IPv6 or FQDN); slice ignored")) {
+            assertTrue(lines.contains(expected), expected + " in " + lines);
+        }
+    }
 }

@@ -151,6 +151,16 @@ public final class ManifestReader {
             return;
         }
         String name = name(m);
+        String wanted = switch (kind) {
+            case "Service", "Node" -> "v1";
+            case "EndpointSlice" -> "discovery.k8s.io/v1";
+            default -> null;
+        };
+        if (wanted != null && !wanted.equals(String.valueOf(m.get("apiVersion")))) {
+            problems.add(new Problem(kind, name, "apiVersion '" + m.get("apiVersion") + "' is not " + wanted
+                    + ", the only one svcproxy reads; skipped (in " + source + ")"));
+            return;
+        }
         try {
             switch (kind) {
                 case "Service" -> services.add(SERIALIZATION.convertValue(m, Service.class));

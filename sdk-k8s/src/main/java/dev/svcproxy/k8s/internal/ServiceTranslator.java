@@ -135,7 +135,26 @@ public final class ServiceTranslator {
         return out;
     }
 
+    /**
+     * The API server's rule for a field that takes one of {@code allowed} values, exactly spelled: empty takes
+     * the API's default; anything else makes the object something it is not, so it is refused.
+     */
+    static String oneOf(String value, String field, String dflt, String... allowed) {
+        if (value == null || value.isEmpty()) {
+            return dflt;
+        }
+        if (!List.of(allowed).contains(value)) {
+            throw new InvalidInputException("unsupported value '" + value + "' (expected " + String.join(" or ", allowed) + ")", field);
+        }
+        return value;
+    }
+
     private List<VirtualService> service(Service s, List<EndpointSlice> slices) {
+        ServiceSpec spec0 = s.getSpec();
+        oneOf(spec0.getType(), "spec.type", "ClusterIP", "ClusterIP", "NodePort", "LoadBalancer", "ExternalName");
+        oneOf(spec0.getExternalTrafficPolicy(), "spec.externalTrafficPolicy", "Cluster", "Cluster", "Local");
+        oneOf(spec0.getInternalTrafficPolicy(), "spec.internalTrafficPolicy", "Cluster", "Cluster", "Local");
+        oneOf(spec0.getSessionAffinity(), "spec.sessionAffinity", "None", "None", "ClientIP");
         Optional<IpAddress> clusterIp = clusterIp(s);
         if (clusterIp.isEmpty()) {
             return List.of(); // not a service of this family
@@ -165,7 +184,7 @@ public final class ServiceTranslator {
             String portName = Optional.ofNullable(p.getName()).orElse("");
             ServicePortName name = ServicePortName.of(s.getMetadata().getNamespace(), s.getMetadata().getName(), portName);
             try {
-                Protocol proto = Protocol.parse(Optional.ofNullable(p.getProtocol()).orElse("TCP"));
+                Protocol proto = Protocol.parse(oneOf(p.getProtocol(), "protocol", "TCP", "TCP", "UDP", "SCTP"));
                 int nodePort = p.getNodePort() == null ? 0 : p.getNodePort();
                 boolean external = nodePort != 0 || !externalIps.isEmpty() || !lbIps.isEmpty();
                 boolean etpLocal = external && "Local".equals(spec.getExternalTrafficPolicy());
@@ -203,7 +222,15 @@ public final class ServiceTranslator {
                     : slice.getMetadata().getLabels();
             String ns = slice.getMetadata() == null ? null : Optional.ofNullable(slice.getMetadata().getNamespace()).orElse("default");
             if (!s.getMetadata().getName().equals(labels.get(SERVICE_NAME_LABEL)) || !s.getMetadata().getNamespace().equals(ns)
-                    || !want.equals(slice.getAddressType()) || labels.keySet().stream().anyMatch(SKIP_LABELS::contains)) {
+                    || labels.keySet().stream().anyMatch(SKIP_LABELS::contains)) {
+                continue;
+            }
+            if (!List.of("IPv4", "IPv6", "FQDN").contains(String.valueOf(slice.getAddressType()))) {
+                problems.add(new Problem("EndpointSlice", sliceId(slice), "unsupported addressType '" + slice.getAddressType()
+                        + "' (expected IPv4, IPv6 or FQDN); slice ignored"));
+                continue;
+            }
+            if (!want.equals(slice.getAddressType())) {
                 continue;
             }
             for (EndpointPort ep : Optional.ofNullable(slice.getPorts()).orElse(List.of())) {
