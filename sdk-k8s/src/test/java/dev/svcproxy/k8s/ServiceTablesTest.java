@@ -231,4 +231,13 @@ class ServiceTablesTest {
             assertTrue(lines.contains(expected), expected + " in " + lines);
         }
     }
+
+    @Test
+    void internalTrafficPolicyLocalWithOnlyRemoteEndpointsHasEndpointsButNoLocalOnes() {
+        ServiceTables.Result r = build(service("itp", "{clusterIP: 10.101.57.95, internalTrafficPolicy: Local, ports: [{name: http, port: 80}]}")
+                + slice("itp-1", "itp", "IPv4", "[{name: http, port: 8080}]", "[{addresses: [10.244.1.5], nodeName: node-b}]"));
+        VirtualService itp = one(r, IpFamily.IPV4, "default/itp:http");
+        assertTrue(itp.hasAnyEndpoints(), "kube-proxy counts remote endpoints: traffic is dropped, not rejected");
+        assertTrue(itp.localEndpoints().isEmpty());
+    }
 }

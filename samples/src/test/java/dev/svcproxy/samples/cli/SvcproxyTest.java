@@ -201,4 +201,17 @@ class SvcproxyTest {
         assertEquals(2, none.rc());
         assertTrue(none.err().startsWith("svcproxy: missing subcommand (one of cleanup, demo, render, run, trace)\nusage: "), none.err());
     }
+
+    @Test
+    void conntrackTcpBeLiberalMeansNoInvalidDropRuleAsInKubeProxy(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("svc.yaml"), MANIFESTS);
+        Run liberal = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a", "--ip-family", "IPv4",
+                "--conntrack-tcp-be-liberal");
+        assertEquals(0, liberal.rc(), liberal.err());
+        assertTrue(liberal.out().contains("-A KUBE-FORWARD ") && !liberal.out().contains("--ctstate INVALID"), liberal.out());
+        if (Files.readString(Path.of("/proc/sys/net/netfilter/nf_conntrack_tcp_be_liberal")).strip().equals("0")) {
+            Run strict = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a", "--ip-family", "IPv4");
+            assertTrue(strict.out().contains("-A KUBE-FORWARD -m conntrack --ctstate INVALID"), "the control: " + strict.out());
+        }
+    }
 }

@@ -56,6 +56,15 @@ public abstract class BackendContext {
         return true;
     }
 
+    /**
+     * kube-proxy's {@code conntrack.tcpBeLiberal}: the proxy sets {@code nf_conntrack_tcp_be_liberal=1}, so that no
+     * rule needs to drop packets conntrack finds INVALID (kube-proxy then writes none).
+     */
+    @Value.Default
+    public boolean tcpBeLiberal() {
+        return false;
+    }
+
     /** kube-proxy's {@code ipvs.*} settings. */
     @Value.Default
     public IpvsSettings ipvs() {

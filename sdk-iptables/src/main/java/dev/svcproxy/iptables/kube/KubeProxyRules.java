@@ -204,7 +204,7 @@ public final class KubeProxyRules {
         ownedChains(Table.FILTER).forEach(c -> tx.flushChain(Table.FILTER, c));
         ownedChains(Table.NAT).forEach(c -> tx.flushChain(Table.NAT, c));
         long m = 1L << context.masqueradeBit();
-        if (!facts.tcpBeLiberal()) {
+        if (!facts.tcpBeLiberal() && !context.tcpBeLiberal()) {
             Rule.Builder invalid = Rule.in(KubeChains.FORWARD).ctstate(Match.CtState.INVALID);
             if (facts.counterInvalid()) {
                 invalid.nfacct(COUNTER_INVALID);

@@ -42,7 +42,9 @@ public final class EndpointCategorizer {
             if (local.isEmpty()) {
                 local = filter(endpoints, e -> e.local() && e.serving() && e.terminating());
             }
-            any |= !local.isEmpty();
+            // kube-proxy counts every ready or serving-terminating endpoint, local or not: with remote ones only,
+            // Local traffic is dropped ("has no local endpoints"), not rejected as having no endpoints
+            any |= endpoints.stream().anyMatch(e -> e.ready() || e.serving() && e.terminating());
         }
         return new Result(cluster, local, any);
     }
