@@ -66,7 +66,7 @@ public final class ServiceTables {
         node.map(n -> n.getSpec()).map(spec -> spec.getPodCIDRs() != null && !spec.getPodCIDRs().isEmpty() ? spec.getPodCIDRs()
                 : spec.getPodCIDR() == null ? List.<String>of() : List.of(spec.getPodCIDR())).orElse(List.of()).forEach(c -> {
                     try {
-                        podCidrs.add(Cidr.parse(c));
+                        podCidrs.add(Cidr.parseLenient(c));
                     } catch (InvalidInputException e) {
                         problems.add(new Problem("Node", nodeName, "invalid podCIDR '" + c + "' ignored"));
                     }
@@ -102,7 +102,7 @@ public final class ServiceTables {
             for (NodeAddress a : node.get().getStatus().getAddresses()) {
                 if ("InternalIP".equals(a.getType()) || "ExternalIP".equals(a.getType())) {
                     try {
-                        IpAddress ip = IpAddress.parse(a.getAddress());
+                        IpAddress ip = IpAddress.parseLenient(a.getAddress());
                         if (ip.family() == f && !out.contains(ip)) {
                             out.add(ip);
                         }

@@ -240,4 +240,17 @@ class ServiceTablesTest {
         assertTrue(itp.hasAnyEndpoints(), "kube-proxy counts remote endpoints: traffic is dropped, not rejected");
         assertTrue(itp.localEndpoints().isEmpty());
     }
+
+    @Test
+    void zeroPaddedAddressesAreReadAsDecimalAsKubeProxysSloppyParserReadsThem() {
+        ServiceTables.Result r = build(service("old", "{type: LoadBalancer, clusterIP: 172.30.0.041, externalIPs: [203.0.113.010],"
+                + " loadBalancerSourceRanges: [203.0.113.000/025], ports: [{name: http, port: 80, nodePort: 30080}]}")
+                + slice("old-1", "old", "IPv4", "[{name: http, port: 8080}]", "[{addresses: [10.244.000.027]}]"));
+        VirtualService old = one(r, IpFamily.IPV4, "default/old:http");
+        assertEquals("172.30.0.41", old.clusterIp().orElseThrow().toString());
+        assertEquals("[203.0.113.10]", old.externalIps().toString());
+        assertEquals("[203.0.113.0/25]", old.loadBalancerSourceRanges().toString());
+        assertEquals(List.of("10.244.0.27:8080"), ips(old.clusterEndpoints()));
+        assertTrue(r.problems().isEmpty(), r.problems().toString());
+    }
 }

@@ -18,19 +18,32 @@ public record Cidr(IpAddress network, int prefixLength) implements Comparable<Ci
 
     /** Parses {@code ADDR/LEN} or a bare address. */
     public static Cidr parse(String text) {
+        return parse(text, false);
+    }
+
+    /**
+     * Like {@link #parse} but reads zero-padded IPv4 octets and prefix lengths as decimal ({@code 203.0.113.000/025}
+     * is {@code 203.0.113.0/25}), as Kubernetes' {@code ParseCIDRSloppy} reads CIDRs stored before it became strict.
+     */
+    public static Cidr parseLenient(String text) {
+        return parse(text, true);
+    }
+
+    private static Cidr parse(String text, boolean lenient) {
         if (text == null) {
             throw new InvalidInputException("empty CIDR", "null");
         }
         int slash = text.indexOf('/');
         if (slash < 0) {
-            return of(IpAddress.parse(text));
+            return of(lenient ? IpAddress.parseLenient(text) : IpAddress.parse(text));
         }
         String len = text.substring(slash + 1);
-        if (!len.matches("0|[1-9][0-9]{0,2}")) {
+        if (!len.matches(lenient ? "[0-9]{1,3}" : "0|[1-9][0-9]{0,2}")) {
             throw new InvalidInputException("invalid prefix length '" + len + "'", text);
         }
         try {
-            return new Cidr(IpAddress.parse(text.substring(0, slash)), Integer.parseInt(len));
+            String ip = text.substring(0, slash);
+            return new Cidr(lenient ? IpAddress.parseLenient(ip) : IpAddress.parse(ip), Integer.parseInt(len));
         } catch (InvalidInputException e) {
             throw new InvalidInputException("invalid CIDR: " + e.getMessage(), text, e);
         }

@@ -93,7 +93,7 @@ public final class ServiceTranslator {
         for (String text : ips) {
             IpAddress a;
             try {
-                a = IpAddress.parse(text);
+                a = IpAddress.parseLenient(text);
             } catch (InvalidInputException e) {
                 throw new InvalidInputException("invalid clusterIP '" + text + "'", "spec.clusterIPs");
             }
@@ -109,7 +109,7 @@ public final class ServiceTranslator {
         List<IpAddress> out = new ArrayList<>();
         for (String t : texts == null ? List.<String>of() : texts) {
             try {
-                IpAddress a = IpAddress.parse(t);
+                IpAddress a = IpAddress.parseLenient(t);
                 if (a.family() == family) {
                     out.add(a);
                 }
@@ -124,7 +124,7 @@ public final class ServiceTranslator {
         List<Cidr> out = new ArrayList<>();
         for (String t : Optional.ofNullable(s.getSpec().getLoadBalancerSourceRanges()).orElse(List.of())) {
             try {
-                Cidr c = Cidr.parse(t.strip());
+                Cidr c = Cidr.parseLenient(t.strip());
                 if (c.family() == family) {
                     out.add(c);
                 }
@@ -269,7 +269,7 @@ public final class ServiceTranslator {
         String text = e.getAddresses().get(0);
         IpAddress ip;
         try {
-            ip = IpAddress.parse(text);
+            ip = IpAddress.parseLenient(text);
         } catch (InvalidInputException ex) {
             problems.add(new Problem("EndpointSlice", sliceId(slice), "invalid address '" + text + "' ignored: " + ex.getMessage()));
             return Optional.empty();
