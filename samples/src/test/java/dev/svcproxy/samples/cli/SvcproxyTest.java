@@ -214,4 +214,18 @@ class SvcproxyTest {
             assertTrue(strict.out().contains("-A KUBE-FORWARD -m conntrack --ctstate INVALID"), "the control: " + strict.out());
         }
     }
+
+    @Test
+    void renderWritesTheLocalhostNodePortRuleThatRunInstallsWithItsCounter(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("svc.yaml"), String.join("\n",
+                "apiVersion: v1", "kind: Service", "metadata: {name: np, namespace: default}",
+                "spec: {type: NodePort, clusterIP: 10.96.0.50, ports: [{name: http, port: 80, nodePort: 30080}]}", "---",
+                "apiVersion: discovery.k8s.io/v1", "kind: EndpointSlice",
+                "metadata: {name: np-1, namespace: default, labels: {kubernetes.io/service-name: np}}", "addressType: IPv4",
+                "ports: [{name: http, port: 8080}]", "endpoints: [{addresses: [10.244.0.27]}]", ""));
+        Run r = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a", "--ip-family", "IPv4");
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().contains("-A KUBE-NODEPORTS -m comment --comment default/np:http -m tcp -p tcp -d 127.0.0.0/8 --dport 30080"
+                + " -m nfacct --nfacct-name localhost_nps_accepted_pkts -j KUBE-EXT-"), "as run writes it, counter made at start: " + r.out());
+    }
 }

@@ -40,6 +40,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
     private final Optional<NodeKernel> kernel;
     private KubeProxyRules rules;
     private boolean needFullSync = true;
+    private boolean prepared;
     private long lastFullSync;
     private Map<ServicePortName, VirtualService> previous = Map.of();
     private Set<ChainName> ownChains = Set.of();
@@ -78,6 +79,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
         List<String> warnings = kernel.get().prepare(rules.localhostNodePorts());
         rules = new KubeProxyRules(context, client.capabilities().randomFully(), kernel.get().facts());
         needFullSync = true;
+        prepared = true;
         return warnings;
     }
 
@@ -183,11 +185,16 @@ public final class IptablesBackend implements ServiceProxyBackend {
         return lastPayloadBytes;
     }
 
-    /** The {@code iptables-restore --noflush} payload of a full sync from scratch (no stale chains to delete). */
+    /**
+     * The {@code iptables-restore --noflush} payload of a full sync from scratch (no stale chains to delete), as it
+     * will be once {@link #prepare()} has run: with the nfacct counters it makes, where nfacct can be used.
+     */
     @Override
     public String render(ServiceTable desired) {
         List<SyncResult.Skipped> skipped = new ArrayList<>();
-        String payload = rules.fullSync(desired, Set.of(), skipped).render();
+        KubeProxyRules renderRules = prepared || kernel.isEmpty() ? rules
+                : new KubeProxyRules(context, client.capabilities().randomFully(), kernel.get().factsOncePrepared());
+        String payload = renderRules.fullSync(desired, Set.of(), skipped).render();
         skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
         return payload;
     }

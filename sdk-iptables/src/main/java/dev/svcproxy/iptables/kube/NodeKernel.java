@@ -48,6 +48,16 @@ final class NodeKernel implements AutoCloseable {
                 exists(KubeProxyRules.COUNTER_LOCALHOST));
     }
 
+    /**
+     * The facts as {@link #prepare} leaves them: the counters exist wherever nfacct can be used, since prepare makes
+     * them. What a full sync will write, for a render that touches nothing.
+     */
+    KubeProxyRules.KernelFacts factsOncePrepared() {
+        boolean counters = nfacct() != null;
+        KubeProxyRules.KernelFacts now = facts();
+        return new KubeProxyRules.KernelFacts(now.tcpBeLiberal(), counters, counters);
+    }
+
     private synchronized boolean exists(String counter) {
         try {
             return nfacct() != null && nfacct().get(counter).isPresent();
