@@ -1,0 +1,63 @@
+package dev.svcproxy.samples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.k8s.ClusterSource;
+import dev.svcproxy.k8s.KubeProxy;
+import dev.svcproxy.k8s.ProxyFlags;
+import dev.svcproxy.samples.demo.DemoTopology;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Someone runs {@code iptables -t nat -F} and {@code -X} on the node behind a running proxy: the periodic sync sees
+ * the canary gone and rewrites everything within one syncPeriod, and the Service serves again.
+ */
+@Tag("kernel")
+class TableFlushKernelTest {
+
+    @Test
+    void aFlushedAndDeletedNatTableIsHealedWithinOneSyncPeriod(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("svc.yaml"), SvcproxyTest.MANIFESTS);
+        Map<String, String> pods = new LinkedHashMap<>();
+        pods.put("pod27", "10.244.0.27");
+        pods.put("pod28", "10.244.0.28");
+        pods.put("pod30", "10.244.0.30");
+        try (DemoTopology topo = new DemoTopology("svcp-test-flush-" + ProcessHandle.current().pid(), pods, 80)) {
+            List<String> lines = new CopyOnWriteArrayList<>();
+            KubeProxy proxy = KubeProxy.newBuilder()
+                    .config(ProxyFlags.apply(Optional.empty(), Map.of("hostname-override", "node-a", "iptables-sync-period", "2s",
+                            "healthz-bind-address", "", "metrics-bind-address", "")))
+                    .source(ClusterSource.manifests(dir)).netns(topo.node().path()).messages(lines::add, lines::add).build();
+            Thread loop = new Thread(proxy::run, "kube-proxy");
+            loop.start();
+            try {
+                assertTrue(SvcproxyKernelTest.waitFor(() -> topo.node().exec("iptables-save", "-t", "nat").contains("KUBE-SEP"), 20_000),
+                        lines.toString());
+                assertEquals(3, topo.connect(topo.client(), "10.101.57.97:80", 3).size(), "serves before");
+
+                topo.node().sh("iptables -t nat -F && iptables -t nat -X");
+                long flushedAt = System.nanoTime();
+                assertTrue(SvcproxyKernelTest.waitFor(() -> topo.node().exec("iptables-save", "-t", "nat").contains("KUBE-SEP"), 6_000),
+                        lines.toString());
+                long healedMs = (System.nanoTime() - flushedAt) / 1_000_000;
+                System.out.println("TableFlushKernelTest: nat healed " + healedMs + " ms after the flush");
+                assertTrue(healedMs <= 3_000, "healed within one syncPeriod (2 s, plus the sync), took " + healedMs + " ms");
+                assertEquals(3, topo.connect(topo.client(), "10.101.57.97:80", 3).size(), "serves again");
+                assertTrue(lines.stream().anyMatch(l -> l.startsWith("synced IPv4 (full)")), lines.toString());
+            } finally {
+                proxy.close();
+                loop.join(15_000);
+            }
+        }
+    }
+}
