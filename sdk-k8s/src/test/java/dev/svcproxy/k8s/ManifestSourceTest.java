@@ -10,10 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,25 +28,6 @@ class ManifestSourceTest {
 
     static List<String> problems(ServiceTables.Result r) {
         return r.problems().stream().map(Problem::toString).toList();
-    }
-
-    static Clock at(AtomicReference<Instant> now) {
-        return new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
     }
 
     @Test
@@ -100,9 +78,9 @@ class ManifestSourceTest {
     void aVanishedPathKeepsTheLastGoodStateAndTheProxyTurnsUnhealthyAfterItsWindow(@TempDir Path tmp) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("manifests"));
         Files.writeString(dir.resolve("web.yaml"), service("web", "10.96.0.10"));
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-30T10:00:00Z"));
-        ManifestSource source = new ManifestSource(dir, 1 << 20, at(now));
-        ProxyHealth health = new ProxyHealth(Duration.ofSeconds(30), at(now));
+        HealthAndMetricsTest.ManualClock clock = new HealthAndMetricsTest.ManualClock();
+        ManifestSource source = new ManifestSource(dir, 1 << 20, clock);
+        ProxyHealth health = new ProxyHealth(Duration.ofSeconds(30), clock);
         health.source(source::unreadableSince);
         assertEquals(List.of("default/web:http"), names(source.read("node-a")));
 
@@ -110,9 +88,9 @@ class ManifestSourceTest {
         ServiceTables.Result gone = source.read("node-a");
         assertEquals(List.of("default/web:http"), names(gone), "the last good state stays");
         assertTrue(problems(gone).get(0).startsWith("Manifests " + dir + ": cannot list (NoSuchFileException"), problems(gone).toString());
-        assertEquals(now.get(), source.unreadableSince().orElseThrow());
+        assertEquals(clock.now, source.unreadableSince().orElseThrow());
         assertTrue(health.healthy(), "still fresh within 2 x syncPeriod");
-        now.set(now.get().plusSeconds(61));
+        clock.now = clock.now.plusSeconds(61);
         assertFalse(health.healthy(), "not fresh once the source has been unreadable for longer than the window");
         assertTrue(health.body().contains("\"healthy\": false"), health.body());
 

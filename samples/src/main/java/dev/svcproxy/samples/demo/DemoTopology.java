@@ -21,6 +21,15 @@ public final class DemoTopology implements AutoCloseable {
     private final NetworkNamespace node;
     private final NetworkNamespace client;
 
+    /** Pods named {@code podNN} at {@code 10.244.0.NN}, for each last octet given ({@code pods(27, 28)}). */
+    public static Map<String, String> pods(int... lastOctets) {
+        Map<String, String> pods = new java.util.LinkedHashMap<>();
+        for (int n : lastOctets) {
+            pods.put("pod" + n, "10.244.0." + n);
+        }
+        return pods;
+    }
+
     /** Builds the node, one pod per entry of {@code pods} (name to IP) serving on {@code port}, and the client. */
     public DemoTopology(String prefix, Map<String, String> pods, int port) {
         this(prefix, pods, port, false);

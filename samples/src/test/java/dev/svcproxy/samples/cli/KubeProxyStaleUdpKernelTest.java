@@ -9,7 +9,6 @@ import dev.svcproxy.k8s.ProxyFlags;
 import dev.svcproxy.samples.demo.DemoTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,9 +36,7 @@ class KubeProxyStaleUdpKernelTest {
 
     @Test
     void aRemovedEndpointsFlowsGoWithTheSyncThatRemovesItAndIdleSyncsDoNotDumpConntrack(@TempDir Path dir) throws Exception {
-        Map<String, String> pods = new LinkedHashMap<>();
-        pods.put("pod27", "10.244.0.27");
-        pods.put("pod28", "10.244.0.28");
+        Map<String, String> pods = DemoTopology.pods(27, 28);
         try (DemoTopology topo = new DemoTopology("svcp-test-kpudp-" + ProcessHandle.current().pid(), pods, 80)) {
             Files.writeString(dir.resolve("dns.yaml"), SvcproxyKernelTest.dns("[{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}]"));
             List<String> lines = new CopyOnWriteArrayList<>();

@@ -9,7 +9,6 @@ import dev.svcproxy.samples.demo.DemoTopology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
@@ -28,10 +27,7 @@ class SvcproxyKernelTest {
     @Test
     void renderIsAcceptedByIptablesRestoreAndRunOnceServesTheClusterIp(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("svc.yaml"), SvcproxyTest.MANIFESTS);
-        Map<String, String> pods = new LinkedHashMap<>();
-        pods.put("pod27", "10.244.0.27");
-        pods.put("pod28", "10.244.0.28");
-        pods.put("pod30", "10.244.0.30");
+        Map<String, String> pods = DemoTopology.pods(27, 28, 30);
         try (DemoTopology topo = new DemoTopology("svcp-test-cli-" + ProcessHandle.current().pid(), pods, 80)) {
             NetworkNamespace node = topo.node();
             // render touches nothing, and its one-family output is a valid --noflush payload
@@ -93,10 +89,7 @@ class SvcproxyKernelTest {
     @Test
     void nodePortsExternalIpsTrafficPolicyLocalAndRejectOnRealConnections(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("svc.yaml"), EXTERNAL);
-        Map<String, String> pods = new LinkedHashMap<>();
-        pods.put("pod27", "10.244.0.27");
-        pods.put("pod28", "10.244.0.28");
-        pods.put("pod30", "10.244.0.30");
+        Map<String, String> pods = DemoTopology.pods(27, 28, 30);
         try (DemoTopology topo = new DemoTopology("svcp-test-ext-" + ProcessHandle.current().pid(), pods, 80)) {
             NetworkNamespace node = topo.node();
             String once = svcproxy(node, "run --once --manifests " + dir + " --hostname-override node-a");
@@ -154,10 +147,7 @@ class SvcproxyKernelTest {
                         + " ports: [{port: 80, nodePort: 30120}]}", "") + eps("hc-local", "[{addresses: [10.244.0.27], nodeName: node-a}]")
                 + svc("hc-remote", "{type: LoadBalancer, clusterIP: 10.101.57.121, externalTrafficPolicy: Local, healthCheckNodePort: 32001,"
                         + " ports: [{port: 80, nodePort: 30121}]}", "") + eps("hc-remote", "[{addresses: [10.244.0.28], nodeName: node-b}]"));
-        Map<String, String> pods = new LinkedHashMap<>();
-        pods.put("pod27", "10.244.0.27");
-        pods.put("pod28", "10.244.0.28");
-        pods.put("pod30", "10.244.0.30");
+        Map<String, String> pods = DemoTopology.pods(27, 28, 30);
         try (DemoTopology topo = new DemoTopology("svcp-test-run-" + ProcessHandle.current().pid(), pods, 80)) {
             NetworkNamespace node = topo.node();
             node.exec("ip", "link", "set", "lo", "up");
@@ -246,9 +236,7 @@ class SvcproxyKernelTest {
 
     @Test
     void staleUdpFlowsToARemovedEndpointAreDeletedAfterTheSync(@TempDir Path dir) throws IOException {
-        Map<String, String> pods = new LinkedHashMap<>();
-        pods.put("pod27", "10.244.0.27");
-        pods.put("pod28", "10.244.0.28");
+        Map<String, String> pods = DemoTopology.pods(27, 28);
         try (DemoTopology topo = new DemoTopology("svcp-test-udp-" + ProcessHandle.current().pid(), pods, 80)) {
             NetworkNamespace node = topo.node();
             Files.writeString(dir.resolve("dns.yaml"), dns("[{addresses: [10.244.0.27]}, {addresses: [10.244.0.28]}]"));
@@ -303,10 +291,7 @@ class SvcproxyKernelTest {
         Files.writeString(dir.resolve("svc.yaml"), POLICIES
                 + svc("itp", "{clusterIP: 10.101.57.113, internalTrafficPolicy: Local, ports: [{port: 80}]}", "")
                 + eps("itp", "[{addresses: [10.244.0.28], nodeName: node-b}]"));
-        Map<String, String> pods = new LinkedHashMap<>();
-        pods.put("pod27", "10.244.0.27");
-        pods.put("pod28", "10.244.0.28");
-        pods.put("pod30", "10.244.0.30");
+        Map<String, String> pods = DemoTopology.pods(27, 28, 30);
         try (DemoTopology topo = new DemoTopology("svcp-test-pol-" + ProcessHandle.current().pid(), pods, 80)) {
             NetworkNamespace node = topo.node();
             assertTrue(svcproxy(node, "run --once --manifests " + dir + " --hostname-override node-a").endsWith("rc=0\n"));

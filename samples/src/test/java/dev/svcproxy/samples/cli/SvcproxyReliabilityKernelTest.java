@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,10 +47,7 @@ class SvcproxyReliabilityKernelTest {
             + "iptables: {syncPeriod: 2s, minSyncPeriod: 100ms}\n";
 
     private static Map<String, String> threePods() {
-        Map<String, String> pods = new LinkedHashMap<>();
-        pods.put("pod27", "10.244.0.27");
-        pods.put("pod28", "10.244.0.28");
-        pods.put("pod30", "10.244.0.30");
+        Map<String, String> pods = DemoTopology.pods(27, 28, 30);
         return pods;
     }
 

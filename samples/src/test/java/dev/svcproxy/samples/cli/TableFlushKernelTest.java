@@ -9,7 +9,6 @@ import dev.svcproxy.k8s.ProxyFlags;
 import dev.svcproxy.samples.demo.DemoTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,10 +27,7 @@ class TableFlushKernelTest {
     @Test
     void aFlushedAndDeletedNatTableIsHealedWithinOneSyncPeriod(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("svc.yaml"), SvcproxyTest.MANIFESTS);
-        Map<String, String> pods = new LinkedHashMap<>();
-        pods.put("pod27", "10.244.0.27");
-        pods.put("pod28", "10.244.0.28");
-        pods.put("pod30", "10.244.0.30");
+        Map<String, String> pods = DemoTopology.pods(27, 28, 30);
         try (DemoTopology topo = new DemoTopology("svcp-test-flush-" + ProcessHandle.current().pid(), pods, 80)) {
             List<String> lines = new CopyOnWriteArrayList<>();
             KubeProxy proxy = KubeProxy.newBuilder()

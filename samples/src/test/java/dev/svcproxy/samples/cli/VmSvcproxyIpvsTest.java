@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,10 +39,7 @@ class VmSvcproxyIpvsTest {
     static final String ALL = SvcproxyKernelTest.ALL_PODS;
 
     static Map<String, String> pods() {
-        Map<String, String> pods = new LinkedHashMap<>();
-        pods.put("pod27", "10.244.0.27");
-        pods.put("pod28", "10.244.0.28");
-        pods.put("pod30", "10.244.0.30");
+        Map<String, String> pods = DemoTopology.pods(27, 28, 30);
         return pods;
     }
 

@@ -9,7 +9,6 @@ import dev.svcproxy.samples.demo.DemoTopology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Tag;
@@ -60,9 +59,7 @@ class EmbeddedProxyKernelTest {
         Files.writeString(dir.resolve("web.yaml"), MANIFESTS);
         String hostLocalnet = read(ROUTE_LOCALNET);
         String hostEstablished = read(TCP_ESTABLISHED);
-        Map<String, String> pods = new LinkedHashMap<>();
-        pods.put("pod27", "10.244.0.27");
-        pods.put("pod28", "10.244.0.28");
+        Map<String, String> pods = DemoTopology.pods(27, 28);
         try (DemoTopology topo = new DemoTopology("svcp-test-embed-" + ProcessHandle.current().pid(), pods, 80)) {
             try (KubeProxy proxy = EmbeddedProxy.start(dir, topo.node().path(), "node-a")) {
                 long end = System.currentTimeMillis() + 20_000;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.svcproxy.api.net.HostPort;
 import dev.svcproxy.samples.demo.DemoTopology;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,9 +26,7 @@ class L4LoadBalancerKernelTest {
 
     @Test
     void spreadsFollowsUpdatesKeepsClientsStickyAndCleansUp() {
-        Map<String, String> pods = new LinkedHashMap<>();
-        pods.put("pod27", "10.244.0.27");
-        pods.put("pod28", "10.244.0.28");
+        Map<String, String> pods = DemoTopology.pods(27, 28);
         try (DemoTopology topo = new DemoTopology("svcp-test-l4-" + ProcessHandle.current().pid(), pods, 80)) {
             HostPort vip = HostPort.parse("10.101.57.200:8080");
             try (L4LoadBalancer lb = new L4LoadBalancer(vip, Optional.of(topo.node().path()), "iptables")) {
