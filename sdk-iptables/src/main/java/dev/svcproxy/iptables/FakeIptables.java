@@ -21,6 +21,9 @@ public final class FakeIptables implements IptablesClient {
     private final Capabilities capabilities = Capabilities.forVersion("1.8.9");
     private Map<Table, Map<ChainName, List<Rule>>> state = new EnumMap<>(Table.class);
 
+    private java.util.function.Predicate<Rule> refuse = r -> false;
+    private String refuseMessage = "";
+
     public FakeIptables(IpFamily family) {
         this.family = family;
     }
@@ -50,6 +53,22 @@ public final class FakeIptables implements IptablesClient {
         applied(tx);
     }
 
+    /**
+     * Fault injection: from now on, a transaction that appends or inserts a rule {@code refuse} accepts is refused as
+     * the kernel refuses one ({@link RestoreRefusedException} naming that operation, nothing applied), with
+     * {@code kernelMessage}. For testing what a caller does when one object's rules cannot be loaded.
+     */
+    public synchronized void refuse(java.util.function.Predicate<Rule> refuse, String kernelMessage) {
+        this.refuse = refuse;
+        this.refuseMessage = kernelMessage;
+    }
+
+    private void refuseIfAsked(IptablesTransaction.Op op, Rule rule) {
+        if (refuse.test(rule)) {
+            throw refused(op, refuseMessage);
+        }
+    }
+
     /** Applies {@code tx} to a copy of the state, in the order iptables-restore applies the payload. */
     private Map<Table, Map<ChainName, List<Rule>>> applied(IptablesTransaction tx) {
         if (tx.family() != family) {
@@ -68,8 +87,10 @@ public final class FakeIptables implements IptablesClient {
             if (op instanceof IptablesTransaction.FlushChain f) {
                 t.put(f.chain(), new ArrayList<>());
             } else if (op instanceof IptablesTransaction.Append a) {
+                refuseIfAsked(op, a.rule());
                 rules(t, a.rule(), op).add(a.rule());
             } else if (op instanceof IptablesTransaction.Insert i) {
+                refuseIfAsked(op, i.rule());
                 List<Rule> rules = rules(t, i.rule(), op);
                 if (i.position() > rules.size() + 1) {
                     throw refused(op, "Index of insertion too big");

@@ -11,6 +11,7 @@ import dev.svcproxy.api.spi.SyncResult;
 import dev.svcproxy.iptables.ChainName;
 import dev.svcproxy.iptables.IptablesClient;
 import dev.svcproxy.iptables.IptablesTransaction;
+import dev.svcproxy.iptables.RestoreRefusedException;
 import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Ruleset;
 import dev.svcproxy.iptables.Table;
@@ -39,6 +40,9 @@ public final class IptablesBackend implements ServiceProxyBackend {
     private final BackendContext context;
     private final Optional<NodeKernel> kernel;
     private KubeProxyRules rules;
+    /** How many refused services one sync leaves out before it gives up and fails as a whole. */
+    static final int MAX_REFUSALS_PER_SYNC = 8;
+    private final Map<ServicePortName, Refusal> refused = new HashMap<>();
     private boolean needFullSync = true;
     private boolean prepared;
     private long lastFullSync;
@@ -102,6 +106,76 @@ public final class IptablesBackend implements ServiceProxyBackend {
     @Override
     public synchronized SyncResult sync(ServiceTable desired) {
         long start = System.nanoTime();
+        List<SyncResult.Skipped> refusedNow = new ArrayList<>();
+        ServiceTable table = withoutRefused(desired, refusedNow);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return apply(table, start, refusedNow);
+            } catch (RestoreRefusedException e) {
+                Optional<VirtualService> culprit = e.failedOperation().flatMap(IptablesBackend::ruleOf).flatMap(rules::serviceOf);
+                if (culprit.isEmpty() || attempt >= MAX_REFUSALS_PER_SYNC) {
+                    throw e;
+                }
+                // kube-proxy falls back to a full sync and fails again; here the refused service alone is left out
+                VirtualService v = culprit.get();
+                refused.put(v.name(), new Refusal(v, e.kernelMessage().strip()));
+                refusedNow.add(refusal(v, e.kernelMessage().strip()));
+                LOG.warn("{}: the kernel refused its rules, syncing the others without it: {}", v.name(), e.getMessage());
+                table = replaced(table, v);
+            }
+        }
+    }
+
+    /** A service the kernel refused, as it was then, and what the kernel said. */
+    private record Refusal(VirtualService service, String kernelMessage) {
+    }
+
+    /** What is reported of a refused service: the kernel's words, and whether its last good rules stay. */
+    private SyncResult.Skipped refusal(VirtualService v, String kernelMessage) {
+        VirtualService good = previous.get(v.name());
+        return new SyncResult.Skipped(v.name() + "/" + v.protocol().lowerName(), "the kernel refused its rules (" + kernelMessage
+                + "); " + (good != null && !good.equals(v) ? "its last good rules stay" : "left out") + " until it changes");
+    }
+
+    /** {@code table} with the refused {@code v} replaced by its last good version, or without it if it had none. */
+    private ServiceTable replaced(ServiceTable table, VirtualService v) {
+        VirtualService good = previous.get(v.name());
+        List<VirtualService> services = new ArrayList<>();
+        for (VirtualService x : table.services()) {
+            if (!x.equals(v)) {
+                services.add(x);
+            } else if (good != null && !good.equals(v)) {
+                services.add(good);
+            }
+        }
+        return ServiceTable.builder().from(table).services(services).build();
+    }
+
+    private static Optional<Rule> ruleOf(IptablesTransaction.Op op) {
+        return op instanceof IptablesTransaction.Append a ? Optional.of(a.rule())
+                : op instanceof IptablesTransaction.Insert i ? Optional.of(i.rule()) : Optional.empty();
+    }
+
+    /** {@code desired} without the services the kernel refused and that have not changed since; those are reported. */
+    private ServiceTable withoutRefused(ServiceTable desired, List<SyncResult.Skipped> skipped) {
+        if (refused.isEmpty()) {
+            return desired;
+        }
+        ServiceTable table = desired;
+        for (VirtualService v : desired.services()) {
+            Refusal r = refused.get(v.name());
+            if (r != null && r.service().equals(v)) {
+                skipped.add(refusal(v, r.kernelMessage()));
+                table = replaced(table, v);
+            } else {
+                refused.remove(v.name());
+            }
+        }
+        refused.keySet().retainAll(desired.services().stream().map(VirtualService::name).toList());
+        return table;
+    }
+
+    private SyncResult apply(ServiceTable desired, long start, List<SyncResult.Skipped> alreadySkipped) {
         Map<ServicePortName, VirtualService> now = new HashMap<>();
         desired.services().forEach(v -> now.put(v.name(), v));
         Set<ServicePortName> changed = new HashSet<>();
@@ -118,7 +192,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
                 ? client.save(Table.NAT, c -> Table.NAT.isBuiltin(c) || c.equals(KubeChains.CANARY)) : null;
         boolean full = due || nat != null && flushedBehindOurBack(nat);
         Set<ChainName> existing = nat != null ? nat.chains(Table.NAT).keySet() : ownChains;
-        List<SyncResult.Skipped> skipped = new ArrayList<>();
+        List<SyncResult.Skipped> skipped = new ArrayList<>(alreadySkipped);
         Set<ChainName> wanted = new LinkedHashSet<>();
         IptablesTransaction tx = full ? rules.fullSync(desired, existing, skipped, wanted)
                 : rules.partialSync(desired, existing, skipped, changed, wanted);

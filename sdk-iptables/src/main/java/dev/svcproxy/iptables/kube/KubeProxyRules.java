@@ -19,6 +19,7 @@ import dev.svcproxy.api.net.IpAddress;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import dev.svcproxy.api.spi.Scheduler;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -83,6 +84,12 @@ public final class KubeProxyRules {
         this.context = context;
         this.randomFully = randomFully;
         this.facts = facts;
+    }
+
+    /** The service whose rules, as the last sync wrote them, include {@code rule} (a refused one, say). */
+    public synchronized Optional<VirtualService> serviceOf(Rule rule) {
+        return cache.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(op -> rule.equals(op.rule())))
+                .map(Map.Entry::getKey).findFirst();
     }
 
     /** The rules of kube-proxy's jumps from the built-in chains into its own. */

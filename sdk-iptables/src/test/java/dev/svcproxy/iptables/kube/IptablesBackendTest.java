@@ -143,4 +143,50 @@ class IptablesBackendTest {
         assertTrue(backend.sync(table(many.toArray(VirtualService[]::new))).full());
         assertFalse(backend.sync(table(many.toArray(VirtualService[]::new))).full(), "then partial again");
     }
+
+    static VirtualService service(String name, String clusterIp, String... endpoints) {
+        VirtualService.Builder b = VirtualService.builder().name(ServicePortName.parse(name)).protocol(Protocol.TCP).port(80)
+                .clusterIp(IpAddress.parse(clusterIp));
+        for (String e : endpoints) {
+            b.addClusterEndpoint(Endpoint.parse(e));
+        }
+        return b.build();
+    }
+
+    static boolean dnatTo(FakeIptables fake, String endpoint) {
+        return fake.save().toString().contains("--to-destination " + endpoint);
+    }
+
+    @Test
+    void aServiceTheKernelRefusesKeepsItsLastGoodRulesOrIsLeftOutAndTheOthersAreProgrammed() {
+        FakeIptables fake = new FakeIptables(IpFamily.IPV4);
+        IptablesBackend backend = new IptablesBackend(fake, CTX);
+        VirtualService web = service("default/web:http", "10.101.57.97", "10.244.0.27:80");
+        VirtualService api = service("default/api:http", "10.101.57.98", "10.244.0.40:80");
+        assertTrue(backend.sync(table(web, api)).skipped().isEmpty());
+
+        // from now on the "kernel" refuses any rule that DNATs to 10.244.0.41 or 10.244.0.50
+        fake.refuse(r -> r.toString().contains("--to-destination 10.244.0.41:80") || r.toString().contains("--to-destination 10.244.0.50:80"),
+                "RULE_APPEND failed (Invalid argument)");
+        VirtualService api2 = service("default/api:http", "10.101.57.98", "10.244.0.41:80");
+        VirtualService web2 = service("default/web:http", "10.101.57.97", "10.244.0.28:80");
+        VirtualService fresh = service("default/fresh:http", "10.101.57.99", "10.244.0.50:80");
+        SyncResult r = backend.sync(table(web2, api2, fresh));
+        assertEquals(List.of(
+                new SyncResult.Skipped("default/api:http/tcp", "the kernel refused its rules (RULE_APPEND failed (Invalid argument));"
+                        + " its last good rules stay until it changes"),
+                new SyncResult.Skipped("default/fresh:http/tcp", "the kernel refused its rules (RULE_APPEND failed (Invalid argument));"
+                        + " left out until it changes")), r.skipped().stream().sorted(java.util.Comparator.comparing(SyncResult.Skipped::object))
+                .toList());
+        assertTrue(dnatTo(fake, "10.244.0.28:80"), "web's change is programmed");
+        assertTrue(dnatTo(fake, "10.244.0.40:80") && !dnatTo(fake, "10.244.0.41:80"), "api keeps its last good rules");
+        assertFalse(fake.save().toString().contains("10.101.57.99"), "fresh is left out whole");
+
+        SyncResult again = backend.sync(table(web2, api2, fresh));
+        assertEquals(2, again.skipped().size(), "still reported while unchanged, without another refused restore");
+        fake.refuse(x -> false, "");
+        assertTrue(backend.sync(table(web2, service("default/api:http", "10.101.57.98", "10.244.0.42:80"),
+                service("default/fresh:http", "10.101.57.99", "10.244.0.51:80"))).skipped().isEmpty(), "a change is tried again");
+        assertTrue(dnatTo(fake, "10.244.0.42:80") && fake.save().toString().contains("10.101.57.99"));
+    }
 }
