@@ -151,9 +151,23 @@ class SvcproxyReliabilityKernelTest {
 
     @Test
     void aRestartUnderContinuousTrafficFailsNoConnection(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
-                + "spec: {type: NodePort, clusterIP: 10.101.57.97, ports: [{port: 80, nodePort: 30080}]}\n---\n"
-                + slice("10.244.0.27", "10.244.0.28", "10.244.0.30"));
+        restartUnderTraffic(dir, false);
+    }
+
+    /**
+     * {@code kill -9} 0-300 ms after an endpoint change (before, in or after the sync it causes): the restart
+     * converges to the full new state, and the client running throughout loses no connection (each restore is
+     * atomic, so the kernel keeps the old or the new rules, never a half).
+     */
+    @Test
+    void aKillNineMidSyncThenARestartConvergesAndFailsNoConnection(@TempDir Path dir) throws Exception {
+        restartUnderTraffic(dir, true);
+    }
+
+    private void restartUnderTraffic(Path dir, boolean killMidSync) throws Exception {
+        String service = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+                + "spec: {type: NodePort, clusterIP: 10.101.57.97, ports: [{port: 80, nodePort: 30080}]}\n---\n";
+        Files.writeString(dir.resolve("svc.yaml"), service + slice("10.244.0.27", "10.244.0.28", "10.244.0.30"));
         Files.writeString(dir.resolve("kp.yaml"), CONFIG);
         String args = "run --manifests " + dir.resolve("svc.yaml") + " --config " + dir.resolve("kp.yaml") + " --hostname-override node-a";
         try (DemoTopology topo = new DemoTopology("svcp-test-rst-" + ProcessHandle.current().pid(), threePods(), 80)) {
@@ -171,18 +185,30 @@ class SvcproxyReliabilityKernelTest {
                         + " if socat -T2 - TCP:$t,connect-timeout=2 </dev/null 2>/dev/null | grep -q '^pod'; then ok=$((ok+1));"
                         + " else fail=$((fail+1)); fi; done; echo ok=$ok fail=$fail");
                 Thread.sleep(2_000);
-                stop(first); // as a DaemonSet rollout stops the old pod ...
+                if (killMidSync) {
+                    Files.writeString(dir.resolve("svc.yaml"), service + slice("10.244.0.27", "10.244.0.28"));
+                    // the watch polls every 100 ms and a sync takes tens of ms: a kill 0-300 ms after the change lands
+                    // before, in or after that sync, and the restart must converge whichever it was
+                    Thread.sleep(new java.util.Random().nextInt(300));
+                    first.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up
+                } else {
+                    stop(first); // as a DaemonSet rollout stops the old pod ...
+                }
                 Thread.sleep(1_000);
                 second = start(node, args, log); // ... and starts the new one, which does a full sync
                 Process s = second;
                 assertTrue(waitFor(() -> read(log).split("synced IPv4", -1).length > 2 && s.isAlive(), 20_000), read(log));
                 assertTrue(traffic.waitFor(30, TimeUnit.SECONDS), "the traffic loop ended");
                 String result = new String(traffic.getInputStream().readAllBytes()).strip();
-                System.out.println("restart under traffic: " + result);
+                System.out.println((killMidSync ? "kill -9 around a sync, then a restart," : "restart") + " under traffic: " + result);
                 Matcher m = Pattern.compile("ok=(\\d+) fail=(\\d+)").matcher(result);
                 assertTrue(m.find(), result);
                 assertEquals(0, Integer.parseInt(m.group(2)), "no connection failed across the restart: " + result);
                 assertTrue(Integer.parseInt(m.group(1)) >= 50, "enough connections to mean something: " + result);
+                if (killMidSync) {
+                    assertTrue(waitFor(() -> !node.exec("iptables-save", "-t", "nat").contains("10.244.0.30"), 10_000),
+                            "the restart converged to the new endpoints");
+                }
             } finally {
                 for (Process p : new Process[] {first, second, traffic}) {
                     if (p != null) {
