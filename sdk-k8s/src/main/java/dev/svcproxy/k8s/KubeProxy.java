@@ -1,17 +1,14 @@
 package dev.svcproxy.k8s;
 
-import dev.svcproxy.api.BackendUnavailableException;
 import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.net.IpFamily;
-import dev.svcproxy.api.spi.Availability;
 import dev.svcproxy.api.spi.BackendContext;
 import dev.svcproxy.api.spi.BackendMetric;
 import dev.svcproxy.api.spi.Backends;
 import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
-import dev.svcproxy.api.spi.SyncResult;
 import dev.svcproxy.k8s.internal.BackendContexts;
 import dev.svcproxy.k8s.internal.ConntrackSysctls;
 import dev.svcproxy.k8s.internal.SyncRecorder;
@@ -183,21 +180,12 @@ public final class KubeProxy implements AutoCloseable {
     }
 
     private void start() {
-        if (started) {
-            return;
-        }
         tables = read();
         ConntrackSysctls.apply(config.conntrack(), netns).forEach(warn);
         for (IpFamily f : IpFamily.values()) {
             ServiceProxyBackend b = null;
             try {
-                BackendContext context = context(f);
-                Availability a = provider.availability(context);
-                if (!a.available()) {
-                    throw new BackendUnavailableException("backend '" + provider.name() + "' cannot run here",
-                            Map.of(provider.name(), a.reason()));
-                }
-                b = provider.create(context);
+                b = Backends.create(provider, context(f));
                 b.prepare().forEach(warn);
                 backends.put(f, b);
                 for (BackendMetric m : b.metrics()) {
@@ -242,7 +230,7 @@ public final class KubeProxy implements AutoCloseable {
             for (Map.Entry<IpFamily, ServiceProxyBackend> e : backends.entrySet()) {
                 BackendContext context = context(e.getKey());
                 try {
-                    if (!other.availability(context).available()) {
+                    if (!Backends.availability(other, context).available()) {
                         continue;
                     }
                     try (ServiceProxyBackend b = other.create(context)) {
@@ -327,41 +315,43 @@ public final class KubeProxy implements AutoCloseable {
      * mode failed (after trying every other); IPv6 failures are warnings.
      */
     public synchronized void cleanup() {
-        Map<String, ServiceProxyBackend> made = new LinkedHashMap<>();
+        record Made(String what, IpFamily family, ServiceProxyBackend backend) {
+        }
+        List<Made> made = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         try {
             for (ServiceProxyBackendProvider p : installed) {
                 for (IpFamily f : IpFamily.values()) {
                     BackendContext context = BackendContexts.of(config, f, ServiceTable.empty(f), List.of(), netns);
                     try {
-                        if (p.availability(context).available()) {
-                            made.put(p.name() + " " + f, p.create(context));
+                        if (Backends.availability(p, context).available()) {
+                            made.add(new Made(p.name() + " " + f, f, p.create(context)));
                         }
                     } catch (SvcProxyException e) {
                         warn.accept("cleanup of " + p.name() + " " + f + ": " + e.getMessage());
                     }
                 }
             }
-            made.forEach((what, b) -> {
+            for (Made m : made) {
                 try {
-                    b.unlink();
+                    m.backend().unlink();
                 } catch (SvcProxyException e) {
-                    warn.accept("cleanup of " + what + ": " + e.getMessage());
+                    warn.accept("cleanup of " + m.what() + ": " + e.getMessage());
                 }
-            });
-            made.forEach((what, b) -> {
+            }
+            for (Made m : made) {
                 try {
-                    b.cleanup();
-                    info.accept("cleaned up " + what);
+                    m.backend().cleanup();
+                    info.accept("cleaned up " + m.what());
                 } catch (SvcProxyException e) {
-                    warn.accept("cleanup of " + what + ": " + e.getMessage());
-                    if (what.endsWith(IpFamily.IPV4.toString())) {
-                        failures.add(what + ": " + e.getMessage());
+                    warn.accept("cleanup of " + m.what() + ": " + e.getMessage());
+                    if (m.family() == IpFamily.IPV4) {
+                        failures.add(m.what() + ": " + e.getMessage());
                     }
                 }
-            });
+            }
         } finally {
-            made.values().forEach(ServiceProxyBackend::close);
+            made.forEach(m -> m.backend().close());
         }
         if (!failures.isEmpty()) {
             throw new SvcProxyException("cleanup failed: " + String.join("; ", failures), "KubeProxy");

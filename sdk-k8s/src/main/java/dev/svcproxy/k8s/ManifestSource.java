@@ -5,7 +5,6 @@ import dev.svcproxy.k8s.internal.ManifestReader;
 import dev.svcproxy.k8s.internal.ManifestWatch;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -66,7 +65,7 @@ final class ManifestSource implements ClusterSource {
         Map<Path, Cached> next = new LinkedHashMap<>();
         for (Path p : listed) {
             Cached before = files.get(p);
-            String stamp = stamp(p);
+            String stamp = ManifestWatch.stamp(p); // a file is parsed again only when it changes
             if (before != null && (before.stamp().equals(stamp) || unreadableSince != null)) {
                 next.put(p, before);
                 continue;
@@ -123,8 +122,7 @@ final class ManifestSource implements ClusterSource {
     }
 
     private static String name(HasMetadata o) {
-        return o.getMetadata() == null ? "" : Optional.ofNullable(o.getMetadata().getNamespace()).orElse("default")
-                + "/" + o.getMetadata().getName();
+        return o.getMetadata() == null ? "" : KubeObjects.id(o);
     }
 
     private static String key(HasMetadata o) {
@@ -141,15 +139,6 @@ final class ManifestSource implements ClusterSource {
                 problems.add(new Problem(o.getKind(), name(o), "defined in " + owner + " and again in " + file
                         + "; the definition in " + owner + " is kept"));
             }
-        }
-    }
-
-    /** Size and modification time: a file is parsed again only when they change. */
-    private static String stamp(Path p) {
-        try {
-            return Files.size(p) + " " + Files.getLastModifiedTime(p);
-        } catch (IOException e) {
-            return "unreadable";
         }
     }
 

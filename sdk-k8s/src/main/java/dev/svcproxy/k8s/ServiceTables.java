@@ -5,10 +5,10 @@ import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.k8s.internal.KubeObjects;
 import dev.svcproxy.k8s.internal.ServiceTranslator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -83,8 +83,7 @@ public final class ServiceTables {
         Set<String> seen = new HashSet<>();
         List<T> out = new ArrayList<>();
         for (T o : objects) {
-            ObjectMeta m = o.getMetadata();
-            String id = m == null ? null : Optional.ofNullable(m.getNamespace()).orElse("default") + "/" + m.getName();
+            String id = o.getMetadata() == null ? null : KubeObjects.id(o);
             if (id == null || seen.add(id)) {
                 out.add(o);
             } else {

@@ -42,6 +42,23 @@ public final class Backends {
         return select(providers(), name, context);
     }
 
+    /** Whether {@code provider} can run for {@code context}; a probe that throws counts as "no", with the reason. */
+    public static Availability availability(ServiceProxyBackendProvider provider, BackendContext context) {
+        try {
+            return provider.availability(context);
+        } catch (RuntimeException e) {
+            return Availability.no("availability probe failed: " + e);
+        }
+    }
+
+    /**
+     * Creates {@code provider}'s backend for {@code context} if it can run there; else throws
+     * {@link BackendUnavailableException} with its reason.
+     */
+    public static ServiceProxyBackend create(ServiceProxyBackendProvider provider, BackendContext context) {
+        return select(List.of(provider), provider.name(), context).create(context);
+    }
+
     static ServiceProxyBackendProvider select(List<ServiceProxyBackendProvider> providers, String name,
                                               BackendContext context) {
         String wanted = Optional.ofNullable(name).filter(n -> !n.isBlank())
@@ -52,12 +69,7 @@ public final class Backends {
                 reasons.put(p.name(), "not selected (wanted '" + wanted + "')");
                 continue;
             }
-            Availability a;
-            try {
-                a = p.availability(context);
-            } catch (RuntimeException e) {
-                a = Availability.no("availability probe failed: " + e);
-            }
+            Availability a = availability(p, context);
             if (a.available()) {
                 LOG.info("backend {} selected for {}", p.name(), context.family());
                 return p;

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -55,6 +56,43 @@ public final class BuiltinJumps {
             if (!shared && client.chainExists(j.table(), j.rule().target().flatMap(t -> t.chain()).orElseThrow())) {
                 client.deleteRule(j.table(), j.rule());
             }
+        }
+    }
+
+    /**
+     * A mode's unlink before a full clean-up: deletes its {@code jumps} and empties every existing chain {@code owns}
+     * accepts, in one restore, so that no rule refers to state another mode's clean-up deletes.
+     */
+    public static void unlink(IptablesClient client, List<KubeProxyRules.JumpRule> jumps, BiPredicate<Table, ChainName> owns) {
+        delete(client, jumps, SharedState.none());
+        forOwnChains(client, owns, SharedState.none(), IptablesTransaction::flushChain);
+    }
+
+    /**
+     * A mode's removal: deletes its {@code jumps} and every existing chain {@code owns} accepts, in one restore, but
+     * the jumps and chains {@code keep} names (another mode's, which that mode's first sync has rewritten).
+     */
+    public static void remove(IptablesClient client, List<KubeProxyRules.JumpRule> jumps, BiPredicate<Table, ChainName> owns,
+                              SharedState keep) {
+        delete(client, jumps, keep);
+        forOwnChains(client, owns, keep, IptablesTransaction::deleteChain);
+    }
+
+    private interface ChainOp {
+        IptablesTransaction apply(IptablesTransaction tx, Table table, ChainName chain);
+    }
+
+    private static void forOwnChains(IptablesClient client, BiPredicate<Table, ChainName> owns, SharedState keep, ChainOp op) {
+        IptablesTransaction tx = client.newTransaction();
+        for (Table t : List.of(Table.NAT, Table.FILTER)) {
+            for (ChainName c : client.chains(t)) {
+                if (owns.test(t, c) && !keep.sharesChain(t.tableName(), c.name())) {
+                    op.apply(tx, t, c);
+                }
+            }
+        }
+        if (!tx.isEmpty()) {
+            client.apply(tx);
         }
     }
 

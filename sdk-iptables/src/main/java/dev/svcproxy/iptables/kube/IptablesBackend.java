@@ -292,18 +292,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
      */
     @Override
     public synchronized void removeLeftovers(SharedState keep) {
-        BuiltinJumps.delete(client, rules.jumpRules(), keep);
-        IptablesTransaction tx = client.newTransaction();
-        for (Table t : List.of(Table.NAT, Table.FILTER)) {
-            for (ChainName c : client.chains(t)) {
-                if (owns(t, c) && !keep.sharesChain(t.tableName(), c.name())) {
-                    tx.deleteChain(t, c);
-                }
-            }
-        }
-        if (!tx.isEmpty()) {
-            client.apply(tx);
-        }
+        BuiltinJumps.remove(client, rules.jumpRules(), this::owns, keep);
         needFullSync = true;
     }
 
@@ -320,18 +309,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
     /** Deletes this mode's jump rules and empties its chains, so that nothing refers to another mode's state. */
     @Override
     public synchronized void unlink() {
-        BuiltinJumps.delete(client, rules.jumpRules(), SharedState.none());
-        IptablesTransaction tx = client.newTransaction();
-        for (Table t : List.of(Table.NAT, Table.FILTER)) {
-            for (ChainName c : client.chains(t)) {
-                if (owns(t, c)) {
-                    tx.flushChain(t, c);
-                }
-            }
-        }
-        if (!tx.isEmpty()) {
-            client.apply(tx);
-        }
+        BuiltinJumps.unlink(client, rules.jumpRules(), this::owns);
         needFullSync = true;
     }
 

@@ -43,9 +43,12 @@ final class NodeKernel implements AutoCloseable {
 
     /** What the kernel says now, read without changing anything. */
     KubeProxyRules.KernelFacts facts() {
-        boolean liberal = Sysctls.in(netns).get(TCP_BE_LIBERAL).map("1"::equals).orElse(false);
-        return new KubeProxyRules.KernelFacts(liberal, exists(KubeProxyRules.COUNTER_INVALID),
+        return new KubeProxyRules.KernelFacts(tcpBeLiberal(), exists(KubeProxyRules.COUNTER_INVALID),
                 exists(KubeProxyRules.COUNTER_LOCALHOST));
+    }
+
+    private boolean tcpBeLiberal() {
+        return Sysctls.in(netns).get(TCP_BE_LIBERAL).map("1"::equals).orElse(false);
     }
 
     /**
@@ -54,8 +57,7 @@ final class NodeKernel implements AutoCloseable {
      */
     KubeProxyRules.KernelFacts factsOncePrepared() {
         boolean counters = nfacct() != null;
-        KubeProxyRules.KernelFacts now = facts();
-        return new KubeProxyRules.KernelFacts(now.tcpBeLiberal(), counters, counters);
+        return new KubeProxyRules.KernelFacts(tcpBeLiberal(), counters, counters);
     }
 
     private synchronized boolean exists(String counter) {

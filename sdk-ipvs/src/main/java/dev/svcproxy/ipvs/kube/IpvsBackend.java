@@ -20,7 +20,6 @@ import dev.svcproxy.iptables.IptablesClient;
 import dev.svcproxy.iptables.IptablesTransaction;
 import dev.svcproxy.iptables.Table;
 import dev.svcproxy.iptables.kube.BuiltinJumps;
-import dev.svcproxy.iptables.kube.KubeProxyRules;
 import dev.svcproxy.ipvs.ApplyResult;
 import dev.svcproxy.ipvs.Destination;
 import dev.svcproxy.ipvs.IpvsClient;
@@ -95,8 +94,6 @@ public final class IpvsBackend implements ServiceProxyBackend {
      */
     @Override
     public synchronized List<String> prepare() {
-        Sysctls sysctls = Sysctls.in(context.netns());
-        List<String> warnings = new ArrayList<>();
         Map<String, Long> wanted = new java.util.LinkedHashMap<>();
         wanted.put("net.ipv4.vs.conntrack", 1L);
         int[] kernel = kernelVersion();
@@ -110,7 +107,7 @@ public final class IpvsBackend implements ServiceProxyBackend {
             wanted.put("net.ipv4.conf.all.arp_ignore", 1L);
             wanted.put("net.ipv4.conf.all.arp_announce", 2L);
         }
-        wanted.forEach((name, value) -> sysctls.trySet(name, value).ifPresent(warnings::add));
+        List<String> warnings = new ArrayList<>(Sysctls.in(context.netns()).trySet(wanted));
         Timeouts t = new Timeouts((int) context.ipvs().tcpTimeout().toSeconds(), (int) context.ipvs().tcpFinTimeout().toSeconds(),
                 (int) context.ipvs().udpTimeout().toSeconds());
         if (t.tcp() > 0 || t.tcpFin() > 0 || t.udp() > 0) {
@@ -292,15 +289,11 @@ public final class IpvsBackend implements ServiceProxyBackend {
     /** Deletes this mode's jump rules and empties its chains, so that no rule refers to its ipsets any more. */
     @Override
     public synchronized void unlink() {
-        BuiltinJumps.delete(iptables, IpvsProxyRules.jumpRules(), SharedState.none());
-        IptablesTransaction tx = iptables.newTransaction();
-        for (Table t : List.of(Table.NAT, Table.FILTER)) {
-            Set<ChainName> present = iptables.chains(t);
-            IpvsProxyRules.ownedChains(t).stream().filter(present::contains).forEach(c -> tx.flushChain(t, c));
-        }
-        if (!tx.isEmpty()) {
-            iptables.apply(tx);
-        }
+        BuiltinJumps.unlink(iptables, IpvsProxyRules.jumpRules(), IpvsBackend::owns);
+    }
+
+    private static boolean owns(Table table, ChainName chain) {
+        return IpvsProxyRules.ownedChains(table).contains(chain);
     }
 
     /**
@@ -316,19 +309,7 @@ public final class IpvsBackend implements ServiceProxyBackend {
         if (family == IpFamily.IPV4) {
             route.deleteLink(IpvsProxyRules.DUMMY_DEVICE);
         }
-        BuiltinJumps.delete(iptables, IpvsProxyRules.jumpRules(), keep);
-        IptablesTransaction tx = iptables.newTransaction();
-        for (Table t : List.of(Table.NAT, Table.FILTER)) {
-            Set<ChainName> present = iptables.chains(t);
-            for (ChainName c : IpvsProxyRules.ownedChains(t)) {
-                if (present.contains(c) && !keep.sharesChain(t.tableName(), c.name())) {
-                    tx.deleteChain(t, c);
-                }
-            }
-        }
-        if (!tx.isEmpty()) {
-            iptables.apply(tx);
-        }
+        BuiltinJumps.remove(iptables, IpvsProxyRules.jumpRules(), IpvsBackend::owns, keep);
         Set<String> mine = new HashSet<>();
         for (KubeIpset s : KubeIpset.values()) {
             mine.add(s.setName(family));

@@ -3,7 +3,6 @@ package dev.svcproxy.k8s.internal;
 import dev.svcproxy.k8s.ProxyConfig;
 import dev.svcproxy.netlink.netns.Sysctls;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,6 @@ public final class ConntrackSysctls {
     }
 
     public static List<String> apply(ProxyConfig.Conntrack c, Optional<Path> netns) {
-        Sysctls sysctls = Sysctls.in(netns);
-        List<String> warnings = new ArrayList<>();
         Map<String, Long> wanted = new LinkedHashMap<>();
         if (c.maxPerCore() > 0) {
             wanted.put("nf_conntrack_max", Math.max((long) c.maxPerCore() * Runtime.getRuntime().availableProcessors(), c.min()));
@@ -34,11 +31,12 @@ public final class ConntrackSysctls {
         }
         wanted.put("nf_conntrack_udp_timeout", c.udpTimeout().toSeconds());
         wanted.put("nf_conntrack_udp_timeout_stream", c.udpStreamTimeout().toSeconds());
+        Map<String, Long> set = new LinkedHashMap<>();
         wanted.forEach((name, value) -> {
             if (value > 0) {
-                sysctls.trySet("net.netfilter." + name, value).ifPresent(warnings::add);
+                set.put("net.netfilter." + name, value);
             }
         });
-        return warnings;
+        return Sysctls.in(netns).trySet(set);
     }
 }

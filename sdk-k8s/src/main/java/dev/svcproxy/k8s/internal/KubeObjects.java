@@ -1,14 +1,21 @@
 package dev.svcproxy.k8s.internal;
 
 import dev.svcproxy.k8s.Problem;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.List;
+import java.util.Optional;
 
 /** The Kubernetes objects of one snapshot, and the problems met while reading them. */
 public record KubeObjects(List<Service> services, List<EndpointSlice> endpointSlices, List<Node> nodes,
                           List<Problem> problems) {
+
+    /** {@code namespace/name} of an object, its namespace {@code default} when it has none, as the API server sets it. */
+    public static String id(HasMetadata o) {
+        return Optional.ofNullable(o.getMetadata().getNamespace()).orElse("default") + "/" + o.getMetadata().getName();
+    }
 
     public KubeObjects {
         services = List.copyOf(services);

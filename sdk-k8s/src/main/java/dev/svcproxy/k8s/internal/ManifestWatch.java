@@ -18,17 +18,20 @@ public final class ManifestWatch {
     private String fingerprint() {
         StringBuilder b = new StringBuilder();
         try (Stream<Path> files = Files.isDirectory(path) ? Files.list(path) : Stream.of(path)) {
-            files.sorted().forEach(p -> {
-                try {
-                    b.append(p).append(' ').append(Files.size(p)).append(' ').append(Files.getLastModifiedTime(p)).append('\n');
-                } catch (IOException e) {
-                    b.append(p).append(" gone\n");
-                }
-            });
+            files.sorted().forEach(p -> b.append(p).append(' ').append(stamp(p)).append('\n'));
         } catch (IOException e) {
             b.append("unreadable");
         }
         return b.toString();
+    }
+
+    /** A file's size and modification time, or {@code gone}: what tells that it changed. */
+    public static String stamp(Path p) {
+        try {
+            return Files.size(p) + " " + Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return "gone";
+        }
     }
 
     /** True if something changed since the last call (or since construction). */

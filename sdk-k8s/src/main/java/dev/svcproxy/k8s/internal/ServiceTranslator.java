@@ -150,16 +150,15 @@ public final class ServiceTranslator {
     }
 
     private List<VirtualService> service(Service s, List<EndpointSlice> slices) {
-        ServiceSpec spec0 = s.getSpec();
-        oneOf(spec0.getType(), "spec.type", "ClusterIP", "ClusterIP", "NodePort", "LoadBalancer", "ExternalName");
-        oneOf(spec0.getExternalTrafficPolicy(), "spec.externalTrafficPolicy", "Cluster", "Cluster", "Local");
-        oneOf(spec0.getInternalTrafficPolicy(), "spec.internalTrafficPolicy", "Cluster", "Cluster", "Local");
-        oneOf(spec0.getSessionAffinity(), "spec.sessionAffinity", "None", "None", "ClientIP");
+        ServiceSpec spec = s.getSpec();
+        oneOf(spec.getType(), "spec.type", "ClusterIP", "ClusterIP", "NodePort", "LoadBalancer", "ExternalName");
+        oneOf(spec.getExternalTrafficPolicy(), "spec.externalTrafficPolicy", "Cluster", "Cluster", "Local");
+        oneOf(spec.getInternalTrafficPolicy(), "spec.internalTrafficPolicy", "Cluster", "Cluster", "Local");
+        oneOf(spec.getSessionAffinity(), "spec.sessionAffinity", "None", "None", "ClientIP");
         Optional<IpAddress> clusterIp = clusterIp(s);
         if (clusterIp.isEmpty()) {
             return List.of(); // not a service of this family
         }
-        ServiceSpec spec = s.getSpec();
         List<IpAddress> externalIps = addresses(s, spec.getExternalIPs(), "externalIP");
         List<String> lbTexts = new ArrayList<>();
         if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null && s.getStatus().getLoadBalancer().getIngress() != null) {
@@ -226,7 +225,7 @@ public final class ServiceTranslator {
                 continue;
             }
             if (!List.of("IPv4", "IPv6", "FQDN").contains(String.valueOf(slice.getAddressType()))) {
-                problems.add(new Problem("EndpointSlice", sliceId(slice), "unsupported addressType '" + slice.getAddressType()
+                problems.add(new Problem("EndpointSlice", KubeObjects.id(slice), "unsupported addressType '" + slice.getAddressType()
                         + "' (expected IPv4, IPv6 or FQDN); slice ignored"));
                 continue;
             }
@@ -239,7 +238,7 @@ public final class ServiceTranslator {
                     continue;
                 }
                 if (ep.getPort() < 1 || ep.getPort() > 65535) { // this slice's port alone is skipped, as kube-proxy would
-                    problems.add(new Problem("EndpointSlice", sliceId(slice), "port " + (portName.isEmpty() ? "(unnamed)" : portName)
+                    problems.add(new Problem("EndpointSlice", KubeObjects.id(slice), "port " + (portName.isEmpty() ? "(unnamed)" : portName)
                             + ": invalid port " + ep.getPort() + " (expected 1-65535); this slice's port is skipped"));
                     continue;
                 }
@@ -258,10 +257,6 @@ public final class ServiceTranslator {
         return out;
     }
 
-    private static String sliceId(EndpointSlice slice) {
-        return Optional.ofNullable(slice.getMetadata().getNamespace()).orElse("default") + "/" + slice.getMetadata().getName();
-    }
-
     private Optional<Endpoint> endpoint(EndpointSlice slice, io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e, int port) {
         if (e.getAddresses() == null || e.getAddresses().isEmpty()) {
             return Optional.empty();
@@ -271,11 +266,11 @@ public final class ServiceTranslator {
         try {
             ip = IpAddress.parseLenient(text);
         } catch (InvalidInputException ex) {
-            problems.add(new Problem("EndpointSlice", sliceId(slice), "invalid address '" + text + "' ignored: " + ex.getMessage()));
+            problems.add(new Problem("EndpointSlice", KubeObjects.id(slice), "invalid address '" + text + "' ignored: " + ex.getMessage()));
             return Optional.empty();
         }
         if (ip.family() != family) { // an endpoint of the other family in this slice: that endpoint alone is skipped
-            problems.add(new Problem("EndpointSlice", sliceId(slice), "address '" + text + "' is not of the slice's addressType "
+            problems.add(new Problem("EndpointSlice", KubeObjects.id(slice), "address '" + text + "' is not of the slice's addressType "
                     + family + "; endpoint ignored"));
             return Optional.empty();
         }

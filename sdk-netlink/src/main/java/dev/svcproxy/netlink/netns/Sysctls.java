@@ -8,6 +8,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,6 +67,13 @@ public final class Sysctls {
                 throw new SvcProxyException("cannot set to " + value + ": " + e.getMessage(), name, e);
             }
         });
+    }
+
+    /** {@link #trySet(String, long)} for each entry, in order; the warnings of those refused. */
+    public List<String> trySet(Map<String, Long> values) {
+        List<String> warnings = new ArrayList<>();
+        values.forEach((name, value) -> trySet(name, value).ifPresent(warnings::add));
+        return warnings;
     }
 
     /** As {@link #set}, but a refusal is returned as a one-line warning (kube-proxy only warns for these). */
