@@ -57,8 +57,9 @@ public abstract class BackendContext {
     }
 
     /**
-     * kube-proxy's {@code conntrack.tcpBeLiberal}: the proxy sets {@code nf_conntrack_tcp_be_liberal=1}, so that no
-     * rule needs to drop packets conntrack finds INVALID (kube-proxy then writes none).
+     * kube-proxy's {@code conntrack.tcpBeLiberal}: the proxy sets {@code nf_conntrack_tcp_be_liberal=1} at start. A
+     * backend that decides by that sysctl (kube-proxy writes no ct INVALID drop rule where it is 1) reads the kernel
+     * when it syncs, and takes this setting as what the start will do when it renders without touching anything.
      */
     @Value.Default
     public boolean tcpBeLiberal() {

@@ -267,7 +267,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
     public String render(ServiceTable desired) {
         List<SyncResult.Skipped> skipped = new ArrayList<>();
         KubeProxyRules renderRules = prepared || kernel.isEmpty() ? rules
-                : new KubeProxyRules(context, client.capabilities().randomFully(), kernel.get().factsOncePrepared());
+                : new KubeProxyRules(context, client.capabilities().randomFully(), kernel.get().factsOncePrepared(context.tcpBeLiberal()));
         String payload = renderRules.fullSync(desired, Set.of(), skipped).render();
         skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
         return payload;

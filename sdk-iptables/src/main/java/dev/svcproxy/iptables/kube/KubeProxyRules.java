@@ -211,7 +211,7 @@ public final class KubeProxyRules {
         ownedChains(Table.FILTER).forEach(c -> tx.flushChain(Table.FILTER, c));
         ownedChains(Table.NAT).forEach(c -> tx.flushChain(Table.NAT, c));
         long m = 1L << context.masqueradeBit();
-        if (!facts.tcpBeLiberal() && !context.tcpBeLiberal()) {
+        if (!facts.tcpBeLiberal()) { // kube-proxy reads the sysctl; setting it is the conntrack settings' job
             Rule.Builder invalid = Rule.in(KubeChains.FORWARD).ctstate(Match.CtState.INVALID);
             if (facts.counterInvalid()) {
                 invalid.nfacct(COUNTER_INVALID);

@@ -52,12 +52,13 @@ final class NodeKernel implements AutoCloseable {
     }
 
     /**
-     * The facts as {@link #prepare} leaves them: the counters exist wherever nfacct can be used, since prepare makes
-     * them. What a full sync will write, for a render that touches nothing.
+     * The facts as the proxy's start leaves them, for a render that touches nothing: the counters exist wherever
+     * nfacct can be used, since {@link #prepare} makes them, and {@code tcp_be_liberal} is 1 if it is already or if
+     * the configuration's conntrack settings set it ({@code configTcpBeLiberal}).
      */
-    KubeProxyRules.KernelFacts factsOncePrepared() {
+    KubeProxyRules.KernelFacts factsOncePrepared(boolean configTcpBeLiberal) {
         boolean counters = nfacct() != null;
-        return new KubeProxyRules.KernelFacts(tcpBeLiberal(), counters, counters);
+        return new KubeProxyRules.KernelFacts(configTcpBeLiberal || tcpBeLiberal(), counters, counters);
     }
 
     private synchronized boolean exists(String counter) {
