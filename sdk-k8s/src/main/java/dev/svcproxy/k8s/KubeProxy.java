@@ -392,8 +392,8 @@ public final class KubeProxy implements AutoCloseable {
         private Optional<String> nodeName = Optional.empty();
         private Optional<Path> netns = Optional.empty();
         private Optional<List<ServiceProxyBackendProvider>> providers = Optional.empty();
-        private Consumer<String> info = LOG::info;
-        private Consumer<String> warn = LOG::warn;
+        private Consumer<String> info = m -> LOG.info(Problem.escape(m));
+        private Consumer<String> warn = m -> LOG.warn(Problem.escape(m));
 
         private Builder() {
         }
@@ -435,7 +435,10 @@ public final class KubeProxy implements AutoCloseable {
             return this;
         }
 
-        /** Where progress lines (synced, serving, removed) and warnings go; default this class's slf4j logger. */
+        /**
+         * Where progress lines (synced, serving, removed) and warnings go; default this class's slf4j logger, with
+         * control characters escaped ({@link Problem#escape}).
+         */
         public Builder messages(Consumer<String> info, Consumer<String> warnings) {
             this.info = info;
             this.warn = warnings;

@@ -17,7 +17,7 @@ public record CommandLine(String command, Map<String, String> flags) {
     public static CommandLine parse(String[] args, Map<String, Set<String>> valueFlags, Map<String, Set<String>> booleanFlags) {
         String commands = String.join(", ", new java.util.TreeSet<>(valueFlags.keySet()));
         if (args.length == 0 || args[0].startsWith("-")) {
-            throw new InvalidInputException("missing subcommand (one of " + commands + ")", "svcproxy");
+            throw new InvalidInputException("missing subcommand (one of " + commands + ")", "command line");
         }
         String cmd = args[0];
         if (!valueFlags.containsKey(cmd)) {

@@ -15,6 +15,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code svcproxy run | render | cleanup | trace | demo}: kube-proxy's job, flags named as kube-proxy names them. This
@@ -29,8 +31,14 @@ import java.util.Set;
  *   <li>{@code cleanup} removes everything the proxy installed.</li>
  * </ul>
  * Exit codes: 0 success, 1 a sync or cleanup failed, 2 bad command line, configuration or manifests path.
+ *
+ * <p>Standard output carries only what was asked for (a payload, the usage, the version); every message (progress,
+ * warnings, errors), the command's own as well as the proxy's and the backends', goes through SLF4J in one format,
+ * set by the distribution's {@code conf/simplelogger.properties}.
  */
 public final class Svcproxy {
+    /** The command's own messages; {@link KubeProxy} and the backends log under their class names. */
+    private static final Logger LOG = LoggerFactory.getLogger("svcproxy");
     /** {@code --config} and kube-proxy's flags for configuration fields ({@link ProxyFlags}). */
     private static final Set<String> COMMON = union(Set.of("config"), ProxyFlags.FIELDS.keySet());
     private static final Map<String, Set<String>> VALUE_FLAGS = Map.of(
@@ -88,7 +96,7 @@ public final class Svcproxy {
             }
             config = ProxyFlags.apply(cl.get("config").map(Path::of), cl.flags());
         } catch (SvcProxyException e) {
-            err.println(e.getMessage().startsWith("svcproxy: ") ? e.getMessage() : "svcproxy: " + e.getMessage());
+            LOG.error(e.getMessage());
             usage(err);
             return 2;
         }
@@ -100,10 +108,10 @@ public final class Svcproxy {
                 default -> cleanup(config);
             };
         } catch (InvalidInputException e) {
-            err.println("svcproxy: " + e.getMessage());
+            LOG.error(e.getMessage());
             return 2;
         } catch (SvcProxyException e) {
-            err.println("svcproxy: " + e.getMessage());
+            LOG.error(e.getMessage());
             return 1;
         }
     }
@@ -133,13 +141,10 @@ public final class Svcproxy {
         }
     }
 
-    /** A proxy whose progress lines go to standard output and warnings to standard error; it owns {@code source}. */
-    private KubeProxy proxy(ProxyConfig config, ClusterSource source) {
+    /** A proxy that logs its progress and warnings through SLF4J; it owns {@code source}. */
+    private static KubeProxy proxy(ProxyConfig config, ClusterSource source) {
         try {
-            return KubeProxy.newBuilder().config(config).source(source).messages(m -> {
-                out.println("svcproxy: " + m);
-                out.flush();
-            }, m -> err.println("svcproxy: " + m)).build();
+            return KubeProxy.newBuilder().config(config).source(source).build();
         } catch (RuntimeException e) {
             if (source != null) {
                 source.close();
@@ -164,9 +169,8 @@ public final class Svcproxy {
             }
             return manifestSource(cl);
         }
-        out.println("svcproxy: listing Services, EndpointSlices and Node " + config.nodeName() + " from "
-                + cl.get("kubeconfig").map(k -> "the API server in " + k).orElse("the in-cluster API server") + " ...");
-        out.flush();
+        LOG.info("listing Services, EndpointSlices and Node {} from {} ...", config.nodeName(),
+                cl.get("kubeconfig").map(k -> "the API server in " + k).orElse("the in-cluster API server"));
         return ClusterSource.apiServer(cl.get("kubeconfig").map(Path::of), config.nodeName(), config.configSyncPeriod());
     }
 
@@ -211,7 +215,7 @@ public final class Svcproxy {
             proxy.cleanup();
             return 0;
         } catch (SvcProxyException e) {
-            err.println("svcproxy: " + e.getMessage());
+            LOG.error(e.getMessage());
             return 1;
         }
     }

@@ -8,9 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code svcproxy demo [--connections N] [--mode iptables|ipvs]}: how a Service works, in throw-away namespaces. */
 public final class DemoCommand {
+    private static final Logger LOG = LoggerFactory.getLogger("svcproxy");
 
     private DemoCommand() {
     }
@@ -24,16 +27,16 @@ public final class DemoCommand {
             n = -1;
         }
         if (n < 1 || n > 100_000) {
-            err.println("svcproxy: --connections: expected a number 1-100000, found '" + connections.orElse("") + "'");
+            LOG.error("--connections: expected a number 1-100000, found '{}'", connections.orElse(""));
             return 2;
         }
         String mode = modeFlag.orElse("iptables");
         if (!mode.equals("iptables") && !mode.equals("ipvs")) {
-            err.println("svcproxy: --mode: expected iptables or ipvs, found '" + mode + "'");
+            LOG.error("--mode: expected iptables or ipvs, found '{}'", mode);
             return 2;
         }
         if (mode.equals("ipvs") && !IpvsClient.availability().available()) {
-            return inKernelVm(n, err);
+            return inKernelVm(n);
         }
         ServiceVipDemo.Result r = ServiceVipDemo.run("svcp-demo-" + ProcessHandle.current().pid(), n, ServiceVipDemo.progress(err), mode);
         ServiceVipDemo.print(r, n, out);
@@ -45,17 +48,17 @@ public final class DemoCommand {
      * IPVS demo on a kernel without IPVS: the same command inside Debian's kernel under qemu, through the
      * checkout's {@code scripts/kernel-vm.sh} (set up on first use), with this distribution on the shared paths.
      */
-    private static int inKernelVm(int connections, PrintStream err) {
+    private static int inKernelVm(int connections) {
         String reason = IpvsClient.availability().reason();
         Path home = Path.of(System.getProperty("svcproxy.home", ".")).toAbsolutePath().normalize();
         Path root = home.resolve("../../..").normalize(); // samples/target/svcproxy in a checkout
         Path vm = root.resolve("scripts/kernel-vm.sh");
         if (!Files.isRegularFile(vm)) {
-            err.println("svcproxy: this kernel has no IPVS (" + reason + "), and no scripts/kernel-vm.sh beside this"
-                    + " distribution to run the demo in a kernel that has it; run it from a checkout, or on a host with IPVS");
+            LOG.error("this kernel has no IPVS ({}), and no scripts/kernel-vm.sh beside this distribution to run the demo"
+                    + " in a kernel that has it; run it from a checkout, or on a host with IPVS", reason);
             return 1;
         }
-        err.println("svcproxy: this kernel has no IPVS (" + reason + "): running the demo inside Debian's kernel under qemu");
+        LOG.info("this kernel has no IPVS ({}): running the demo inside Debian's kernel under qemu", reason);
         try {
             String vmDir = System.getenv().getOrDefault("VM_DIR", "/var/tmp/svcproxy-kernel-vm");
             List<List<String>> steps = new ArrayList<>();
@@ -75,7 +78,7 @@ public final class DemoCommand {
             }
             return 0;
         } catch (IOException e) {
-            err.println("svcproxy: cannot start the kernel VM: " + e.getMessage());
+            LOG.error("cannot start the kernel VM: {}", e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -37,7 +37,7 @@ class SvcproxyKernelTest {
             node.sh("iptables-restore -w 5 --noflush --test < " + payload);
 
             String once = svcproxy(node, "run --once --manifests " + dir + " --hostname-override node-a");
-            assertTrue(once.contains("svcproxy: synced IPv4 (full): 1 services") && once.endsWith("rc=0\n"), once);
+            assertTrue(once.contains("KubeProxy - synced IPv4 (full): 1 services") && once.endsWith("rc=0\n"), once);
             assertTrue(once.contains("skipped: Service default/broken"), once);
             Map<String, Integer> hits = new TreeMap<>();
             topo.connect(node, "10.101.57.97:80", 60).forEach(a -> hits.merge(a.split(" ")[0], 1, Integer::sum));

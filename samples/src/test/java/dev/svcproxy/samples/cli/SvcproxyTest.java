@@ -37,12 +37,19 @@ class SvcproxyTest {
     record Run(int rc, String out, String err) {
     }
 
-    static Run run(String... args) {
+    /** The command in this JVM; its log lines (slf4j-simple writes to whatever System.err is) land in {@code err}. */
+    static synchronized Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = new Svcproxy(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-                .execute(args);
-        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream saved = System.err;
+        System.setErr(errStream);
+        try {
+            int rc = new Svcproxy(new PrintStream(out, true, StandardCharsets.UTF_8), errStream).execute(args);
+            return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(saved);
+        }
     }
 
     @Test
@@ -119,7 +126,7 @@ class SvcproxyTest {
 
         Run bad = run("render", "--manifests", dir.toString(), "--iptables-masquerade-bit", "32");
         assertEquals(2, bad.rc());
-        assertTrue(bad.err().contains("svcproxy: --iptables-masquerade-bit: expected an integer 0-31, found '32'"), bad.err());
+        assertTrue(bad.err().contains(" ERROR svcproxy - --iptables-masquerade-bit: expected an integer 0-31, found '32'"), bad.err());
         assertTrue(run("render", "--manifests", dir.toString(), "--iptables-sync-period", "fast").err()
                 .contains("--iptables-sync-period: expected a duration such as 30s, 1m0s or 1h, found 'fast'"));
         assertTrue(run("render", "--manifests", dir.toString(), "--cluster-cidr", "10.0.0.0/33").err().contains("--cluster-cidr: invalid CIDR"));
@@ -171,7 +178,7 @@ class SvcproxyTest {
         Run once = run("run", "--once", "--manifests", dir.toString(), "--hostname-override", "node-a", "--proxy-mode", "recording",
                 "--conntrack-max-per-core", "0", "--conntrack-tcp-timeout-established", "0s", "--conntrack-tcp-timeout-close-wait", "0s");
         assertEquals(0, once.rc(), once.err());
-        assertTrue(once.out().contains("svcproxy: synced IPv4 (full): 1 services, 0 skipped"), once.out());
+        assertTrue(once.err().contains(" INFO KubeProxy - synced IPv4 (full): 1 services, 0 skipped"), once.err());
         List<String> events = dev.svcproxy.testing.recording.RecordingBackendProvider.events();
         assertTrue(events.contains("prepare IPv4") && events.contains("sync IPv4 default/nginx-service:http")
                 && events.contains("close IPv6"), events.toString());
@@ -184,7 +191,7 @@ class SvcproxyTest {
         Run r = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a", "--ip-family", "IPv4");
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.out().contains("-d 10.101.57.97 --dport 80 -j KUBE-SVC-"), r.out());
-        assertTrue(r.err().contains("svcproxy: skipped: Service default/nginx-service: defined in " + dir.resolve("svc-copy.yaml")
+        assertTrue(r.err().contains(" WARN KubeProxy - skipped: Service default/nginx-service: defined in " + dir.resolve("svc-copy.yaml")
                 + " and again in " + dir.resolve("svc.yaml")), r.err());
     }
 
@@ -199,7 +206,28 @@ class SvcproxyTest {
         assertTrue(version.out().matches("svcproxy \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), version.out());
         Run none = run();
         assertEquals(2, none.rc());
-        assertTrue(none.err().startsWith("svcproxy: missing subcommand (one of cleanup, demo, render, run, trace)\nusage: "), none.err());
+        assertTrue(none.err().matches("(?s)\\S+ ERROR svcproxy - command line: missing subcommand \\(one of cleanup, demo, render, run, trace\\)\nusage: .*"),
+                none.err());
+    }
+
+    /** The distribution's conf/simplelogger.properties: one format for the command's, the proxy's and the backends' lines. */
+    @Test
+    void everyMessageHasOneFormatOnStandardErrorAndStandardOutputOnlyThePayload(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("svc.yaml"), MANIFESTS);
+        Files.writeString(dir.resolve("svc-copy.yaml"), MANIFESTS);
+        Files.writeString(dir.resolve("evil.yaml"), SvcproxyTest.MANIFESTS.replace("name: broken", "name: \"bro\\nken\""));
+        Run r = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a", "--ip-family", "IPv4");
+        assertEquals(0, r.rc(), r.err());
+        List<String> lines = r.err().lines().toList();
+        assertTrue(lines.size() >= 3, r.err());
+        String stamp = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)";
+        lines.forEach(l -> assertTrue(l.matches(stamp + " (INFO|WARN|ERROR) [A-Za-z]+ - .+"), l));
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" WARN KubeProxy - skipped: Service default/bro\\nken")), r.err());
+        assertTrue(r.out().lines().allMatch(l -> l.startsWith("*") || l.startsWith(":") || l.startsWith("-A ")
+                || l.startsWith("COMMIT") || l.startsWith("#")), r.out());
+        Run bad = run("render", "--manifests", dir.toString(), "--iptables-sync-period", "0s");
+        assertEquals(2, bad.rc());
+        assertTrue(bad.err().lines().findFirst().orElseThrow().matches(stamp + " ERROR svcproxy - --iptables-sync-period: .+"), bad.err());
     }
 
     @Test

@@ -34,7 +34,7 @@ class ThirdPartyBackendKernelTest {
             String out = node.sh("SVCPROXY_PLUGIN_DIR=" + plugins + " SVCPROXY_JAVA_OPTS=-Dsvcproxy.recording.file=" + events + " "
                     + SvcproxyKernelTest.LAUNCHER + " run --once --proxy-mode recording --manifests " + dir.resolve("svc.yaml")
                     + " --hostname-override node-a 2>&1; echo rc=$?");
-            assertTrue(out.endsWith("rc=0\n") && out.contains("svcproxy: synced IPv4 (full): 1 services"), out);
+            assertTrue(out.endsWith("rc=0\n") && out.contains("KubeProxy - synced IPv4 (full): 1 services"), out);
             List<String> seen = Files.readAllLines(events);
             assertEquals("create IPv4 masqueradeBit=14 syncPeriod=PT30S netns=-", seen.get(0), seen.toString());
             assertTrue(seen.containsAll(List.of("prepare IPv4", "prepare IPv6", "sync IPv4 default/nginx-service:http",

@@ -269,7 +269,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
         KubeProxyRules renderRules = prepared || kernel.isEmpty() ? rules
                 : new KubeProxyRules(context, client.capabilities().randomFully(), kernel.get().factsOncePrepared(context.tcpBeLiberal()));
         String payload = renderRules.fullSync(desired, Set.of(), skipped).render();
-        skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
+        skipped.forEach(s -> LOG.warn("skipped: {}: {}", s.object(), s.reason()));
         return payload;
     }
 

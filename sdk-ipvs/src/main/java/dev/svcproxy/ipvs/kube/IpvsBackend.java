@@ -266,7 +266,7 @@ public final class IpvsBackend implements ServiceProxyBackend {
     public String render(ServiceTable desired) {
         List<SyncResult.Skipped> skipped = new ArrayList<>();
         String out = rules.build(desired, desired.nodeIps(), skipped).render();
-        skipped.forEach(s -> LOG.warn("skipped {}: {}", s.object(), s.reason()));
+        skipped.forEach(s -> LOG.warn("skipped: {}: {}", s.object(), s.reason()));
         return out;
     }
 
