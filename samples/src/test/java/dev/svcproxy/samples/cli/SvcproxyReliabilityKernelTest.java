@@ -51,7 +51,7 @@ class SvcproxyReliabilityKernelTest {
         return pods;
     }
 
-    private static String slice(String... ips) {
+    static String slice(String... ips) {
         List<String> eps = new ArrayList<>();
         for (String ip : ips) {
             eps.add("{addresses: [" + ip + "], nodeName: node-a}");

@@ -141,7 +141,8 @@ public final class ExecIptablesClient implements IptablesClient {
     private static SvcProxyException common(CommandRunner.Result r, String what) {
         String err = r.stderr();
         if (err.contains("xtables lock") || err.contains("holding the xtables lock")) {
-            return new BusyException("could not get the xtables lock: " + err.strip(), what);
+            String why = err.lines().filter(l -> l.contains("xtables lock")).reduce((a, b) -> b).orElse(err).strip();
+            return new BusyException("could not get the xtables lock (" + why + ")", what);
         }
         if (err.contains("Permission denied") || err.contains("you must be root") || err.contains("Operation not permitted")) {
             return new PermissionDeniedException("needs root (CAP_NET_ADMIN): " + err.strip(), what);
