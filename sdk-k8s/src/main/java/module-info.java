@@ -20,6 +20,7 @@ module dev.svcproxy.k8s {
     requires tools.jackson.databind;
     requires tools.jackson.dataformat.yaml;
     requires org.snakeyaml.engine;
+    requires java.management;
     requires java.net.http;
     requires jdk.httpserver;
 

@@ -216,6 +216,12 @@ public final class FakeIptables implements IptablesClient {
     }
 
     @Override
+    public synchronized boolean ruleExists(Table table, Rule rule) {
+        List<Rule> rules = table(state, table).get(rule.chain());
+        return rules != null && indexOf(rules, rule.normalize(family)) >= 0;
+    }
+
+    @Override
     public synchronized boolean deleteRule(Table table, Rule rule) {
         List<Rule> rules = existing(table, rule);
         if (indexOf(rules, rule.normalize(family)) < 0) {

@@ -64,6 +64,13 @@ public interface IptablesClient {
      */
     boolean ensureRule(Table table, Rule rule, boolean prepend);
 
+    /**
+     * Whether {@code rule} is in its chain ({@code iptables -C}: no table is saved or parsed, so this stays cheap
+     * however many rules the table holds). False as well when the chain does not exist: {@code iptables -C} answers
+     * both alike.
+     */
+    boolean ruleExists(Table table, Rule rule);
+
     /** Deletes {@code rule} from its chain if it is there; returns true if it was. */
     boolean deleteRule(Table table, Rule rule);
 

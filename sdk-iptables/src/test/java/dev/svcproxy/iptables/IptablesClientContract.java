@@ -123,12 +123,16 @@ public abstract class IptablesClientContract {
         IptablesClient c = client();
         c.apply(sample(c));
         Rule jump = Rule.in("PREROUTING").comment("kubernetes service portals").jump("KUBE-SERVICES");
+        assertFalse(c.ruleExists(Table.NAT, jump));
         assertTrue(c.ensureRule(Table.NAT, jump, true));
+        assertTrue(c.ruleExists(Table.NAT, jump));
         assertFalse(c.ensureRule(Table.NAT, jump, true));
         assertEquals(List.of(jump.normalize(c.family())), c.save(Table.NAT).rules(Table.NAT, "PREROUTING"));
         assertTrue(c.deleteRule(Table.NAT, jump));
+        assertFalse(c.ruleExists(Table.NAT, jump));
         assertFalse(c.deleteRule(Table.NAT, jump));
         assertTrue(c.save(Table.NAT).rules(Table.NAT, "PREROUTING").isEmpty());
+        assertFalse(c.ruleExists(Table.NAT, Rule.in("KUBE-NO-SUCH-CHAIN").jump("KUBE-SERVICES")), "no chain, no rule");
     }
 
     @Test

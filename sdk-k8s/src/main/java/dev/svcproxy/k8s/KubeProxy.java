@@ -11,6 +11,7 @@ import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
 import dev.svcproxy.k8s.internal.BackendContexts;
 import dev.svcproxy.k8s.internal.ConntrackSysctls;
+import dev.svcproxy.k8s.internal.ProcessMetrics;
 import dev.svcproxy.k8s.internal.SyncRecorder;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -87,6 +88,7 @@ public final class KubeProxy implements AutoCloseable {
             health.source(source::unreadableSince);
         }
         this.recorder = new SyncRecorder(metrics, health, netns, info, warn);
+        ProcessMetrics.register(metrics);
     }
 
     /** A builder: {@link Builder#source} is required for everything but {@link #cleanup()}. */

@@ -1,9 +1,11 @@
 package dev.svcproxy.k8s;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * kube-proxy's Prometheus metrics (subsystem {@code kubeproxy}) that svcproxy keeps, in the text exposition
@@ -17,7 +19,11 @@ public final class Metrics {
     }
 
     private final Map<String, Family> families = new TreeMap<>();
-    private final Map<String, java.util.function.DoubleSupplier> external = new ConcurrentHashMap<>();
+    /** Samples read at each scrape: a name, its labels and where the value comes from. */
+    private record External(String name, String[] labels, java.util.function.DoubleSupplier value) {
+    }
+
+    private final List<External> external = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, double[]>> values = new ConcurrentHashMap<>();
 
     public Metrics() {
@@ -127,15 +133,24 @@ public final class Metrics {
     /** A counter read from elsewhere at each scrape (kube-proxy's nfacct-backed counters); NaN omits the sample. */
     public void external(String name, String help, java.util.function.DoubleSupplier value) {
         families.put(name, new Family(name, "counter", help, null));
-        external.put(name, value);
+        external.add(new External(name, new String[0], value));
+    }
+
+    /**
+     * A gauge read at each scrape, with alternating label names and values ({@code "area", "heap"}); NaN omits the
+     * sample. The same name may be registered once per label set.
+     */
+    public void externalGauge(String name, String help, java.util.function.DoubleSupplier value, String... labels) {
+        families.put(name, new Family(name, "gauge", help, null));
+        external.add(new External(name, labels.clone(), value));
     }
 
     /** The text exposition format (version 0.0.4). */
     public String scrape() {
-        external.forEach((name, fn) -> {
-            double v = fn.getAsDouble();
+        external.forEach(e -> {
+            double v = e.value().getAsDouble();
             if (!Double.isNaN(v)) {
-                set(name, v);
+                set(e.name(), v, e.labels());
             }
         });
         StringBuilder b = new StringBuilder();

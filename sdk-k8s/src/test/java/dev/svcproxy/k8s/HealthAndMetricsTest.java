@@ -70,4 +70,29 @@ class HealthAndMetricsTest {
         assertEquals(15, Metrics.SYNC_BUCKETS.length);
         assertEquals(16.384, Metrics.SYNC_BUCKETS[14], 1e-9);
     }
+
+    private static double sample(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1))).orElse(-1.0);
+    }
+
+    @Test
+    void processAndJvmMemoryFiguresAreScrapedUnderThePrometheusCollectorsNames() throws java.io.IOException {
+        Metrics m = new Metrics();
+        dev.svcproxy.k8s.internal.ProcessMetrics.register(m);
+        m.externalGauge("unreadable_gauge", "a figure that cannot be read", () -> Double.NaN);
+        String scrape = m.scrape();
+        long rss = Long.parseLong(java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/status"), java.nio.charset.StandardCharsets.UTF_8)
+                .filter(l -> l.startsWith("VmRSS:")).findFirst().orElseThrow().replaceAll("[^0-9]", "")) * 1024;
+        double scraped = sample(scrape, "process_resident_memory_bytes");
+        assertTrue(scraped > rss / 2.0 && scraped < rss * 2.0, scrape);
+        assertTrue(sample(scrape, "jvm_memory_bytes_used{area=\"heap\"}") > 0, scrape);
+        assertTrue(sample(scrape, "jvm_memory_bytes_used{area=\"nonheap\"}") > 0, scrape);
+        assertEquals(Runtime.getRuntime().maxMemory(), sample(scrape, "jvm_memory_bytes_max{area=\"heap\"}"), Runtime.getRuntime().maxMemory() * 0.1, scrape);
+        assertTrue(sample(scrape, "process_open_fds") > 2, scrape);
+        assertTrue(sample(scrape, "process_cpu_seconds_total") > 0, scrape);
+        assertTrue(sample(scrape, "process_start_time_seconds") > 1.7e9, scrape);
+        assertTrue(scrape.contains("# TYPE process_resident_memory_bytes gauge") && scrape.contains("# TYPE process_cpu_seconds_total counter"), scrape);
+        assertTrue(scrape.lines().noneMatch(l -> l.startsWith("unreadable_gauge")), "a NaN is left out: " + scrape);
+    }
 }

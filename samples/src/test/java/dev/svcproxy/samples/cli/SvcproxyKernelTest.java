@@ -125,14 +125,18 @@ class SvcproxyKernelTest {
         return ns.sh("curl -s -i --max-time 3 " + url + " || true");
     }
 
+    /** Polls {@code condition} every 100 ms until it holds or {@code maxMillis} of wall-clock time have passed. */
     static boolean waitFor(java.util.function.BooleanSupplier condition, long maxMillis) throws InterruptedException {
-        for (long waited = 0; waited <= maxMillis; waited += 100) {
+        long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+        while (true) {
             if (condition.getAsBoolean()) {
                 return true;
             }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
             Thread.sleep(100);
         }
-        return false;
     }
 
     @Test

@@ -15,16 +15,11 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,7 +66,7 @@ class SvcproxyReliabilityKernelTest {
         }
     }
 
-    private static Set<String> pods(List<String> answers) {
+    static Set<String> pods(List<String> answers) {
         Set<String> s = new TreeSet<>();
         answers.forEach(a -> s.add(a.split(" ")[0]));
         return s;
@@ -83,12 +78,10 @@ class SvcproxyReliabilityKernelTest {
 
     @Test
     void followsTheApiServerThroughKubeconfigAndKeepsTheRulesWhenItIsGone(@TempDir Path dir) throws Exception {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
         List<Process> processes = new ArrayList<>();
-        try (KubernetesClient admin = server.createClient();
-             DemoTopology topo = new DemoTopology("svcp-test-api-" + ProcessHandle.current().pid(), threePods(), 80)) {
+        try (DemoTopology topo = new DemoTopology("svcp-test-api-" + ProcessHandle.current().pid(), threePods(), 80);
+             MockApiServer server = new MockApiServer(topo.node(), dir);
+             KubernetesClient admin = server.admin()) {
             admin.nodes().resource(YAML.unmarshal("apiVersion: v1\nkind: Node\nmetadata: {name: node-a}\n"
                     + "status: {addresses: [{type: InternalIP, address: 192.168.77.1}]}\n", Node.class)).create();
             admin.services().inNamespace("default").resource(YAML.unmarshal("apiVersion: v1\nkind: Service\n"
@@ -99,18 +92,8 @@ class SvcproxyReliabilityKernelTest {
             admin.services().inNamespace("default").resource(YAML.unmarshal("apiVersion: v1\nkind: Service\n"
                     + "metadata: {name: broken, namespace: default}\nspec: {clusterIP: 10.101.57.300, ports: [{port: 80}]}\n",
                     Service.class)).create();
-            // the mock server listens on the host's loopback; the node namespace reaches it through a Unix socket
-            // (socket files are not per network namespace), so no packet leaves either loopback
-            Path sock = dir.resolve("api.sock");
-            processes.add(new ProcessBuilder("socat", "UNIX-LISTEN:" + sock + ",fork", "TCP:127.0.0.1:" + server.getPort())
-                    .redirectErrorStream(true).start());
             NetworkNamespace node = topo.node();
-            node.exec("ip", "link", "set", "lo", "up");
-            processes.add(node.start("socat", "TCP-LISTEN:6443,bind=127.0.0.1,fork,reuseaddr", "UNIX-CONNECT:" + sock));
-            Path kubeconfig = dir.resolve("kubeconfig");
-            Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: [{name: mock, cluster: {server: 'http://127.0.0.1:6443'}}]\n"
-                    + "users: [{name: proxy, user: {token: t}}]\ncontexts: [{name: c, context: {cluster: mock, user: proxy}}]\n"
-                    + "current-context: c\n");
+            Path kubeconfig = server.kubeconfig(dir);
             Files.writeString(dir.resolve("kp.yaml"), CONFIG);
             Path log = dir.resolve("run.log");
             Process proxy = start(node, "run --kubeconfig " + kubeconfig + " --config " + dir.resolve("kp.yaml")
@@ -132,8 +115,7 @@ class SvcproxyReliabilityKernelTest {
 
             // the API server goes away: the rules stay as they are, traffic keeps flowing, the proxy keeps running
             String before = natKubeRules(node);
-            server.destroy();
-            processes.get(0).destroyForcibly();
+            server.stop();
             Thread.sleep(5_000); // more than two syncPeriods
             assertTrue(proxy.isAlive(), read(log));
             assertEquals(before, natKubeRules(node), "rules unchanged without the API server");
@@ -145,7 +127,6 @@ class SvcproxyReliabilityKernelTest {
             for (Process p : processes) {
                 p.destroyForcibly();
             }
-            server.destroy();
         }
     }
 

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,9 +69,7 @@ class XtablesLockKernelTest {
     }
 
     private static Set<String> pods(DemoTopology topo) {
-        Set<String> s = new TreeSet<>();
-        topo.connect(topo.client(), "10.101.57.97:80", 20).forEach(a -> s.add(a.split(" ")[0]));
-        return s;
+        return SvcproxyReliabilityKernelTest.pods(topo.connect(topo.client(), "10.101.57.97:80", 20));
     }
 
     @Test

@@ -96,6 +96,9 @@ public final class ExecIptablesClient implements IptablesClient {
         if (test) {
             argv.add("--test");
         }
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{}:\n{}", String.join(" ", argv), payload.text());
+        }
         CommandRunner.Result r = runner.run(argv, payload.text());
         if (r.exit() != 0) {
             throw failure(r, payload);
@@ -221,7 +224,7 @@ public final class ExecIptablesClient implements IptablesClient {
 
     @Override
     public boolean ensureRule(Table table, Rule rule, boolean prepend) {
-        if (exists(table, rule)) {
+        if (ruleExists(table, rule)) {
             return false;
         }
         List<String> args = new ArrayList<>(List.of(prepend ? "-I" : "-A", rule.chain().name()));
@@ -232,7 +235,7 @@ public final class ExecIptablesClient implements IptablesClient {
 
     @Override
     public boolean deleteRule(Table table, Rule rule) {
-        if (!exists(table, rule)) {
+        if (!ruleExists(table, rule)) {
             return false;
         }
         List<String> args = new ArrayList<>(List.of("-D", rule.chain().name()));
@@ -241,7 +244,8 @@ public final class ExecIptablesClient implements IptablesClient {
         return true;
     }
 
-    private boolean exists(Table table, Rule rule) {
+    @Override
+    public boolean ruleExists(Table table, Rule rule) {
         List<String> args = new ArrayList<>(List.of("-C", rule.chain().name()));
         args.addAll(Args.split(rule.renderSpec(family)));
         CommandRunner.Result r = iptables(table, args.toArray(String[]::new));

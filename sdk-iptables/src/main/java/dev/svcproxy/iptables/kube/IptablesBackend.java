@@ -46,6 +46,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
     private boolean needFullSync = true;
     private boolean prepared;
     private long lastFullSync;
+    private long lastCanaryCheck;
     private Map<ServicePortName, VirtualService> previous = Map.of();
     private Set<ChainName> ownChains = Set.of();
     private int lastPayloadBytes;
@@ -185,12 +186,20 @@ public final class IptablesBackend implements ServiceProxyBackend {
             }
         });
         boolean removed = previous.keySet().stream().anyMatch(n -> !now.containsKey(n));
-        boolean due = needFullSync || System.nanoTime() - lastFullSync > FULL_SYNC_PERIOD.toNanos();
-        // read the kernel (one iptables-save of nat) for full syncs and for idle resyncs, which look for a flush;
-        // a sync driven by changes trusts the chains this backend wrote last time, as kube-proxy's partial syncs do
-        Ruleset nat = due || changed.isEmpty() && !removed
-                ? client.save(Table.NAT, c -> Table.NAT.isBuiltin(c) || c.equals(KubeChains.CANARY)) : null;
-        boolean full = due || nat != null && flushedBehindOurBack(nat);
+        long clock = System.nanoTime();
+        boolean due = needFullSync || clock - lastFullSync > FULL_SYNC_PERIOD.toNanos();
+        // kube-proxy's canary monitor looks every syncPeriod, whatever else happens; here an idle resync looks, and
+        // under churn a sync looks once a syncPeriod has passed since the last look. One `iptables -C` of the canary's
+        // rule: a flush (-F) or a deletion (-X) of the nat table removes it.
+        boolean canaryDue = !due && (changed.isEmpty() && !removed || clock - lastCanaryCheck >= context.syncPeriod().toNanos());
+        boolean flushed = canaryDue && !client.ruleExists(Table.NAT, CANARY_RULE);
+        if (canaryDue) {
+            lastCanaryCheck = clock;
+        }
+        boolean full = due || flushed;
+        // a full sync reads the kernel (one iptables-save of nat); a partial sync trusts the chains this backend wrote
+        // last time, as kube-proxy's partial syncs do
+        Ruleset nat = full ? client.save(Table.NAT, c -> Table.NAT.isBuiltin(c) || c.equals(KubeChains.CANARY)) : null;
         Set<ChainName> existing = nat != null ? nat.chains(Table.NAT).keySet() : ownChains;
         List<SyncResult.Skipped> skipped = new ArrayList<>(alreadySkipped);
         Set<ChainName> wanted = new LinkedHashSet<>();
@@ -208,6 +217,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
         }
         if (full) {
             lastFullSync = System.nanoTime();
+            lastCanaryCheck = lastFullSync; // it wrote the canary's rule
         }
         needFullSync = false;
         previous = now;
@@ -229,14 +239,6 @@ public final class IptablesBackend implements ServiceProxyBackend {
             }
         }
         return counts;
-    }
-
-    /**
-     * True if the canary's rule is gone: someone flushed ({@code -F}) or deleted ({@code -X}) the nat table. kube-proxy
-     * only notices a deleted canary chain; a rule in it also reveals a flush.
-     */
-    private boolean flushedBehindOurBack(Ruleset nat) {
-        return !present(nat, Table.NAT, CANARY_RULE);
     }
 
     private boolean present(Ruleset state, Table table, Rule rule) {

@@ -144,6 +144,28 @@ class IptablesBackendTest {
         assertFalse(backend.sync(table(many.toArray(VirtualService[]::new))).full(), "then partial again");
     }
 
+    /**
+     * Under churn every sync is driven by a change, yet a flush must still be found (kube-proxy's canary monitor
+     * looks every syncPeriod whatever happens): once a syncPeriod has passed since the last look, a sync looks.
+     */
+    @Test
+    void aFlushUnderContinuousChurnIsFoundWithinASyncPeriod() throws InterruptedException {
+        FakeIptables fake = new FakeIptables(IpFamily.IPV4);
+        BackendContext ctx = BackendContext.builder().localTraffic(LocalTraffic.fromCidrs(Cidr.parse("10.244.0.0/16")))
+                .syncPeriod(java.time.Duration.ofMillis(300)).minSyncPeriod(java.time.Duration.ZERO).build();
+        IptablesBackend backend = new IptablesBackend(fake, ctx);
+        assertTrue(backend.sync(table(seed("10.244.0.27:80"))).full());
+        fake.apply(fake.newTransaction().flushChain(Table.NAT, KubeChains.CANARY)); // iptables -t nat -F
+        assertTrue(fake.deleteRule(Table.NAT, dev.svcproxy.iptables.Rule.in("PREROUTING").comment("kubernetes service portals")
+                .jump("KUBE-SERVICES")));
+        assertFalse(backend.sync(table(seed("10.244.0.28:80"))).full(), "a change within the syncPeriod trusts the last sync");
+        Thread.sleep(400);
+        assertTrue(backend.sync(table(seed("10.244.0.29:80"))).full(), "a change after a syncPeriod looks, and finds the flush");
+        assertTrue(fake.save().rules(Table.NAT, "PREROUTING").stream().anyMatch(r -> r.toString().contains("-j KUBE-SERVICES")),
+                "the jump is back");
+        assertFalse(backend.sync(table(seed("10.244.0.30:80"))).full(), "then partial again");
+    }
+
     static VirtualService service(String name, String clusterIp, String... endpoints) {
         VirtualService.Builder b = VirtualService.builder().name(ServicePortName.parse(name)).protocol(Protocol.TCP).port(80)
                 .clusterIp(IpAddress.parse(clusterIp));
