@@ -20,6 +20,13 @@ import java.util.HashMap;
  * the proxy's watches break and must recover.
  */
 final class MockApiServer implements AutoCloseable {
+    /** The mock server logs every request through java.util.logging; held here so the level sticks. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        QUIET.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private final KubernetesCrudDispatcher objects = new KubernetesCrudDispatcher();
     private final Path socket;
     private KubernetesMockServer server;
