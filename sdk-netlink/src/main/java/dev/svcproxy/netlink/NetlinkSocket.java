@@ -181,6 +181,50 @@ public final class NetlinkSocket implements AutoCloseable {
         return out;
     }
 
+    /**
+     * An nfnetlink transaction: {@code begin}, the {@code ops}, {@code end} in ONE datagram, which the kernel applies
+     * as one transaction, all or nothing (a batch split over several datagrams would not be atomic). The kernel
+     * reports only failures, and acknowledges the last operation; one {@link Reply} per operation, in order. If any
+     * reply carries an error, the kernel applied none of them. With {@code end} null the kernel validates every
+     * operation and then discards them all (a dry run: nf_tables aborts a batch that has no end). The send buffer
+     * grows to fit the datagram.
+     */
+    public List<Reply> atomicBatch(MessageBuilder begin, List<MessageBuilder> ops, MessageBuilder end) {
+        ensureOpen();
+        if (ops.isEmpty()) {
+            return List.of();
+        }
+        List<byte[]> parts = new ArrayList<>(ops.size() + 2);
+        Map<Integer, Integer> bySeq = new HashMap<>();
+        int size = 0;
+        parts.add(begin.bytes(++seq, pid));
+        for (int i = 0; i < ops.size(); i++) {
+            byte[] b = ops.get(i).bytes(++seq, pid);
+            ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.nativeOrder());
+            int flags = i == ops.size() - 1 ? ops.get(i).flags() | Netlink.NLM_F_ACK : ops.get(i).flags() & ~Netlink.NLM_F_ACK;
+            h.putShort(6, (short) flags);
+            parts.add(b);
+            bySeq.put(seq, i);
+        }
+        if (end != null) {
+            parts.add(end.bytes(++seq, pid));
+        }
+        for (byte[] b : parts) {
+            size += b.length;
+        }
+        if (size > BUFFER_BYTES - 4096) {
+            Native.trySetIntOption(fd, Native.SOL_SOCKET, Native.SO_SNDBUFFORCE, size + 65536);
+        }
+        ByteBuffer tx = ByteBuffer.allocateDirect(size);
+        parts.forEach(tx::put);
+        tx.flip();
+        Native.send(fd, tx);
+        List<Reply> out = new ArrayList<>(ops.size());
+        ops.forEach(m -> out.add(null));
+        receive(ops, out, bySeq, 0, ops.size(), false);
+        return out;
+    }
+
     private void receive(List<MessageBuilder> messages, List<Reply> out, Map<Integer, Integer> bySeq, int from, int to,
                          boolean ackAll) {
         List<List<NetlinkMessage>> data = new ArrayList<>();

@@ -1,0 +1,51 @@
+package dev.svcproxy.nftables;
+
+import dev.svcproxy.api.InvalidInputException;
+
+/** The nftables address families svcproxy uses, with the kernel's NFPROTO numbers. */
+public enum Family {
+    IP("ip", 2), IP6("ip6", 10), INET("inet", 1);
+
+    private final String keyword;
+    private final int nfproto;
+
+    Family(String keyword, int nfproto) {
+        this.keyword = keyword;
+        this.nfproto = nfproto;
+    }
+
+    /** {@code ip}, {@code ip6} or {@code inet}. */
+    public String keyword() {
+        return keyword;
+    }
+
+    /** The kernel's NFPROTO_* value. */
+    public int nfproto() {
+        return nfproto;
+    }
+
+    /** The family of a kernel NFPROTO_* value. */
+    public static Family ofNfproto(int nfproto) {
+        for (Family f : values()) {
+            if (f.nfproto == nfproto) {
+                return f;
+            }
+        }
+        throw new InvalidInputException("unsupported nftables family " + nfproto, "family");
+    }
+
+    /** The family named by {@code keyword} ({@code ip}, {@code ip6}, {@code inet}). */
+    public static Family parse(String keyword) {
+        for (Family f : values()) {
+            if (f.keyword.equals(keyword)) {
+                return f;
+            }
+        }
+        throw new InvalidInputException("expected ip, ip6 or inet", keyword);
+    }
+
+    @Override
+    public String toString() {
+        return keyword;
+    }
+}

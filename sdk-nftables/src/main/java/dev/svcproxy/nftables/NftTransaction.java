@@ -1,0 +1,195 @@
+package dev.svcproxy.nftables;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Verbs on tables, chains, sets and elements, applied by {@link NftablesClient#apply} as ONE nf_tables batch: all
+ * of them or none. {@code add} creates or leaves an existing object as it is; {@code create} fails if it exists;
+ * {@code delete} fails if it is missing and {@code destroy} does not; {@code flush} empties a table or chain of its
+ * rules, or a set of its elements. {@code toString()} is the {@code nft -f} script of the same transaction.
+ * Not thread-safe.
+ */
+public final class NftTransaction {
+
+    /** What an operation does. */
+    public enum Verb {
+        ADD, CREATE, DELETE, DESTROY, FLUSH;
+
+        public String keyword() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One operation; {@code toString()} is its {@code nft} command. */
+    public sealed interface Op permits TableOp, ChainOp, SetOp, ElementsOp {
+        Verb verb();
+    }
+
+    public record TableOp(Verb verb, Table table) implements Op {
+        @Override
+        public String toString() {
+            return verb == Verb.ADD || verb == Verb.CREATE ? verb.keyword() + " " + table : verb.keyword() + " table " + table.reference();
+        }
+    }
+
+    public record ChainOp(Verb verb, Chain chain) implements Op {
+        @Override
+        public String toString() {
+            return verb == Verb.ADD || verb == Verb.CREATE ? verb.keyword() + " " + chain : verb.keyword() + " chain " + chain.reference();
+        }
+    }
+
+    public record SetOp(Verb verb, NftSet set) implements Op {
+        @Override
+        public String toString() {
+            return verb == Verb.ADD || verb == Verb.CREATE ? verb.keyword() + " " + set
+                    : verb.keyword() + (set.isMap() ? " map " : " set ") + set.reference();
+        }
+    }
+
+    /** Elements added to ({@code add}, {@code create}) or removed from ({@code delete}, {@code destroy}) a set. */
+    public record ElementsOp(Verb verb, NftSet set, List<Element> elements) implements Op {
+        public ElementsOp {
+            elements = List.copyOf(elements);
+        }
+
+        @Override
+        public String toString() {
+            return verb.keyword() + " element " + set.reference() + " { "
+                    + elements.stream().map(Element::toString).collect(Collectors.joining(", ")) + " }";
+        }
+    }
+
+    private final List<Op> ops = new ArrayList<>();
+
+    public static NftTransaction create() {
+        return new NftTransaction();
+    }
+
+    public List<Op> operations() {
+        return Collections.unmodifiableList(ops);
+    }
+
+    public boolean isEmpty() {
+        return ops.isEmpty();
+    }
+
+    public int size() {
+        return ops.size();
+    }
+
+    public NftTransaction add(Table t) {
+        return op(new TableOp(Verb.ADD, t));
+    }
+
+    public NftTransaction add(Chain c) {
+        return op(new ChainOp(Verb.ADD, c));
+    }
+
+    public NftTransaction add(NftSet s) {
+        return op(new SetOp(Verb.ADD, s));
+    }
+
+    public NftTransaction create(Table t) {
+        return op(new TableOp(Verb.CREATE, t));
+    }
+
+    public NftTransaction create(Chain c) {
+        return op(new ChainOp(Verb.CREATE, c));
+    }
+
+    public NftTransaction create(NftSet s) {
+        return op(new SetOp(Verb.CREATE, s));
+    }
+
+    public NftTransaction delete(Table t) {
+        return op(new TableOp(Verb.DELETE, t));
+    }
+
+    public NftTransaction delete(Chain c) {
+        return op(new ChainOp(Verb.DELETE, c));
+    }
+
+    public NftTransaction delete(NftSet s) {
+        return op(new SetOp(Verb.DELETE, s));
+    }
+
+    public NftTransaction destroy(Table t) {
+        return op(new TableOp(Verb.DESTROY, t));
+    }
+
+    public NftTransaction destroy(Chain c) {
+        return op(new ChainOp(Verb.DESTROY, c));
+    }
+
+    public NftTransaction destroy(NftSet s) {
+        return op(new SetOp(Verb.DESTROY, s));
+    }
+
+    /** Deletes every rule of every chain of the table. */
+    public NftTransaction flush(Table t) {
+        return op(new TableOp(Verb.FLUSH, t));
+    }
+
+    /** Deletes every rule of the chain. */
+    public NftTransaction flush(Chain c) {
+        return op(new ChainOp(Verb.FLUSH, c));
+    }
+
+    /** Deletes every element of the set. */
+    public NftTransaction flush(NftSet s) {
+        return op(new SetOp(Verb.FLUSH, s));
+    }
+
+    public NftTransaction addElements(NftSet s, Element... elements) {
+        return addElements(s, Arrays.asList(elements));
+    }
+
+    public NftTransaction addElements(NftSet s, List<Element> elements) {
+        return op(new ElementsOp(Verb.ADD, s, canonical(s, elements)));
+    }
+
+    public NftTransaction createElements(NftSet s, List<Element> elements) {
+        return op(new ElementsOp(Verb.CREATE, s, canonical(s, elements)));
+    }
+
+    public NftTransaction deleteElements(NftSet s, Element... elements) {
+        return deleteElements(s, Arrays.asList(elements));
+    }
+
+    public NftTransaction deleteElements(NftSet s, List<Element> elements) {
+        return op(new ElementsOp(Verb.DELETE, s, canonical(s, elements)));
+    }
+
+    public NftTransaction destroyElements(NftSet s, List<Element> elements) {
+        return op(new ElementsOp(Verb.DESTROY, s, canonical(s, elements)));
+    }
+
+    /** Checked against the set's types now, so a wrong element fails here, naming itself, before anything is sent. */
+    private static List<Element> canonical(NftSet s, List<Element> elements) {
+        boolean verdictMap = s.data().map(d -> d == DataType.VERDICT).orElse(false);
+        for (Element e : elements) {
+            if (verdictMap != e.verdict().isPresent() || !verdictMap && s.isMap() == e.value().isEmpty()) {
+                throw new dev.svcproxy.api.InvalidInputException("does not fit " + (s.isMap() ? "map" : "set") + " "
+                        + s.reference() + " (" + s.typeText() + ")", "element " + e);
+            }
+        }
+        return elements.stream().map(e -> e.canonical(s)).toList();
+    }
+
+    private NftTransaction op(Op op) {
+        ops.add(op);
+        return this;
+    }
+
+    /** The {@code nft -f} script: one command per line. */
+    @Override
+    public String toString() {
+        return ops.stream().map(o -> o + "\n").collect(Collectors.joining());
+    }
+}

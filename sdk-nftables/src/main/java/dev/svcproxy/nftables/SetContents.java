@@ -1,0 +1,10 @@
+package dev.svcproxy.nftables;
+
+import java.util.List;
+
+/** A set or map as listed from the kernel: its specification and its elements, in the kernel's order. */
+public record SetContents(NftSet set, List<Element> elements) {
+    public SetContents {
+        elements = List.copyOf(elements);
+    }
+}

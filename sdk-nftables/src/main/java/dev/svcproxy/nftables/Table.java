@@ -1,0 +1,30 @@
+package dev.svcproxy.nftables;
+
+import java.util.Optional;
+
+/** A table: a family and a name, with an optional comment. {@code toString()} is {@code table ip NAME}. */
+public record Table(Family family, String name, Optional<String> comment) {
+
+    public Table {
+        Names.check(name, "table");
+        comment.ifPresent(Names::comment);
+    }
+
+    public static Table of(Family family, String name) {
+        return new Table(family, name, Optional.empty());
+    }
+
+    public Table withComment(String text) {
+        return new Table(family, name, Optional.of(text));
+    }
+
+    /** {@code ip NAME}: how commands name this table. */
+    public String reference() {
+        return family + " " + Names.print(name);
+    }
+
+    @Override
+    public String toString() {
+        return "table " + reference() + comment.map(c -> " { comment " + Names.quote(c) + "; }").orElse("");
+    }
+}

@@ -1,0 +1,130 @@
+package dev.svcproxy.nftables.internal;
+
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.netlink.MessageBuilder;
+import dev.svcproxy.netlink.Netlink;
+import dev.svcproxy.netlink.NetlinkMessage;
+import dev.svcproxy.netlink.NetlinkProtocol;
+import dev.svcproxy.netlink.NetlinkSocket;
+import dev.svcproxy.nftables.Chain;
+import dev.svcproxy.nftables.Element;
+import dev.svcproxy.nftables.Family;
+import dev.svcproxy.nftables.NftSet;
+import dev.svcproxy.nftables.NftTransaction;
+import dev.svcproxy.nftables.NftablesClient;
+import dev.svcproxy.nftables.SetContents;
+import dev.svcproxy.nftables.Table;
+import dev.svcproxy.nftables.TableContents;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link NftablesClient} over one NETLINK_NETFILTER socket (opened on first use, in the given namespace). */
+public final class NetlinkNftablesClient implements NftablesClient {
+    private final Optional<Path> netns;
+    private NetlinkSocket socket;
+
+    public NetlinkNftablesClient(Optional<Path> netns) {
+        this.netns = netns;
+    }
+
+    private NetlinkSocket socket() {
+        if (socket == null) {
+            socket = NetlinkSocket.open(NetlinkProtocol.NETFILTER, netns);
+        }
+        return socket;
+    }
+
+    private static MessageBuilder batchMarker(int type) {
+        return new MessageBuilder(type, 0, "batch").nfgen(0, Nft.SUBSYS);
+    }
+
+    @Override
+    public synchronized void apply(NftTransaction tx) {
+        send(tx, true);
+    }
+
+    @Override
+    public synchronized void check(NftTransaction tx) {
+        send(tx, false);
+    }
+
+    private void send(NftTransaction tx, boolean commit) {
+        if (tx.isEmpty()) {
+            return;
+        }
+        List<NftEncoder.Encoded> encoded = NftEncoder.encode(tx);
+        List<MessageBuilder> messages = encoded.stream().map(NftEncoder.Encoded::message).toList();
+        List<NetlinkSocket.Reply> replies = socket().atomicBatch(batchMarker(Nft.BATCH_BEGIN), messages,
+                commit ? batchMarker(Nft.BATCH_END) : null);
+        SvcProxyException first = null;
+        for (NetlinkSocket.Reply r : replies) {
+            if (r.error().isPresent()) {
+                if (first == null) {
+                    first = r.error().get();
+                } else {
+                    first.addSuppressed(r.error().get());
+                }
+            }
+        }
+        if (first != null) {
+            throw first; // the kernel aborted the whole batch: nothing of it was applied
+        }
+    }
+
+    @Override
+    public synchronized List<Table> tables() {
+        List<Table> out = new ArrayList<>();
+        for (NetlinkMessage m : socket().request(NftEncoder.message(Nft.GETTABLE, Netlink.NLM_F_DUMP, null, "list tables"))) {
+            NftDecoder.table(m).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized Optional<TableContents> list(Family family, String name) {
+        Optional<Table> table = tables().stream().filter(t -> t.family() == family && t.name().equals(name)).findFirst();
+        if (table.isEmpty()) {
+            return Optional.empty();
+        }
+        Table t = table.get();
+        List<SetContents> sets = new ArrayList<>();
+        for (NetlinkMessage m : socket().request(NftEncoder.message(Nft.GETSET, Netlink.NLM_F_DUMP, family, "list sets of " + t.reference())
+                .string(Nft.SET_TABLE, name))) {
+            if (!m.attributes(4).string(Nft.SET_TABLE).equals(name)) {
+                continue;
+            }
+            Optional<NftSet> s = NftDecoder.set(m, t);
+            if (s.isPresent()) {
+                sets.add(new SetContents(s.get(), elements(s.get())));
+            }
+        }
+        List<Chain> chains = new ArrayList<>();
+        for (NetlinkMessage m : socket().request(NftEncoder.message(Nft.GETCHAIN, Netlink.NLM_F_DUMP, family, "list chains of " + t.reference())
+                .string(Nft.CHAIN_TABLE, name))) {
+            if (m.attributes(4).string(Nft.CHAIN_TABLE).equals(name)) {
+                chains.add(NftDecoder.chain(m, t));
+            }
+        }
+        return Optional.of(new TableContents(t, sets, chains));
+    }
+
+    private List<Element> elements(NftSet s) {
+        List<Element> out = new ArrayList<>();
+        MessageBuilder req = NftEncoder.message(Nft.GETSETELEM, Netlink.NLM_F_DUMP, s.table().family(), "list elements of " + s.reference())
+                .string(Nft.SET_ELEM_LIST_TABLE, s.table().name()).string(Nft.SET_ELEM_LIST_SET, s.name());
+        for (NetlinkMessage m : socket().request(req)) {
+            out.addAll(NftDecoder.elements(m, s));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (socket != null) {
+            socket.close();
+            socket = null;
+        }
+    }
+}

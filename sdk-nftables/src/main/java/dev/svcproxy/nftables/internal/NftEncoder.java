@@ -1,0 +1,197 @@
+package dev.svcproxy.nftables.internal;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.netlink.MessageBuilder;
+import dev.svcproxy.nftables.Chain;
+import dev.svcproxy.nftables.DataType;
+import dev.svcproxy.nftables.Element;
+import dev.svcproxy.nftables.Family;
+import dev.svcproxy.nftables.NftSet;
+import dev.svcproxy.nftables.NftTransaction;
+import dev.svcproxy.nftables.NftTransaction.Verb;
+import dev.svcproxy.nftables.Table;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A transaction as nf_tables netlink messages, one per operation, except that elements are spread over as many
+ * messages as their size needs (a nested attribute holds at most 64 KiB). Sets created in the transaction get a
+ * transaction id that later element operations name, as {@code nft} does.
+ */
+public final class NftEncoder {
+    /** Room for one message's elements (a nested attribute's length is 16 bits). */
+    static final int ELEMENTS_BYTES = 60_000;
+
+    /** A message and the operation it came from. */
+    public record Encoded(MessageBuilder message, NftTransaction.Op op) {
+    }
+
+    private final Map<String, Integer> setIds = new HashMap<>();
+
+    public static List<Encoded> encode(NftTransaction tx) {
+        NftEncoder e = new NftEncoder();
+        List<Encoded> out = new ArrayList<>();
+        for (NftTransaction.Op op : tx.operations()) {
+            if (op instanceof NftTransaction.TableOp t) {
+                out.add(new Encoded(e.table(t.verb(), t.table(), op.toString()), op));
+            } else if (op instanceof NftTransaction.ChainOp c) {
+                out.add(new Encoded(e.chain(c.verb(), c.chain(), op.toString()), op));
+            } else if (op instanceof NftTransaction.SetOp s) {
+                out.add(new Encoded(e.set(s.verb(), s.set(), op.toString()), op));
+            } else {
+                e.elements((NftTransaction.ElementsOp) op).forEach(m -> out.add(new Encoded(m, op)));
+            }
+        }
+        return out;
+    }
+
+    /** A message of nf_tables type {@code msg} for {@code family} (null: every family, for dumps). */
+    static MessageBuilder message(int msg, int flags, Family family, String description) {
+        return new MessageBuilder(Nft.type(msg), flags, description).nfgen(family == null ? 0 : family.nfproto(), 0);
+    }
+
+    private static int createFlags(Verb v) {
+        return v == Verb.CREATE ? Nft.NLM_F_CREATE | Nft.NLM_F_EXCL : Nft.NLM_F_CREATE;
+    }
+
+    private MessageBuilder table(Verb v, Table t, String what) {
+        return switch (v) {
+            case ADD, CREATE -> {
+                MessageBuilder m = message(Nft.NEWTABLE, createFlags(v), t.family(), what).string(Nft.TABLE_NAME, t.name())
+                        .u32Be(Nft.TABLE_FLAGS, 0, false);
+                t.comment().ifPresent(c -> m.attr(Nft.TABLE_USERDATA, Tlv.userString(Nft.UDATA_COMMENT, c)));
+                yield m;
+            }
+            case DELETE, DESTROY -> message(v == Verb.DELETE ? Nft.DELTABLE : Nft.DESTROYTABLE, 0, t.family(), what)
+                    .string(Nft.TABLE_NAME, t.name());
+            case FLUSH -> message(Nft.DELRULE, 0, t.family(), what).string(Nft.RULE_TABLE, t.name());
+        };
+    }
+
+    private MessageBuilder chain(Verb v, Chain c, String what) {
+        Family f = c.table().family();
+        return switch (v) {
+            case ADD, CREATE -> {
+                MessageBuilder m = message(Nft.NEWCHAIN, createFlags(v), f, what).string(Nft.CHAIN_TABLE, c.table().name())
+                        .string(Nft.CHAIN_NAME, c.name());
+                c.hook().ifPresent(h -> {
+                    m.beginNested(Nft.CHAIN_HOOK).u32Be(Nft.HOOK_HOOKNUM, h.point().number(), false)
+                            .u32Be(Nft.HOOK_PRIORITY, h.priority(), false).endNested();
+                    m.u32Be(Nft.CHAIN_POLICY, h.policy().code(), false).string(Nft.CHAIN_TYPE, h.type().keyword());
+                });
+                c.comment().ifPresent(t -> m.attr(Nft.CHAIN_USERDATA, Tlv.userString(Nft.UDATA_COMMENT, t)));
+                yield m;
+            }
+            case DELETE, DESTROY -> message(v == Verb.DELETE ? Nft.DELCHAIN : Nft.DESTROYCHAIN, 0, f, what)
+                    .string(Nft.CHAIN_TABLE, c.table().name()).string(Nft.CHAIN_NAME, c.name());
+            case FLUSH -> message(Nft.DELRULE, 0, f, what).string(Nft.RULE_TABLE, c.table().name()).string(Nft.RULE_CHAIN, c.name());
+        };
+    }
+
+    private MessageBuilder set(Verb v, NftSet s, String what) {
+        Family f = s.table().family();
+        return switch (v) {
+            case ADD, CREATE -> {
+                int id = setIds.size() + 1;
+                setIds.put(key(s), id);
+                int flags = s.flags().stream().mapToInt(NftSet.Flag::bit).sum() | (s.isMap() ? Nft.SET_F_MAP : 0);
+                MessageBuilder m = message(Nft.NEWSET, createFlags(v), f, what).string(Nft.SET_TABLE, s.table().name())
+                        .string(Nft.SET_NAME, s.name()).u32Be(Nft.SET_FLAGS, flags, false)
+                        .u32Be(Nft.SET_KEY_TYPE, s.keyTypeId(), false).u32Be(Nft.SET_KEY_LEN, s.keyLength(), false);
+                s.data().ifPresent(d -> m.u32Be(Nft.SET_DATA_TYPE, d == DataType.VERDICT ? DataType.KERNEL_VERDICT_TYPE : d.id(), false)
+                        .u32Be(Nft.SET_DATA_LEN, d.length(), false));
+                m.u32Be(Nft.SET_ID, id, false);
+                s.timeout().ifPresent(t -> m.u64Be(Nft.SET_TIMEOUT, t.toMillis(), false));
+                m.attr(Nft.SET_USERDATA, userData(s));
+                yield m;
+            }
+            case DELETE, DESTROY -> message(v == Verb.DELETE ? Nft.DELSET : Nft.DESTROYSET, 0, f, what)
+                    .string(Nft.SET_TABLE, s.table().name()).string(Nft.SET_NAME, s.name());
+            case FLUSH -> elementsHeader(Nft.DELSETELEM, 0, s, what);
+        };
+    }
+
+    /** The set's user data as nft writes it: key (and data) byte order, then the comment; nft list reads values by it. */
+    static byte[] userData(NftSet s) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(Tlv.userU32(Nft.UDATA_SET_KEYBYTEORDER, s.keyByteOrder()));
+        s.data().ifPresent(d -> {
+            out.writeBytes(Tlv.userU32(Nft.UDATA_SET_DATABYTEORDER, d.byteOrderTag()));
+            out.writeBytes(Tlv.userU32(Nft.UDATA_SET_DATA_INTERVAL, 0));
+        });
+        s.comment().ifPresent(c -> out.writeBytes(Tlv.userString(Nft.UDATA_SET_COMMENT, c)));
+        return out.toByteArray();
+    }
+
+    private static String key(NftSet s) {
+        return s.table().family() + " " + s.table().name() + " " + s.name();
+    }
+
+    private MessageBuilder elementsHeader(int msg, int flags, NftSet s, String what) {
+        MessageBuilder m = message(msg, flags, s.table().family(), what).string(Nft.SET_ELEM_LIST_TABLE, s.table().name())
+                .string(Nft.SET_ELEM_LIST_SET, s.name());
+        Integer id = setIds.get(key(s));
+        if (id != null) {
+            m.u32Be(Nft.SET_ELEM_LIST_SET_ID, id, false);
+        }
+        return m;
+    }
+
+    private List<MessageBuilder> elements(NftTransaction.ElementsOp op) {
+        int msg = switch (op.verb()) {
+            case ADD, CREATE -> Nft.NEWSETELEM;
+            case DELETE -> Nft.DELSETELEM;
+            case DESTROY -> Nft.DESTROYSETELEM;
+            case FLUSH -> throw new InvalidInputException("flush takes a set, not elements", op.toString());
+        };
+        int flags = msg == Nft.NEWSETELEM ? createFlags(op.verb()) : 0;
+        List<MessageBuilder> out = new ArrayList<>();
+        List<byte[]> batch = new ArrayList<>();
+        int size = 0;
+        for (Element e : op.elements()) {
+            byte[] b = element(op.set(), e, msg == Nft.NEWSETELEM);
+            if (size + b.length > ELEMENTS_BYTES && !batch.isEmpty()) {
+                out.add(elementsMessage(msg, flags, op, batch));
+                batch = new ArrayList<>();
+                size = 0;
+            }
+            batch.add(b);
+            size += b.length;
+        }
+        if (!batch.isEmpty()) {
+            out.add(elementsMessage(msg, flags, op, batch));
+        }
+        return out;
+    }
+
+    private MessageBuilder elementsMessage(int msg, int flags, NftTransaction.ElementsOp op, List<byte[]> elements) {
+        String what = op.verb().keyword() + " element " + op.set().reference() + " { " + elements.size() + " elements }";
+        MessageBuilder m = elementsHeader(msg, flags, op.set(), elements.size() == op.elements().size() ? op.toString() : what);
+        m.beginNested(Nft.SET_ELEM_LIST_ELEMENTS);
+        elements.forEach(b -> m.attr(Nft.LIST_ELEM | dev.svcproxy.netlink.Netlink.NLA_F_NESTED, b));
+        return m.endNested();
+    }
+
+    /** One element's attributes (the body of its list entry); a deletion needs only the key. */
+    static byte[] element(NftSet s, Element e, boolean full) {
+        Tlv t = new Tlv();
+        if (full) {
+            e.timeout().ifPresent(d -> t.u64Be(Nft.SET_ELEM_TIMEOUT, d.toMillis()));
+        }
+        t.nested(Nft.SET_ELEM_KEY, new Tlv().attr(Nft.DATA_VALUE, s.encodeKey(e.key())));
+        if (full) {
+            e.verdict().ifPresent(v -> {
+                Tlv vt = new Tlv().u32Be(Nft.VERDICT_CODE, v.kind().code());
+                v.chain().ifPresent(c -> vt.string(Nft.VERDICT_CHAIN, c));
+                t.nested(Nft.SET_ELEM_DATA, new Tlv().nested(Nft.DATA_VERDICT, vt));
+            });
+            if (!e.value().isEmpty()) {
+                t.nested(Nft.SET_ELEM_DATA, new Tlv().attr(Nft.DATA_VALUE, s.encodeValue(e.value())));
+            }
+            e.comment().ifPresent(c -> t.attr(Nft.SET_ELEM_USERDATA, Tlv.userString(Nft.UDATA_COMMENT, c)));
+        }
+        return t.bytes();
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * Typed nftables for svcproxy: tables, chains (regular and base), sets and maps (concatenated keys, verdict maps),
+ * elements and rules, written to the kernel as one atomic nf_tables netlink batch per transaction and listed back
+ * into the same types, in this or another network namespace; no {@code nft} process.
+ */
+module dev.svcproxy.nftables {
+    requires transitive dev.svcproxy.api;
+    requires dev.svcproxy.netlink;
+    requires org.slf4j;
+
+    exports dev.svcproxy.nftables;
+}

@@ -1,0 +1,110 @@
+package dev.svcproxy.nftables;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.api.AlreadyExistsException;
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.NotFoundException;
+import dev.svcproxy.api.netns.NetworkNamespace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The nf_tables client against the kernel, checked with the real {@code nft}, in throw-away namespaces: what the SDK
+ * writes, {@code nft list table} prints exactly as the SDK prints its own listing, and what {@code nft -f} writes the
+ * SDK lists back and prints identically.
+ */
+@Tag("kernel")
+class KernelNftablesTest {
+    static final Table KP = Table.of(Family.IP, "kube-proxy").withComment("rules for kube-proxy");
+
+    private static NetworkNamespace ns(String what) {
+        return NetworkNamespace.create("svcp-test-nft-" + what + "-" + ProcessHandle.current().pid());
+    }
+
+    /** kube-proxy's shapes: a verdict map keyed by a concatenation, sets with and without timeouts, base and regular chains. */
+    static NftTransaction layout() {
+        NftSet clusterIps = NftSet.set(KP, "cluster-ips", DataType.IPV4_ADDR).withComment("Active ClusterIPs");
+        NftSet serviceIps = NftSet.map(KP, "service-ips", List.of(DataType.IPV4_ADDR, DataType.INET_PROTO, DataType.INET_SERVICE),
+                DataType.VERDICT).withComment("ClusterIP, ExternalIP and LoadBalancer IP traffic");
+        NftSet affinity = NftSet.set(KP, "affinity-XPGD46QR-ns1/svc1/tcp/p80__10.180.0.1/80", DataType.IPV4_ADDR)
+                .withFlags(NftSet.Flag.DYNAMIC).withTimeout(Duration.ofHours(3));
+        NftSet marks = NftSet.map(KP, "marks", List.of(DataType.MARK), DataType.IPV4_ADDR);
+        Chain svc = Chain.of(KP, "service-ULMVA6XW-ns1/svc1/tcp/p80").withComment("ns1/svc1:p80");
+        return NftTransaction.create().add(KP)
+                .add(clusterIps).add(serviceIps).add(affinity).add(marks)
+                .add(Chain.base(KP, "filter-prerouting-pre-dnat", Chain.Hook.of(Chain.Type.FILTER, Chain.HookPoint.PREROUTING, "dstnat - 10")))
+                .add(Chain.base(KP, "filter-output-pre-dnat", Chain.Hook.of(Chain.Type.FILTER, Chain.HookPoint.OUTPUT, "dstnat - 10")))
+                .add(Chain.base(KP, "nat-postrouting", Chain.Hook.of(Chain.Type.NAT, Chain.HookPoint.POSTROUTING, "srcnat")))
+                .add(Chain.base(KP, "filter-forward", Chain.Hook.of(Chain.Type.FILTER, Chain.HookPoint.FORWARD, "-5"))
+                        .withComment("forwarding"))
+                .add(svc)
+                .addElements(clusterIps, Element.of("172.30.0.41"), Element.of("172.30.0.42"))
+                .addElements(serviceIps, Element.of(List.of("172.30.0.41", "tcp", "80"), Verdict.goTo(svc.name())),
+                        Element.of(List.of("172.30.0.42", "udp", "53"), Verdict.goTo(svc.name())).withComment("dns"))
+                .addElements(marks, Element.of(List.of("0x4000"), List.of("10.0.0.1")));
+    }
+
+    @Test
+    void whatTheSdkWritesNftListsAsTheSdkPrintsIt() {
+        try (NetworkNamespace ns = ns("sdk"); NftablesClient c = NftablesClient.open(ns.path())) {
+            c.apply(layout());
+            TableContents listed = c.list(Family.IP, "kube-proxy").orElseThrow();
+            assertEquals(ns.exec("nft", "list", "table", "ip", "kube-proxy"), listed.toString());
+            assertEquals(5, listed.chains().size());
+            assertEquals(2, listed.sets().get(1).elements().size());
+            assertTrue(c.tables().contains(KP));
+        }
+    }
+
+    @Test
+    void whatNftWritesTheSdkListsAndPrintsIdentically(@TempDir Path dir) throws Exception {
+        try (NetworkNamespace ns = ns("nft"); NftablesClient c = NftablesClient.open(ns.path())) {
+            Path script = dir.resolve("kp.nft");
+            // the SDK's transaction text is an nft script (destroy is newer than this host's nft, so add is used)
+            Files.writeString(script, layout().toString());
+            ns.exec("nft", "-f", script.toString());
+            String nft = ns.exec("nft", "list", "table", "ip", "kube-proxy");
+            assertEquals(nft, c.list(Family.IP, "kube-proxy").orElseThrow().toString());
+            assertTrue(nft.contains("type filter hook prerouting priority dstnat - 10; policy accept;"), nft);
+            assertTrue(nft.contains("type filter hook output priority -110; policy accept;"), nft);
+        }
+    }
+
+    @Test
+    void aTransactionIsAllOrNothingAndErrorsAreTypedAndNamed() {
+        try (NetworkNamespace ns = ns("atomic"); NftablesClient c = NftablesClient.open(ns.path())) {
+            c.apply(NftTransaction.create().add(KP));
+            NftSet ips = NftSet.set(KP, "ips", DataType.IPV4_ADDR);
+            // the second operation fails (no such set): the first, in the same batch, is not applied either
+            NftSet missing = NftSet.set(KP, "missing", DataType.IPV4_ADDR);
+            NotFoundException e = assertThrows(NotFoundException.class, () -> c.apply(NftTransaction.create().add(ips)
+                    .addElements(missing, Element.of("10.0.0.1"))));
+            assertTrue(e.getMessage().contains("add element ip kube-proxy missing { 10.0.0.1 }"), e.getMessage());
+            assertTrue(c.list(Family.IP, "kube-proxy").orElseThrow().sets().isEmpty(), "nothing of the failed batch");
+            c.apply(NftTransaction.create().add(ips));
+            assertThrows(AlreadyExistsException.class, () -> c.apply(NftTransaction.create().create(ips)));
+            // check validates without applying
+            c.check(NftTransaction.create().addElements(ips, Element.of("10.0.0.1")));
+            assertTrue(c.list(Family.IP, "kube-proxy").orElseThrow().sets().get(0).elements().isEmpty());
+            assertThrows(NotFoundException.class, () -> c.check(NftTransaction.create().delete(Chain.of(KP, "nope"))));
+            // destroy of a missing object is no error; delete is
+            c.apply(NftTransaction.create().destroy(Chain.of(KP, "nope")));
+            // bad input fails before anything is sent, naming the value
+            InvalidInputException bad = assertThrows(InvalidInputException.class,
+                    () -> NftTransaction.create().addElements(ips, Element.of("fd00::1")));
+            assertTrue(bad.getMessage().contains("fd00::1"), bad.getMessage());
+            assertThrows(InvalidInputException.class, () -> Chain.of(KP, "x".repeat(256)));
+            c.apply(NftTransaction.create().delete(KP));
+            assertFalse(c.list(Family.IP, "kube-proxy").isPresent());
+        }
+    }
+}
