@@ -1,0 +1,128 @@
+package dev.svcproxy.nftables;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.api.AlreadyExistsException;
+import dev.svcproxy.api.BusyException;
+import dev.svcproxy.api.NotFoundException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compatibility kit every {@link NftablesClient} passes: {@link FakeNftables} and the kernel client alike. A
+ * user's own fake or adapter extends it and supplies {@link #client()}.
+ */
+public abstract class NftablesClientContract {
+    protected static final Table T = Table.of(Family.IP, "kit");
+    protected static final NftSet IPS = NftSet.set(T, "ips", DataType.IPV4_ADDR).withComment("addresses");
+    protected static final NftSet VMAP = NftSet.map(T, "vmap", List.of(DataType.IPV4_ADDR, DataType.INET_PROTO, DataType.INET_SERVICE),
+            DataType.VERDICT);
+    protected static final Chain SVC = Chain.of(T, "svc");
+
+    /** A client on an empty ruleset. */
+    protected abstract NftablesClient client();
+
+    private static Set<String> keys(NftablesClient c, NftSet s) {
+        return c.list(T.family(), T.name()).orElseThrow().sets().stream().filter(x -> x.set().name().equals(s.name()))
+                .flatMap(x -> x.elements().stream()).map(e -> String.join(" . ", e.key())).collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static NftTransaction base() {
+        return NftTransaction.create().add(T).add(IPS).add(VMAP).add(SVC);
+    }
+
+    @Test
+    void whatIsAddedIsListedBack() {
+        NftablesClient c = client();
+        c.apply(base().addElements(IPS, Element.of("10.0.0.1"), Element.of("10.0.0.2"))
+                .addElements(VMAP, Element.of(List.of("10.0.0.1", "tcp", "80"), Verdict.goTo("svc")).withComment("web")));
+        TableContents t = c.list(Family.IP, "kit").orElseThrow();
+        assertEquals(List.of(IPS, VMAP), t.sets().stream().map(SetContents::set).toList());
+        assertEquals(List.of(SVC), t.chains());
+        assertEquals(Set.of("10.0.0.1", "10.0.0.2"), keys(c, IPS));
+        Element e = t.sets().get(1).elements().get(0);
+        assertEquals(List.of("10.0.0.1", "tcp", "80"), e.key());
+        assertEquals(Verdict.goTo("svc"), e.verdict().orElseThrow());
+        assertEquals("web", e.comment().orElseThrow());
+        assertTrue(c.tables().contains(T));
+        assertTrue(c.list(Family.IP6, "kit").isEmpty(), "tables are per family");
+    }
+
+    @Test
+    void aFailedTransactionAppliesNothing() {
+        NftablesClient c = client();
+        c.apply(NftTransaction.create().add(T));
+        NftSet missing = NftSet.set(T, "missing", DataType.IPV4_ADDR);
+        assertThrows(NotFoundException.class, () -> c.apply(NftTransaction.create().add(IPS).addElements(missing, Element.of("10.0.0.1"))));
+        assertTrue(c.list(Family.IP, "kit").orElseThrow().sets().isEmpty());
+    }
+
+    @Test
+    void checkValidatesWithoutApplying() {
+        NftablesClient c = client();
+        c.apply(base());
+        c.check(NftTransaction.create().addElements(IPS, Element.of("10.0.0.9")));
+        assertTrue(keys(c, IPS).isEmpty());
+        assertThrows(NotFoundException.class, () -> c.check(NftTransaction.create().delete(Chain.of(T, "nope"))));
+    }
+
+    @Test
+    void createRefusesWhatExistsDeleteRefusesWhatIsMissingDestroyDoesNot() {
+        NftablesClient c = client();
+        c.apply(base().addElements(IPS, Element.of("10.0.0.1")));
+        c.apply(base()); // add is idempotent
+        assertThrows(AlreadyExistsException.class, () -> c.apply(NftTransaction.create().create(T)));
+        assertThrows(AlreadyExistsException.class, () -> c.apply(NftTransaction.create().create(SVC)));
+        assertThrows(AlreadyExistsException.class, () -> c.apply(NftTransaction.create().create(IPS)));
+        assertThrows(AlreadyExistsException.class, () -> c.apply(NftTransaction.create().createElements(IPS, List.of(Element.of("10.0.0.1")))));
+        assertThrows(NotFoundException.class, () -> c.apply(NftTransaction.create().delete(Chain.of(T, "nope"))));
+        assertThrows(NotFoundException.class, () -> c.apply(NftTransaction.create().deleteElements(IPS, Element.of("10.0.0.7"))));
+        c.apply(NftTransaction.create().destroy(Chain.of(T, "nope")).destroy(NftSet.set(T, "nope", DataType.IPV4_ADDR))
+                .destroyElements(IPS, List.of(Element.of("10.0.0.7"))));
+        assertThrows(NotFoundException.class, () -> c.apply(NftTransaction.create().add(Chain.of(Table.of(Family.IP, "nope"), "x"))));
+    }
+
+    @Test
+    void mapElementsNameExistingChainsAndKeepThemInUse() {
+        NftablesClient c = client();
+        c.apply(base());
+        assertThrows(NotFoundException.class, () -> c.apply(NftTransaction.create()
+                .addElements(VMAP, Element.of(List.of("10.0.0.1", "tcp", "80"), Verdict.goTo("no-such-chain")))));
+        c.apply(NftTransaction.create().addElements(VMAP, Element.of(List.of("10.0.0.1", "tcp", "80"), Verdict.jump("svc"))));
+        assertThrows(BusyException.class, () -> c.apply(NftTransaction.create().delete(SVC)));
+        // the element goes and the chain with it, in one transaction
+        c.apply(NftTransaction.create().deleteElements(VMAP, Element.of(List.of("10.0.0.1", "tcp", "80"), Verdict.jump("svc"))).delete(SVC));
+        assertTrue(c.list(Family.IP, "kit").orElseThrow().chains().isEmpty());
+    }
+
+    @Test
+    void flushEmptiesASetAndDeleteTableTakesEverything() {
+        NftablesClient c = client();
+        NftSet timed = NftSet.set(T, "timed", DataType.IPV4_ADDR).withTimeout(Duration.ofMinutes(5)).withFlags(NftSet.Flag.DYNAMIC);
+        c.apply(base().add(timed).addElements(IPS, Element.of("10.0.0.1"), Element.of("10.0.0.2")));
+        c.apply(NftTransaction.create().flush(IPS));
+        assertTrue(keys(c, IPS).isEmpty());
+        NftSet listed = c.list(Family.IP, "kit").orElseThrow().sets().get(2).set();
+        assertEquals(timed, listed);
+        assertEquals(Set.of(NftSet.Flag.DYNAMIC, NftSet.Flag.TIMEOUT), listed.flags());
+        c.apply(NftTransaction.create().delete(T));
+        assertFalse(c.list(Family.IP, "kit").isPresent());
+        assertThrows(NotFoundException.class, () -> c.apply(NftTransaction.create().delete(T)));
+    }
+
+    @Test
+    void manyElementsTravelInOneTransaction() {
+        NftablesClient c = client();
+        List<Element> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            many.add(Element.of(List.of("10.96." + (i / 250) + "." + (i % 250 + 1), "tcp", "80"), Verdict.goTo("svc")));
+        }
+        c.apply(base().addElements(VMAP, many)); // more than one 64 KiB message
+        assertEquals(5000, keys(c, VMAP).size());
+    }
+}
