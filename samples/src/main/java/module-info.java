@@ -7,6 +7,7 @@ module dev.svcproxy.samples {
     requires dev.svcproxy.ipvs;
     requires dev.svcproxy.netlink;
     requires dev.svcproxy.k8s;
+    requires dev.svcproxy.nftables;
     requires org.slf4j;
 
     exports dev.svcproxy.samples;

@@ -144,9 +144,14 @@ public final class MessageBuilder {
         return this;
     }
 
+    /** Closes the innermost nested attribute; {@link InvalidInputException} if it outgrew a 16-bit length. */
     public MessageBuilder endNested() {
         int start = nests.pop();
-        buf.putShort(start, (short) (buf.position() - start));
+        int len = buf.position() - start;
+        if (len > 0xffff) {
+            throw new InvalidInputException("nested attribute too long (" + len + " bytes, at most 65535)", description);
+        }
+        buf.putShort(start, (short) len);
         return this;
     }
 

@@ -28,8 +28,10 @@ final class Names {
 
     /** A name as {@code nft} prints it: bare when it is an identifier, quoted otherwise. */
     static String print(String name) {
-        return name.matches("[A-Za-z_][A-Za-z0-9_./-]*") && !KEYWORDS.contains(name) ? name : "\"" + name + "\"";
+        return BARE.matcher(name).matches() && !KEYWORDS.contains(name) ? name : "\"" + name + "\"";
     }
+
+    private static final java.util.regex.Pattern BARE = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_./-]*");
 
     /** {@code nft} keywords that cannot be bare names. */
     private static final java.util.Set<String> KEYWORDS = java.util.Set.of("table", "chain", "set", "map", "rule",

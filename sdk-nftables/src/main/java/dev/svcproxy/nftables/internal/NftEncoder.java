@@ -152,13 +152,14 @@ public final class NftEncoder {
         int size = 0;
         for (Element e : op.elements()) {
             byte[] b = element(op.set(), e, msg == Nft.NEWSETELEM);
-            if (size + b.length > ELEMENTS_BYTES && !batch.isEmpty()) {
+            int entry = 4 + dev.svcproxy.netlink.Netlink.align(b.length); // the list entry's header and padding too
+            if (size + entry > ELEMENTS_BYTES && !batch.isEmpty()) {
                 out.add(elementsMessage(msg, flags, op, batch));
                 batch = new ArrayList<>();
                 size = 0;
             }
             batch.add(b);
-            size += b.length;
+            size += entry;
         }
         if (!batch.isEmpty()) {
             out.add(elementsMessage(msg, flags, op, batch));
