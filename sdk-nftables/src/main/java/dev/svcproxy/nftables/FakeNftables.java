@@ -23,6 +23,8 @@ public final class FakeNftables implements NftablesClient {
         final Map<String, Chain> chains = new LinkedHashMap<>();
         final Map<String, NftSet> sets = new LinkedHashMap<>();
         final Map<String, Map<List<String>, Element>> elements = new LinkedHashMap<>();
+        final Map<String, List<Rule>> rules = new LinkedHashMap<>();
+        long nextHandle = 1;
 
         TableState(Table table) {
             this.table = table;
@@ -33,7 +35,13 @@ public final class FakeNftables implements NftablesClient {
             t.chains.putAll(chains);
             t.sets.putAll(sets);
             elements.forEach((k, v) -> t.elements.put(k, new LinkedHashMap<>(v)));
+            rules.forEach((k, v) -> t.rules.put(k, new ArrayList<>(v)));
+            t.nextHandle = nextHandle;
             return t;
+        }
+
+        boolean ruleUses(java.util.function.Predicate<Expr> p) {
+            return rules.values().stream().flatMap(List::stream).flatMap(r -> r.exprs().stream()).anyMatch(p);
         }
     }
 
@@ -64,6 +72,8 @@ public final class FakeNftables implements NftablesClient {
                 chain(next, c.verb(), c.chain(), op);
             } else if (op instanceof NftTransaction.SetOp s) {
                 set(next, s.verb(), s.set(), op);
+            } else if (op instanceof NftTransaction.RuleOp r) {
+                rule(next, r);
             } else {
                 elements(next, (NftTransaction.ElementsOp) op);
             }
@@ -98,7 +108,9 @@ public final class FakeNftables implements NftablesClient {
                 if (have == null) {
                     throw missing("no such table", op);
                 }
+                have.rules.values().forEach(List::clear);
             }
+            default -> throw new IllegalStateException(v + " table");
         }
     }
 
@@ -130,17 +142,22 @@ public final class FakeNftables implements NftablesClient {
                     return;
                 }
                 boolean named = ts.elements.values().stream().flatMap(m -> m.values().stream())
-                        .anyMatch(e -> e.verdict().flatMap(Verdict::chain).map(c.name()::equals).orElse(false));
-                if (named) {
-                    throw new BusyException("EBUSY (Device or resource busy): a map element jumps to it", op.toString());
+                        .anyMatch(e -> e.verdict().flatMap(Verdict::chain).map(c.name()::equals).orElse(false))
+                        || ts.ruleUses(e -> e instanceof Expr.Immediate i && i.verdict().flatMap(Verdict::chain).map(c.name()::equals).orElse(false));
+                if (named || !ts.rules.getOrDefault(c.name(), List.of()).isEmpty()) {
+                    throw new BusyException("EBUSY (Device or resource busy): " + (named ? "a rule or map element jumps to it" : "it has rules"),
+                            op.toString());
                 }
                 ts.chains.remove(c.name());
+                ts.rules.remove(c.name());
             }
             case FLUSH -> {
                 if (have == null) {
                     throw missing("no such chain", op);
                 }
+                ts.rules.getOrDefault(c.name(), new ArrayList<>()).clear();
             }
+            default -> throw new IllegalStateException(v + " chain");
         }
     }
 
@@ -165,6 +182,10 @@ public final class FakeNftables implements NftablesClient {
                     }
                     return;
                 }
+                if (ts.ruleUses(e -> e instanceof Expr.Lookup l && l.anonymous().isEmpty() && l.set().equals(set.name())
+                        || e instanceof Expr.Dynset d && d.set().equals(set.name()))) {
+                    throw new BusyException("EBUSY (Device or resource busy): a rule uses it", op.toString());
+                }
                 ts.sets.remove(set.name());
                 ts.elements.remove(set.name());
             }
@@ -174,6 +195,60 @@ public final class FakeNftables implements NftablesClient {
                 }
                 ts.elements.get(set.name()).clear();
             }
+            default -> throw new IllegalStateException(v + " set");
+        }
+    }
+
+    private static void rule(Map<String, TableState> s, NftTransaction.RuleOp op) {
+        Rule r = op.rule();
+        TableState ts = tableOf(s, r.chain().table(), op);
+        if (!ts.chains.containsKey(r.chain().name())) {
+            throw missing("no such chain " + r.chain().name(), op);
+        }
+        List<Rule> list = ts.rules.computeIfAbsent(r.chain().name(), k -> new ArrayList<>());
+        int at = -1;
+        if (r.handle().isPresent()) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i).handle().equals(r.handle())) {
+                    at = i;
+                }
+            }
+        }
+        switch (op.verb()) {
+            case ADD, INSERT, REPLACE -> {
+                for (Expr e : r.exprs()) {
+                    String chain = e instanceof Expr.Immediate i ? i.verdict().flatMap(Verdict::chain).orElse(null) : null;
+                    if (chain != null && !ts.chains.containsKey(chain)) {
+                        throw missing("no such chain " + chain, op);
+                    }
+                    String set = e instanceof Expr.Lookup l && l.anonymous().isEmpty() ? l.set() : e instanceof Expr.Dynset d ? d.set() : null;
+                    if (set != null && !ts.sets.containsKey(set)) {
+                        throw missing("no such set " + set, op);
+                    }
+                }
+                if (op.verb() == NftTransaction.Verb.REPLACE && at < 0) {
+                    throw missing("no rule with handle " + r.handle().orElseThrow(), op);
+                }
+                Rule stored = new Rule(r.chain(), r.exprs(), r.comment(),
+                        Optional.of(op.verb() == NftTransaction.Verb.REPLACE ? r.handle().orElseThrow() : ts.nextHandle++));
+                if (op.verb() == NftTransaction.Verb.REPLACE) {
+                    list.set(at, stored);
+                } else if (op.verb() == NftTransaction.Verb.INSERT) {
+                    list.add(0, stored);
+                } else {
+                    list.add(stored);
+                }
+            }
+            case DELETE, DESTROY -> {
+                if (at < 0) {
+                    if (op.verb() == NftTransaction.Verb.DELETE) {
+                        throw missing("no rule with handle " + r.handle().orElseThrow(), op);
+                    }
+                    return;
+                }
+                list.remove(at);
+            }
+            default -> throw new IllegalStateException(op.verb() + " rule");
         }
     }
 
@@ -223,7 +298,9 @@ public final class FakeNftables implements NftablesClient {
         }
         List<SetContents> sets = new ArrayList<>();
         ts.sets.forEach((n, set) -> sets.add(new SetContents(set, List.copyOf(ts.elements.get(n).values()))));
-        return Optional.of(new TableContents(ts.table, sets, List.copyOf(ts.chains.values())));
+        List<Rule> rules = new ArrayList<>();
+        ts.chains.keySet().forEach(c -> rules.addAll(ts.rules.getOrDefault(c, List.of())));
+        return Optional.of(new TableContents(ts.table, sets, List.copyOf(ts.chains.values()), rules));
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * verdict map). {@code toString()} is the {@code add set} / {@code add map} command.
  */
 public record NftSet(Table table, String name, List<DataType> key, Optional<DataType> data, Set<Flag> flags,
-                     Optional<Duration> timeout, Optional<String> comment) {
+                     Optional<Duration> timeout, Optional<Integer> size, Optional<String> comment) {
 
     /** Set flags, with the kernel's NFT_SET_* bits, in the order {@code nft} prints them. */
     public enum Flag {
@@ -54,27 +54,32 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
 
     /** A set of {@code key}. */
     public static NftSet set(Table table, String name, DataType... key) {
-        return new NftSet(table, name, List.of(key), Optional.empty(), Set.of(), Optional.empty(), Optional.empty());
+        return new NftSet(table, name, List.of(key), Optional.empty(), Set.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** A map from {@code key} to {@code data}. */
     public static NftSet map(Table table, String name, List<DataType> key, DataType data) {
-        return new NftSet(table, name, key, Optional.of(data), Set.of(), Optional.empty(), Optional.empty());
+        return new NftSet(table, name, key, Optional.of(data), Set.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public NftSet withFlags(Flag... more) {
         Set<Flag> f = EnumSet.noneOf(Flag.class);
         f.addAll(flags);
         f.addAll(List.of(more));
-        return new NftSet(table, name, key, data, f, timeout, comment);
+        return new NftSet(table, name, key, data, f, timeout, size, comment);
     }
 
     public NftSet withTimeout(Duration t) {
-        return new NftSet(table, name, key, data, flags, Optional.of(t), comment);
+        return new NftSet(table, name, key, data, flags, Optional.of(t), size, comment);
+    }
+
+    /** The most elements it may hold ({@code size}); the kernel gives a set that a rule updates 65535 if none is set. */
+    public NftSet withSize(int n) {
+        return new NftSet(table, name, key, data, flags, timeout, Optional.of(n), comment);
     }
 
     public NftSet withComment(String text) {
-        return new NftSet(table, name, key, data, flags, timeout, Optional.of(text));
+        return new NftSet(table, name, key, data, flags, timeout, size, Optional.of(text));
     }
 
     public boolean isMap() {
@@ -151,6 +156,7 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
     List<String> declaration() {
         List<String> lines = new ArrayList<>();
         lines.add("type " + typeText());
+        size.ifPresent(n -> lines.add("size " + n));
         if (!flags.isEmpty()) {
             lines.add("flags " + flags.stream().map(Flag::keyword).collect(Collectors.joining(",")));
         }

@@ -18,7 +18,7 @@ public final class NftTransaction {
 
     /** What an operation does. */
     public enum Verb {
-        ADD, CREATE, DELETE, DESTROY, FLUSH;
+        ADD, CREATE, INSERT, REPLACE, DELETE, DESTROY, FLUSH;
 
         public String keyword() {
             return name().toLowerCase(Locale.ROOT);
@@ -26,11 +26,15 @@ public final class NftTransaction {
     }
 
     /** One operation; {@code toString()} is its {@code nft} command. */
-    public sealed interface Op permits TableOp, ChainOp, SetOp, ElementsOp {
+    public sealed interface Op permits TableOp, ChainOp, SetOp, ElementsOp, RuleOp {
         Verb verb();
     }
 
     public record TableOp(Verb verb, Table table) implements Op {
+        public TableOp {
+            notForRules(verb, "table");
+        }
+
         @Override
         public String toString() {
             return verb == Verb.ADD || verb == Verb.CREATE ? verb.keyword() + " " + table : verb.keyword() + " table " + table.reference();
@@ -38,6 +42,10 @@ public final class NftTransaction {
     }
 
     public record ChainOp(Verb verb, Chain chain) implements Op {
+        public ChainOp {
+            notForRules(verb, "chain");
+        }
+
         @Override
         public String toString() {
             return verb == Verb.ADD || verb == Verb.CREATE ? verb.keyword() + " " + chain : verb.keyword() + " chain " + chain.reference();
@@ -45,6 +53,10 @@ public final class NftTransaction {
     }
 
     public record SetOp(Verb verb, NftSet set) implements Op {
+        public SetOp {
+            notForRules(verb, "set");
+        }
+
         @Override
         public String toString() {
             return verb == Verb.ADD || verb == Verb.CREATE ? verb.keyword() + " " + set
@@ -56,12 +68,46 @@ public final class NftTransaction {
     public record ElementsOp(Verb verb, NftSet set, List<Element> elements) implements Op {
         public ElementsOp {
             elements = List.copyOf(elements);
+            notForRules(verb, "element");
+            if (verb == Verb.FLUSH) {
+                throw new dev.svcproxy.api.InvalidInputException("flush takes a set, not elements", "flush element");
+            }
         }
 
         @Override
         public String toString() {
             return verb.keyword() + " element " + set.reference() + " { "
                     + elements.stream().map(Element::toString).collect(Collectors.joining(", ")) + " }";
+        }
+    }
+
+    /**
+     * A rule appended ({@code add}) or prepended ({@code insert}) to its chain, put in place of the rule with its
+     * handle ({@code replace}), or deleted by its handle ({@code delete}, {@code destroy}).
+     */
+    public record RuleOp(Verb verb, Rule rule) implements Op {
+        public RuleOp {
+            boolean byHandle = verb == Verb.REPLACE || verb == Verb.DELETE || verb == Verb.DESTROY;
+            if (byHandle && rule.handle().isEmpty()) {
+                throw new dev.svcproxy.api.InvalidInputException("needs the rule's handle (list the chain to learn it)",
+                        verb.keyword() + " rule " + rule.chain().reference());
+            }
+            if (verb == Verb.CREATE || verb == Verb.FLUSH) {
+                throw new dev.svcproxy.api.InvalidInputException("a rule is added, inserted, replaced or deleted", verb.keyword() + " rule");
+            }
+        }
+
+        @Override
+        public String toString() {
+            String where = rule.chain().reference() + rule.handle().map(h -> " handle " + h).orElse("");
+            return verb == Verb.DELETE || verb == Verb.DESTROY ? verb.keyword() + " rule " + where
+                    : verb.keyword() + " rule " + where + " " + rule.statements();
+        }
+    }
+
+    private static void notForRules(Verb verb, String what) {
+        if (verb == Verb.INSERT || verb == Verb.REPLACE) {
+            throw new dev.svcproxy.api.InvalidInputException("only rules are inserted or replaced", verb.keyword() + " " + what);
         }
     }
 
@@ -144,6 +190,26 @@ public final class NftTransaction {
     /** Deletes every element of the set. */
     public NftTransaction flush(NftSet s) {
         return op(new SetOp(Verb.FLUSH, s));
+    }
+
+    /** Appends the rule to its chain. */
+    public NftTransaction add(Rule r) {
+        return op(new RuleOp(Verb.ADD, r));
+    }
+
+    /** Prepends the rule to its chain. */
+    public NftTransaction insert(Rule r) {
+        return op(new RuleOp(Verb.INSERT, r));
+    }
+
+    /** Puts {@code r} in place of the rule with {@code r}'s handle. */
+    public NftTransaction replace(Rule r) {
+        return op(new RuleOp(Verb.REPLACE, r));
+    }
+
+    /** Deletes the rule with {@code r}'s handle. */
+    public NftTransaction delete(Rule r) {
+        return op(new RuleOp(Verb.DELETE, r));
     }
 
     public NftTransaction addElements(NftSet s, Element... elements) {

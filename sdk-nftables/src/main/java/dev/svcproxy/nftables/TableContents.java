@@ -7,11 +7,17 @@ import java.util.List;
  * A table as listed from the kernel: its sets and maps and its chains, in the kernel's order. {@code toString()}
  * prints it as {@code nft list table} does.
  */
-public record TableContents(Table table, List<SetContents> sets, List<Chain> chains) {
+public record TableContents(Table table, List<SetContents> sets, List<Chain> chains, List<Rule> rules) {
 
     public TableContents {
         sets = List.copyOf(sets);
         chains = List.copyOf(chains);
+        rules = List.copyOf(rules);
+    }
+
+    /** The rules of the chain named {@code chain}, in order. */
+    public List<Rule> rules(String chain) {
+        return rules.stream().filter(r -> r.chain().name().equals(chain)).toList();
     }
 
     @Override
@@ -30,6 +36,7 @@ public record TableContents(Table table, List<SetContents> sets, List<Chain> cha
         for (Chain c : chains) {
             StringBuilder cb = new StringBuilder("\tchain ").append(Names.print(c.name())).append(" {\n");
             c.declaration().forEach(l -> cb.append("\t\t").append(l).append('\n'));
+            rules(c.name()).forEach(r -> cb.append("\t\t").append(r.statements()).append('\n'));
             blocks.add(cb.append("\t}\n").toString());
         }
         b.append(String.join("\n", blocks));

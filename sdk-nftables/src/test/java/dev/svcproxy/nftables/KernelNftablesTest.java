@@ -79,6 +79,69 @@ class KernelNftablesTest {
         }
     }
 
+    static final Table RT = Table.of(Family.IP, "rules");
+
+    /** Every statement kube-proxy's layout uses, once. */
+    static NftTransaction rules() {
+        NftSet aff = NftSet.set(RT, "aff", DataType.IPV4_ADDR).withFlags(NftSet.Flag.DYNAMIC).withTimeout(Duration.ofHours(3));
+        NftSet services = NftSet.map(RT, "service-ips", List.of(DataType.IPV4_ADDR, DataType.INET_PROTO, DataType.INET_SERVICE),
+                DataType.VERDICT);
+        Chain ep0 = Chain.of(RT, "ep0");
+        Chain ep1 = Chain.of(RT, "ep1");
+        Chain svc = Chain.of(RT, "svc");
+        Chain rejects = Chain.of(RT, "rejects");
+        Chain f = Chain.base(RT, "filter-forward", Chain.Hook.of(Chain.Type.FILTER, Chain.HookPoint.FORWARD, "filter"));
+        Chain nat = Chain.base(RT, "nat-prerouting", Chain.Hook.of(Chain.Type.NAT, Chain.HookPoint.PREROUTING, "dstnat"));
+        return NftTransaction.create().add(RT).add(aff).add(services).add(ep0).add(ep1).add(svc).add(rejects).add(f).add(nat)
+                .add(Rule.in(rejects).reject().build())
+                .add(Rule.in(ep0).update(aff, Field.IP_SADDR, java.util.Optional.empty()).build())
+                .add(Rule.in(ep0).setMarkOr(0x4000).build())
+                .add(Rule.in(ep0).match(Field.META_L4PROTO, "tcp").dnat(dev.svcproxy.api.net.IpAddress.parse("10.180.0.1"), 80).build())
+                .add(Rule.in(ep1).masquerade(true).build())
+                .add(Rule.in(ep1).counter().build())
+                .add(Rule.in(ep1).reject().build())
+                .add(Rule.in(ep1).ctState("invalid").verdict(Verdict.DROP).build())
+                .add(Rule.in(ep1).ctState("established", "related").verdict(Verdict.ACCEPT).build())
+                .add(Rule.in(svc).inSet(aff, Field.IP_SADDR).verdict(Verdict.goTo("ep0")).build())
+                .add(Rule.in(svc).numgenVmap(List.of(Verdict.goTo("ep0"), Verdict.goTo("ep1"))).build())
+                .add(Rule.in(f).fibDaddrTypeLocal().verdict(Verdict.jump("rejects")).build())
+                .add(Rule.in(f).markMasked(0x4000, 0).verdict(Verdict.RETURN).build())
+                .add(Rule.in(f).setMarkXor(0x4000).build())
+                .add(Rule.in(f).notInSet(aff, Field.IP_DADDR).verdict(Verdict.DROP).build())
+                .add(Rule.in(f).match(Field.TH_DPORT, "80").verdict(Verdict.ACCEPT).build())
+                .add(Rule.in(f).match(Field.META_L4PROTO, "tcp").rejectTcpReset().build())
+                .add(Rule.in(f).rejectIcmp(1).build())
+                .add(Rule.in(f).match(Field.IP_DADDR, "10.0.0.1").notMatch(Field.IIFNAME, "eth0").counter().verdict(Verdict.ACCEPT)
+                        .comment("x").build())
+                .add(Rule.in(nat).vmap(services, Field.IP_DADDR, Field.META_L4PROTO, Field.TH_DPORT).build())
+                .insert(Rule.in(nat).match(Field.IP_SADDR, "10.1.2.3").verdict(Verdict.ACCEPT).build());
+    }
+
+    @Test
+    void rulesTheSdkWritesNftListsAsTheSdkPrintsThemAndNftReadsTheSdksText(@TempDir Path dir) throws Exception {
+        try (NetworkNamespace ns = ns("rules"); NetworkNamespace ns2 = ns("rules2"); NftablesClient c = NftablesClient.open(ns.path());
+             NftablesClient c2 = NftablesClient.open(ns2.path())) {
+            c.apply(rules());
+            TableContents listed = c.list(Family.IP, "rules").orElseThrow();
+            String nft = ns.exec("nft", "list", "table", "ip", "rules");
+            assertEquals(nft, listed.toString());
+            assertEquals(21, listed.rules().size());
+            assertTrue(listed.rules().stream().allMatch(r -> r.handle().isPresent()));
+            assertTrue(nft.contains("numgen random mod 2 vmap { 0 : goto ep0, 1 : goto ep1 }"), nft);
+            // the SDK's transaction text is a script nft accepts, and gives the same table
+            Path script = dir.resolve("rules.nft");
+            Files.writeString(script, rules().toString());
+            ns2.exec("nft", "-f", script.toString());
+            assertEquals(ns2.exec("nft", "list", "table", "ip", "rules"), c2.list(Family.IP, "rules").orElseThrow().toString());
+            // a listed rule is deleted and replaced by its handle
+            Rule first = listed.rules("ep1").get(0);
+            c.apply(NftTransaction.create().delete(first));
+            Rule counter = c.list(Family.IP, "rules").orElseThrow().rules("ep1").get(0);
+            c.apply(NftTransaction.create().replace(Rule.in(counter.chain()).verdict(Verdict.ACCEPT).build().withHandle(counter.handle().orElseThrow())));
+            assertEquals("accept", c.list(Family.IP, "rules").orElseThrow().rules("ep1").get(0).statements());
+        }
+    }
+
     @Test
     void aTransactionIsAllOrNothingAndErrorsAreTypedAndNamed() {
         try (NetworkNamespace ns = ns("atomic"); NftablesClient c = NftablesClient.open(ns.path())) {

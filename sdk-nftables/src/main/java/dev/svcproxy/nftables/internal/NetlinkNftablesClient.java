@@ -12,6 +12,7 @@ import dev.svcproxy.nftables.Family;
 import dev.svcproxy.nftables.NftSet;
 import dev.svcproxy.nftables.NftTransaction;
 import dev.svcproxy.nftables.NftablesClient;
+import dev.svcproxy.nftables.Rule;
 import dev.svcproxy.nftables.SetContents;
 import dev.svcproxy.nftables.Table;
 import dev.svcproxy.nftables.TableContents;
@@ -90,6 +91,7 @@ public final class NetlinkNftablesClient implements NftablesClient {
         }
         Table t = table.get();
         List<SetContents> sets = new ArrayList<>();
+        java.util.Map<String, SetContents> anonymous = new java.util.HashMap<>();
         for (NetlinkMessage m : socket().request(NftEncoder.message(Nft.GETSET, Netlink.NLM_F_DUMP, family, "list sets of " + t.reference())
                 .string(Nft.SET_TABLE, name))) {
             if (!m.attributes(4).string(Nft.SET_TABLE).equals(name)) {
@@ -98,16 +100,31 @@ public final class NetlinkNftablesClient implements NftablesClient {
             Optional<NftSet> s = NftDecoder.set(m, t);
             if (s.isPresent()) {
                 sets.add(new SetContents(s.get(), elements(s.get())));
+            } else {
+                NftDecoder.anonymousSet(m, t).ifPresent(a -> anonymous.put(m.attributes(4).string(Nft.SET_NAME),
+                        new SetContents(a, elements(a))));
             }
         }
         List<Chain> chains = new ArrayList<>();
+        java.util.Map<String, Chain> byName = new java.util.HashMap<>();
         for (NetlinkMessage m : socket().request(NftEncoder.message(Nft.GETCHAIN, Netlink.NLM_F_DUMP, family, "list chains of " + t.reference())
                 .string(Nft.CHAIN_TABLE, name))) {
             if (m.attributes(4).string(Nft.CHAIN_TABLE).equals(name)) {
-                chains.add(NftDecoder.chain(m, t));
+                Chain c = NftDecoder.chain(m, t);
+                chains.add(c);
+                byName.put(c.name(), c);
             }
         }
-        return Optional.of(new TableContents(t, sets, chains));
+        List<Rule> rules = new ArrayList<>();
+        for (NetlinkMessage m : socket().request(NftEncoder.message(Nft.GETRULE, Netlink.NLM_F_DUMP, family, "list rules of " + t.reference())
+                .string(Nft.RULE_TABLE, name))) {
+            var a = m.attributes(4);
+            Chain c = byName.get(a.string(Nft.RULE_CHAIN));
+            if (a.string(Nft.RULE_TABLE).equals(name) && c != null) {
+                rules.add(NftDecoder.rule(a, c, anonymous));
+            }
+        }
+        return Optional.of(new TableContents(t, sets, chains, rules));
     }
 
     private List<Element> elements(NftSet s) {

@@ -26,6 +26,7 @@ final class Nft {
     static final int DELSETELEM = 14;
     static final int DESTROYTABLE = 26;
     static final int DESTROYCHAIN = 27;
+    static final int DESTROYRULE = 28;
     static final int DESTROYSET = 29;
     static final int DESTROYSETELEM = 30;
 
@@ -49,6 +50,12 @@ final class Nft {
 
     static final int RULE_TABLE = 1;
     static final int RULE_CHAIN = 2;
+    static final int RULE_HANDLE = 3;
+    static final int RULE_EXPRESSIONS = 4;
+    static final int RULE_POSITION = 6;
+    static final int RULE_USERDATA = 7;
+    static final int NLM_F_APPEND = 0x800;
+    static final int NLM_F_REPLACE = 0x100;
 
     static final int SET_TABLE = 1;
     static final int SET_NAME = 2;
@@ -57,6 +64,7 @@ final class Nft {
     static final int SET_KEY_LEN = 5;
     static final int SET_DATA_TYPE = 6;
     static final int SET_DATA_LEN = 7;
+    static final int SET_DESC = 9;
     static final int SET_ID = 10;
     static final int SET_TIMEOUT = 11;
     static final int SET_USERDATA = 13;

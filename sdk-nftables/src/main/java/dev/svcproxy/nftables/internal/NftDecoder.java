@@ -80,12 +80,42 @@ final class NftDecoder {
         Optional<Duration> timeout = a.has(Nft.SET_TIMEOUT) ? Optional.of(Duration.ofMillis(a.u64Be(Nft.SET_TIMEOUT))) : Optional.empty();
         Optional<String> comment = a.has(Nft.SET_USERDATA) ? Tlv.userString(a.bytes(Nft.SET_USERDATA), Nft.UDATA_SET_COMMENT)
                 : Optional.empty();
-        NftSet s = new NftSet(table, name, key, data, flags, timeout, comment);
+        Optional<Integer> size = a.nestedIfPresent(Nft.SET_DESC).filter(d -> d.has(1)).map(d -> (int) d.u32Be(1));
+        NftSet s = new NftSet(table, name, key, data, flags, timeout, size, comment);
         if (a.has(Nft.SET_KEY_LEN) && a.u32Be(Nft.SET_KEY_LEN) != s.keyLength()) {
             throw new MalformedMessageException("set " + name + ": key length " + a.u32Be(Nft.SET_KEY_LEN) + " does not match "
                     + s.typeText());
         }
         return Optional.of(s);
+    }
+
+    /** An anonymous set (one a rule holds inline), if its types are ones this SDK models. */
+    static Optional<NftSet> anonymousSet(NetlinkMessage m, Table table) {
+        Attributes a = m.attributes(4);
+        try {
+            Optional<DataType> data = Optional.empty();
+            if ((a.u32Be(Nft.SET_FLAGS) & Nft.SET_F_MAP) != 0) {
+                long dt = a.u32Be(Nft.SET_DATA_TYPE);
+                data = Optional.of(dt == DataType.KERNEL_VERDICT_TYPE ? DataType.VERDICT : DataType.ofId((int) dt));
+            }
+            return Optional.of(new NftSet(table, a.string(Nft.SET_NAME), types(a.u32Be(Nft.SET_KEY_TYPE)), data,
+                    EnumSet.of(NftSet.Flag.CONSTANT), Optional.empty(), Optional.empty(), Optional.empty()));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // a type this SDK does not model: the lookup prints the set's name instead
+        }
+    }
+
+    /** A rule; a lookup into one of {@code anonymous} carries that set's elements. */
+    static dev.svcproxy.nftables.Rule rule(Attributes a, Chain chain, java.util.Map<String, dev.svcproxy.nftables.SetContents> anonymous) {
+        List<dev.svcproxy.nftables.Expr> exprs = new ArrayList<>();
+        for (dev.svcproxy.nftables.Expr e : RuleCodec.decode(a)) {
+            if (e instanceof dev.svcproxy.nftables.Expr.Lookup l && anonymous.containsKey(l.set())) {
+                e = new dev.svcproxy.nftables.Expr.Lookup(l.sreg(), l.set(), l.dreg(), l.invert(), Optional.of(anonymous.get(l.set())));
+            }
+            exprs.add(e);
+        }
+        Optional<String> comment = a.has(Nft.RULE_USERDATA) ? Tlv.userString(a.bytes(Nft.RULE_USERDATA), Nft.UDATA_COMMENT) : Optional.empty();
+        return new dev.svcproxy.nftables.Rule(chain, exprs, comment, Optional.of(a.u64Be(Nft.RULE_HANDLE)));
     }
 
     /** nft's packed type id (6 bits per concatenated type) as the list of types. */

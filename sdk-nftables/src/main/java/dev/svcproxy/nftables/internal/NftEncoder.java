@@ -40,6 +40,8 @@ public final class NftEncoder {
                 out.add(new Encoded(e.chain(c.verb(), c.chain(), op.toString()), op));
             } else if (op instanceof NftTransaction.SetOp s) {
                 out.add(new Encoded(e.set(s.verb(), s.set(), op.toString()), op));
+            } else if (op instanceof NftTransaction.RuleOp r) {
+                e.rule(r).forEach(m -> out.add(new Encoded(m, op)));
             } else {
                 e.elements((NftTransaction.ElementsOp) op).forEach(m -> out.add(new Encoded(m, op)));
             }
@@ -67,6 +69,7 @@ public final class NftEncoder {
             case DELETE, DESTROY -> message(v == Verb.DELETE ? Nft.DELTABLE : Nft.DESTROYTABLE, 0, t.family(), what)
                     .string(Nft.TABLE_NAME, t.name());
             case FLUSH -> message(Nft.DELRULE, 0, t.family(), what).string(Nft.RULE_TABLE, t.name());
+            default -> throw new IllegalStateException(v + " table");
         };
     }
 
@@ -87,6 +90,7 @@ public final class NftEncoder {
             case DELETE, DESTROY -> message(v == Verb.DELETE ? Nft.DELCHAIN : Nft.DESTROYCHAIN, 0, f, what)
                     .string(Nft.CHAIN_TABLE, c.table().name()).string(Nft.CHAIN_NAME, c.name());
             case FLUSH -> message(Nft.DELRULE, 0, f, what).string(Nft.RULE_TABLE, c.table().name()).string(Nft.RULE_CHAIN, c.name());
+            default -> throw new IllegalStateException(v + " chain");
         };
     }
 
@@ -104,12 +108,14 @@ public final class NftEncoder {
                         .u32Be(Nft.SET_DATA_LEN, d.length(), false));
                 m.u32Be(Nft.SET_ID, id, false);
                 s.timeout().ifPresent(t -> m.u64Be(Nft.SET_TIMEOUT, t.toMillis(), false));
+                s.size().ifPresent(n -> m.beginNested(Nft.SET_DESC).u32Be(1, n, false).endNested());
                 m.attr(Nft.SET_USERDATA, userData(s));
                 yield m;
             }
             case DELETE, DESTROY -> message(v == Verb.DELETE ? Nft.DELSET : Nft.DESTROYSET, 0, f, what)
                     .string(Nft.SET_TABLE, s.table().name()).string(Nft.SET_NAME, s.name());
             case FLUSH -> elementsHeader(Nft.DELSETELEM, 0, s, what);
+            default -> throw new IllegalStateException(v + " set");
         };
     }
 
@@ -123,6 +129,58 @@ public final class NftEncoder {
         });
         s.comment().ifPresent(c -> out.writeBytes(Tlv.userString(Nft.UDATA_SET_COMMENT, c)));
         return out.toByteArray();
+    }
+
+    /** A rule's message, after the anonymous sets its lookups carry (each created, filled and named in this batch). */
+    private List<MessageBuilder> rule(NftTransaction.RuleOp op) {
+        dev.svcproxy.nftables.Rule r = op.rule();
+        Family f = r.chain().table().family();
+        List<MessageBuilder> out = new ArrayList<>();
+        Map<String, Integer> ids = new HashMap<>(setIds);
+        if (op.verb() == Verb.ADD || op.verb() == Verb.INSERT || op.verb() == Verb.REPLACE) {
+            for (dev.svcproxy.nftables.Expr e : r.exprs()) {
+                if (e instanceof dev.svcproxy.nftables.Expr.Lookup l && l.anonymous().isPresent()) {
+                    NftSet anon = l.anonymous().get().set();
+                    int id = setIds.size() + 1;
+                    setIds.put("anonymous " + id, id);
+                    ids.put(l.set(), id);
+                    int flags = Nft.SET_F_ANONYMOUS | NftSet.Flag.CONSTANT.bit() | (anon.isMap() ? Nft.SET_F_MAP : 0);
+                    MessageBuilder m = message(Nft.NEWSET, Nft.NLM_F_CREATE, f, op.toString()).string(Nft.SET_TABLE, anon.table().name())
+                            .string(Nft.SET_NAME, anon.name()).u32Be(Nft.SET_FLAGS, flags, false)
+                            .u32Be(Nft.SET_KEY_TYPE, anon.keyTypeId(), false).u32Be(Nft.SET_KEY_LEN, anon.keyLength(), false);
+                    anon.data().ifPresent(d -> m.u32Be(Nft.SET_DATA_TYPE, d == DataType.VERDICT ? DataType.KERNEL_VERDICT_TYPE : d.id(), false)
+                            .u32Be(Nft.SET_DATA_LEN, d.length(), false));
+                    m.u32Be(Nft.SET_ID, id, false).attr(Nft.SET_USERDATA, userData(anon));
+                    out.add(m);
+                    MessageBuilder el = message(Nft.NEWSETELEM, Nft.NLM_F_CREATE, f, op.toString())
+                            .string(Nft.SET_ELEM_LIST_TABLE, anon.table().name()).string(Nft.SET_ELEM_LIST_SET, anon.name())
+                            .u32Be(Nft.SET_ELEM_LIST_SET_ID, id, false).beginNested(Nft.SET_ELEM_LIST_ELEMENTS);
+                    l.anonymous().get().elements().forEach(x -> el.attr(Nft.LIST_ELEM | dev.svcproxy.netlink.Netlink.NLA_F_NESTED,
+                            element(anon, x.canonical(anon), true)));
+                    out.add(el.endNested());
+                }
+            }
+        }
+        int msg = switch (op.verb()) {
+            case DELETE -> Nft.DELRULE;
+            case DESTROY -> Nft.DESTROYRULE;
+            default -> Nft.NEWRULE;
+        };
+        int flags = switch (op.verb()) {
+            case ADD -> Nft.NLM_F_CREATE | Nft.NLM_F_APPEND;
+            case INSERT -> Nft.NLM_F_CREATE;
+            case REPLACE -> Nft.NLM_F_REPLACE;
+            default -> 0;
+        };
+        MessageBuilder m = message(msg, flags, f, op.toString()).string(Nft.RULE_TABLE, r.chain().table().name())
+                .string(Nft.RULE_CHAIN, r.chain().name());
+        r.handle().ifPresent(h -> m.u64Be(Nft.RULE_HANDLE, h, false));
+        if (msg == Nft.NEWRULE) {
+            m.attr(Nft.RULE_EXPRESSIONS | dev.svcproxy.netlink.Netlink.NLA_F_NESTED, RuleCodec.expressions(r.exprs(), ids).bytes());
+            r.comment().ifPresent(c -> m.attr(Nft.RULE_USERDATA, Tlv.userString(Nft.UDATA_COMMENT, c)));
+        }
+        out.add(m);
+        return out;
     }
 
     private static String key(NftSet s) {
@@ -144,7 +202,7 @@ public final class NftEncoder {
             case ADD, CREATE -> Nft.NEWSETELEM;
             case DELETE -> Nft.DELSETELEM;
             case DESTROY -> Nft.DESTROYSETELEM;
-            case FLUSH -> throw new InvalidInputException("flush takes a set, not elements", op.toString());
+            default -> throw new InvalidInputException("elements are added, created, deleted or destroyed", op.toString());
         };
         int flags = msg == Nft.NEWSETELEM ? createFlags(op.verb()) : 0;
         List<MessageBuilder> out = new ArrayList<>();

@@ -14,6 +14,13 @@ import java.util.Arrays;
 final class Tlv {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
+    /** Attributes already encoded, as they are. */
+    static Tlv of(byte[] encoded) {
+        Tlv t = new Tlv();
+        t.out.writeBytes(encoded);
+        return t;
+    }
+
     Tlv attr(int type, byte[] payload) {
         int len = 4 + payload.length;
         ByteBuffer h = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putShort((short) len).putShort((short) type);

@@ -1,0 +1,61 @@
+package dev.svcproxy.nftables;
+
+import java.util.Optional;
+
+/** The packet and metadata fields rules match on, with where the kernel loads them from and their data type. */
+public enum Field {
+    IP_SADDR("ip saddr", Expr.Base.NETWORK, 12, -1, DataType.IPV4_ADDR),
+    IP_DADDR("ip daddr", Expr.Base.NETWORK, 16, -1, DataType.IPV4_ADDR),
+    IP6_SADDR("ip6 saddr", Expr.Base.NETWORK, 8, -1, DataType.IPV6_ADDR),
+    IP6_DADDR("ip6 daddr", Expr.Base.NETWORK, 24, -1, DataType.IPV6_ADDR),
+    TH_SPORT("th sport", Expr.Base.TRANSPORT, 0, -1, DataType.INET_SERVICE),
+    TH_DPORT("th dport", Expr.Base.TRANSPORT, 2, -1, DataType.INET_SERVICE),
+    META_L4PROTO("meta l4proto", null, 0, 16, DataType.INET_PROTO),
+    META_MARK("meta mark", null, 0, 3, DataType.MARK),
+    IIFNAME("iifname", null, 0, 6, DataType.IFNAME),
+    OIFNAME("oifname", null, 0, 7, DataType.IFNAME);
+
+    private final String text;
+    private final Expr.Base base;
+    private final int offset;
+    private final int metaKey;
+    private final DataType type;
+
+    Field(String text, Expr.Base base, int offset, int metaKey, DataType type) {
+        this.text = text;
+        this.base = base;
+        this.offset = offset;
+        this.metaKey = metaKey;
+        this.type = type;
+    }
+
+    /** How {@code nft} writes the field. */
+    public String text() {
+        return text;
+    }
+
+    public DataType type() {
+        return type;
+    }
+
+    /** The expression that loads this field into {@code dreg}. */
+    public Expr load(int dreg) {
+        return base != null ? new Expr.Payload(dreg, base, offset, type.length()) : new Expr.Meta(dreg, metaKey);
+    }
+
+    /** The field a load expression reads, if it is one of these. */
+    public static Optional<Field> loadedBy(Expr e) {
+        for (Field f : values()) {
+            if (e instanceof Expr.Payload p && f.base == p.base() && f.offset == p.offset() && f.type.length() == p.length()
+                    || e instanceof Expr.Meta m && f.base == null && f.metaKey == m.key()) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.svcproxy.nftables;
+
+import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.IpAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A rule of a chain: its expressions, an optional comment, and, once listed from the kernel, its handle.
+ * {@code toString()} is the {@code add rule} command; {@link #statements()} the rule as {@code nft list} prints it.
+ */
+public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Optional<Long> handle) {
+
+    public Rule {
+        exprs = List.copyOf(exprs);
+        comment.ifPresent(Names::comment);
+    }
+
+    /** A builder of a rule for {@code chain}, statement by statement, in {@code nft}'s order. */
+    public static Builder in(Chain chain) {
+        return new Builder(chain);
+    }
+
+    /** This rule with a kernel handle (for {@code delete} and {@code replace}). */
+    public Rule withHandle(long h) {
+        return new Rule(chain, exprs, comment, Optional.of(h));
+    }
+
+    /** The statements as {@code nft list} prints them, comment included. */
+    public String statements() {
+        return RulePrinter.print(this);
+    }
+
+    @Override
+    public String toString() {
+        return "rule " + chain.reference() + " " + statements();
+    }
+
+    /** Rule statements; each adds the expressions {@code nft} would emit for it. */
+    public static final class Builder {
+        private final Chain chain;
+        private final List<Expr> exprs = new ArrayList<>();
+        private Optional<String> comment = Optional.empty();
+
+        private Builder(Chain chain) {
+            this.chain = chain;
+        }
+
+        /** Loads {@code fields} as one key: the first into register 1, the next ones into the 32-bit registers after it. */
+        private int load(Field... fields) {
+            int reg32 = 8;
+            for (int i = 0; i < fields.length; i++) {
+                exprs.add(fields[i].load(i == 0 ? 1 : reg32));
+                reg32 += (fields[i].type().length() + 3) / 4;
+            }
+            return 1;
+        }
+
+        /** {@code FIELD VALUE}. */
+        public Builder match(Field f, String value) {
+            load(f);
+            exprs.add(new Expr.Cmp(1, Expr.CmpOp.EQ, f.type().encode(value)));
+            return this;
+        }
+
+        /** {@code FIELD != VALUE}. */
+        public Builder notMatch(Field f, String value) {
+            load(f);
+            exprs.add(new Expr.Cmp(1, Expr.CmpOp.NEQ, f.type().encode(value)));
+            return this;
+        }
+
+        /** {@code FIELD . FIELD @set}: the key is in the set. */
+        public Builder inSet(NftSet set, Field... key) {
+            return lookup(set, key, false);
+        }
+
+        /** {@code FIELD != @set}. */
+        public Builder notInSet(NftSet set, Field... key) {
+            return lookup(set, key, true);
+        }
+
+        private Builder lookup(NftSet set, Field[] key, boolean invert) {
+            checkKey(set, key);
+            exprs.add(new Expr.Lookup(load(key), set.name(), Optional.empty(), invert, Optional.empty()));
+            return this;
+        }
+
+        private static void checkKey(NftSet set, Field[] key) {
+            List<DataType> types = java.util.Arrays.stream(key).map(Field::type).toList();
+            if (!types.equals(set.key())) {
+                throw new InvalidInputException("the key " + types + " does not fit " + set.typeText(), set.reference());
+            }
+        }
+
+        /** {@code FIELD . FIELD vmap @map}: the verdict the map holds for the key. */
+        public Builder vmap(NftSet map, Field... key) {
+            if (map.data().filter(d -> d == DataType.VERDICT).isEmpty()) {
+                throw new InvalidInputException("is not a verdict map", map.reference());
+            }
+            checkKey(map, key);
+            exprs.add(new Expr.Lookup(load(key), map.name(), Optional.of(0), false, Optional.empty()));
+            return this;
+        }
+
+        /** {@code numgen random mod N vmap { 0 : V0, 1 : V1, ... }}: one of the verdicts, at random. */
+        public Builder numgenVmap(List<Verdict> verdicts) {
+            if (verdicts.isEmpty()) {
+                throw new InvalidInputException("needs at least one verdict", "numgen vmap");
+            }
+            exprs.add(new Expr.Numgen(1, verdicts.size(), true, 0));
+            NftSet anon = NftSet.map(chain.table(), "__map%d", List.of(DataType.INTEGER), DataType.VERDICT)
+                    .withFlags(NftSet.Flag.CONSTANT);
+            List<Element> elements = new ArrayList<>();
+            for (int i = 0; i < verdicts.size(); i++) {
+                elements.add(Element.of(List.of(String.valueOf(i)), verdicts.get(i)));
+            }
+            exprs.add(new Expr.Lookup(1, anon.name(), Optional.of(0), false, Optional.of(new SetContents(anon, elements))));
+            return this;
+        }
+
+        /** {@code ct state STATE,STATE} (invalid, established, related, new, untracked). */
+        public Builder ctState(String... states) {
+            exprs.add(new Expr.Ct(1, 0));
+            exprs.add(new Expr.Bitwise(1, 1, host32(RulePrinter.ctStateBits(List.of(states))), host32(0)));
+            exprs.add(new Expr.Cmp(1, Expr.CmpOp.NEQ, host32(0)));
+            return this;
+        }
+
+        /** {@code fib daddr type local}: the destination is an address of this host. */
+        public Builder fibDaddrTypeLocal() {
+            exprs.add(new Expr.Fib(1, 3, 2));
+            exprs.add(new Expr.Cmp(1, Expr.CmpOp.EQ, host32(2)));
+            return this;
+        }
+
+        /** {@code meta mark & MASK == VALUE}. */
+        public Builder markMasked(long mask, long value) {
+            exprs.add(Field.META_MARK.load(1));
+            exprs.add(new Expr.Bitwise(1, 1, host32(mask), host32(0)));
+            exprs.add(new Expr.Cmp(1, Expr.CmpOp.EQ, host32(value)));
+            return this;
+        }
+
+        /** {@code meta mark set meta mark | BITS}. */
+        public Builder setMarkOr(long bits) {
+            return setMark(~bits, bits);
+        }
+
+        /** {@code meta mark set meta mark ^ BITS}. */
+        public Builder setMarkXor(long bits) {
+            return setMark(0xffffffffL, bits);
+        }
+
+        private Builder setMark(long mask, long xor) {
+            exprs.add(Field.META_MARK.load(1));
+            exprs.add(new Expr.Bitwise(1, 1, host32(mask), host32(xor)));
+            exprs.add(new Expr.MetaSet(1, 3));
+            return this;
+        }
+
+        /** {@code update @set { FIELD [timeout T] }}: adds the key to a dynamic set or refreshes its timeout. */
+        public Builder update(NftSet set, Field key, Optional<Duration> timeout) {
+            checkKey(set, new Field[] {key});
+            exprs.add(key.load(1));
+            exprs.add(new Expr.Dynset(1, 1, set.name(), timeout));
+            return this;
+        }
+
+        /** {@code dnat to ADDR:PORT} (precede it with a transport protocol match, as {@code nft} requires). */
+        public Builder dnat(IpAddress address, int port) {
+            exprs.add(new Expr.Immediate(1, Optional.empty(), address.bytes()));
+            exprs.add(new Expr.Immediate(2, Optional.empty(), ByteBuffer.allocate(2).putShort((short) port).array()));
+            exprs.add(new Expr.Nat(true, address.family() == dev.svcproxy.api.net.IpFamily.IPV4 ? Family.IP : Family.IP6, 1, 2, 0x2));
+            return this;
+        }
+
+        /** {@code masquerade [fully-random]}. */
+        public Builder masquerade(boolean fullyRandom) {
+            exprs.add(new Expr.Masquerade(fullyRandom ? 0x10 : 0));
+            return this;
+        }
+
+        /** {@code counter}. */
+        public Builder counter() {
+            exprs.add(new Expr.Counter(0, 0));
+            return this;
+        }
+
+        /** {@code reject}: ICMP port unreachable (ICMPv6 in ip6 tables). */
+        public Builder reject() {
+            exprs.add(new Expr.Reject(0, chain.table().family() == Family.IP6 ? 4 : 3));
+            return this;
+        }
+
+        /** {@code reject with icmp CODE} (e.g. 1, host-unreachable; 13, admin-prohibited). */
+        public Builder rejectIcmp(int code) {
+            exprs.add(new Expr.Reject(0, code));
+            return this;
+        }
+
+        /** {@code reject with tcp reset}. */
+        public Builder rejectTcpReset() {
+            exprs.add(new Expr.Reject(1, 0));
+            return this;
+        }
+
+        /** A verdict statement: {@code accept}, {@code drop}, {@code jump X}, {@code goto X}, {@code return}. */
+        public Builder verdict(Verdict v) {
+            exprs.add(new Expr.Immediate(0, Optional.of(v), new byte[0]));
+            return this;
+        }
+
+        /** Any expression, for what the statements above do not cover. */
+        public Builder expr(Expr e) {
+            exprs.add(e);
+            return this;
+        }
+
+        public Builder comment(String text) {
+            comment = Optional.of(text);
+            return this;
+        }
+
+        public Rule build() {
+            return new Rule(chain, exprs, comment, Optional.empty());
+        }
+
+        private static byte[] host32(long v) {
+            return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt((int) v).array();
+        }
+    }
+}
