@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * An in-memory {@link NftablesClient} for tests, held to the same compatibility kit as the kernel client: a
  * transaction applies whole or not at all; {@code create} of an existing object, {@code delete} of a missing one,
- * an element naming a missing chain, a chain still named by a map element are refused with the kernel's typed errors.
+ * an element or rule naming a missing chain or set, a chain or set still named by a rule or map element are refused
+ * with the kernel's typed errors; a deleted chain takes its rules with it, as in the kernel.
  * Elements are listed in insertion order. Thread-safe.
  */
 public final class FakeNftables implements NftablesClient {
@@ -23,7 +24,7 @@ public final class FakeNftables implements NftablesClient {
         final Map<String, Chain> chains = new LinkedHashMap<>();
         final Map<String, NftSet> sets = new LinkedHashMap<>();
         final Map<String, Map<List<String>, Element>> elements = new LinkedHashMap<>();
-        final Map<String, List<Rule>> rules = new LinkedHashMap<>();
+        final Map<String, List<Rule>> rules = new LinkedHashMap<>(); // by chain; a deleted chain takes its rules
         long nextHandle = 1;
 
         TableState(Table table) {
@@ -144,9 +145,8 @@ public final class FakeNftables implements NftablesClient {
                 boolean named = ts.elements.values().stream().flatMap(m -> m.values().stream())
                         .anyMatch(e -> e.verdict().flatMap(Verdict::chain).map(c.name()::equals).orElse(false))
                         || ts.ruleUses(e -> e instanceof Expr.Immediate i && i.verdict().flatMap(Verdict::chain).map(c.name()::equals).orElse(false));
-                if (named || !ts.rules.getOrDefault(c.name(), List.of()).isEmpty()) {
-                    throw new BusyException("EBUSY (Device or resource busy): " + (named ? "a rule or map element jumps to it" : "it has rules"),
-                            op.toString());
+                if (named) {
+                    throw new BusyException("EBUSY (Device or resource busy): a rule or map element jumps to it", op.toString());
                 }
                 ts.chains.remove(c.name());
                 ts.rules.remove(c.name());

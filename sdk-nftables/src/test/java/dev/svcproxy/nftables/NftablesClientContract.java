@@ -125,4 +125,55 @@ public abstract class NftablesClientContract {
         c.apply(base().addElements(VMAP, many)); // more than one 64 KiB message
         assertEquals(5000, keys(c, VMAP).size());
     }
+
+    @Test
+    void rulesAreAppendedInsertedReplacedAndDeletedByHandle() {
+        NftablesClient c = client();
+        Chain other = Chain.of(T, "other");
+        c.apply(base().add(other)
+                .add(Rule.in(SVC).match(Field.IP_DADDR, "10.0.0.1").verdict(Verdict.ACCEPT).build())
+                .add(Rule.in(SVC).inSet(IPS, Field.IP_SADDR).verdict(Verdict.jump("other")).comment("known").build())
+                .insert(Rule.in(SVC).counter().build()));
+        List<Rule> rules = c.list(Family.IP, "kit").orElseThrow().rules("svc");
+        assertEquals(List.of("counter packets 0 bytes 0", "ip daddr 10.0.0.1 accept", "ip saddr @ips jump other comment \"known\""),
+                rules.stream().map(Rule::statements).toList());
+        c.apply(NftTransaction.create().replace(Rule.in(SVC).verdict(Verdict.DROP).build().withHandle(rules.get(1).handle().orElseThrow()))
+                .delete(rules.get(0)));
+        assertEquals(List.of("drop", "ip saddr @ips jump other comment \"known\""),
+                c.list(Family.IP, "kit").orElseThrow().rules("svc").stream().map(Rule::statements).toList());
+        assertThrows(NotFoundException.class, () -> c.apply(NftTransaction.create().delete(rules.get(0))), "already deleted");
+        c.apply(NftTransaction.create().flush(SVC));
+        assertTrue(c.list(Family.IP, "kit").orElseThrow().rules().isEmpty());
+    }
+
+    @Test
+    void rulesNameExistingChainsAndSetsAndKeepThemInUse() {
+        NftablesClient c = client();
+        c.apply(base());
+        assertThrows(NotFoundException.class, () -> c.apply(NftTransaction.create()
+                .add(Rule.in(SVC).verdict(Verdict.jump("no-such-chain")).build())));
+        assertThrows(NotFoundException.class, () -> c.apply(NftTransaction.create()
+                .add(Rule.in(SVC).inSet(NftSet.set(T, "no-such-set", DataType.IPV4_ADDR), Field.IP_SADDR).verdict(Verdict.ACCEPT).build())));
+        assertThrows(NotFoundException.class, () -> c.apply(NftTransaction.create()
+                .add(Rule.in(Chain.of(T, "no-such-chain")).verdict(Verdict.ACCEPT).build())));
+        Chain other = Chain.of(T, "other");
+        c.apply(NftTransaction.create().add(other).add(Rule.in(SVC).inSet(IPS, Field.IP_SADDR).verdict(Verdict.goTo("other")).build()));
+        assertThrows(BusyException.class, () -> c.apply(NftTransaction.create().delete(other)), "a rule jumps to it");
+        assertThrows(BusyException.class, () -> c.apply(NftTransaction.create().delete(IPS)), "a rule looks it up");
+        // deleting the chain takes its rules with it (the kernel deletes recursively), which frees what they named
+        c.apply(NftTransaction.create().delete(SVC).delete(other).delete(IPS));
+        assertTrue(c.list(Family.IP, "kit").orElseThrow().chains().isEmpty());
+    }
+
+    @Test
+    void anInlineVerdictMapTravelsWithItsRule() {
+        NftablesClient c = client();
+        Chain a = Chain.of(T, "a");
+        Chain b = Chain.of(T, "b");
+        c.apply(base().add(a).add(b).add(Rule.in(SVC).numgenVmap(List.of(Verdict.goTo("a"), Verdict.goTo("b"))).build()));
+        Rule r = c.list(Family.IP, "kit").orElseThrow().rules("svc").get(0);
+        assertEquals("numgen random mod 2 vmap { 0 : goto a, 1 : goto b }", r.statements());
+        assertTrue(c.list(Family.IP, "kit").orElseThrow().sets().stream().noneMatch(s -> s.set().name().startsWith("__")),
+                "an anonymous map is not listed as a set");
+    }
 }
