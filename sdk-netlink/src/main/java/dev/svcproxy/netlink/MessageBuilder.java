@@ -19,10 +19,18 @@ public final class MessageBuilder {
     private final Deque<Integer> nests = new ArrayDeque<>();
     private final int type;
     private final int flags;
-    private final String description;
+    private final java.util.function.Supplier<String> description;
 
     /** A message of {@code type} with {@code flags} (NLM_F_REQUEST is added); {@code description} names it in errors. */
     public MessageBuilder(int type, int flags, String description) {
+        this(type, flags, () -> description);
+    }
+
+    /**
+     * As above, with the description made only when it is needed (an error): for batches of many messages whose
+     * descriptions cost more to build than the messages.
+     */
+    public MessageBuilder(int type, int flags, java.util.function.Supplier<String> description) {
         this.type = type;
         this.flags = flags | Netlink.NLM_F_REQUEST;
         this.description = description;
@@ -43,7 +51,7 @@ public final class MessageBuilder {
 
     /** What this message does, to name it in errors (e.g. {@code ipset add KUBE-LOOP-BACK 10.0.0.1,tcp:80,10.0.0.1}). */
     public String description() {
-        return description;
+        return description.get();
     }
 
     private void ensure(int n) {
@@ -88,7 +96,7 @@ public final class MessageBuilder {
     public MessageBuilder attr(int attrType, byte[] payload) {
         int len = 4 + payload.length;
         if (len > 0xffff) {
-            throw new InvalidInputException("attribute too long (" + len + " bytes)", description);
+            throw new InvalidInputException("attribute too long (" + len + " bytes)", description());
         }
         ensure(Netlink.align(len));
         buf.putShort((short) len).putShort((short) attrType).put(payload);
@@ -149,7 +157,7 @@ public final class MessageBuilder {
         int start = nests.pop();
         int len = buf.position() - start;
         if (len > 0xffff) {
-            throw new InvalidInputException("nested attribute too long (" + len + " bytes, at most 65535)", description);
+            throw new InvalidInputException("nested attribute too long (" + len + " bytes, at most 65535)", description());
         }
         buf.putShort(start, (short) len);
         return this;
@@ -158,7 +166,7 @@ public final class MessageBuilder {
     /** The message with {@code seq} and {@code pid} in its header. */
     public byte[] bytes(int seq, int pid) {
         if (!nests.isEmpty()) {
-            throw new IllegalStateException("unclosed nested attribute in " + description);
+            throw new IllegalStateException("unclosed nested attribute in " + description());
         }
         byte[] out = Arrays.copyOf(buf.array(), buf.position());
         ByteBuffer h = ByteBuffer.wrap(out).order(ByteOrder.nativeOrder());

@@ -248,6 +248,26 @@ public final class NftTransaction {
         return elements.stream().map(e -> e.canonical(s)).toList();
     }
 
+    /**
+     * This transaction cut into parts of at most {@code maxOperations} operations each, in order. Applying the parts
+     * one after the other gives the same end state, but each part is atomic by itself only: meant for loading a large
+     * table into an empty namespace, where no traffic depends on it yet. The kernel's cost of one transaction grows
+     * faster than its size (it looks up sets created in the same batch by walking the batch), so parts are much
+     * faster for hundreds of thousands of operations.
+     */
+    public List<NftTransaction> split(int maxOperations) {
+        if (maxOperations < 1) {
+            throw new dev.svcproxy.api.InvalidInputException("must be at least 1", "maxOperations " + maxOperations);
+        }
+        List<NftTransaction> parts = new ArrayList<>();
+        for (int i = 0; i < ops.size(); i += maxOperations) {
+            NftTransaction t = new NftTransaction();
+            t.ops.addAll(ops.subList(i, Math.min(ops.size(), i + maxOperations)));
+            parts.add(t);
+        }
+        return parts;
+    }
+
     private NftTransaction op(Op op) {
         ops.add(op);
         return this;

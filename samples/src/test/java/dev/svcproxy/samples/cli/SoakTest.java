@@ -47,7 +47,6 @@ class SoakTest {
     private static final int SERVICES = Integer.getInteger("soak.services", 1000);
     private static final long MINUTES = Long.getLong("soak.minutes", 30);
     private static final int CHANGES_PER_SECOND = 10;
-    private static final Pattern DNAT = Pattern.compile("--comment \"?default/(svc-\\d+)\"? .*--to-destination ([0-9.]+):80");
 
     private final Random random = new Random(42);
 
@@ -72,16 +71,39 @@ class SoakTest {
                 + "spec: {clusterIP: " + clusterIp + ", ports: [{port: 80}]}\n", Service.class);
     }
 
-    /** Each service's DNAT targets in the node's nat table. */
+    private static final Pattern SERVICE_JUMP = Pattern.compile("^-A KUBE-SERVICES -d ([0-9.]+)/32 .*-j (KUBE-SVC-\\w+)");
+    private static final Pattern ENDPOINT_JUMP = Pattern.compile("^-A (KUBE-SVC-\\w+) .*-j (KUBE-SEP-\\w+)");
+    private static final Pattern ENDPOINT_DNAT = Pattern.compile("^-A (KUBE-SEP-\\w+) .*--to-destination ([0-9.]+):80");
+
+    /**
+     * Each service's DNAT targets in the node's nat table, followed from its cluster IP through its chains (above
+     * 1,000 endpoints kube-proxy leaves the comments out of the endpoint rules, so the chains are followed instead).
+     */
     private static Map<String, Set<String>> programmed(NetworkNamespace node) {
-        Map<String, Set<String>> m = new HashMap<>();
+        Map<String, String> serviceByIp = new HashMap<>();
+        for (int i = 0; i < SERVICES; i++) {
+            serviceByIp.put(clusterIp(i), "svc-" + i);
+        }
+        Map<String, String> svcChain = new HashMap<>();
+        Map<String, List<String>> sepChains = new HashMap<>();
+        Map<String, String> dnat = new HashMap<>();
         for (String line : node.exec("iptables-save", "-t", "nat").split("\n")) {
-            Matcher d = DNAT.matcher(line);
-            if (d.find()) {
-                m.computeIfAbsent(d.group(1), k -> new TreeSet<>()).add(d.group(2));
+            Matcher m = SERVICE_JUMP.matcher(line);
+            if (m.find() && serviceByIp.containsKey(m.group(1))) {
+                svcChain.put(serviceByIp.get(m.group(1)), m.group(2));
+            } else if ((m = ENDPOINT_JUMP.matcher(line)).find()) {
+                sepChains.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(m.group(2));
+            } else if ((m = ENDPOINT_DNAT.matcher(line)).find()) {
+                dnat.put(m.group(1), m.group(2));
             }
         }
-        return m;
+        Map<String, Set<String>> out = new HashMap<>();
+        svcChain.forEach((svc, chain) -> sepChains.getOrDefault(chain, List.of()).forEach(sep -> {
+            if (dnat.containsKey(sep)) {
+                out.computeIfAbsent(svc, k -> new TreeSet<>()).add(dnat.get(sep));
+            }
+        }));
+        return out;
     }
 
     private static double metric(String scrape, String series) {
@@ -147,8 +169,10 @@ class SoakTest {
                         double rss = metric(scrape, "process_resident_memory_bytes") / (1 << 20);
                         double heap = metric(scrape, "jvm_memory_bytes_used{area=\"heap\"}") / (1 << 20);
                         samples.add(new double[] {minute, rss, heap});
-                        report.append(String.format("t=%5.1f min  RSS %6.1f MiB  heap %6.1f MiB  syncs %s  changes %d%n", minute, rss, heap,
-                                (long) metric(scrape, "kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"IPv4\"}"), changes));
+                        String line = String.format("t=%5.1f min  RSS %6.1f MiB  heap %6.1f MiB  syncs %s  changes %d%n", minute, rss, heap,
+                                (long) metric(scrape, "kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"IPv4\"}"), changes);
+                        report.append(line);
+                        System.out.print(line); // as it goes: a failure later keeps the figures
                         nextSample += TimeUnit.SECONDS.toNanos(30);
                     }
                     if (flushedAt == 0 && System.nanoTime() >= nextFlush) {

@@ -23,6 +23,7 @@ import java.util.Optional;
 
 /** {@link NftablesClient} over one NETLINK_NETFILTER socket (opened on first use, in the given namespace). */
 public final class NetlinkNftablesClient implements NftablesClient {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NetlinkNftablesClient.class);
     private final Optional<Path> netns;
     private NetlinkSocket socket;
 
@@ -55,10 +56,14 @@ public final class NetlinkNftablesClient implements NftablesClient {
         if (tx.isEmpty()) {
             return;
         }
+        long t0 = System.nanoTime();
         List<NftEncoder.Encoded> encoded = NftEncoder.encode(tx);
         List<MessageBuilder> messages = encoded.stream().map(NftEncoder.Encoded::message).toList();
+        long t1 = System.nanoTime();
         List<NetlinkSocket.Reply> replies = socket().atomicBatch(batchMarker(Nft.BATCH_BEGIN), messages,
                 commit ? batchMarker(Nft.BATCH_END) : null);
+        LOG.debug("{} operations as {} messages: encoded in {} ms, sent and answered in {} ms", tx.size(), messages.size(),
+                (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         SvcProxyException first = null;
         for (NetlinkSocket.Reply r : replies) {
             if (r.error().isPresent()) {

@@ -30,16 +30,23 @@ public final class NftEncoder {
 
     private final Map<String, Integer> setIds = new HashMap<>();
 
+    /**
+     * Anonymous sets' names: a prefix unique to this process and a counter (the kernel wants a set's name unique in
+     * its table; these never meet nft's {@code __map0}, {@code __set0}).
+     */
+    static final String ANONYMOUS_PREFIX = "__svcp" + Long.toHexString(System.nanoTime() ^ ProcessHandle.current().pid() << 40) + "_";
+    private static final java.util.concurrent.atomic.AtomicLong ANONYMOUS_NAMES = new java.util.concurrent.atomic.AtomicLong();
+
     public static List<Encoded> encode(NftTransaction tx) {
         NftEncoder e = new NftEncoder();
         List<Encoded> out = new ArrayList<>();
         for (NftTransaction.Op op : tx.operations()) {
             if (op instanceof NftTransaction.TableOp t) {
-                out.add(new Encoded(e.table(t.verb(), t.table(), op.toString()), op));
+                out.add(new Encoded(e.table(t.verb(), t.table(), op::toString), op));
             } else if (op instanceof NftTransaction.ChainOp c) {
-                out.add(new Encoded(e.chain(c.verb(), c.chain(), op.toString()), op));
+                out.add(new Encoded(e.chain(c.verb(), c.chain(), op::toString), op));
             } else if (op instanceof NftTransaction.SetOp s) {
-                out.add(new Encoded(e.set(s.verb(), s.set(), op.toString()), op));
+                out.add(new Encoded(e.set(s.verb(), s.set(), op::toString), op));
             } else if (op instanceof NftTransaction.RuleOp r) {
                 e.rule(r).forEach(m -> out.add(new Encoded(m, op)));
             } else {
@@ -54,11 +61,16 @@ public final class NftEncoder {
         return new MessageBuilder(Nft.type(msg), flags, description).nfgen(family == null ? 0 : family.nfproto(), 0);
     }
 
+    /** As above, the description made only if an error needs it. */
+    static MessageBuilder message(int msg, int flags, Family family, java.util.function.Supplier<String> description) {
+        return new MessageBuilder(Nft.type(msg), flags, description).nfgen(family == null ? 0 : family.nfproto(), 0);
+    }
+
     private static int createFlags(Verb v) {
         return v == Verb.CREATE ? Nft.NLM_F_CREATE | Nft.NLM_F_EXCL : Nft.NLM_F_CREATE;
     }
 
-    private MessageBuilder table(Verb v, Table t, String what) {
+    private MessageBuilder table(Verb v, Table t, java.util.function.Supplier<String> what) {
         return switch (v) {
             case ADD, CREATE -> {
                 MessageBuilder m = message(Nft.NEWTABLE, createFlags(v), t.family(), what).string(Nft.TABLE_NAME, t.name())
@@ -73,7 +85,7 @@ public final class NftEncoder {
         };
     }
 
-    private MessageBuilder chain(Verb v, Chain c, String what) {
+    private MessageBuilder chain(Verb v, Chain c, java.util.function.Supplier<String> what) {
         Family f = c.table().family();
         return switch (v) {
             case ADD, CREATE -> {
@@ -94,7 +106,7 @@ public final class NftEncoder {
         };
     }
 
-    private MessageBuilder set(Verb v, NftSet s, String what) {
+    private MessageBuilder set(Verb v, NftSet s, java.util.function.Supplier<String> what) {
         Family f = s.table().family();
         return switch (v) {
             case ADD, CREATE -> {
@@ -136,23 +148,28 @@ public final class NftEncoder {
         dev.svcproxy.nftables.Rule r = op.rule();
         Family f = r.chain().table().family();
         List<MessageBuilder> out = new ArrayList<>();
-        Map<String, Integer> ids = new HashMap<>(setIds);
+        Map<String, String> anonymousNames = new HashMap<>(2);
         if (op.verb() == Verb.ADD || op.verb() == Verb.INSERT || op.verb() == Verb.REPLACE) {
             for (dev.svcproxy.nftables.Expr e : r.exprs()) {
                 if (e instanceof dev.svcproxy.nftables.Expr.Lookup l && l.anonymous().isPresent()) {
-                    NftSet anon = l.anonymous().get().set();
+                    // a name of our own, unique, rather than nft's "__map%d" template: the kernel then finds the set
+                    // by name for the elements and the rule, instead of walking the whole batch for its id
+                    String name = ANONYMOUS_PREFIX + Long.toHexString(ANONYMOUS_NAMES.incrementAndGet());
+                    NftSet template = l.anonymous().get().set();
+                    NftSet anon = new NftSet(template.table(), name, template.key(), template.data(), template.flags(), template.timeout(),
+                            template.size(), template.comment());
                     int id = setIds.size() + 1;
                     setIds.put("anonymous " + id, id);
-                    ids.put(l.set(), id);
+                    anonymousNames.put(l.set(), name);
                     int flags = Nft.SET_F_ANONYMOUS | NftSet.Flag.CONSTANT.bit() | (anon.isMap() ? Nft.SET_F_MAP : 0);
-                    MessageBuilder m = message(Nft.NEWSET, Nft.NLM_F_CREATE, f, op.toString()).string(Nft.SET_TABLE, anon.table().name())
+                    MessageBuilder m = message(Nft.NEWSET, Nft.NLM_F_CREATE, f, op::toString).string(Nft.SET_TABLE, anon.table().name())
                             .string(Nft.SET_NAME, anon.name()).u32Be(Nft.SET_FLAGS, flags, false)
                             .u32Be(Nft.SET_KEY_TYPE, anon.keyTypeId(), false).u32Be(Nft.SET_KEY_LEN, anon.keyLength(), false);
                     anon.data().ifPresent(d -> m.u32Be(Nft.SET_DATA_TYPE, d == DataType.VERDICT ? DataType.KERNEL_VERDICT_TYPE : d.id(), false)
                             .u32Be(Nft.SET_DATA_LEN, d.length(), false));
                     m.u32Be(Nft.SET_ID, id, false).attr(Nft.SET_USERDATA, userData(anon));
                     out.add(m);
-                    MessageBuilder el = message(Nft.NEWSETELEM, Nft.NLM_F_CREATE, f, op.toString())
+                    MessageBuilder el = message(Nft.NEWSETELEM, Nft.NLM_F_CREATE, f, op::toString)
                             .string(Nft.SET_ELEM_LIST_TABLE, anon.table().name()).string(Nft.SET_ELEM_LIST_SET, anon.name())
                             .u32Be(Nft.SET_ELEM_LIST_SET_ID, id, false).beginNested(Nft.SET_ELEM_LIST_ELEMENTS);
                     l.anonymous().get().elements().forEach(x -> el.attr(Nft.LIST_ELEM | dev.svcproxy.netlink.Netlink.NLA_F_NESTED,
@@ -172,11 +189,11 @@ public final class NftEncoder {
             case REPLACE -> Nft.NLM_F_REPLACE;
             default -> 0;
         };
-        MessageBuilder m = message(msg, flags, f, op.toString()).string(Nft.RULE_TABLE, r.chain().table().name())
+        MessageBuilder m = message(msg, flags, f, op::toString).string(Nft.RULE_TABLE, r.chain().table().name())
                 .string(Nft.RULE_CHAIN, r.chain().name());
         r.handle().ifPresent(h -> m.u64Be(Nft.RULE_HANDLE, h, false));
         if (msg == Nft.NEWRULE) {
-            m.attr(Nft.RULE_EXPRESSIONS | dev.svcproxy.netlink.Netlink.NLA_F_NESTED, RuleCodec.expressions(r.exprs(), ids).bytes());
+            RuleCodec.expressions(m, r.exprs(), anonymousNames::get, name -> anonymousNames.containsKey(name) ? null : setIds.get(name));
             r.comment().ifPresent(c -> m.attr(Nft.RULE_USERDATA, Tlv.userString(Nft.UDATA_COMMENT, c)));
         }
         out.add(m);
@@ -187,7 +204,7 @@ public final class NftEncoder {
         return s.table().family() + " " + s.table().name() + " " + s.name();
     }
 
-    private MessageBuilder elementsHeader(int msg, int flags, NftSet s, String what) {
+    private MessageBuilder elementsHeader(int msg, int flags, NftSet s, java.util.function.Supplier<String> what) {
         MessageBuilder m = message(msg, flags, s.table().family(), what).string(Nft.SET_ELEM_LIST_TABLE, s.table().name())
                 .string(Nft.SET_ELEM_LIST_SET, s.name());
         Integer id = setIds.get(key(s));
@@ -226,8 +243,9 @@ public final class NftEncoder {
     }
 
     private MessageBuilder elementsMessage(int msg, int flags, NftTransaction.ElementsOp op, List<byte[]> elements) {
-        String what = op.verb().keyword() + " element " + op.set().reference() + " { " + elements.size() + " elements }";
-        MessageBuilder m = elementsHeader(msg, flags, op.set(), elements.size() == op.elements().size() ? op.toString() : what);
+        int n = elements.size();
+        MessageBuilder m = elementsHeader(msg, flags, op.set(), () -> n == op.elements().size() ? op.toString()
+                : op.verb().keyword() + " element " + op.set().reference() + " { " + n + " of its elements }");
         m.beginNested(Nft.SET_ELEM_LIST_ELEMENTS);
         elements.forEach(b -> m.attr(Nft.LIST_ELEM | dev.svcproxy.netlink.Netlink.NLA_F_NESTED, b));
         return m.endNested();

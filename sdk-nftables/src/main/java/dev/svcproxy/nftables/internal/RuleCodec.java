@@ -2,6 +2,8 @@ package dev.svcproxy.nftables.internal;
 
 import dev.svcproxy.netlink.Attributes;
 import dev.svcproxy.netlink.MalformedMessageException;
+import dev.svcproxy.netlink.MessageBuilder;
+import dev.svcproxy.netlink.Netlink;
 import dev.svcproxy.nftables.Expr;
 import dev.svcproxy.nftables.Family;
 import dev.svcproxy.nftables.Verdict;
@@ -9,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,87 +24,100 @@ final class RuleCodec {
     static final int EXPR_NAME = 1;
     static final int EXPR_DATA = 2;
 
-    /** The list of expressions; {@code setIds} gives the transaction id of a set created in the same batch. */
-    static Tlv expressions(List<Expr> exprs, Map<String, Integer> setIds) {
-        Tlv list = new Tlv();
+    /**
+     * Writes {@code NFTA_RULE_EXPRESSIONS} into {@code m}; {@code setIds} gives the transaction id of a set created in
+     * the same batch, or null.
+     */
+    static void expressions(MessageBuilder m, List<Expr> exprs, java.util.function.Function<String, String> renamed,
+                            java.util.function.Function<String, Integer> setIds) {
+        m.beginNested(Nft.RULE_EXPRESSIONS);
         for (Expr e : exprs) {
-            list.nested(Nft.LIST_ELEM, new Tlv().string(EXPR_NAME, e.name()).nested(EXPR_DATA, data(e, setIds)));
+            m.beginNested(Nft.LIST_ELEM).string(EXPR_NAME, e.name());
+            if (e instanceof Expr.Raw r) {
+                m.attr(EXPR_DATA | Netlink.NLA_F_NESTED, r.data());
+            } else {
+                m.beginNested(EXPR_DATA);
+                data(e, m, renamed, setIds);
+                m.endNested();
+            }
+            m.endNested();
         }
-        return list;
+        m.endNested();
     }
 
-    private static Tlv value(byte[] b) {
-        return new Tlv().attr(Nft.DATA_VALUE, b);
+    private static void value(MessageBuilder m, int type, byte[] b) {
+        m.beginNested(type).attr(Nft.DATA_VALUE, b).endNested();
     }
 
-    private static Tlv data(Expr e, Map<String, Integer> setIds) {
-        Tlv t = new Tlv();
+    private static void data(Expr e, MessageBuilder t, java.util.function.Function<String, String> renamed,
+                             java.util.function.Function<String, Integer> setIds) {
         if (e instanceof Expr.Payload p) {
-            t.u32Be(1, p.dreg()).u32Be(2, p.base().ordinal()).u32Be(3, p.offset()).u32Be(4, p.length());
+            t.u32Be(1, p.dreg(), false).u32Be(2, p.base().ordinal(), false).u32Be(3, p.offset(), false).u32Be(4, p.length(), false);
         } else if (e instanceof Expr.Meta m) {
-            t.u32Be(2, m.key()).u32Be(1, m.dreg());
+            t.u32Be(2, m.key(), false).u32Be(1, m.dreg(), false);
         } else if (e instanceof Expr.MetaSet m) {
-            t.u32Be(2, m.key()).u32Be(3, m.sreg());
+            t.u32Be(2, m.key(), false).u32Be(3, m.sreg(), false);
         } else if (e instanceof Expr.Ct c) {
-            t.u32Be(1, c.dreg()).u32Be(2, c.key());
+            t.u32Be(1, c.dreg(), false).u32Be(2, c.key(), false);
         } else if (e instanceof Expr.Bitwise b) {
-            t.u32Be(1, b.sreg()).u32Be(2, b.dreg()).u32Be(3, b.mask().length).nested(4, value(b.mask())).nested(5, value(b.xor()));
+            t.u32Be(1, b.sreg(), false).u32Be(2, b.dreg(), false).u32Be(3, b.mask().length, false);
+            value(t, 4, b.mask());
+            value(t, 5, b.xor());
         } else if (e instanceof Expr.Cmp c) {
-            t.u32Be(1, c.sreg()).u32Be(2, c.op().ordinal()).nested(3, value(c.data()));
+            t.u32Be(1, c.sreg(), false).u32Be(2, c.op().ordinal(), false);
+            value(t, 3, c.data());
         } else if (e instanceof Expr.Lookup l) {
-            t.string(1, l.set()).u32Be(2, l.sreg());
-            l.dreg().ifPresent(d -> t.u32Be(3, d));
-            Integer id = setIds.get(l.set());
+            String set = renamed.apply(l.set());
+            t.string(1, set != null ? set : l.set()).u32Be(2, l.sreg(), false);
+            l.dreg().ifPresent(d -> t.u32Be(3, d, false));
+            Integer id = setIds.apply(l.set());
             if (id != null) {
-                t.u32Be(4, id);
+                t.u32Be(4, id, false);
             }
             if (l.invert()) {
-                t.u32Be(5, 1);
+                t.u32Be(5, 1, false);
             }
         } else if (e instanceof Expr.Immediate i) {
-            t.u32Be(1, i.dreg());
+            t.u32Be(1, i.dreg(), false);
             if (i.verdict().isPresent()) {
                 Verdict v = i.verdict().get();
-                Tlv vt = new Tlv().u32Be(Nft.VERDICT_CODE, v.kind().code());
-                v.chain().ifPresent(c -> vt.string(Nft.VERDICT_CHAIN, c));
-                t.nested(2, new Tlv().nested(Nft.DATA_VERDICT, vt));
+                t.beginNested(2).beginNested(Nft.DATA_VERDICT).u32Be(Nft.VERDICT_CODE, v.kind().code(), false);
+                v.chain().ifPresent(c -> t.string(Nft.VERDICT_CHAIN, c));
+                t.endNested().endNested();
             } else {
-                t.nested(2, value(i.value()));
+                value(t, 2, i.value());
             }
         } else if (e instanceof Expr.Counter c) {
-            t.u64Be(1, c.bytes()).u64Be(2, c.packets());
+            t.u64Be(1, c.bytes(), false).u64Be(2, c.packets(), false);
         } else if (e instanceof Expr.Numgen n) {
-            t.u32Be(1, n.dreg()).u32Be(2, n.modulus()).u32Be(3, n.random() ? 1 : 0).u32Be(4, n.offset());
+            t.u32Be(1, n.dreg(), false).u32Be(2, n.modulus(), false).u32Be(3, n.random() ? 1 : 0, false).u32Be(4, n.offset(), false);
         } else if (e instanceof Expr.Nat n) {
-            t.u32Be(1, n.dnat() ? 1 : 0).u32Be(2, n.family().nfproto());
+            t.u32Be(1, n.dnat() ? 1 : 0, false).u32Be(2, n.family().nfproto(), false);
             if (n.addrReg() != 0) {
-                t.u32Be(3, n.addrReg());
+                t.u32Be(3, n.addrReg(), false);
             }
             if (n.protoReg() != 0) {
-                t.u32Be(5, n.protoReg());
+                t.u32Be(5, n.protoReg(), false);
             }
             if (n.flags() != 0) {
-                t.u32Be(7, n.flags());
+                t.u32Be(7, n.flags(), false);
             }
         } else if (e instanceof Expr.Masquerade m) {
             if (m.flags() != 0) {
-                t.u32Be(1, m.flags());
+                t.u32Be(1, m.flags(), false);
             }
         } else if (e instanceof Expr.Reject r) {
-            t.u32Be(1, r.type()).attr(2, new byte[] {(byte) r.code()});
+            t.u32Be(1, r.type(), false).u8(2, r.code());
         } else if (e instanceof Expr.Fib f) {
-            t.u32Be(1, f.dreg()).u32Be(2, f.result()).u32Be(3, f.flags());
+            t.u32Be(1, f.dreg(), false).u32Be(2, f.result(), false).u32Be(3, f.flags(), false);
         } else if (e instanceof Expr.Dynset d) {
-            t.string(1, d.set()).u32Be(3, d.op()).u32Be(4, d.sreg());
-            Integer id = setIds.get(d.set());
+            t.string(1, d.set()).u32Be(3, d.op(), false).u32Be(4, d.sreg(), false);
+            Integer id = setIds.apply(d.set());
             if (id != null) {
-                t.u32Be(2, id);
+                t.u32Be(2, id, false);
             }
-            d.timeout().ifPresent(x -> t.u64Be(6, x.toMillis()));
-        } else {
-            return Tlv.of(((Expr.Raw) e).data());
+            d.timeout().ifPresent(x -> t.u64Be(6, x.toMillis(), false));
         }
-        return t;
     }
 
     static List<Expr> decode(Attributes rule) {
