@@ -31,10 +31,10 @@ public final class NftEncoder {
     private final Map<String, Integer> setIds = new HashMap<>();
 
     /**
-     * Anonymous sets' names: a prefix unique to this process and a counter (the kernel wants a set's name unique in
-     * its table; these never meet nft's {@code __map0}, {@code __set0}).
+     * Anonymous sets' names: a counter, then a suffix unique to this process (the kernel wants a set's name unique in
+     * its table and compares names one by one, so they differ early; they never meet nft's {@code __map0}).
      */
-    static final String ANONYMOUS_PREFIX = "__svcp" + Long.toHexString(System.nanoTime() ^ ProcessHandle.current().pid() << 40) + "_";
+    static final String ANONYMOUS_SUFFIX = "_svcp" + Long.toHexString(System.nanoTime() ^ ProcessHandle.current().pid() << 40);
     private static final java.util.concurrent.atomic.AtomicLong ANONYMOUS_NAMES = new java.util.concurrent.atomic.AtomicLong();
 
     public static List<Encoded> encode(NftTransaction tx) {
@@ -154,7 +154,7 @@ public final class NftEncoder {
                 if (e instanceof dev.svcproxy.nftables.Expr.Lookup l && l.anonymous().isPresent()) {
                     // a name of our own, unique, rather than nft's "__map%d" template: the kernel then finds the set
                     // by name for the elements and the rule, instead of walking the whole batch for its id
-                    String name = ANONYMOUS_PREFIX + Long.toHexString(ANONYMOUS_NAMES.incrementAndGet());
+                    String name = "__" + Long.toHexString(ANONYMOUS_NAMES.incrementAndGet()) + ANONYMOUS_SUFFIX;
                     NftSet template = l.anonymous().get().set();
                     NftSet anon = new NftSet(template.table(), name, template.key(), template.data(), template.flags(), template.timeout(),
                             template.size(), template.comment());
