@@ -37,7 +37,7 @@ public final class NftTransaction {
 
         @Override
         public String toString() {
-            return verb == Verb.ADD || verb == Verb.CREATE ? verb.keyword() + " " + table : verb.keyword() + " table " + table.reference();
+            return command(verb, table, "table", table.reference());
         }
     }
 
@@ -48,7 +48,7 @@ public final class NftTransaction {
 
         @Override
         public String toString() {
-            return verb == Verb.ADD || verb == Verb.CREATE ? verb.keyword() + " " + chain : verb.keyword() + " chain " + chain.reference();
+            return command(verb, chain, "chain", chain.reference());
         }
     }
 
@@ -59,8 +59,7 @@ public final class NftTransaction {
 
         @Override
         public String toString() {
-            return verb == Verb.ADD || verb == Verb.CREATE ? verb.keyword() + " " + set
-                    : verb.keyword() + (set.isMap() ? " map " : " set ") + set.reference();
+            return command(verb, set, set.isMap() ? "map" : "set", set.reference());
         }
     }
 
@@ -103,6 +102,11 @@ public final class NftTransaction {
             return verb == Verb.DELETE || verb == Verb.DESTROY ? verb.keyword() + " rule " + where
                     : verb.keyword() + " rule " + where + " " + rule.statements();
         }
+    }
+
+    /** {@code add OBJECT-DECLARATION}, or {@code delete KIND REFERENCE} for the verbs that name an object. */
+    private static String command(Verb verb, Object declaration, String kind, String reference) {
+        return verb == Verb.ADD || verb == Verb.CREATE ? verb.keyword() + " " + declaration : verb.keyword() + " " + kind + " " + reference;
     }
 
     private static void notForRules(Verb verb, String what) {
