@@ -90,6 +90,14 @@ public final class NetlinkNftablesClient implements NftablesClient {
 
     @Override
     public synchronized Optional<TableContents> list(Family family, String name) {
+        try {
+            return listTable(family, name);
+        } catch (dev.svcproxy.netlink.MalformedMessageException e) {
+            throw e.in("list table " + family + " " + name);
+        }
+    }
+
+    private Optional<TableContents> listTable(Family family, String name) {
         Optional<Table> table = tables().stream().filter(t -> t.family() == family && t.name().equals(name)).findFirst();
         if (table.isEmpty()) {
             return Optional.empty();
