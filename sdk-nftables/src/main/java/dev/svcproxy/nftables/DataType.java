@@ -15,6 +15,7 @@ import java.util.Locale;
  */
 public enum DataType {
     VERDICT("verdict", 1, 0, ByteOrder.nativeOrder(), 0),
+    NFPROTO("nf_proto", 2, 1, ByteOrder.nativeOrder(), 1),
     INTEGER("integer", 4, 4, ByteOrder.nativeOrder(), 1),
     IPV4_ADDR("ipv4_addr", 7, 4, ByteOrder.BIG_ENDIAN, 2),
     IPV6_ADDR("ipv6_addr", 8, 16, ByteOrder.BIG_ENDIAN, 2),
@@ -92,6 +93,7 @@ public enum DataType {
                     yield a.bytes();
                 }
                 case INET_PROTO -> new byte[] {(byte) protocolNumber(value)};
+                case NFPROTO -> new byte[] {(byte) (value.equals("ipv4") ? 2 : value.equals("ipv6") ? 10 : ranged(value, 0, 255))};
                 case INET_SERVICE -> ByteBuffer.allocate(2).putShort((short) ranged(value, 0, 65535)).array();
                 case MARK -> ByteBuffer.allocate(4).order(order).putInt((int) Long.decode(value).longValue()).array();
                 case INTEGER -> ByteBuffer.allocate(4).order(order).putInt((int) ranged(value, 0, 0xffffffffL)).array();
@@ -115,6 +117,7 @@ public enum DataType {
         return switch (this) {
             case IPV4_ADDR, IPV6_ADDR -> IpAddress.ofBytes(Arrays.copyOf(bytes, length)).toString();
             case INET_PROTO -> protocolName(bytes[0] & 0xff);
+            case NFPROTO -> (bytes[0] & 0xff) == 2 ? "ipv4" : (bytes[0] & 0xff) == 10 ? "ipv6" : String.valueOf(bytes[0] & 0xff);
             case INET_SERVICE -> String.valueOf(b.order(ByteOrder.BIG_ENDIAN).getShort(0) & 0xffff);
             case MARK -> String.format(Locale.ROOT, "0x%08x", b.getInt(0));
             case INTEGER -> String.valueOf(b.getInt(0) & 0xffffffffL);
@@ -133,7 +136,7 @@ public enum DataType {
     int elementsPerLine() {
         return switch (this) {
             case IPV4_ADDR, IPV6_ADDR -> 8;
-            case INET_PROTO, INET_SERVICE, MARK, INTEGER -> 16;
+            case INET_PROTO, INET_SERVICE, MARK, INTEGER, NFPROTO -> 16;
             default -> 1;
         };
     }

@@ -164,6 +164,20 @@ public sealed interface Expr {
         }
     }
 
+    /** {@code limit rate [over] RATE/UNIT [burst N packets]} ({@code unitSeconds}: 1, 60, 3600, 86400, 604800). */
+    record Limit(long rate, long unitSeconds, int burst, boolean over) implements Expr {
+        public String name() {
+            return "limit";
+        }
+    }
+
+    /** {@code log [prefix "..."] [level L]} (syslog level; -1: not given, the kernel's warn). */
+    record Log(Optional<String> prefix, int level) implements Expr {
+        public String name() {
+            return "log";
+        }
+    }
+
     /** An expression this SDK does not model: its name and its attributes' bytes, kept as the kernel sent them. */
     record Raw(String name, byte[] data) implements Expr {
         @Override

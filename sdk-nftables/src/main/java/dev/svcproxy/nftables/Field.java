@@ -11,6 +11,7 @@ public enum Field {
     TH_SPORT("th sport", Expr.Base.TRANSPORT, 0, -1, DataType.INET_SERVICE),
     TH_DPORT("th dport", Expr.Base.TRANSPORT, 2, -1, DataType.INET_SERVICE),
     META_L4PROTO("meta l4proto", null, 0, 16, DataType.INET_PROTO),
+    META_NFPROTO("meta nfproto", null, 0, 15, DataType.NFPROTO),
     META_MARK("meta mark", null, 0, 3, DataType.MARK),
     IIFNAME("iifname", null, 0, 6, DataType.IFNAME),
     OIFNAME("oifname", null, 0, 7, DataType.IFNAME);

@@ -209,6 +209,26 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return this;
         }
 
+        /** {@code limit rate [over] RATE/UNIT [burst N packets]}: {@code unit} one of second, minute, hour, day, week. */
+        public Builder limit(long rate, String unit, int burst, boolean over) {
+            long seconds = switch (unit) {
+                case "second" -> 1;
+                case "minute" -> 60;
+                case "hour" -> 3600;
+                case "day" -> 86400;
+                case "week" -> 604800;
+                default -> throw new InvalidInputException("expected second, minute, hour, day or week", "limit unit " + unit);
+            };
+            exprs.add(new Expr.Limit(rate, seconds, burst, over));
+            return this;
+        }
+
+        /** {@code log prefix "PREFIX"} (the kernel's default level, warn). */
+        public Builder log(String prefix) {
+            exprs.add(new Expr.Log(Optional.of(Names.comment(prefix)), -1));
+            return this;
+        }
+
         /** A verdict statement: {@code accept}, {@code drop}, {@code jump X}, {@code goto X}, {@code return}. */
         public Builder verdict(Verdict v) {
             exprs.add(new Expr.Immediate(0, Optional.of(v), new byte[0]));

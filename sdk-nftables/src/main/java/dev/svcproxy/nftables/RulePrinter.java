@@ -89,6 +89,20 @@ final class RulePrinter {
                 out.add(reject(j, family));
             } else if (e instanceof Expr.MetaSet m) {
                 out.add(metaSet(regs.getOrDefault(Expr.reg32(m.sreg()), Src.of("?", DataType.INTEGER)), m, e));
+            } else if (e instanceof Expr.Limit l) {
+                String unit = switch ((int) l.unitSeconds()) {
+                    case 1 -> "second";
+                    case 60 -> "minute";
+                    case 3600 -> "hour";
+                    case 86400 -> "day";
+                    default -> "week";
+                };
+                out.add("limit rate " + (l.over() ? "over " : "") + l.rate() + "/" + unit + (l.burst() != 5 && l.burst() != 0
+                        ? " burst " + l.burst() + " packets" : ""));
+            } else if (e instanceof Expr.Log g) {
+                String[] levels = {"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug", "audit"};
+                out.add("log" + g.prefix().map(p -> " prefix " + Names.quote(p)).orElse("")
+                        + (g.level() >= 0 && g.level() != 4 && g.level() < levels.length ? " level " + levels[g.level()] : ""));
             } else if (e instanceof Expr.Dynset d) {
                 String key = pending.stream().map(k -> regs.get(k).text()).collect(Collectors.joining(" . "));
                 out.add((d.op() == 1 ? "update" : d.op() == 0 ? "add" : "delete") + " @" + Names.print(d.set()) + " { " + key

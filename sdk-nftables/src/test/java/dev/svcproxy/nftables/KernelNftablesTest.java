@@ -143,6 +143,23 @@ class KernelNftablesTest {
     }
 
     @Test
+    void limitLogAndNfprotoInAnInetTable() {
+        Table inet = Table.of(Family.INET, "misc");
+        Chain c = Chain.of(inet, "c");
+        try (NetworkNamespace ns = ns("misc"); NftablesClient nft = NftablesClient.open(ns.path())) {
+            nft.apply(NftTransaction.create().add(inet).add(c)
+                    .add(Rule.in(c).limit(5, "second", 5, false).build())
+                    .add(Rule.in(c).limit(10, "minute", 20, true).build())
+                    .add(Rule.in(c).log("kp: ").build())
+                    .add(Rule.in(c).match(Field.META_NFPROTO, "ipv4").verdict(Verdict.ACCEPT).build()));
+            String listed = nft.list(Family.INET, "misc").orElseThrow().toString();
+            assertEquals(ns.exec("nft", "list", "table", "inet", "misc"), listed);
+            assertTrue(listed.contains("limit rate over 10/minute burst 20 packets") && listed.contains("log prefix \"kp: \"")
+                    && listed.contains("meta nfproto ipv4 accept"), listed);
+        }
+    }
+
+    @Test
     void aTransactionIsAllOrNothingAndErrorsAreTypedAndNamed() {
         try (NetworkNamespace ns = ns("atomic"); NftablesClient c = NftablesClient.open(ns.path())) {
             c.apply(NftTransaction.create().add(KP));

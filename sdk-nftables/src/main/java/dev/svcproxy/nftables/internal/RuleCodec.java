@@ -110,6 +110,14 @@ final class RuleCodec {
             t.u32Be(1, r.type(), false).u8(2, r.code());
         } else if (e instanceof Expr.Fib f) {
             t.u32Be(1, f.dreg(), false).u32Be(2, f.result(), false).u32Be(3, f.flags(), false);
+        } else if (e instanceof Expr.Limit l) {
+            t.u64Be(1, l.rate(), false).u64Be(2, l.unitSeconds(), false).u32Be(3, l.burst(), false).u32Be(4, 0, false)
+                    .u32Be(5, l.over() ? 1 : 0, false);
+        } else if (e instanceof Expr.Log g) {
+            g.prefix().ifPresent(p -> t.string(2, p));
+            if (g.level() >= 0) {
+                t.u32Be(5, g.level(), false);
+            }
         } else if (e instanceof Expr.Dynset d) {
             t.string(1, d.set()).u32Be(3, d.op(), false).u32Be(4, d.sreg(), false);
             Integer id = setIds.apply(d.set());
@@ -176,6 +184,10 @@ final class RuleCodec {
             case "fib" -> new Expr.Fib(u32(d, 1), u32(d, 2), u32(d, 3));
             case "dynset" -> d.has(5) || d.has(7) ? new Expr.Raw(name, raw) : new Expr.Dynset(u32(d, 3), u32(d, 4), d.string(1),
                     d.has(6) && d.u64Be(6) != 0 ? Optional.of(Duration.ofMillis(d.u64Be(6))) : Optional.empty());
+            case "limit" -> d.has(4) && u32(d, 4) != 0 ? new Expr.Raw(name, raw)
+                    : new Expr.Limit(d.u64Be(1), d.u64Be(2), d.has(3) ? u32(d, 3) : 0, d.has(5) && (u32(d, 5) & 1) != 0);
+            case "log" -> d.has(1) || d.has(3) || d.has(4) || d.has(6) && u32(d, 6) != 0 ? new Expr.Raw(name, raw)
+                    : new Expr.Log(d.has(2) ? Optional.of(d.string(2)) : Optional.empty(), d.has(5) ? u32(d, 5) : -1);
             default -> new Expr.Raw(name, raw);
         };
     }
