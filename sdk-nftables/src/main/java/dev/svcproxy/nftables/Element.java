@@ -50,6 +50,14 @@ public record Element(List<String> key, Optional<Verdict> verdict, List<String> 
 
     /** This element with its values as {@code nft} prints them (so {@code 010.1.2.3} becomes {@code 10.1.2.3}); checks each against {@code set}. */
     public Element canonical(NftSet set) {
+        if (set.isAddressIntervals()) {
+            if (key.size() != 1) {
+                throw new InvalidInputException("has " + key.size() + " values where " + set.typeText() + " needs 1",
+                        "element " + String.join(" . ", key) + " of " + set.reference());
+            }
+            return new Element(List.of(dev.svcproxy.nftables.internal.IntervalKeys.canonical(set.key().get(0), key.get(0))), verdict,
+                    value, timeout, comment);
+        }
         return new Element(canonical(key, set.key(), set), verdict,
                 set.data().filter(d -> d != DataType.VERDICT).map(d -> canonical(value, List.of(d), set)).orElse(value), timeout, comment);
     }

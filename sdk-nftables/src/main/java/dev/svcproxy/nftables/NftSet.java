@@ -105,8 +105,20 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
         return key.size() == 1 ? key.get(0).byteOrderTag() : 0;
     }
 
-    /** A key as the kernel holds it: each field's bytes, padded to 4 bytes when concatenated. */
+    /** True for an interval set of addresses, whose elements are addresses, prefixes and ranges. */
+    public boolean isAddressIntervals() {
+        return flags.contains(Flag.INTERVAL) && key.size() == 1 && dev.svcproxy.nftables.internal.IntervalKeys.supports(key.get(0));
+    }
+
+    /**
+     * A key as the kernel holds it: each field's bytes, padded to 4 bytes when concatenated; for an interval of
+     * addresses, its first address.
+     */
     public byte[] encodeKey(List<String> values) {
+        if (isAddressIntervals()) {
+            var t = key.get(0);
+            return dev.svcproxy.nftables.internal.IntervalKeys.bytes(t, dev.svcproxy.nftables.internal.IntervalKeys.parse(t, values.get(0)).first());
+        }
         return encode(key, values);
     }
 

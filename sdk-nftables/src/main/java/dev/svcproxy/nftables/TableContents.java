@@ -48,7 +48,7 @@ public record TableContents(Table table, List<SetContents> sets, List<Chain> cha
      * {@code calculate_delim}).
      */
     private static String elements(SetContents s) {
-        int perLine = s.set().key().size() == 1 ? s.set().key().get(0).elementsPerLine() : 1;
+        int perLine = s.set().isAddressIntervals() ? 2 : s.set().key().size() == 1 ? s.set().key().get(0).elementsPerLine() : 1;
         List<Element> sorted = new ArrayList<>(s.elements());
         sorted.sort(s.set().printOrder());
         StringBuilder b = new StringBuilder();

@@ -38,9 +38,10 @@ class KernelNftablesTest {
         NftSet affinity = NftSet.set(KP, "affinity-XPGD46QR-ns1/svc1/tcp/p80__10.180.0.1/80", DataType.IPV4_ADDR)
                 .withFlags(NftSet.Flag.DYNAMIC).withTimeout(Duration.ofHours(3));
         NftSet marks = NftSet.map(KP, "marks", List.of(DataType.MARK), DataType.IPV4_ADDR);
+        NftSet ranges = NftSet.set(KP, "ranges", DataType.IPV4_ADDR).withFlags(NftSet.Flag.INTERVAL);
         Chain svc = Chain.of(KP, "service-ULMVA6XW-ns1/svc1/tcp/p80").withComment("ns1/svc1:p80");
         return NftTransaction.create().add(KP)
-                .add(clusterIps).add(serviceIps).add(affinity).add(marks)
+                .add(clusterIps).add(serviceIps).add(affinity).add(marks).add(ranges)
                 .add(Chain.base(KP, "filter-prerouting-pre-dnat", Chain.Hook.of(Chain.Type.FILTER, Chain.HookPoint.PREROUTING, "dstnat - 10")))
                 .add(Chain.base(KP, "filter-output-pre-dnat", Chain.Hook.of(Chain.Type.FILTER, Chain.HookPoint.OUTPUT, "dstnat - 10")))
                 .add(Chain.base(KP, "nat-postrouting", Chain.Hook.of(Chain.Type.NAT, Chain.HookPoint.POSTROUTING, "srcnat")))
@@ -50,7 +51,9 @@ class KernelNftablesTest {
                 .addElements(clusterIps, Element.of("172.30.0.41"), Element.of("172.30.0.42"))
                 .addElements(serviceIps, Element.of(List.of("172.30.0.41", "tcp", "80"), Verdict.goTo(svc.name())),
                         Element.of(List.of("172.30.0.42", "udp", "53"), Verdict.goTo(svc.name())).withComment("dns"))
-                .addElements(marks, Element.of(List.of("0x4000"), List.of("10.0.0.1")));
+                .addElements(marks, Element.of(List.of("0x4000"), List.of("10.0.0.1")))
+                .addElements(ranges, Element.of("10.0.0.0/8"), Element.of("11.0.0.0/8"), Element.of("192.168.1.1"),
+                        Element.of("172.16.0.5-172.16.0.9"), Element.of("172.16.1.0-172.16.1.255"), Element.of("255.255.255.0/24"));
     }
 
     @Test
@@ -60,6 +63,8 @@ class KernelNftablesTest {
             TableContents listed = c.list(Family.IP, "kube-proxy").orElseThrow();
             assertEquals(ns.exec("nft", "list", "table", "ip", "kube-proxy"), listed.toString());
             assertEquals(5, listed.chains().size());
+            assertEquals(List.of("10.0.0.0/8", "11.0.0.0/8", "172.16.0.5-172.16.0.9", "172.16.1.0/24", "192.168.1.1", "255.255.255.0/24"),
+                    listed.sets().get(4).elements().stream().map(e -> e.key().get(0)).toList(), "ranges that are prefixes print as prefixes");
             assertEquals(2, listed.sets().get(1).elements().size());
             assertTrue(c.tables().contains(KP));
         }

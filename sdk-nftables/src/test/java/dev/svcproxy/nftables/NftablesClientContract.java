@@ -176,4 +176,16 @@ public abstract class NftablesClientContract {
         assertTrue(c.list(Family.IP, "kit").orElseThrow().sets().stream().noneMatch(s -> s.set().name().startsWith("__")),
                 "an anonymous map is not listed as a set");
     }
+
+    @Test
+    void intervalSetsHoldPrefixesAndRangesAndLoseThemWhole() {
+        NftablesClient c = client();
+        NftSet ranges = NftSet.set(T, "ranges", DataType.IPV4_ADDR).withFlags(NftSet.Flag.INTERVAL);
+        c.apply(NftTransaction.create().add(T).add(ranges)
+                .addElements(ranges, Element.of("10.1.2.3/8"), Element.of("192.168.0.1-192.168.0.9"), Element.of("172.16.0.1")));
+        assertEquals(Set.of("10.0.0.0/8", "192.168.0.1-192.168.0.9", "172.16.0.1"), keys(c, ranges), "a prefix is stored canonical");
+        c.apply(NftTransaction.create().deleteElements(ranges, Element.of("10.0.0.0/8")));
+        assertEquals(Set.of("192.168.0.1-192.168.0.9", "172.16.0.1"), keys(c, ranges));
+        assertThrows(dev.svcproxy.api.InvalidInputException.class, () -> NftTransaction.create().addElements(ranges, Element.of("10.0.0.9-10.0.0.1")));
+    }
 }

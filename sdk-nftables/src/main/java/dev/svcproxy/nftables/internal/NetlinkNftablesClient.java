@@ -144,10 +144,15 @@ public final class NetlinkNftablesClient implements NftablesClient {
         List<Element> out = new ArrayList<>();
         MessageBuilder req = NftEncoder.message(Nft.GETSETELEM, Netlink.NLM_F_DUMP, s.table().family(), "list elements of " + s.reference())
                 .string(Nft.SET_ELEM_LIST_TABLE, s.table().name()).string(Nft.SET_ELEM_LIST_SET, s.name());
+        List<NftDecoder.Boundary> boundaries = new ArrayList<>();
         for (NetlinkMessage m : socket().request(req)) {
-            out.addAll(NftDecoder.elements(m, s));
+            if (s.isAddressIntervals()) {
+                boundaries.addAll(NftDecoder.boundaries(m, s));
+            } else {
+                out.addAll(NftDecoder.elements(m, s));
+            }
         }
-        return out;
+        return s.isAddressIntervals() ? NftDecoder.intervals(boundaries, s) : out;
     }
 
     @Override

@@ -81,6 +81,7 @@ final class Nft {
     static final int SET_ELEM_TIMEOUT = 4;
     static final int SET_ELEM_EXPIRATION = 5;
     static final int SET_ELEM_USERDATA = 6;
+    static final int SET_ELEM_INTERVAL_END = 1;
 
     static final int LIST_ELEM = 1;
     static final int DATA_VALUE = 1;

@@ -143,8 +143,62 @@ final class NftDecoder {
         return out;
     }
 
+    /** A kernel element of an interval set: where it is, whether it ends an interval, and its data (on a start). */
+    record Boundary(java.math.BigInteger at, boolean end, Element element) {
+    }
+
+    /** The boundaries in a GETSETELEM reply of an interval set of addresses. */
+    static List<Boundary> boundaries(NetlinkMessage m, NftSet set) {
+        Attributes a = m.attributes(4);
+        List<Boundary> out = new ArrayList<>();
+        if (!a.has(Nft.SET_ELEM_LIST_ELEMENTS)) {
+            return out;
+        }
+        DataType t = set.key().get(0);
+        for (ByteBuffer item : a.nested(Nft.SET_ELEM_LIST_ELEMENTS).all(Nft.LIST_ELEM)) {
+            Attributes e = Attributes.parse(item);
+            byte[] key = e.nested(Nft.SET_ELEM_KEY).bytes(Nft.DATA_VALUE);
+            if (key.length != t.length()) {
+                throw new MalformedMessageException("element of " + set.reference() + ": " + key.length + " bytes, " + t + " has " + t.length());
+            }
+            boolean end = e.has(Nft.SET_ELEM_FLAGS) && (e.u32Be(Nft.SET_ELEM_FLAGS) & Nft.SET_ELEM_INTERVAL_END) != 0;
+            out.add(new Boundary(new java.math.BigInteger(1, key), end, end ? null : element(e, set, List.of(t.format(key)))));
+        }
+        return out;
+    }
+
+    /** Start and end boundaries paired into intervals, in order: an interval with no end runs to the last address. */
+    static List<Element> intervals(List<Boundary> all, NftSet set) {
+        DataType t = set.key().get(0);
+        List<Boundary> sorted = new ArrayList<>(all);
+        // at one address an interval's end comes before the next interval's start (adjacent intervals share it)
+        sorted.sort(java.util.Comparator.comparing(Boundary::at).thenComparing(b -> !b.end()));
+        List<Element> out = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            Boundary b = sorted.get(i);
+            if (b.end()) {
+                continue;
+            }
+            java.math.BigInteger last = i + 1 < sorted.size() ? sorted.get(i + 1).at().subtract(java.math.BigInteger.ONE)
+                    : new java.math.BigInteger(1, filled(t.length()));
+            Element e = b.element();
+            out.add(new Element(List.of(IntervalKeys.format(t, new IntervalKeys.Interval(b.at(), last))), e.verdict(), e.value(),
+                    e.timeout(), e.comment()));
+        }
+        return out;
+    }
+
+    private static byte[] filled(int n) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, (byte) 0xff);
+        return b;
+    }
+
     static Element element(Attributes e, NftSet set) {
-        List<String> key = values(set.key(), e.nested(Nft.SET_ELEM_KEY).bytes(Nft.DATA_VALUE), set);
+        return element(e, set, values(set.key(), e.nested(Nft.SET_ELEM_KEY).bytes(Nft.DATA_VALUE), set));
+    }
+
+    private static Element element(Attributes e, NftSet set, List<String> key) {
         Optional<Verdict> verdict = Optional.empty();
         List<String> value = List.of();
         if (e.has(Nft.SET_ELEM_DATA)) {

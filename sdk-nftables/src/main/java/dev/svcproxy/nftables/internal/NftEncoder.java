@@ -225,8 +225,7 @@ public final class NftEncoder {
         List<MessageBuilder> out = new ArrayList<>();
         List<byte[]> batch = new ArrayList<>();
         int size = 0;
-        for (Element e : op.elements()) {
-            byte[] b = element(op.set(), e, msg == Nft.NEWSETELEM);
+        for (byte[] b : kernelElements(op.set(), op.elements(), msg == Nft.NEWSETELEM)) {
             int entry = 4 + dev.svcproxy.netlink.Netlink.align(b.length); // the list entry's header and padding too
             if (size + entry > ELEMENTS_BYTES && !batch.isEmpty()) {
                 out.add(elementsMessage(msg, flags, op, batch));
@@ -251,13 +250,52 @@ public final class NftEncoder {
         return m.endNested();
     }
 
+    /**
+     * The kernel's elements for {@code elements}: one each, except in an interval set of addresses, where an
+     * interval is a start element and an end element one past its last address (none if it ends at the last
+     * address), and an addition starts, as {@code nft}'s does, with an end element at 0 unless an interval starts there.
+     */
+    static List<byte[]> kernelElements(NftSet s, List<Element> elements, boolean full) {
+        List<byte[]> out = new ArrayList<>();
+        if (!s.isAddressIntervals()) {
+            elements.forEach(e -> out.add(element(s, s.encodeKey(e.key()), 0, e, full)));
+            return out;
+        }
+        DataType t = s.key().get(0);
+        List<Element> sorted = new ArrayList<>(elements);
+        sorted.sort(s.printOrder());
+        boolean zeroStarts = sorted.stream().anyMatch(e -> IntervalKeys.first(t, e).signum() == 0);
+        if (full && !sorted.isEmpty() && !zeroStarts) {
+            out.add(element(s, new byte[t.length()], Nft.SET_ELEM_INTERVAL_END, null, false));
+        }
+        for (Element e : sorted) {
+            java.math.BigInteger first = IntervalKeys.first(t, e);
+            java.math.BigInteger last = IntervalKeys.last(t, e);
+            out.add(element(s, IntervalKeys.bytes(t, first), 0, e, full));
+            if (!IntervalKeys.isMax(t, last)) {
+                out.add(element(s, IntervalKeys.bytes(t, last.add(java.math.BigInteger.ONE)), Nft.SET_ELEM_INTERVAL_END, null, false));
+            }
+        }
+        return out;
+    }
+
     /** One element's attributes (the body of its list entry); a deletion needs only the key. */
     static byte[] element(NftSet s, Element e, boolean full) {
+        return element(s, s.encodeKey(e.key()), 0, e, full);
+    }
+
+    private static byte[] element(NftSet s, byte[] key, int flags, Element e, boolean full) {
         Tlv t = new Tlv();
+        if (flags != 0) {
+            t.u32Be(Nft.SET_ELEM_FLAGS, flags);
+        }
+        if (e == null) {
+            return t.nested(Nft.SET_ELEM_KEY, new Tlv().attr(Nft.DATA_VALUE, key)).bytes();
+        }
         if (full) {
             e.timeout().ifPresent(d -> t.u64Be(Nft.SET_ELEM_TIMEOUT, d.toMillis()));
         }
-        t.nested(Nft.SET_ELEM_KEY, new Tlv().attr(Nft.DATA_VALUE, s.encodeKey(e.key())));
+        t.nested(Nft.SET_ELEM_KEY, new Tlv().attr(Nft.DATA_VALUE, key));
         if (full) {
             e.verdict().ifPresent(v -> {
                 Tlv vt = new Tlv().u32Be(Nft.VERDICT_CODE, v.kind().code());
