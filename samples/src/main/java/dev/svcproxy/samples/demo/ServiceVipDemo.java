@@ -71,12 +71,12 @@ public final class ServiceVipDemo {
         print(run("svcp-demo-" + ProcessHandle.current().pid(), connections, progress(System.err)), connections, System.out);
     }
 
-    /** A progress line on {@code out}, rewritten in place: {@code [3/6] sending 300 HTTP requests ...}. */
+    /** A progress line per step on {@code out}: {@code [3/6] sending 300 HTTP requests ...}. */
     public static Consumer<String> progress(PrintStream out) {
         int[] step = {0};
         return text -> {
             step[0]++;
-            out.printf("\r[%d/%d] %-70s%s", step[0], STEPS, text, step[0] == STEPS ? "\n" : "");
+            out.printf("[%d/%d] %s%n", step[0], STEPS, text); // a line each: the proxy's log lines interleave cleanly
             out.flush();
         };
     }
