@@ -132,8 +132,7 @@ public final class Metrics {
 
     /** A counter read from elsewhere at each scrape (kube-proxy's nfacct-backed counters); NaN omits the sample. */
     public void external(String name, String help, java.util.function.DoubleSupplier value) {
-        families.put(name, new Family(name, "counter", help, null));
-        external.add(new External(name, new String[0], value));
+        external(name, "counter", help, value);
     }
 
     /**
@@ -141,7 +140,11 @@ public final class Metrics {
      * sample. The same name may be registered once per label set.
      */
     public void externalGauge(String name, String help, java.util.function.DoubleSupplier value, String... labels) {
-        families.put(name, new Family(name, "gauge", help, null));
+        external(name, "gauge", help, value, labels);
+    }
+
+    private void external(String name, String type, String help, java.util.function.DoubleSupplier value, String... labels) {
+        families.put(name, new Family(name, type, help, null));
         external.add(new External(name, labels.clone(), value));
     }
 

@@ -107,23 +107,24 @@ public final class NetlinkNftablesClient implements NftablesClient {
         java.util.Map<String, SetContents> anonymous = new java.util.HashMap<>();
         for (NetlinkMessage m : socket().request(NftEncoder.message(Nft.GETSET, Netlink.NLM_F_DUMP, family, "list sets of " + t.reference())
                 .string(Nft.SET_TABLE, name))) {
-            if (!m.attributes(4).string(Nft.SET_TABLE).equals(name)) {
+            var a = m.attributes(4);
+            if (!a.string(Nft.SET_TABLE).equals(name)) {
                 continue;
             }
-            Optional<NftSet> s = NftDecoder.set(m, t);
+            Optional<NftSet> s = NftDecoder.set(a, t);
             if (s.isPresent()) {
                 sets.add(new SetContents(s.get(), elements(s.get())));
             } else {
-                NftDecoder.anonymousSet(m, t).ifPresent(a -> anonymous.put(m.attributes(4).string(Nft.SET_NAME),
-                        new SetContents(a, elements(a))));
+                NftDecoder.anonymousSet(a, t).ifPresent(x -> anonymous.put(a.string(Nft.SET_NAME), new SetContents(x, elements(x))));
             }
         }
         List<Chain> chains = new ArrayList<>();
         java.util.Map<String, Chain> byName = new java.util.HashMap<>();
         for (NetlinkMessage m : socket().request(NftEncoder.message(Nft.GETCHAIN, Netlink.NLM_F_DUMP, family, "list chains of " + t.reference())
                 .string(Nft.CHAIN_TABLE, name))) {
-            if (m.attributes(4).string(Nft.CHAIN_TABLE).equals(name)) {
-                Chain c = NftDecoder.chain(m, t);
+            var a = m.attributes(4);
+            if (a.string(Nft.CHAIN_TABLE).equals(name)) {
+                Chain c = NftDecoder.chain(a, t);
                 chains.add(c);
                 byName.put(c.name(), c);
             }

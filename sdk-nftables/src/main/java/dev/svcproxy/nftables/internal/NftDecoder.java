@@ -42,8 +42,7 @@ final class NftDecoder {
         return Optional.of(new Table(family(m), a.string(Nft.TABLE_NAME), comment));
     }
 
-    static Chain chain(NetlinkMessage m, Table table) {
-        Attributes a = m.attributes(4);
+    static Chain chain(Attributes a, Table table) {
         Optional<Chain.Hook> hook = Optional.empty();
         if (a.has(Nft.CHAIN_HOOK) && a.has(Nft.CHAIN_TYPE)) {
             Attributes h = a.nested(Nft.CHAIN_HOOK);
@@ -58,8 +57,7 @@ final class NftDecoder {
     }
 
     /** The set, or empty for an anonymous set (it belongs to a rule). */
-    static Optional<NftSet> set(NetlinkMessage m, Table table) {
-        Attributes a = m.attributes(4);
+    static Optional<NftSet> set(Attributes a, Table table) {
         long kernelFlags = a.has(Nft.SET_FLAGS) ? a.u32Be(Nft.SET_FLAGS) : 0;
         if ((kernelFlags & Nft.SET_F_ANONYMOUS) != 0) {
             return Optional.empty();
@@ -90,8 +88,7 @@ final class NftDecoder {
     }
 
     /** An anonymous set (one a rule holds inline), if its types are ones this SDK models. */
-    static Optional<NftSet> anonymousSet(NetlinkMessage m, Table table) {
-        Attributes a = m.attributes(4);
+    static Optional<NftSet> anonymousSet(Attributes a, Table table) {
         try {
             Optional<DataType> data = Optional.empty();
             if ((a.u32Be(Nft.SET_FLAGS) & Nft.SET_F_MAP) != 0) {

@@ -28,7 +28,9 @@ public final class NftEncoder {
     public record Encoded(MessageBuilder message, NftTransaction.Op op) {
     }
 
+    /** The transaction ids of the sets created in this transaction, by family, table and name. */
     private final Map<String, Integer> setIds = new HashMap<>();
+    private int lastSetId;
 
     /**
      * Anonymous sets' names: a counter, then a suffix unique to this process (the kernel wants a set's name unique in
@@ -58,7 +60,7 @@ public final class NftEncoder {
 
     /** A message of nf_tables type {@code msg} for {@code family} (null: every family, for dumps). */
     static MessageBuilder message(int msg, int flags, Family family, String description) {
-        return new MessageBuilder(Nft.type(msg), flags, description).nfgen(family == null ? 0 : family.nfproto(), 0);
+        return message(msg, flags, family, () -> description);
     }
 
     /** As above, the description made only if an error needs it. */
@@ -109,26 +111,28 @@ public final class NftEncoder {
     private MessageBuilder set(Verb v, NftSet s, java.util.function.Supplier<String> what) {
         Family f = s.table().family();
         return switch (v) {
-            case ADD, CREATE -> {
-                int id = setIds.size() + 1;
-                setIds.put(key(s), id);
-                int flags = s.flags().stream().mapToInt(NftSet.Flag::bit).sum() | (s.isMap() ? Nft.SET_F_MAP : 0);
-                MessageBuilder m = message(Nft.NEWSET, createFlags(v), f, what).string(Nft.SET_TABLE, s.table().name())
-                        .string(Nft.SET_NAME, s.name()).u32Be(Nft.SET_FLAGS, flags, false)
-                        .u32Be(Nft.SET_KEY_TYPE, s.keyTypeId(), false).u32Be(Nft.SET_KEY_LEN, s.keyLength(), false);
-                s.data().ifPresent(d -> m.u32Be(Nft.SET_DATA_TYPE, d == DataType.VERDICT ? DataType.KERNEL_VERDICT_TYPE : d.id(), false)
-                        .u32Be(Nft.SET_DATA_LEN, d.length(), false));
-                m.u32Be(Nft.SET_ID, id, false);
-                s.timeout().ifPresent(t -> m.u64Be(Nft.SET_TIMEOUT, t.toMillis(), false));
-                s.size().ifPresent(n -> m.beginNested(Nft.SET_DESC).u32Be(1, n, false).endNested());
-                m.attr(Nft.SET_USERDATA, userData(s));
-                yield m;
-            }
+            case ADD, CREATE -> newSet(s, 0, createFlags(v), what);
             case DELETE, DESTROY -> message(v == Verb.DELETE ? Nft.DELSET : Nft.DESTROYSET, 0, f, what)
                     .string(Nft.SET_TABLE, s.table().name()).string(Nft.SET_NAME, s.name());
             case FLUSH -> elementsHeader(Nft.DELSETELEM, 0, s, what);
             default -> throw new IllegalStateException(v + " set");
         };
+    }
+
+    /** A NEWSET message, the set given the next transaction id; {@code kernelFlags} are added to the set's own. */
+    private MessageBuilder newSet(NftSet s, int kernelFlags, int messageFlags, java.util.function.Supplier<String> what) {
+        int id = ++lastSetId;
+        setIds.put(key(s), id);
+        int flags = s.flags().stream().mapToInt(NftSet.Flag::bit).sum() | (s.isMap() ? Nft.SET_F_MAP : 0) | kernelFlags;
+        MessageBuilder m = message(Nft.NEWSET, messageFlags, s.table().family(), what).string(Nft.SET_TABLE, s.table().name())
+                .string(Nft.SET_NAME, s.name()).u32Be(Nft.SET_FLAGS, flags, false)
+                .u32Be(Nft.SET_KEY_TYPE, s.keyTypeId(), false).u32Be(Nft.SET_KEY_LEN, s.keyLength(), false);
+        s.data().ifPresent(d -> m.u32Be(Nft.SET_DATA_TYPE, d == DataType.VERDICT ? DataType.KERNEL_VERDICT_TYPE : d.id(), false)
+                .u32Be(Nft.SET_DATA_LEN, d.length(), false));
+        m.u32Be(Nft.SET_ID, id, false);
+        s.timeout().ifPresent(t -> m.u64Be(Nft.SET_TIMEOUT, t.toMillis(), false));
+        s.size().ifPresent(n -> m.beginNested(Nft.SET_DESC).u32Be(1, n, false).endNested());
+        return m.attr(Nft.SET_USERDATA, userData(s));
     }
 
     /** The set's user data as nft writes it: key (and data) byte order, then the comment; nft list reads values by it. */
@@ -158,23 +162,10 @@ public final class NftEncoder {
                     NftSet template = l.anonymous().get().set();
                     NftSet anon = new NftSet(template.table(), name, template.key(), template.data(), template.flags(), template.timeout(),
                             template.size(), template.comment());
-                    int id = setIds.size() + 1;
-                    setIds.put("anonymous " + id, id);
                     anonymousNames.put(l.set(), name);
-                    int flags = Nft.SET_F_ANONYMOUS | NftSet.Flag.CONSTANT.bit() | (anon.isMap() ? Nft.SET_F_MAP : 0);
-                    MessageBuilder m = message(Nft.NEWSET, Nft.NLM_F_CREATE, f, op::toString).string(Nft.SET_TABLE, anon.table().name())
-                            .string(Nft.SET_NAME, anon.name()).u32Be(Nft.SET_FLAGS, flags, false)
-                            .u32Be(Nft.SET_KEY_TYPE, anon.keyTypeId(), false).u32Be(Nft.SET_KEY_LEN, anon.keyLength(), false);
-                    anon.data().ifPresent(d -> m.u32Be(Nft.SET_DATA_TYPE, d == DataType.VERDICT ? DataType.KERNEL_VERDICT_TYPE : d.id(), false)
-                            .u32Be(Nft.SET_DATA_LEN, d.length(), false));
-                    m.u32Be(Nft.SET_ID, id, false).attr(Nft.SET_USERDATA, userData(anon));
-                    out.add(m);
-                    MessageBuilder el = message(Nft.NEWSETELEM, Nft.NLM_F_CREATE, f, op::toString)
-                            .string(Nft.SET_ELEM_LIST_TABLE, anon.table().name()).string(Nft.SET_ELEM_LIST_SET, anon.name())
-                            .u32Be(Nft.SET_ELEM_LIST_SET_ID, id, false).beginNested(Nft.SET_ELEM_LIST_ELEMENTS);
-                    l.anonymous().get().elements().forEach(x -> el.attr(Nft.LIST_ELEM | dev.svcproxy.netlink.Netlink.NLA_F_NESTED,
-                            element(anon, x.canonical(anon), true)));
-                    out.add(el.endNested());
+                    out.add(newSet(anon, Nft.SET_F_ANONYMOUS, Nft.NLM_F_CREATE, op::toString));
+                    out.addAll(elementMessages(Nft.NEWSETELEM, Nft.NLM_F_CREATE, anon,
+                            l.anonymous().get().elements().stream().map(x -> x.canonical(anon)).toList(), n -> op.toString()));
                 }
             }
         }
@@ -193,7 +184,8 @@ public final class NftEncoder {
                 .string(Nft.RULE_CHAIN, r.chain().name());
         r.handle().ifPresent(h -> m.u64Be(Nft.RULE_HANDLE, h, false));
         if (msg == Nft.NEWRULE) {
-            RuleCodec.expressions(m, r.exprs(), anonymousNames::get, name -> anonymousNames.containsKey(name) ? null : setIds.get(name));
+            RuleCodec.expressions(m, r.exprs(), anonymousNames::get,
+                    name -> anonymousNames.containsKey(name) ? null : setIds.get(key(r.chain().table(), name)));
             r.comment().ifPresent(c -> m.attr(Nft.RULE_USERDATA, Tlv.userString(Nft.UDATA_COMMENT, c)));
         }
         out.add(m);
@@ -201,7 +193,11 @@ public final class NftEncoder {
     }
 
     private static String key(NftSet s) {
-        return s.table().family() + " " + s.table().name() + " " + s.name();
+        return key(s.table(), s.name());
+    }
+
+    private static String key(Table t, String set) {
+        return t.family() + " " + t.name() + " " + set;
     }
 
     private MessageBuilder elementsHeader(int msg, int flags, NftSet s, java.util.function.Supplier<String> what) {
@@ -222,13 +218,23 @@ public final class NftEncoder {
             default -> throw new InvalidInputException("elements are added, created, deleted or destroyed", op.toString());
         };
         int flags = msg == Nft.NEWSETELEM ? createFlags(op.verb()) : 0;
+        return elementMessages(msg, flags, op.set(), op.elements(), n -> n == op.elements().size() ? op.toString()
+                : op.verb().keyword() + " element " + op.set().reference() + " { " + n + " of its elements }");
+    }
+
+    /**
+     * {@code elements} of {@code set} in as many messages of type {@code msg} as their size needs; {@code describe}
+     * names a message holding n of them, if an error needs it.
+     */
+    private List<MessageBuilder> elementMessages(int msg, int flags, NftSet set, List<Element> elements,
+                                                 java.util.function.IntFunction<String> describe) {
         List<MessageBuilder> out = new ArrayList<>();
         List<byte[]> batch = new ArrayList<>();
         int size = 0;
-        for (byte[] b : kernelElements(op.set(), op.elements(), msg == Nft.NEWSETELEM)) {
+        for (byte[] b : kernelElements(set, elements, msg == Nft.NEWSETELEM)) {
             int entry = 4 + dev.svcproxy.netlink.Netlink.align(b.length); // the list entry's header and padding too
             if (size + entry > ELEMENTS_BYTES && !batch.isEmpty()) {
-                out.add(elementsMessage(msg, flags, op, batch));
+                out.add(elementsMessage(msg, flags, set, batch, describe));
                 batch = new ArrayList<>();
                 size = 0;
             }
@@ -236,15 +242,15 @@ public final class NftEncoder {
             size += entry;
         }
         if (!batch.isEmpty()) {
-            out.add(elementsMessage(msg, flags, op, batch));
+            out.add(elementsMessage(msg, flags, set, batch, describe));
         }
         return out;
     }
 
-    private MessageBuilder elementsMessage(int msg, int flags, NftTransaction.ElementsOp op, List<byte[]> elements) {
+    private MessageBuilder elementsMessage(int msg, int flags, NftSet set, List<byte[]> elements,
+                                           java.util.function.IntFunction<String> describe) {
         int n = elements.size();
-        MessageBuilder m = elementsHeader(msg, flags, op.set(), () -> n == op.elements().size() ? op.toString()
-                : op.verb().keyword() + " element " + op.set().reference() + " { " + n + " of its elements }");
+        MessageBuilder m = elementsHeader(msg, flags, set, () -> describe.apply(n));
         m.beginNested(Nft.SET_ELEM_LIST_ELEMENTS);
         elements.forEach(b -> m.attr(Nft.LIST_ELEM | dev.svcproxy.netlink.Netlink.NLA_F_NESTED, b));
         return m.endNested();

@@ -31,7 +31,7 @@ class NftDecoderTest {
 
     @Test
     void aSetAndItsElementsDecodeToWhatWasEncoded() {
-        assertEquals(MAP, NftDecoder.set(first(NftTransaction.create().add(MAP)), T).orElseThrow());
+        assertEquals(MAP, NftDecoder.set(first(NftTransaction.create().add(MAP)).attributes(4), T).orElseThrow());
         Element e = Element.of(List.of("10.0.0.1", "tcp", "80"), Verdict.goTo("svc")).withComment("web");
         assertEquals(List.of(e), NftDecoder.elements(first(NftTransaction.create().addElements(MAP, e)), MAP));
     }
@@ -42,7 +42,7 @@ class NftDecoderTest {
         byte[] cut = Arrays.copyOf(bytes, bytes.length - 6);
         ByteBuffer.wrap(cut).order(ByteOrder.nativeOrder()).putInt(0, cut.length); // the header agrees, the last attribute overruns
         MalformedMessageException e = assertThrows(MalformedMessageException.class,
-                () -> NftDecoder.set(NetlinkMessage.parseAll(ByteBuffer.wrap(cut)).get(0), T));
+                () -> NftDecoder.set(NetlinkMessage.parseAll(ByteBuffer.wrap(cut)).get(0).attributes(4), T));
         assertTrue(e.getMessage().contains("overruns"), e.getMessage());
         // an element whose key is shorter than the set's type says
         NftSet ips = NftSet.set(T, "ips", DataType.IPV4_ADDR);
