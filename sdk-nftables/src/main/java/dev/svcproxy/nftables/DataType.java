@@ -98,11 +98,13 @@ public enum DataType {
                 case MARK -> ByteBuffer.allocate(4).order(order).putInt((int) Long.decode(value).longValue()).array();
                 case INTEGER -> ByteBuffer.allocate(4).order(order).putInt((int) ranged(value, 0, 0xffffffffL)).array();
                 case IFNAME -> {
-                    byte[] b = value.getBytes(StandardCharsets.UTF_8);
-                    if (b.length >= 16) {
-                        throw new InvalidInputException("is longer than an interface name can be (15 bytes)", value);
+                    // "veth*" matches every name that starts with "veth": the prefix alone, unterminated, as nft sends it
+                    boolean wildcard = value.endsWith("*");
+                    byte[] b = (wildcard ? value.substring(0, value.length() - 1) : value).getBytes(StandardCharsets.UTF_8);
+                    if (b.length >= 16 || wildcard && b.length == 0) {
+                        throw new InvalidInputException("is not an interface name (1-15 bytes) or a prefix of one with *", value);
                     }
-                    yield Arrays.copyOf(b, 16);
+                    yield wildcard ? b : Arrays.copyOf(b, 16);
                 }
                 case VERDICT -> throw new InvalidInputException("a verdict is not a key value", value);
             };
@@ -126,7 +128,8 @@ public enum DataType {
                 while (n < bytes.length && bytes[n] != 0) {
                     n++;
                 }
-                yield "\"" + new String(bytes, 0, n, StandardCharsets.UTF_8) + "\"";
+                boolean prefix = n == bytes.length && n < length; // unterminated and short: a wildcard
+                yield "\"" + new String(bytes, 0, n, StandardCharsets.UTF_8) + (prefix ? "*" : "") + "\"";
             }
             case VERDICT -> throw new IllegalStateException("a verdict has no value bytes");
         };

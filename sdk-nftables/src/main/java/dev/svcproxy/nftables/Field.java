@@ -44,6 +44,24 @@ public enum Field {
         return base != null ? new Expr.Payload(dreg, base, offset, type.length()) : new Expr.Meta(dreg, metaKey);
     }
 
+    /** The expression that loads the first {@code bytes} of this packet field into {@code dreg} (a prefix's match). */
+    Expr loadPrefix(int dreg, int bytes) {
+        if (base == null || bytes <= 0 || bytes > type.length()) {
+            throw new IllegalArgumentException(text + " has no " + bytes + "-byte prefix");
+        }
+        return new Expr.Payload(dreg, base, offset, bytes);
+    }
+
+    /** The packet field whose leading bytes a shorter load reads (a prefix match's load), if any. */
+    static Optional<Field> prefixLoadedBy(Expr e) {
+        for (Field f : values()) {
+            if (e instanceof Expr.Payload p && f.base == p.base() && f.offset == p.offset() && p.length() < f.type.length()) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The field a load expression reads, if it is one of these. */
     public static Optional<Field> loadedBy(Expr e) {
         for (Field f : values()) {

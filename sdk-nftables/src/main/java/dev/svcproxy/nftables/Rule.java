@@ -1,7 +1,10 @@
 package dev.svcproxy.nftables;
 
 import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
+import dev.svcproxy.api.net.Protocol;
+import dev.svcproxy.nftables.internal.IntervalKeys;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -74,6 +77,87 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return this;
         }
 
+        /**
+         * {@code FIELD PREFIX} for an address field, encoded as {@code nft} encodes it: a shorter load when the prefix
+         * ends on a byte boundary, else a mask; a full-length prefix is a plain match.
+         */
+        public Builder match(Field f, Cidr prefix) {
+            return prefix(f, prefix, Expr.CmpOp.EQ);
+        }
+
+        /** {@code FIELD != PREFIX} for an address field. */
+        public Builder notMatch(Field f, Cidr prefix) {
+            return prefix(f, prefix, Expr.CmpOp.NEQ);
+        }
+
+        private Builder prefix(Field f, Cidr c, Expr.CmpOp op) {
+            DataType t = f.type();
+            byte[] net = c.network().bytes();
+            if (!IntervalKeys.supports(t) || net.length != t.length()) {
+                throw new InvalidInputException("is not a prefix of a " + t + " field", f.text() + " " + c);
+            }
+            int bits = c.prefixLength();
+            if (bits == 0) {
+                throw new InvalidInputException("matches every address; leave the match out", f.text() + " " + c);
+            }
+            if (bits == net.length * 8) {
+                load(f);
+                exprs.add(new Expr.Cmp(1, op, net));
+            } else if (bits % 8 == 0) {
+                exprs.add(f.loadPrefix(1, bits / 8));
+                exprs.add(new Expr.Cmp(1, op, java.util.Arrays.copyOf(net, bits / 8)));
+            } else {
+                load(f);
+                byte[] mask = new byte[net.length];
+                for (int i = 0; i < bits; i++) {
+                    mask[i / 8] |= (byte) (0x80 >>> (i % 8));
+                }
+                exprs.add(new Expr.Bitwise(1, 1, mask, new byte[net.length]));
+                exprs.add(new Expr.Cmp(1, op, net));
+            }
+            return this;
+        }
+
+        /**
+         * {@code FIELD { V, ... }}: the field is one of the values (for an address field also prefixes and ranges), in an
+         * anonymous set. One value is a plain match, as {@code nft} folds it.
+         */
+        public Builder inValues(Field f, List<String> values) {
+            return values(f, values, false);
+        }
+
+        /** {@code FIELD != { V, ... }}. */
+        public Builder notInValues(Field f, List<String> values) {
+            return values(f, values, true);
+        }
+
+        private Builder values(Field f, List<String> values, boolean invert) {
+            if (values.isEmpty()) {
+                throw new InvalidInputException("needs at least one value", f.text() + " { }");
+            }
+            boolean addresses = IntervalKeys.supports(f.type());
+            if (values.size() == 1) {
+                String v = values.get(0);
+                if (addresses && (v.contains("/") || v.contains("-"))) {
+                    IntervalKeys.Interval i = IntervalKeys.parse(f.type(), v);
+                    Cidr c = Cidr.parse(IntervalKeys.format(f.type(), i));
+                    return invert ? notMatch(f, c) : match(f, c);
+                }
+                return invert ? notMatch(f, v) : match(f, v);
+            }
+            NftSet anon = NftSet.set(chain.table(), "__set%d", f.type()).withFlags(addresses
+                    ? new NftSet.Flag[] {NftSet.Flag.CONSTANT, NftSet.Flag.INTERVAL} : new NftSet.Flag[] {NftSet.Flag.CONSTANT});
+            List<Element> elements = values.stream().map(Element::of).toList();
+            exprs.add(f.load(1));
+            exprs.add(new Expr.Lookup(1, anon.name(), Optional.empty(), invert, Optional.of(new SetContents(anon, elements))));
+            return this;
+        }
+
+        /** {@code tcp dport PORT} (or {@code udp}, {@code sctp}): the protocol match {@code nft} adds, then the port. */
+        public Builder dport(Protocol protocol, int port) {
+            return match(Field.META_L4PROTO, protocol.lowerName()).match(Field.TH_DPORT, String.valueOf(port));
+        }
+
         /** {@code FIELD . FIELD @set}: the key is in the set. */
         public Builder inSet(NftSet set, Field... key) {
             return lookup(set, key, false);
@@ -134,6 +218,13 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
         /** {@code fib daddr type local}: the destination is an address of this host. */
         public Builder fibDaddrTypeLocal() {
             exprs.add(new Expr.Fib(1, 3, 2));
+            exprs.add(new Expr.Cmp(1, Expr.CmpOp.EQ, host32(2)));
+            return this;
+        }
+
+        /** {@code fib saddr type local}: the source is an address of this host. */
+        public Builder fibSaddrTypeLocal() {
+            exprs.add(new Expr.Fib(1, 3, 1));
             exprs.add(new Expr.Cmp(1, Expr.CmpOp.EQ, host32(2)));
             return this;
         }

@@ -1,6 +1,7 @@
 package dev.svcproxy.nftables;
 
 import dev.svcproxy.api.net.IpAddress;
+import dev.svcproxy.nftables.internal.IntervalKeys;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -19,10 +20,14 @@ final class RulePrinter {
     private RulePrinter() {
     }
 
-    /** What a register holds: a field or other loaded value, maybe masked, or a constant. */
-    private record Src(String text, DataType type, long mask, long xor, boolean masked, byte[] value) {
+    /**
+     * What a register holds: a field or other loaded value, maybe masked, or a constant. {@code length} is how many
+     * bytes of the field were loaded (fewer for a prefix match); {@code prefixMask} is an address field's mask when it
+     * was masked with no xor.
+     */
+    private record Src(String text, DataType type, long mask, long xor, boolean masked, byte[] value, int length, byte[] prefixMask) {
         static Src of(String text, DataType type) {
-            return new Src(text, type, 0, 0, false, null);
+            return new Src(text, type, 0, 0, false, null, type.length(), null);
         }
     }
 
@@ -49,22 +54,36 @@ final class RulePrinter {
         for (Expr e : r.exprs()) {
             if (e instanceof Expr.Payload || e instanceof Expr.Meta) {
                 int reg = Expr.reg32(e instanceof Expr.Payload p ? p.dreg() : ((Expr.Meta) e).dreg());
-                Src s = Field.loadedBy(e).map(f -> Src.of(f.text(), f.type())).orElse(Src.of(raw(e), DataType.INTEGER));
+                Src s = Field.loadedBy(e).map(f -> Src.of(f.text(), f.type()))
+                        .or(() -> Field.prefixLoadedBy(e).map(f -> new Src(f.text(), f.type(), 0, 0, false, null,
+                                ((Expr.Payload) e).length(), null)))
+                        .orElse(Src.of(raw(e), DataType.INTEGER));
                 regs.put(reg, s);
                 pending.add(reg);
             } else if (e instanceof Expr.Ct c) {
                 regs.put(Expr.reg32(c.dreg()), Src.of(c.key() == 0 ? "ct state" : raw(e), DataType.INTEGER));
             } else if (e instanceof Expr.Fib f) {
-                regs.put(Expr.reg32(f.dreg()), Src.of(f.result() == 3 && f.flags() == 2 ? "fib daddr type" : raw(e), DataType.INTEGER));
+                boolean type = f.result() == 3 && (f.flags() == 1 || f.flags() == 2);
+                regs.put(Expr.reg32(f.dreg()), Src.of(type ? "fib " + (f.flags() == 1 ? "saddr" : "daddr") + " type" : raw(e),
+                        DataType.INTEGER));
             } else if (e instanceof Expr.Numgen n) {
                 regs.put(Expr.reg32(n.dreg()), Src.of("numgen " + (n.random() ? "random" : "inc") + " mod " + n.modulus()
                         + (n.offset() != 0 ? " offset " + n.offset() : ""), DataType.INTEGER));
                 pending.add(Expr.reg32(n.dreg()));
             } else if (e instanceof Expr.Bitwise b) {
                 Src in = regs.getOrDefault(Expr.reg32(b.sreg()), Src.of("?", DataType.INTEGER));
-                regs.put(Expr.reg32(b.dreg()), new Src(in.text(), in.type(), host32(b.mask()), host32(b.xor()), true, null));
+                boolean prefix = IntervalKeys.supports(in.type()) && b.xor().length > 0 && allZero(b.xor());
+                regs.put(Expr.reg32(b.dreg()), new Src(in.text(), in.type(), host32(b.mask()), host32(b.xor()), true, null,
+                        in.length(), prefix ? b.mask() : null));
             } else if (e instanceof Expr.Cmp c) {
-                out.add(cmp(regs.getOrDefault(Expr.reg32(c.sreg()), Src.of("?", DataType.INTEGER)), c));
+                String statement = cmp(regs.getOrDefault(Expr.reg32(c.sreg()), Src.of("?", DataType.INTEGER)), c);
+                String last = out.isEmpty() ? "" : out.get(out.size() - 1);
+                if (statement.startsWith("th dport ") && last.matches("meta l4proto (tcp|udp|sctp)")) {
+                    // nft prints a port with the protocol match it depends on as one statement
+                    out.remove(out.size() - 1);
+                    statement = last.substring("meta l4proto ".length()) + statement.substring(2);
+                }
+                out.add(statement);
                 pending.clear();
             } else if (e instanceof Expr.Lookup l) {
                 out.add(lookup(regs, pending, l));
@@ -73,7 +92,7 @@ final class RulePrinter {
                 if (i.dreg() == 0) {
                     out.add(i.verdict().map(Verdict::toString).orElse(raw(e)));
                 } else {
-                    regs.put(Expr.reg32(i.dreg()), new Src("", DataType.INTEGER, 0, 0, false, i.value()));
+                    regs.put(Expr.reg32(i.dreg()), new Src("", DataType.INTEGER, 0, 0, false, i.value(), i.value().length, null));
                 }
             } else if (e instanceof Expr.Nat n) {
                 out.add(nat(regs, n));
@@ -116,6 +135,32 @@ final class RulePrinter {
         return String.join(" ", out);
     }
 
+    /** The length of the prefix {@code mask} is, or -1 if its ones are not leading. */
+    private static int prefixBits(byte[] mask) {
+        int bits = 0;
+        boolean ended = false;
+        for (byte b : mask) {
+            for (int i = 7; i >= 0; i--) {
+                boolean one = (b >> i & 1) != 0;
+                if (one && ended) {
+                    return -1;
+                }
+                ended |= !one;
+                bits += one ? 1 : 0;
+            }
+        }
+        return bits;
+    }
+
+    private static boolean allZero(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static long host32(byte[] b) {
         return b.length >= 4 ? ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()).getInt(0) & 0xffffffffL : 0;
     }
@@ -143,8 +188,14 @@ final class RulePrinter {
             }
             return "ct state " + String.join(",", names);
         }
-        if (s.text().equals("fib daddr type") && c.op() == Expr.CmpOp.EQ) {
-            return "fib daddr type " + switch ((int) v) {
+        if (IntervalKeys.supports(s.type()) && (s.length() < s.type().length() || s.prefixMask() != null)) {
+            int bits = s.prefixMask() != null ? prefixBits(s.prefixMask()) : s.length() * 8;
+            if (bits > 0) {
+                return s.text() + " " + op + IpAddress.ofBytes(java.util.Arrays.copyOf(c.data(), s.type().length())) + "/" + bits;
+            }
+        }
+        if (s.text().startsWith("fib ") && s.text().endsWith(" type") && c.op() == Expr.CmpOp.EQ) {
+            return s.text() + " " + switch ((int) v) {
                 case 1 -> "unicast";
                 case 2 -> "local";
                 case 3 -> "broadcast";

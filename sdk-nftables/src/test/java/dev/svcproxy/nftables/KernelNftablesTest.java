@@ -1,5 +1,7 @@
 package dev.svcproxy.nftables;
 
+import dev.svcproxy.api.net.Cidr;
+import dev.svcproxy.api.net.Protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -118,6 +120,17 @@ class KernelNftablesTest {
                 .add(Rule.in(f).rejectIcmp(1).build())
                 .add(Rule.in(f).match(Field.IP_DADDR, "10.0.0.1").notMatch(Field.IIFNAME, "eth0").counter().verdict(Verdict.ACCEPT)
                         .comment("x").build())
+                .add(Rule.in(f).match(Field.IP_DADDR, "172.30.0.41").notMatch(Field.IP_SADDR, Cidr.parse("10.0.0.0/8"))
+                        .verdict(Verdict.jump("rejects")).build())
+                .add(Rule.in(f).match(Field.IP_SADDR, Cidr.parse("10.0.0.0/25")).verdict(Verdict.jump("rejects")).build())
+                .add(Rule.in(f).notInValues(Field.IP_SADDR, List.of("203.0.113.0/25")).verdict(Verdict.DROP).build())
+                .add(Rule.in(f).notInValues(Field.IP_SADDR, List.of("203.0.113.0/25", "5.6.7.8")).verdict(Verdict.DROP).build())
+                .add(Rule.in(f).inValues(Field.IP_DADDR, List.of("172.30.0.0/16")).verdict(Verdict.DROP).build())
+                .add(Rule.in(f).match(Field.IP_DADDR, "172.30.0.41").dport(Protocol.TCP, 80).verdict(Verdict.jump("rejects")).build())
+                .add(Rule.in(f).match(Field.IIFNAME, "veth*").verdict(Verdict.goTo("rejects")).build())
+                .add(Rule.in(f).fibSaddrTypeLocal().verdict(Verdict.jump("rejects")).comment("masquerade local traffic").build())
+                .add(Rule.in(nat).fibDaddrTypeLocal().notMatch(Field.IP_DADDR, Cidr.parse("127.0.0.0/8"))
+                        .vmap(services, Field.IP_DADDR, Field.META_L4PROTO, Field.TH_DPORT).build())
                 .add(Rule.in(nat).vmap(services, Field.IP_DADDR, Field.META_L4PROTO, Field.TH_DPORT).build())
                 .insert(Rule.in(nat).match(Field.IP_SADDR, "10.1.2.3").verdict(Verdict.ACCEPT).build());
     }
@@ -130,7 +143,7 @@ class KernelNftablesTest {
             TableContents listed = c.list(Family.IP, "rules").orElseThrow();
             String nft = ns.exec("nft", "list", "table", "ip", "rules");
             assertEquals(nft, listed.toString());
-            assertEquals(21, listed.rules().size());
+            assertEquals(30, listed.rules().size());
             assertTrue(listed.rules().stream().allMatch(r -> r.handle().isPresent()));
             assertTrue(nft.contains("numgen random mod 2 vmap { 0 : goto ep0, 1 : goto ep1 }"), nft);
             // the SDK's transaction text is a script nft accepts, and gives the same table

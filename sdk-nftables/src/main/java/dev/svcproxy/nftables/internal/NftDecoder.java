@@ -96,7 +96,8 @@ final class NftDecoder {
                 data = Optional.of(dt == DataType.KERNEL_VERDICT_TYPE ? DataType.VERDICT : DataType.ofId((int) dt));
             }
             return Optional.of(new NftSet(table, a.string(Nft.SET_NAME), types(a.u32Be(Nft.SET_KEY_TYPE)), data,
-                    EnumSet.of(NftSet.Flag.CONSTANT), Optional.empty(), Optional.empty(), Optional.empty()));
+                    (a.u32Be(Nft.SET_FLAGS) & NftSet.Flag.INTERVAL.bit()) != 0 ? EnumSet.of(NftSet.Flag.CONSTANT, NftSet.Flag.INTERVAL)
+                            : EnumSet.of(NftSet.Flag.CONSTANT), Optional.empty(), Optional.empty(), Optional.empty()));
         } catch (RuntimeException e) {
             return Optional.empty(); // a type this SDK does not model: the lookup prints the set's name instead
         }
