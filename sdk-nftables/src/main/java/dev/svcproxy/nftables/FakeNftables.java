@@ -291,6 +291,13 @@ public final class FakeNftables implements NftablesClient {
     }
 
     @Override
+    public synchronized Optional<TableNames> names(Family family, String table) {
+        TableState ts = tables.get(family + " " + table);
+        return ts == null ? Optional.empty()
+                : Optional.of(new TableNames(ts.table, List.copyOf(ts.chains.keySet()), List.copyOf(ts.sets.keySet())));
+    }
+
+    @Override
     public synchronized Optional<TableContents> list(Family family, String table) {
         TableState ts = tables.get(family + " " + table);
         if (ts == null) {

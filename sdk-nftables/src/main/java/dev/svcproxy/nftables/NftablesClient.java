@@ -24,6 +24,9 @@ public interface NftablesClient extends AutoCloseable {
     /** Every table of every family. */
     List<Table> tables();
 
+    /** The names of the table's chains and of its named sets and maps; empty if there is no such table. */
+    Optional<TableNames> names(Family family, String table);
+
     /** The table's sets and maps with their elements, and its chains; empty if there is no such table. */
     Optional<TableContents> list(Family family, String table);
 

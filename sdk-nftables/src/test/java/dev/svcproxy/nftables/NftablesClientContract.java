@@ -51,6 +51,11 @@ public abstract class NftablesClientContract {
         assertEquals("web", e.comment().orElseThrow());
         assertTrue(c.tables().contains(T));
         assertTrue(c.list(Family.IP6, "kit").isEmpty(), "tables are per family");
+        c.apply(NftTransaction.create().add(Rule.in(SVC).notInValues(Field.IP_SADDR, List.of("10.0.0.0/8", "192.168.0.1")).verdict(Verdict.DROP).build()));
+        TableNames names = c.names(Family.IP, "kit").orElseThrow();
+        assertEquals(List.of("svc"), names.chains());
+        assertEquals(List.of("ips", "vmap"), names.sets(), "named sets only: a rule's anonymous set is not one");
+        assertTrue(c.names(Family.IP6, "kit").isEmpty());
     }
 
     @Test

@@ -23,6 +23,13 @@ public abstract class ServiceTable {
     /** This node's addresses of {@link #family()} (for node ports and local-destination checks). */
     public abstract List<IpAddress> nodeIps();
 
+    /**
+     * The cluster's service CIDRs of {@link #family()} (from {@code ServiceCIDR} objects), when known: cluster IPs are
+     * allocated from them, so traffic to an address in them that no service holds can be dropped (kube-proxy's
+     * nftables mode does). Empty when unknown.
+     */
+    public abstract List<dev.svcproxy.api.net.Cidr> serviceCidrs();
+
     @Value.Check
     protected void check() {
         Set<String> seen = new HashSet<>();
@@ -32,6 +39,11 @@ public abstract class ServiceTable {
             });
             if (!seen.add(key(s.name(), s.protocol()))) {
                 throw new InvalidInputException("appears twice in the table", s.name() + "/" + s.protocol().lowerName());
+            }
+        }
+        for (dev.svcproxy.api.net.Cidr c : serviceCidrs()) {
+            if (c.family() != family()) {
+                throw new InvalidInputException("service CIDR is not " + family(), c.toString());
             }
         }
         for (IpAddress ip : nodeIps()) {

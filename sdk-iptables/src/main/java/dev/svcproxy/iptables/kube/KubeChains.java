@@ -4,9 +4,6 @@ import dev.svcproxy.api.model.Endpoint;
 import dev.svcproxy.api.model.ServicePortName;
 import dev.svcproxy.api.net.Protocol;
 import dev.svcproxy.iptables.ChainName;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * kube-proxy's chain names: the first 16 characters of base32(SHA-256(service port name + protocol [+ endpoint]))
@@ -23,14 +20,6 @@ public final class KubeChains {
     public static final ChainName CANARY = ChainName.of("KUBE-PROXY-CANARY");
     /** kubelet's chain (kube-proxy writes it too, for localhost node ports, and never deletes it). */
     public static final ChainName KUBELET_FIREWALL = ChainName.of("KUBE-FIREWALL");
-    private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
-    });
 
     private KubeChains() {
     }
@@ -69,18 +58,6 @@ public final class KubeChains {
 
     /** First 16 characters of the standard base32 encoding of SHA-256 of {@code text}. */
     static String hash(String text) {
-        byte[] d = SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
-        StringBuilder sb = new StringBuilder(16);
-        long buffer = 0;
-        int bits = 0;
-        for (int i = 0; i < d.length && sb.length() < 16; i++) {
-            buffer = (buffer << 8) | (d[i] & 0xff);
-            bits += 8;
-            while (bits >= 5 && sb.length() < 16) {
-                sb.append(BASE32[(int) (buffer >> (bits - 5)) & 31]);
-                bits -= 5;
-            }
-        }
-        return sb.toString();
+        return dev.svcproxy.api.model.NameHash.of(text, 16);
     }
 }

@@ -97,6 +97,33 @@ public final class NetlinkNftablesClient implements NftablesClient {
         }
     }
 
+    @Override
+    public synchronized Optional<dev.svcproxy.nftables.TableNames> names(Family family, String name) {
+        Optional<Table> table = tables().stream().filter(t -> t.family() == family && t.name().equals(name)).findFirst();
+        if (table.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> sets = new ArrayList<>();
+        for (NetlinkMessage m : socket().request(NftEncoder.message(Nft.GETSET, Netlink.NLM_F_DUMP, family, "list sets of "
+                + table.get().reference()).string(Nft.SET_TABLE, name))) {
+            var a = m.attributes(4);
+            if (a.string(Nft.SET_TABLE).equals(name) && (!a.has(Nft.SET_FLAGS) || (a.u32Be(Nft.SET_FLAGS) & Nft.SET_F_ANONYMOUS) == 0)) {
+                sets.add(a.string(Nft.SET_NAME));
+            }
+        }
+        List<String> chains = new ArrayList<>();
+        for (NetlinkMessage m : chainMessages(table.get())) {
+            chains.add(m.attributes(4).string(Nft.CHAIN_NAME));
+        }
+        return Optional.of(new dev.svcproxy.nftables.TableNames(table.get(), chains, sets));
+    }
+
+    /** The kernel's description of each chain of {@code t}. */
+    private List<NetlinkMessage> chainMessages(Table t) {
+        return socket().request(NftEncoder.message(Nft.GETCHAIN, Netlink.NLM_F_DUMP, t.family(), "list chains of " + t.reference())
+                .string(Nft.CHAIN_TABLE, t.name())).stream().filter(m -> m.attributes(4).string(Nft.CHAIN_TABLE).equals(t.name())).toList();
+    }
+
     private Optional<TableContents> listTable(Family family, String name) {
         Optional<Table> table = tables().stream().filter(t -> t.family() == family && t.name().equals(name)).findFirst();
         if (table.isEmpty()) {
@@ -120,14 +147,10 @@ public final class NetlinkNftablesClient implements NftablesClient {
         }
         List<Chain> chains = new ArrayList<>();
         java.util.Map<String, Chain> byName = new java.util.HashMap<>();
-        for (NetlinkMessage m : socket().request(NftEncoder.message(Nft.GETCHAIN, Netlink.NLM_F_DUMP, family, "list chains of " + t.reference())
-                .string(Nft.CHAIN_TABLE, name))) {
-            var a = m.attributes(4);
-            if (a.string(Nft.CHAIN_TABLE).equals(name)) {
-                Chain c = NftDecoder.chain(a, t);
-                chains.add(c);
-                byName.put(c.name(), c);
-            }
+        for (NetlinkMessage m : chainMessages(t)) {
+            Chain c = NftDecoder.chain(m.attributes(4), t);
+            chains.add(c);
+            byName.put(c.name(), c);
         }
         List<Rule> rules = new ArrayList<>();
         for (NetlinkMessage m : socket().request(NftEncoder.message(Nft.GETRULE, Netlink.NLM_F_DUMP, family, "list rules of " + t.reference())
