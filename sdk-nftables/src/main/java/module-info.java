@@ -9,4 +9,7 @@ module dev.svcproxy.nftables {
     requires org.slf4j;
 
     exports dev.svcproxy.nftables;
+    exports dev.svcproxy.nftables.kube;
+
+    provides dev.svcproxy.api.spi.ServiceProxyBackendProvider with dev.svcproxy.nftables.kube.NftablesBackendProvider;
 }
