@@ -16,6 +16,7 @@ module dev.svcproxy.k8s {
     requires kubernetes.model.core;
     requires kubernetes.model.common;
     requires kubernetes.model.discovery;
+    requires kubernetes.model.networking;
     requires kubernetes.model.events;
     requires tools.jackson.databind;
     requires tools.jackson.dataformat.yaml;

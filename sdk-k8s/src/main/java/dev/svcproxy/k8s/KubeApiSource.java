@@ -34,6 +34,8 @@ final class KubeApiSource implements AutoCloseable {
     private final SharedIndexInformer<Service> services;
     private final SharedIndexInformer<EndpointSlice> slices;
     private final SharedIndexInformer<Node> nodes;
+    /** Not waited for: an API server older than Kubernetes 1.33 may not serve ServiceCIDRs, and kube-proxy copes without. */
+    private final SharedIndexInformer<io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR> serviceCidrs;
 
     private KubeApiSource(KubernetesClient client, String nodeName, Duration resync, Runnable onChange) {
         this.client = client;
@@ -44,6 +46,7 @@ final class KubeApiSource implements AutoCloseable {
                 .withoutLabel("service.kubernetes.io/service-proxy-name").withoutLabel("service.kubernetes.io/headless")
                 .inform(handler(onChange), period));
         this.nodes = add(client.nodes().withField("metadata.name", nodeName).inform(handler(onChange), period));
+        this.serviceCidrs = client.network().v1().serviceCIDRs().inform(handler(onChange), period);
     }
 
     private <T> SharedIndexInformer<T> add(SharedIndexInformer<T> i) {
@@ -120,12 +123,13 @@ final class KubeApiSource implements AutoCloseable {
     /** The informers' current objects. */
     public ClusterSnapshot snapshot() {
         return ClusterSnapshot.of(new KubeObjects(services.getStore().list(), slices.getStore().list(), nodes.getStore().list(),
-                List.of()));
+                serviceCidrs.getStore().list(), List.of()));
     }
 
     @Override
     public void close() {
         informers.forEach(SharedIndexInformer::close);
+        serviceCidrs.close();
         client.close();
     }
 }

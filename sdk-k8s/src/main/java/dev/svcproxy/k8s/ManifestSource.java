@@ -103,15 +103,17 @@ final class ManifestSource implements ClusterSource {
         List<io.fabric8.kubernetes.api.model.Service> services = new ArrayList<>();
         List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice> slices = new ArrayList<>();
         List<io.fabric8.kubernetes.api.model.Node> nodes = new ArrayList<>();
+        List<io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR> serviceCidrs = new ArrayList<>();
         List<Problem> out = new ArrayList<>(problems);
         files.forEach((file, c) -> {
             out.addAll(c.objects().problems());
             keep(c.objects().services(), services, file, owners, out);
             keep(c.objects().endpointSlices(), slices, file, owners, out);
             keep(c.objects().nodes(), nodes, file, owners, out);
+            keep(c.objects().serviceCidrs(), serviceCidrs, file, owners, out);
         });
         lastOwners = owners;
-        return ClusterSnapshot.of(new KubeObjects(services, slices, nodes, out));
+        return ClusterSnapshot.of(new KubeObjects(services, slices, nodes, serviceCidrs, out));
     }
 
     private static List<HasMetadata> all(KubeObjects o) {

@@ -37,6 +37,7 @@ public final class Metrics {
                 "Number of services with a Local traffic policy and no endpoints");
         gauge("kubeproxy_sync_proxy_rules_iptables_last", "Number of iptables rules written by the proxier in the last sync");
         counter("kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "Cumulative proxy iptables restore failures");
+        counter("kubeproxy_sync_proxy_rules_nftables_sync_failures_total", "Cumulative proxy nftables sync failures");
         counter("kubeproxy_proxy_healthz_total", "Cumulative proxy healthz HTTP status");
         histogram("kubeproxy_conntrack_reconciler_sync_duration_seconds", "Conntrack reconciliation latency in seconds", SYNC_BUCKETS);
         counter("kubeproxy_conntrack_reconciler_deleted_entries_total", "Cumulative conntrack flows deleted by the reconciler");

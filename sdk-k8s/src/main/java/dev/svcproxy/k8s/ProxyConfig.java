@@ -13,8 +13,8 @@ import java.util.Optional;
 public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String> hostnameOverride, String bindAddress,
                           String healthzBindAddress, String metricsBindAddress, List<String> nodePortAddresses,
                           DetectLocalMode detectLocalMode, Optional<String> bridgeInterface,
-                          Optional<String> interfaceNamePrefix, Iptables iptables, Ipvs ipvs, Conntrack conntrack,
-                          Duration configSyncPeriod, Map<String, Boolean> featureGates) {
+                          Optional<String> interfaceNamePrefix, Iptables iptables, Ipvs ipvs, Nftables nftables,
+                          Conntrack conntrack, Duration configSyncPeriod, Map<String, Boolean> featureGates) {
 
     /** {@code iptables.*}. */
     public record Iptables(boolean masqueradeAll, int masqueradeBit, boolean localhostNodePorts, Duration syncPeriod,
@@ -24,6 +24,10 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
     /** {@code ipvs.*}; timeouts of zero leave the kernel's. */
     public record Ipvs(String scheduler, Duration syncPeriod, Duration minSyncPeriod, List<Cidr> excludeCidrs,
                        boolean strictArp, Duration tcpTimeout, Duration tcpFinTimeout, Duration udpTimeout) {
+    }
+
+    /** {@code nftables.*} (kube-proxy's nftables mode reads these instead of {@code iptables.*}). */
+    public record Nftables(boolean masqueradeAll, int masqueradeBit, Duration syncPeriod, Duration minSyncPeriod) {
     }
 
     /** {@code conntrack.*}; zero durations and a zero maxPerCore leave the kernel's settings. */
@@ -38,6 +42,7 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
                 new Iptables(false, 14, true, Duration.ofSeconds(30), Duration.ofSeconds(1)),
                 new Ipvs("rr", Duration.ofSeconds(30), Duration.ZERO, List.of(), false, Duration.ZERO, Duration.ZERO,
                         Duration.ZERO),
+                new Nftables(false, 14, Duration.ofSeconds(30), Duration.ofSeconds(1)),
                 new Conntrack(32768, 131072, Duration.ofHours(24), Duration.ofHours(1), false, Duration.ZERO, Duration.ZERO),
                 Duration.ofMinutes(15), Map.of());
     }
@@ -55,18 +60,39 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
         }
     }
 
-    /** The sync period of the configured mode: {@code ipvs.syncPeriod} in IPVS mode, else {@code iptables.syncPeriod}. */
+    /** The sync period of the configured mode: {@code ipvs.syncPeriod}, {@code nftables.syncPeriod}, else {@code iptables.syncPeriod}. */
     public Duration syncPeriod() {
-        return mode.equals("ipvs") ? ipvs.syncPeriod() : iptables.syncPeriod();
+        return switch (mode) {
+            case "ipvs" -> ipvs.syncPeriod();
+            case "nftables" -> nftables.syncPeriod();
+            default -> iptables.syncPeriod();
+        };
     }
 
-    /** The least time between syncs of the configured mode ({@code ipvs.minSyncPeriod} or {@code iptables.minSyncPeriod}). */
+    /** The least time between syncs of the configured mode (from the same section as {@link #syncPeriod()}). */
     public Duration minSyncPeriod() {
-        return mode.equals("ipvs") ? ipvs.minSyncPeriod() : iptables.minSyncPeriod();
+        return switch (mode) {
+            case "ipvs" -> ipvs.minSyncPeriod();
+            case "nftables" -> nftables.minSyncPeriod();
+            default -> iptables.minSyncPeriod();
+        };
+    }
+
+    /** The masquerade bit of the configured mode: {@code nftables.masqueradeBit} in nftables mode, else {@code iptables.masqueradeBit}. */
+    public int masqueradeBit() {
+        return mode.equals("nftables") ? nftables.masqueradeBit() : iptables.masqueradeBit();
+    }
+
+    /**
+     * Whether all service traffic is masqueraded: {@code nftables.masqueradeAll} in nftables mode (or
+     * {@code --masquerade-all}, which sets {@code iptables.masqueradeAll}), else {@code iptables.masqueradeAll}.
+     */
+    public boolean masqueradeAll() {
+        return iptables.masqueradeAll() || mode.equals("nftables") && nftables.masqueradeAll();
     }
 
     /** The mark kube-proxy sets on packets to masquerade: {@code 1 << masqueradeBit} (0x4000 by default). */
     public long masqueradeMark() {
-        return 1L << iptables.masqueradeBit();
+        return 1L << masqueradeBit();
     }
 }

@@ -142,6 +142,13 @@ public final class ProxyConfigLoader {
             throw new InvalidInputException("unknown IPVS scheduler '" + ipvs.scheduler() + "' (expected one of "
                     + new java.util.TreeSet<>(IPVS_SCHEDULERS) + ")", ROOT + ".ipvs.scheduler");
         }
+        ConfigFields nf = f.object("nftables");
+        ProxyConfig.Nftables nftables = new ProxyConfig.Nftables(nf.bool("masqueradeAll", false), nf.integer("masqueradeBit", 14, 0, 31),
+                nf.duration("syncPeriod", d.nftables().syncPeriod()), nf.duration("minSyncPeriod", d.nftables().minSyncPeriod()));
+        nf.finish();
+        if (mode.equals("nftables")) { // as the ipvs section, checked in its own mode only
+            syncPeriods(nftables.syncPeriod(), nftables.minSyncPeriod(), ROOT + ".nftables");
+        }
         ConfigFields ct = f.object("conntrack");
         ProxyConfig.Conntrack conntrack = new ProxyConfig.Conntrack(ct.integer("maxPerCore", 32768, 0, Integer.MAX_VALUE),
                 ct.integer("min", 131072, 0, Integer.MAX_VALUE),
@@ -155,11 +162,12 @@ public final class ProxyConfigLoader {
         }
         Map<String, Boolean> gates = f.booleans("featureGates");
         // fields that exist in v1alpha1 but do not change what svcproxy programs on Linux
-        f.ignore("bindAddressHardFail", "clientConnection", "enableProfiling", "logging", "nftables", "oomScoreAdj",
+        f.ignore("bindAddressHardFail", "clientConnection", "enableProfiling", "logging", "oomScoreAdj",
                 "portRange", "showHiddenMetricsForVersion", "udpIdleTimeout", "winkernel");
         f.finish();
         return new ProxyConfig(mode.isEmpty() ? "iptables" : mode, clusterCidrs, hostname, bind, healthz, metrics,
-                nodePortAddresses, detect, bridge, prefix, iptables, ipvs, conntrack, configSync, gates);
+                nodePortAddresses.isEmpty() && mode.equals("nftables") ? List.of("primary") : nodePortAddresses, detect, bridge, prefix,
+                iptables, ipvs, nftables, conntrack, configSync, gates);
     }
 
     /** kube-proxy's rule: syncPeriod > 0 and 0 <= minSyncPeriod <= syncPeriod (durations are never negative here). */

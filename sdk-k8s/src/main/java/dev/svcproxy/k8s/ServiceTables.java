@@ -60,7 +60,8 @@ public final class ServiceTables {
             ServiceTranslator t = new ServiceTranslator(f, nodeName, zone, problems);
             tables.put(f, ServiceTable.builder().family(f)
                     .addAllServices(t.translate(services, slices))
-                    .addAllNodeIps(nodeIps(node, f, problems)).build());
+                    .addAllNodeIps(nodeIps(node, f, problems))
+                    .addAllServiceCidrs(serviceCidrs(snapshot.objects().serviceCidrs(), f, problems)).build());
         }
         List<Cidr> podCidrs = new ArrayList<>();
         node.map(n -> n.getSpec()).map(spec -> spec.getPodCIDRs() != null && !spec.getPodCIDRs().isEmpty() ? spec.getPodCIDRs()
@@ -95,6 +96,29 @@ public final class ServiceTables {
     }
 
     /** InternalIP and ExternalIP addresses of the Node, else the host's global addresses of family {@code f}. */
+    /** The {@code spec.cidrs} of family {@code f} of every ServiceCIDR, in order, once each; a bad one is a problem. */
+    static List<Cidr> serviceCidrs(List<io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR> objects, IpFamily f,
+                                   List<Problem> problems) {
+        java.util.Set<Cidr> out = new java.util.LinkedHashSet<>();
+        for (var o : objects) {
+            List<String> cidrs = o.getSpec() == null || o.getSpec().getCidrs() == null ? List.of() : o.getSpec().getCidrs();
+            for (String c : cidrs) {
+                try {
+                    Cidr cidr = Cidr.parse(c);
+                    if (cidr.family() == f) {
+                        out.add(cidr);
+                    }
+                } catch (InvalidInputException e) {
+                    if (f == IpFamily.IPV4) { // reported once, not per family
+                        problems.add(new Problem("ServiceCIDR", o.getMetadata() == null ? "?" : o.getMetadata().getName(),
+                                "skipped CIDR '" + c + "': " + e.getMessage()));
+                    }
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     static List<IpAddress> nodeIps(Optional<Node> node, IpFamily f, List<Problem> problems) {
         List<IpAddress> out = new ArrayList<>();
         if (node.isPresent() && node.get().getStatus() != null && node.get().getStatus().getAddresses() != null) {

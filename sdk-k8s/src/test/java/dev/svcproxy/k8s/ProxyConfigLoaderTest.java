@@ -27,6 +27,25 @@ class ProxyConfigLoaderTest {
     }
 
     @Test
+    void nftablesModeReadsItsOwnSectionAndListensForNodePortsOnThePrimaryAddress() {
+        ProxyConfig c = ProxyConfigLoader.parse(String.join("\n",
+                "apiVersion: kubeproxy.config.k8s.io/v1alpha1",
+                "kind: KubeProxyConfiguration",
+                "mode: nftables",
+                "iptables: {masqueradeBit: 15, syncPeriod: 1m0s}",
+                "nftables: {masqueradeAll: true, masqueradeBit: 13, syncPeriod: 20s, minSyncPeriod: 2s}"));
+        assertEquals(0x2000, c.masqueradeMark(), "nftables.masqueradeBit, not iptables'");
+        assertTrue(c.masqueradeAll());
+        assertEquals(Duration.ofSeconds(20), c.syncPeriod());
+        assertEquals(Duration.ofSeconds(2), c.minSyncPeriod());
+        assertEquals(List.of("primary"), c.nodePortAddresses(), "kube-proxy's nftables default");
+        assertEquals(List.of(), ProxyConfigLoader.parse("mode: iptables\nnftables: {masqueradeBit: 13}").nodePortAddresses());
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> ProxyConfigLoader.parse("mode: nftables\nnftables: {syncPeriod: 1s, minSyncPeriod: 2s}"));
+        assertTrue(e.getMessage().contains("nftables.minSyncPeriod"), e.getMessage());
+    }
+
+    @Test
     void readsTheFieldsItHonours() {
         ProxyConfig c = ProxyConfigLoader.parse(String.join("\n",
                 "apiVersion: kubeproxy.config.k8s.io/v1alpha1",

@@ -8,6 +8,7 @@ import dev.svcproxy.api.model.Endpoint;
 import dev.svcproxy.api.model.ServicePortName;
 import dev.svcproxy.api.model.TrafficPolicy;
 import dev.svcproxy.api.model.VirtualService;
+import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.api.net.Protocol;
@@ -54,6 +55,23 @@ class ServiceTablesTest {
         assertTrue(s.clusterEndpoints().get(0).local(), "on node-a");
         assertTrue(s.localEndpoints().isEmpty(), "no Local policy, no local list");
         assertTrue(s.hasAnyEndpoints());
+    }
+
+    @Test
+    void serviceCidrsGoToTheTableOfTheirFamily() {
+        ServiceTables.Result r = build(String.join("\n",
+                "apiVersion: networking.k8s.io/v1",
+                "kind: ServiceCIDR",
+                "metadata: {name: kubernetes}",
+                "spec: {cidrs: [10.96.0.0/12, 'fd00:96::/108']}",
+                "---",
+                "apiVersion: networking.k8s.io/v1",
+                "kind: ServiceCIDR",
+                "metadata: {name: extra}",
+                "spec: {cidrs: [10.200.0.0/16, not-a-cidr]}"));
+        assertEquals(List.of(Cidr.parse("10.96.0.0/12"), Cidr.parse("10.200.0.0/16")), r.table(IpFamily.IPV4).serviceCidrs());
+        assertEquals(List.of(Cidr.parse("fd00:96::/108")), r.table(IpFamily.IPV6).serviceCidrs());
+        assertTrue(r.problems().stream().anyMatch(p -> p.kind().equals("ServiceCIDR") && p.message().contains("not-a-cidr")), r.problems().toString());
     }
 
     @Test

@@ -43,9 +43,9 @@ public final class BackendContexts {
             }
         }
         ProxyConfig.Ipvs ipvs = config.ipvs();
-        return BackendContext.builder().family(family).netns(netns).masqueradeBit(config.iptables().masqueradeBit())
-                .masqueradeAll(config.iptables().masqueradeAll()).localTraffic(local).addAllNodePortAddresses(nodePort)
-                .localhostNodePorts(config.iptables().localhostNodePorts()).tcpBeLiberal(config.conntrack().tcpBeLiberal())
+        return BackendContext.builder().family(family).netns(netns).masqueradeBit(config.masqueradeBit())
+                .masqueradeAll(config.masqueradeAll()).localTraffic(local).addAllNodePortAddresses(nodePort)
+                .localhostNodePorts(config.iptables().localhostNodePorts() && !config.mode().equals("nftables")).tcpBeLiberal(config.conntrack().tcpBeLiberal())
                 .ipvs(new IpvsSettings(ipvs.scheduler(), ipvs.excludeCidrs(), ipvs.strictArp(), ipvs.tcpTimeout(),
                         ipvs.tcpFinTimeout(), ipvs.udpTimeout()))
                 .syncPeriod(config.syncPeriod()).minSyncPeriod(config.minSyncPeriod()).build();

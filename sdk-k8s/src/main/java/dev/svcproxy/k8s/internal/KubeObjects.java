@@ -5,12 +5,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 import java.util.List;
 import java.util.Optional;
 
 /** The Kubernetes objects of one snapshot, and the problems met while reading them. */
 public record KubeObjects(List<Service> services, List<EndpointSlice> endpointSlices, List<Node> nodes,
-                          List<Problem> problems) {
+                          List<ServiceCIDR> serviceCidrs, List<Problem> problems) {
 
     /** {@code namespace/name} of an object, its namespace {@code default} when it has none, as the API server sets it. */
     public static String id(HasMetadata o) {
@@ -21,6 +22,7 @@ public record KubeObjects(List<Service> services, List<EndpointSlice> endpointSl
         services = List.copyOf(services);
         endpointSlices = List.copyOf(endpointSlices);
         nodes = List.copyOf(nodes);
+        serviceCidrs = List.copyOf(serviceCidrs);
         problems = List.copyOf(problems);
     }
 }

@@ -31,6 +31,7 @@ public final class ManifestReader {
     private final List<Service> services = new ArrayList<>();
     private final List<EndpointSlice> slices = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
+    private final List<io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR> serviceCidrs = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
 
     /** The largest manifest file read by default: 64 MiB. */
@@ -110,6 +111,7 @@ public final class ManifestReader {
         services.addAll(o.services());
         slices.addAll(o.endpointSlices());
         nodes.addAll(o.nodes());
+        serviceCidrs.addAll(o.serviceCidrs());
         problems.addAll(o.problems());
     }
 
@@ -120,7 +122,7 @@ public final class ManifestReader {
     }
 
     private KubeObjects result() {
-        return new KubeObjects(services, slices, nodes, problems);
+        return new KubeObjects(services, slices, nodes, serviceCidrs, problems);
     }
 
     /** Parses the documents of {@code yaml}; a YAML error fails the whole text (returned, not added to problems). */
@@ -154,6 +156,7 @@ public final class ManifestReader {
         String wanted = switch (kind) {
             case "Service", "Node" -> "v1";
             case "EndpointSlice" -> "discovery.k8s.io/v1";
+            case "ServiceCIDR" -> "networking.k8s.io/v1";
             default -> null;
         };
         if (wanted != null && !wanted.equals(String.valueOf(m.get("apiVersion")))) {
@@ -166,7 +169,9 @@ public final class ManifestReader {
                 case "Service" -> services.add(SERIALIZATION.convertValue(m, Service.class));
                 case "EndpointSlice" -> slices.add(SERIALIZATION.convertValue(m, EndpointSlice.class));
                 case "Node" -> nodes.add(SERIALIZATION.convertValue(m, Node.class));
-                default -> problems.add(new Problem(kind, name, "ignored: svcproxy reads Services, EndpointSlices and Nodes (in " + source + ")"));
+                case "ServiceCIDR" -> serviceCidrs.add(SERIALIZATION.convertValue(m, io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR.class));
+                default -> problems.add(new Problem(kind, name, "ignored: svcproxy reads Services, EndpointSlices, Nodes and ServiceCIDRs (in "
+                        + source + ")"));
             }
         } catch (RuntimeException e) {
             problems.add(new Problem(kind, name, "does not parse: " + e.getMessage().lines().findFirst().orElse("") + " (in " + source + ")"));

@@ -53,7 +53,9 @@ public final class SyncRecorder implements AutoCloseable {
         try {
             r = backend.sync(table);
         } catch (SvcProxyException e) {
-            metrics.inc("kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "ip_family", family);
+            // kube-proxy counts a failed sync by mode: nftables transactions, iptables(-restore) everywhere else
+            metrics.inc("nftables".equals(backend.name()) ? "kubeproxy_sync_proxy_rules_nftables_sync_failures_total"
+                    : "kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "ip_family", family);
             warn.accept("sync of " + family + " failed: " + e.getMessage());
             return false;
         }
