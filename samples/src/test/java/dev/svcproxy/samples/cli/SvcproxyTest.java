@@ -87,7 +87,7 @@ class SvcproxyTest {
         assertTrue(noKubeconfig.err().contains("/nonexistent/kubeconfig: cannot read the kubeconfig"), noKubeconfig.err());
         assertTrue(run("run", "--kubeconfig", "/x", "--manifests", dir.toString()).err()
                 .contains("--kubeconfig: give either --manifests or --kubeconfig, not both"));
-        assertTrue(run("render", "--manifests", dir.toString(), "--proxy-mode", "nftables").err().contains("--proxy-mode: proxy mode 'nftables' has no backend on the module path"));
+        assertTrue(run("render", "--manifests", dir.toString(), "--proxy-mode", "nftablez").err().contains("--proxy-mode: proxy mode 'nftablez' has no backend on the module path"));
         Run sched = run("render", "--manifests", dir.toString(), "--proxy-mode", "ipvs", "--ipvs-scheduler", "fastest");
         assertEquals(2, sched.rc());
         assertTrue(sched.err().contains("--ipvs-scheduler: unknown IPVS scheduler 'fastest' (expected one of [dh, lblc, lblcr, lc, mh, nq, rr, sed, sh, wlc, wrr])"), sched.err());

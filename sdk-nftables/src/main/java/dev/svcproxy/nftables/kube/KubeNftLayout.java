@@ -101,9 +101,13 @@ public final class KubeNftLayout {
         return List.of(clusterIps, serviceIps, firewallIps, noEndpointServices, noEndpointNodePorts, serviceNodePorts);
     }
 
-    /** Node ports on every local address ({@code fib daddr type local}) rather than on {@code nodeport-ips}. */
+    /**
+     * Node ports on every local address ({@code fib daddr type local}) rather than on {@code nodeport-ips}: no node-port
+     * addresses given, or {@code 0.0.0.0/0} ({@code ::/0}) among them (kube-proxy's {@code MatchAll}).
+     */
     boolean nodePortsOnAllAddresses() {
-        return context.nodePortAddresses().isEmpty();
+        return context.nodePortAddresses().isEmpty()
+                || context.nodePortAddresses().stream().anyMatch(c -> c.family() == context.family() && c.prefixLength() == 0);
     }
 
     private record BaseChain(String name, Chain.Type type, Chain.HookPoint hook, String priority) {
