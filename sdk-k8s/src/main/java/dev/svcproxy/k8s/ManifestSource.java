@@ -120,6 +120,7 @@ final class ManifestSource implements ClusterSource {
         List<HasMetadata> all = new ArrayList<>(o.services());
         all.addAll(o.endpointSlices());
         all.addAll(o.nodes());
+        all.addAll(o.serviceCidrs());
         return all;
     }
 

@@ -43,6 +43,18 @@ class ManifestSourceTest {
     }
 
     @Test
+    void serviceCidrsAreReadFromTheDirectoryLikeTheOtherKinds(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a-web.yaml"), service("web", "10.96.0.10"));
+        String cidr = "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata: {name: kubernetes}\nspec: {cidrs: [10.96.0.0/12]}\n";
+        Files.writeString(dir.resolve("b-cidr.yaml"), cidr);
+        Files.writeString(dir.resolve("c-cidr-copy.yaml"), cidr.replace("10.96.0.0/12", "10.0.0.0/8"));
+        ServiceTables.Result r = new ManifestSource(dir, 1 << 20, Clock.systemUTC()).read("node-a");
+        assertEquals(List.of(dev.svcproxy.api.net.Cidr.parse("10.96.0.0/12")), r.table(IpFamily.IPV4).serviceCidrs());
+        assertEquals(1, problems(r).size(), problems(r).toString());
+        assertTrue(problems(r).get(0).startsWith("ServiceCIDR default/kubernetes: defined in "), problems(r).toString());
+    }
+
+    @Test
     void aCopyAppearingBesideTheOriginalNeverMovesTheLiveDefinition(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("web.yaml"), service("web", "10.96.0.10"));
         ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
