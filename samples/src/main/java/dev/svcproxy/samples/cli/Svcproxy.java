@@ -120,7 +120,7 @@ public final class Svcproxy {
         to.println("usage: svcproxy render --manifests PATH [--config FILE] [--ip-family IPv4|IPv6]");
         to.println("       svcproxy run (--manifests PATH | --kubeconfig FILE | in-cluster) [--config FILE] [--once]");
         to.println("       svcproxy cleanup [--config FILE]");
-        to.println("       svcproxy demo [--connections N] [--mode iptables|ipvs]   (root: a Service in throw-away namespaces)");
+        to.println("       svcproxy demo [--connections N] [--mode iptables|ipvs|nftables]   (root: a Service in throw-away namespaces)");
         to.println("       svcproxy trace --src IP --dst IP:PORT [--proto tcp|udp|sctp] [--manifests PATH [--config FILE]]");
         to.println("       svcproxy --help | --version");
         to.println("each also takes kube-proxy's flags for configuration fields, e.g. --cluster-cidr, --masquerade-all,");

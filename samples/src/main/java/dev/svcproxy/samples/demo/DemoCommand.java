@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code svcproxy demo [--connections N] [--mode iptables|ipvs]}: how a Service works, in throw-away namespaces. */
+/** {@code svcproxy demo [--connections N] [--mode iptables|ipvs|nftables]}: how a Service works, in throw-away namespaces. */
 public final class DemoCommand {
     private static final Logger LOG = LoggerFactory.getLogger("svcproxy");
 
@@ -31,8 +31,8 @@ public final class DemoCommand {
             return 2;
         }
         String mode = modeFlag.orElse("iptables");
-        if (!mode.equals("iptables") && !mode.equals("ipvs")) {
-            LOG.error("--mode: expected iptables or ipvs, found '{}'", mode);
+        if (!mode.equals("iptables") && !mode.equals("ipvs") && !mode.equals("nftables")) {
+            LOG.error("--mode: expected iptables, ipvs or nftables, found '{}'", mode);
             return 2;
         }
         if (mode.equals("ipvs") && !IpvsClient.availability().available()) {

@@ -1,6 +1,12 @@
 package dev.svcproxy.samples.demo;
 
 import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.nftables.Element;
+import dev.svcproxy.nftables.Expr;
+import dev.svcproxy.nftables.Family;
+import dev.svcproxy.nftables.NftablesClient;
+import dev.svcproxy.nftables.TableContents;
+import dev.svcproxy.nftables.Verdict;
 import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
@@ -18,6 +24,7 @@ import dev.svcproxy.k8s.ClusterSnapshot;
 import dev.svcproxy.k8s.ServiceTables;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,10 +132,13 @@ public final class ServiceVipDemo {
             List<String> fromClient = get(topo.client(), 5);
             Set<String> sources = new TreeSet<>();
             fromClient.forEach(l -> sources.add(l.split(" ")[1]));
-            progress.accept(ipvs ? "reading back what was installed" : "reading the rules back and tracing one packet through them");
+            boolean nftables = mode.equals("nftables");
+            progress.accept(ipvs || nftables ? "reading back what was installed" : "reading the rules back and tracing one packet through them");
             Ruleset state = IptablesClient.newBuilder().netns(topo.node().path()).build().save(Table.NAT);
             Result r;
-            if (ipvs) {
+            if (nftables) {
+                r = new Result(hits, sources, fromClient.size(), explainNftables(topo), null);
+            } else if (ipvs) {
                 r = new Result(hits, sources, fromClient.size(), explainIpvs(topo, state), null);
             } else {
                 PacketTracer.Trace trace = new PacketTracer(state, Set.of(IpAddress.parse(DemoTopology.NODE_BRIDGE_IP),
@@ -198,6 +208,55 @@ public final class ServiceVipDemo {
                     : t.contains("RETURN") ? "unmarked packets leave as they are" : "clear the mark");
         }
         return b.toString();
+    }
+
+    /**
+     * nftables mode: the {@code service-ips} element of the ClusterIP, the service's chain and its {@code numgen} map,
+     * the endpoint chains, and the chains that masquerade, each line as {@code nft list} prints it.
+     */
+    static String explainNftables(DemoTopology topo) {
+        StringBuilder b = new StringBuilder();
+        try (NftablesClient c = NftablesClient.open(topo.node().path())) {
+            TableContents t = c.list(Family.IP, "kube-proxy").orElseThrow();
+            Element e = t.sets().stream().filter(s -> s.set().name().equals("service-ips")).flatMap(s -> s.elements().stream())
+                    .filter(x -> x.key().get(0).equals(VIP)).findFirst().orElseThrow();
+            String svc = e.verdict().flatMap(Verdict::chain).orElseThrow();
+            nft(b, "map service-ips: " + e, "chain services looks up ip daddr . meta l4proto . th dport here: one lookup, however many services");
+            List<String> endpoints = new ArrayList<>();
+            for (dev.svcproxy.nftables.Rule r : t.rules(svc)) {
+                String s = r.statements();
+                if (s.startsWith("numgen")) {
+                    r.exprs().stream().filter(x -> x instanceof Expr.Lookup l && l.anonymous().isPresent())
+                            .flatMap(x -> ((Expr.Lookup) x).anonymous().orElseThrow().elements().stream())
+                            .sorted(java.util.Comparator.comparing(x -> Integer.parseInt(x.key().get(0))))
+                            .forEach(x -> endpoints.add(x.verdict().flatMap(Verdict::chain).orElseThrow()));
+                    nft(b, "chain " + svc + ": " + s, "one of the " + endpoints.size() + " endpoint chains at random (1/"
+                            + endpoints.size() + " of all connections each)");
+                } else {
+                    nft(b, "chain " + svc + ": " + s, "from outside the pod CIDR 10.244.0.0/16: mark for masquerade");
+                }
+            }
+            for (String ep : endpoints) {
+                for (dev.svcproxy.nftables.Rule r : t.rules(ep)) {
+                    String s = r.statements();
+                    nft(b, "chain " + ep + ": " + s, s.contains("dnat") ? "rewrite the destination to the pod " + s.substring(s.indexOf("dnat to ") + 8)
+                            : "a pod reaching itself (hairpin): masquerade");
+                }
+            }
+            for (dev.svcproxy.nftables.Rule r : t.rules("mark-for-masquerade")) {
+                nft(b, "chain mark-for-masquerade: " + r.statements(), "set the masquerade mark 0x4000");
+            }
+            for (dev.svcproxy.nftables.Rule r : t.rules("masquerading")) {
+                String s = r.statements();
+                nft(b, "chain masquerading: " + s, s.startsWith("masquerade") ? "masquerade: the source becomes the node's address"
+                        : s.endsWith("return") ? "unmarked packets leave as they are" : "clear the mark");
+            }
+        }
+        return b.toString();
+    }
+
+    private static void nft(StringBuilder b, String line, String why) {
+        b.append(line).append('\n').append("    ^ ").append(why).append('\n');
     }
 
     /** IPVS mode: the virtual server and its real servers, the hairpin ipset, and the rules that masquerade. */

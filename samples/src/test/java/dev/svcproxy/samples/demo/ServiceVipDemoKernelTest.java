@@ -35,4 +35,18 @@ class ServiceVipDemoKernelTest {
         assertEquals(3, r.trace().destinations().size());
         assertTrue(r.trace().masquerade());
     }
+
+    @Test
+    void inNftablesModeTheServiceGoesThroughTheMapsAndSpreadsTheSame() {
+        ServiceVipDemo.Result r = ServiceVipDemo.run("svcp-seednft-" + ProcessHandle.current().pid(), 300, s -> { }, "nftables");
+        assertEquals(Set.of("pod27", "pod28", "pod30"), r.hitsFromNode().keySet(), r.hitsFromNode().toString());
+        r.hitsFromNode().forEach((pod, n) -> assertTrue(n >= 60 && n <= 141,
+                pod + " got " + n + " of 300 (expected 20%-47%): " + r.hitsFromNode()));
+        assertEquals(Set.of(DemoTopology.NODE_BRIDGE_IP), r.sourcesSeenFromClient(), "masqueraded");
+        assertTrue(r.rules().startsWith("map service-ips: 10.101.57.97 . tcp . 80 : goto service-"), r.rules());
+        assertTrue(r.rules().contains("numgen random mod 3 vmap { 0 : goto endpoint-") && r.rules().contains("1/3 of all connections each"),
+                r.rules());
+        assertTrue(r.rules().indexOf("dnat to 10.244.0.27:80") < r.rules().indexOf("dnat to 10.244.0.28:80"), "in numgen order: " + r.rules());
+        assertTrue(r.rules().contains("masquerade fully-random"), r.rules());
+    }
 }
