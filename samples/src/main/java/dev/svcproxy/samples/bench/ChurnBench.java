@@ -18,10 +18,11 @@ import java.util.Random;
 
 /**
  * Endpoint churn against the sync loop the proxy runs: a writer changes one endpoint of a random service
- * {@code rate} times a second for {@code seconds}, and kube-proxy's runner (minSyncPeriod 1 s) syncs the iptables
- * backend in a fresh namespace. Prints how many changes each sync carried, the sync times, and the lag from a
+ * {@code rate} times a second for {@code seconds}, and kube-proxy's runner (minSyncPeriod 1 s) syncs the iptables or
+ * nftables backend in a fresh namespace. Prints how many changes each sync carried, the sync times, and the lag from a
  * change to the end of the sync that programmed it. The loop keeps up if that lag stays near minSyncPeriod plus one
- * sync, instead of growing. Arguments: services (1000), seconds (60), rate (100), flavour {@code nft|legacy}.
+ * sync, instead of growing. Arguments: services (1000), seconds (60), rate (100), and {@code nft|legacy} (the iptables
+ * mode's flavour) or {@code nftables} (the nftables mode).
  */
 public final class ChurnBench {
 
@@ -32,7 +33,8 @@ public final class ChurnBench {
         int services = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 100;
-        Flavour flavour = args.length > 3 && args[3].equals("legacy") ? Flavour.LEGACY : Flavour.NFT;
+        String mode = args.length > 3 ? args[3] : "nft";
+        Flavour flavour = mode.equals("legacy") ? Flavour.LEGACY : Flavour.NFT;
         BackendContext ctx = BackendContext.builder().localTraffic(LocalTraffic.fromCidrs(Cidr.parse("10.128.0.0/10"))).build();
         ServiceTable base = IptablesBench.table(services, 10);
         List<VirtualService> state = new ArrayList<>(base.services());
@@ -41,7 +43,9 @@ public final class ChurnBench {
         List<Double> syncTimes = new ArrayList<>();
         List<Integer> batch = new ArrayList<>();
         try (NetworkNamespace ns = NetworkNamespace.create("svcp-bench-churn-" + ProcessHandle.current().pid())) {
-            IptablesBackend backend = new IptablesBackend(IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build(), ctx);
+            dev.svcproxy.api.spi.ServiceProxyBackend backend = mode.equals("nftables")
+                    ? new dev.svcproxy.nftables.kube.NftablesBackend(dev.svcproxy.nftables.NftablesClient.open(ns.path()), ctx)
+                    : new IptablesBackend(IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build(), ctx);
             backend.sync(ServiceTable.builder().from(base).services(state).build());
             BoundedFrequencyRunner runner = new BoundedFrequencyRunner(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofHours(1));
             long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -91,8 +95,8 @@ public final class ChurnBench {
             writer.join();
         }
         lags.sort(null);
-        System.out.printf("services=%d endpoints=%d flavour=%s churn=%d changes/s for %d s, minSyncPeriod=1s%n", services,
-                services * 10, flavour, rate, seconds);
+        System.out.printf("services=%d endpoints=%d mode=%s churn=%d changes/s for %d s, minSyncPeriod=1s%n", services,
+                services * 10, mode.equals("nftables") ? "nftables" : "iptables (" + flavour + ")", rate, seconds);
         System.out.printf("changes: %d in %d syncs (%.0f per sync on average)%n", lags.size(), syncTimes.size(),
                 lags.size() / (double) syncTimes.size());
         System.out.printf("sync time: mean %.3f s, max %.3f s%n", syncTimes.stream().mapToDouble(d -> d).average().orElse(0),

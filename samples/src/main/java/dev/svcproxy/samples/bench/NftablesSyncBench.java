@@ -14,10 +14,12 @@ import java.nio.file.Path;
 /**
  * The nftables backend's own syncs, in fresh namespaces: the first (full) sync of kube-proxy's nftables table for N
  * services x 10 endpoints (default 1000) against {@code nft -f} of the same table (the backend's render), then a sync
- * after one endpoint change, with the number of operations it sent. Arguments: services, rounds (3); best of the
- * rounds.
+ * after one endpoint change (five changes, back and forth), with the number of operations it sent. Arguments:
+ * services, rounds (3); best of the rounds.
  */
 public final class NftablesSyncBench {
+
+    private static final int CHANGES = 5;
 
     private NftablesSyncBench() {
     }
@@ -47,12 +49,15 @@ public final class NftablesSyncBench {
                     long t0 = System.nanoTime();
                     SyncResult first = backend.sync(table);
                     full = Math.min(full, (System.nanoTime() - t0) / 1e9);
-                    t0 = System.nanoTime();
-                    SyncResult second = backend.sync(next);
-                    change = Math.min(change, (System.nanoTime() - t0) / 1e9);
-                    operations = backend.lastOperations();
-                    if (!first.full() || second.full()) {
-                        throw new IllegalStateException("expected a full then a partial sync");
+                    // five changes back and forth, as a running proxy meets them
+                    for (int i = 0; i < CHANGES; i++) {
+                        t0 = System.nanoTime();
+                        SyncResult second = backend.sync(i % 2 == 0 ? next : table);
+                        change = Math.min(change, (System.nanoTime() - t0) / 1e9);
+                        operations = backend.lastOperations();
+                        if (!first.full() || second.full()) {
+                            throw new IllegalStateException("expected a full then partial syncs");
+                        }
                     }
                 }
             }

@@ -113,7 +113,8 @@ public final class NftablesBackend implements ServiceProxyBackend {
     public synchronized SyncResult sync(ServiceTable desired) {
         long start = clock.getAsLong();
         deleteStaleChains(start);
-        boolean tableGone = !needFullSync && client.names(layout.table().family(), KubeNftLayout.TABLE).isEmpty();
+        boolean tableGone = !needFullSync && client.tables().stream()
+                .noneMatch(t -> t.family() == layout.table().family() && t.name().equals(KubeNftLayout.TABLE));
         if (tableGone) {
             LOG.warn("the {} table is gone (flushed or deleted by someone else): syncing everything again", layout.table().reference());
         }
