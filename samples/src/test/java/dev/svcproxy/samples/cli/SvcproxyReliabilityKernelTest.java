@@ -76,8 +76,28 @@ class SvcproxyReliabilityKernelTest {
         return String.join("\n", node.exec("iptables-save", "-t", "nat").lines().filter(l -> l.startsWith("-A KUBE-")).toList());
     }
 
+    /** What the mode programmed: the nat table's KUBE- rules (iptables) or the IPv4 kube-proxy table (nftables). */
+    private static String rules(NetworkNamespace node, String mode) {
+        return mode.equals("nftables") ? node.sh("nft list table ip kube-proxy 2>/dev/null; true") : natKubeRules(node);
+    }
+
+    /** Fast syncs in {@code mode}; nftables mode gets node ports on the client's side of the node. */
+    private static String config(String mode) {
+        return mode.equals("nftables") ? "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n"
+                + "nftables: {syncPeriod: 2s, minSyncPeriod: 100ms}\nnodePortAddresses: [192.168.77.0/24, 'fd00:77::/64']\n" : CONFIG;
+    }
+
     @Test
     void followsTheApiServerThroughKubeconfigAndKeepsTheRulesWhenItIsGone(@TempDir Path dir) throws Exception {
+        followsTheApiServer(dir, "iptables");
+    }
+
+    @Test
+    void inNftablesModeFollowsTheApiServerAndKeepsTheRulesWhenItIsGone(@TempDir Path dir) throws Exception {
+        followsTheApiServer(dir, "nftables");
+    }
+
+    private void followsTheApiServer(Path dir, String mode) throws Exception {
         List<Process> processes = new ArrayList<>();
         try (DemoTopology topo = new DemoTopology("svcp-test-api-" + ProcessHandle.current().pid(), threePods(), 80);
              MockApiServer server = new MockApiServer(topo.node(), dir);
@@ -94,7 +114,7 @@ class SvcproxyReliabilityKernelTest {
                     Service.class)).create();
             NetworkNamespace node = topo.node();
             Path kubeconfig = server.kubeconfig(dir);
-            Files.writeString(dir.resolve("kp.yaml"), CONFIG);
+            Files.writeString(dir.resolve("kp.yaml"), config(mode));
             Path log = dir.resolve("run.log");
             Process proxy = start(node, "run --kubeconfig " + kubeconfig + " --config " + dir.resolve("kp.yaml")
                     + " --hostname-override node-a", log);
@@ -109,16 +129,16 @@ class SvcproxyReliabilityKernelTest {
             // an EndpointSlice update through the API server moves traffic
             admin.discovery().v1().endpointSlices().inNamespace("default")
                     .resource(YAML.unmarshal(slice("10.244.0.30"), EndpointSlice.class)).update();
-            assertTrue(waitFor(() -> natKubeRules(node).contains("10.244.0.30") && !natKubeRules(node).contains("10.244.0.27"), 5_000),
-                    natKubeRules(node));
+            assertTrue(waitFor(() -> rules(node, mode).contains("10.244.0.30") && !rules(node, mode).contains("10.244.0.27"), 5_000),
+                    rules(node, mode));
             assertEquals(Set.of("pod30"), pods(topo.connect(topo.client(), "10.101.57.97:80", 10)));
 
             // the API server goes away: the rules stay as they are, traffic keeps flowing, the proxy keeps running
-            String before = natKubeRules(node);
+            String before = rules(node, mode);
             server.stop();
             Thread.sleep(5_000); // more than two syncPeriods
             assertTrue(proxy.isAlive(), read(log));
-            assertEquals(before, natKubeRules(node), "rules unchanged without the API server");
+            assertEquals(before, rules(node, mode), "rules unchanged without the API server");
             assertEquals(10, topo.connect(topo.client(), "10.101.57.97:80", 10).size(), "still served");
             assertTrue(http(node, "http://127.0.0.1:10256/healthz").startsWith("HTTP/1.1 200"), "syncs go on from the last known state");
             stop(proxy);
@@ -132,7 +152,13 @@ class SvcproxyReliabilityKernelTest {
 
     @Test
     void aRestartUnderContinuousTrafficFailsNoConnection(@TempDir Path dir) throws Exception {
-        restartUnderTraffic(dir, false);
+        restartUnderTraffic(dir, false, "iptables");
+    }
+
+    @Test
+    void inNftablesModeARestartAndAKillNineMidSyncFailNoConnection(@TempDir Path dir) throws Exception {
+        restartUnderTraffic(dir, false, "nftables");
+        restartUnderTraffic(dir, true, "nftables");
     }
 
     /**
@@ -142,18 +168,18 @@ class SvcproxyReliabilityKernelTest {
      */
     @Test
     void aKillNineMidSyncThenARestartConvergesAndFailsNoConnection(@TempDir Path dir) throws Exception {
-        restartUnderTraffic(dir, true);
+        restartUnderTraffic(dir, true, "iptables");
     }
 
-    private void restartUnderTraffic(Path dir, boolean killMidSync) throws Exception {
+    private void restartUnderTraffic(Path dir, boolean killMidSync, String mode) throws Exception {
         String service = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
                 + "spec: {type: NodePort, clusterIP: 10.101.57.97, ports: [{port: 80, nodePort: 30080}]}\n---\n";
         Files.writeString(dir.resolve("svc.yaml"), service + slice("10.244.0.27", "10.244.0.28", "10.244.0.30"));
-        Files.writeString(dir.resolve("kp.yaml"), CONFIG);
+        Files.writeString(dir.resolve("kp.yaml"), config(mode));
         String args = "run --manifests " + dir.resolve("svc.yaml") + " --config " + dir.resolve("kp.yaml") + " --hostname-override node-a";
         try (DemoTopology topo = new DemoTopology("svcp-test-rst-" + ProcessHandle.current().pid(), threePods(), 80)) {
             NetworkNamespace node = topo.node();
-            Path log = dir.resolve("run.log");
+            Path log = dir.resolve("run-" + mode + "-" + killMidSync + ".log");
             Process first = start(node, args, log);
             Process second = null;
             Process traffic = null;
@@ -181,13 +207,14 @@ class SvcproxyReliabilityKernelTest {
                 assertTrue(waitFor(() -> read(log).split("synced IPv4", -1).length > 2 && s.isAlive(), 20_000), read(log));
                 assertTrue(traffic.waitFor(30, TimeUnit.SECONDS), "the traffic loop ended");
                 String result = new String(traffic.getInputStream().readAllBytes()).strip();
-                System.out.println((killMidSync ? "kill -9 around a sync, then a restart," : "restart") + " under traffic: " + result);
+                System.out.println(mode + " mode, " + (killMidSync ? "kill -9 around a sync, then a restart," : "restart") + " under traffic: "
+                        + result);
                 Matcher m = Pattern.compile("ok=(\\d+) fail=(\\d+)").matcher(result);
                 assertTrue(m.find(), result);
                 assertEquals(0, Integer.parseInt(m.group(2)), "no connection failed across the restart: " + result);
                 assertTrue(Integer.parseInt(m.group(1)) >= 50, "enough connections to mean something: " + result);
                 if (killMidSync) {
-                    assertTrue(waitFor(() -> !node.exec("iptables-save", "-t", "nat").contains("10.244.0.30"), 10_000),
+                    assertTrue(waitFor(() -> !rules(node, mode).contains("10.244.0.30"), 10_000),
                             "the restart converged to the new endpoints");
                 }
             } finally {
@@ -203,6 +230,15 @@ class SvcproxyReliabilityKernelTest {
 
     @Test
     void dualStackProgramsOnePayloadPerFamilyAndServesBoth(@TempDir Path dir) throws Exception {
+        dualStack(dir, "iptables");
+    }
+
+    @Test
+    void inNftablesModeDualStackProgramsOneTablePerFamilyAndServesBoth(@TempDir Path dir) throws Exception {
+        dualStack(dir, "nftables");
+    }
+
+    private void dualStack(Path dir, String mode) throws Exception {
         Map<String, String> v6 = Map.of("pod27", "fd00:10:244::27", "pod28", "fd00:10:244::28", "pod30", "fd00:10:244::30");
         StringBuilder v6eps = new StringBuilder();
         v6.values().stream().sorted().forEach(ip -> v6eps.append(v6eps.length() == 0 ? "" : ", ").append("{addresses: ['").append(ip).append("']}"));
@@ -223,12 +259,21 @@ class SvcproxyReliabilityKernelTest {
                 pod.sh("ip addr add " + p.getValue() + "/64 dev eth0 nodad && ip -6 route add default via fd00:10:244::1");
                 servers.add(pod.start("socat", "TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1", "SYSTEM:echo " + p.getKey() + " $SOCAT_PEERADDR"));
             }
-            String once = svcproxy(node, "run --once --manifests " + dir + " --hostname-override node-a");
+            Files.writeString(dir.resolve("kp.conf"), config(mode));
+            String once = svcproxy(node, "run --once --manifests " + dir.resolve("svc.yaml") + " --config " + dir.resolve("kp.conf")
+                    + " --hostname-override node-a");
             assertTrue(once.contains("synced IPv4 (full): 1 services") && once.contains("synced IPv6 (full): 1 services")
                     && once.endsWith("rc=0\n"), once);
-            String nat6 = node.exec("ip6tables-save", "-t", "nat");
-            assertTrue(nat6.lines().anyMatch(l -> l.startsWith("-A KUBE-SERVICES -d fd00:96::97/128") && l.contains("-j KUBE-SVC-")), nat6);
-            assertTrue(!nat6.contains("10.244.0.") && !node.exec("iptables-save", "-t", "nat").contains("fd00:"), "one payload per family");
+            if (mode.equals("nftables")) {
+                String t6 = node.exec("nft", "list", "table", "ip6", "kube-proxy");
+                assertTrue(t6.contains("fd00:96::97 . tcp . 80 : goto service-"), t6);
+                assertTrue(!t6.contains("10.244.0.") && !node.exec("nft", "list", "table", "ip", "kube-proxy").contains("fd00:"),
+                        "one table per family");
+            } else {
+                String nat6 = node.exec("ip6tables-save", "-t", "nat");
+                assertTrue(nat6.lines().anyMatch(l -> l.startsWith("-A KUBE-SERVICES -d fd00:96::97/128") && l.contains("-j KUBE-SVC-")), nat6);
+                assertTrue(!nat6.contains("10.244.0.") && !node.exec("iptables-save", "-t", "nat").contains("fd00:"), "one payload per family");
+            }
             assertTrue(waitFor(() -> connect(topo.client(), "[fd00:96::97]:80").startsWith("pod"), 5_000), "IPv6 serves once DAD is done");
             List<String> six = topo.connect(topo.client(), "[fd00:96::97]:80", 30);
             assertEquals(Set.of("pod27", "pod28", "pod30"), pods(six), "IPv6 cluster IP spreads over all pods: " + six);
@@ -236,7 +281,8 @@ class SvcproxyReliabilityKernelTest {
             assertEquals(Set.of("pod27", "pod28", "pod30"), pods(topo.connect(topo.client(), "10.101.57.97:80", 30)), "IPv4 as well");
             assertEquals(10, topo.connect(topo.client(), "[fd00:77::1]:30080", 10).size(), "IPv6 node port");
             assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
-            assertTrue(!node.exec("ip6tables-save", "-t", "nat").contains("KUBE-"), "cleanup covers IPv6");
+            assertTrue(!node.exec("ip6tables-save", "-t", "nat").contains("KUBE-") && !node.exec("nft", "list", "tables").contains("kube-proxy"),
+                    "cleanup covers IPv6");
         } finally {
             servers.forEach(Process::destroyForcibly);
         }
