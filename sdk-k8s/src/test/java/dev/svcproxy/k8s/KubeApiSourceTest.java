@@ -85,7 +85,8 @@ class KubeApiSourceTest {
             int seen = changes.get();
             admin.discovery().v1().endpointSlices().inNamespace("default").resource(slice("web", "10.244.0.27", "10.244.0.28")).update();
             await(() -> endpoints(source, "web").size() == 2, "the new endpoint arrives");
-            assertTrue(changes.get() > seen, "each change calls the listener");
+            // the informer stores the object before it calls the handlers, on another thread: wait for the call
+            await(() -> changes.get() > seen, "each change calls the listener");
             admin.services().inNamespace("default").withName("web").delete();
             await(() -> endpoints(source, "web").isEmpty()
                     && ServiceTables.build(source.snapshot(), "node-a").table(IpFamily.IPV4).services().isEmpty(), "deleted");

@@ -102,7 +102,7 @@ public final class Svcproxy {
         }
         try {
             return switch (cl.command()) {
-                case "trace" -> TraceCommand.run(cl, cl.get("manifests").isPresent() ? proxy(config, manifestSource(cl)) : null, out);
+                case "trace" -> TraceCommand.run(cl, config, cl.get("manifests").isPresent() ? proxy(config, manifestSource(cl)) : null, out);
                 case "render" -> render(cl, config);
                 case "run" -> run(cl, config);
                 default -> cleanup(config);

@@ -15,6 +15,7 @@ import dev.svcproxy.iptables.Table;
 import dev.svcproxy.iptables.Target;
 import dev.svcproxy.iptables.kube.KubeProxyRules;
 import dev.svcproxy.k8s.KubeProxy;
+import dev.svcproxy.k8s.ProxyConfig;
 import dev.svcproxy.netlink.route.RouteClient;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -37,21 +38,45 @@ final class TraceCommand {
     private TraceCommand() {
     }
 
-    /** Traces through the rules {@code proxy} would write (its source: the manifests), or those in force when it is null. */
-    static int run(CommandLine cl, KubeProxy proxy, PrintStream out) {
+    /**
+     * Traces through the rules {@code proxy} would write (its source: the manifests), or those in force when it is null:
+     * kube-proxy's nftables table in nftables mode, or in force when this namespace has that table and no iptables
+     * service rules; the iptables rules otherwise.
+     */
+    static int run(CommandLine cl, ProxyConfig config, KubeProxy proxy, PrintStream out) {
         try (proxy) {
-            return trace(cl, proxy, out);
+            IpAddress src = IpAddress.parse(cl.get("src").orElseThrow(() -> new InvalidInputException("is required", "--src")));
+            HostPort dst = HostPort.parse(cl.get("dst").orElseThrow(() -> new InvalidInputException("is required", "--dst")));
+            Protocol proto = Protocol.parse(cl.get("proto").orElse("tcp").toUpperCase(Locale.ROOT));
+            if (src.family() != dst.ip().family()) {
+                throw new InvalidInputException("source and destination are of different IP families", "--src " + src);
+            }
+            boolean nftables = config.mode().equals("nftables") || proxy == null && nftablesInForce(dst.ip().family());
+            return nftables ? NftTrace.trace(src, dst, proto, proxy, cl, out) : trace(src, dst, proto, cl, proxy, out);
         }
     }
 
-    private static int trace(CommandLine cl, KubeProxy proxy, PrintStream out) {
-        IpAddress src = IpAddress.parse(cl.get("src").orElseThrow(() -> new InvalidInputException("is required", "--src")));
-        HostPort dst = HostPort.parse(cl.get("dst").orElseThrow(() -> new InvalidInputException("is required", "--dst")));
-        Protocol proto = Protocol.parse(cl.get("proto").orElse("tcp").toUpperCase(Locale.ROOT));
-        IpFamily family = dst.ip().family();
-        if (src.family() != family) {
-            throw new InvalidInputException("source and destination are of different IP families", "--src " + src);
+    /** This namespace has kube-proxy's nftables table of {@code family} and no iptables service rules. */
+    private static boolean nftablesInForce(IpFamily family) {
+        try (dev.svcproxy.nftables.NftablesClient nft = dev.svcproxy.nftables.NftablesClient.open()) {
+            return nft.tables().stream().anyMatch(t -> t.name().equals(dev.svcproxy.nftables.kube.KubeNftLayout.TABLE)
+                    && t.family() == (family == IpFamily.IPV4 ? dev.svcproxy.nftables.Family.IP : dev.svcproxy.nftables.Family.IP6))
+                    && IptablesClient.newBuilder().family(family).build().chains(Table.NAT).stream()
+                    .noneMatch(c -> c.name().equals("KUBE-SERVICES"));
         }
+    }
+
+    /** This host's addresses, to tell a packet it sends from one that arrives. */
+    static Set<IpAddress> localAddresses() {
+        Set<IpAddress> local = new LinkedHashSet<>();
+        try (RouteClient route = RouteClient.open()) {
+            route.addresses().forEach(a -> local.add(a.address()));
+        }
+        return local;
+    }
+
+    private static int trace(IpAddress src, HostPort dst, Protocol proto, CommandLine cl, KubeProxy proxy, PrintStream out) {
+        IpFamily family = dst.ip().family();
         Ruleset rules;
         Set<IpAddress> local = new LinkedHashSet<>();
         String where;
@@ -64,9 +89,7 @@ final class TraceCommand {
             where = "the rules a full sync of " + manifests + " would write";
         } else {
             rules = IptablesClient.newBuilder().family(family).build().save(Table.NAT, Table.FILTER);
-            try (RouteClient route = RouteClient.open()) {
-                route.addressesExcept("").forEach(a -> local.add(a.address()));
-            }
+            local.addAll(localAddresses());
             where = "the rules in force in this network namespace";
         }
         boolean fromHere = local.contains(src) || src.isLoopback();

@@ -43,6 +43,10 @@ class SvcproxyKernelTest {
             topo.connect(node, "10.101.57.97:80", 60).forEach(a -> hits.merge(a.split(" ")[0], 1, Integer::sum));
             assertEquals(60, hits.values().stream().mapToInt(Integer::intValue).sum(), hits.toString());
             assertEquals(3, hits.size(), "all three pods serve: " + hits);
+            // trace through the rules in force here: a client's packet, split in thirds
+            String trace = svcproxy(node, "trace --src 192.168.77.2 --dst 10.101.57.97:80");
+            assertTrue(trace.contains("arriving from outside") && trace.contains("10.244.0.27:80            33.3%")
+                    && trace.contains("masquerade: no") && trace.endsWith("rc=0\n"), trace); // no cluster CIDR: no off-cluster masquerade
 
             String cleanup = svcproxy(node, "cleanup");
             assertTrue(cleanup.endsWith("rc=0\n"), cleanup);

@@ -54,6 +54,12 @@ class SvcproxyNftablesKernelTest {
             assertTrue(connect(node, "10.101.57.97:81").contains("Connection refused"), "a port the cluster IP does not serve: rejected");
             String table = node.exec("nft", "list", "table", "ip", "kube-proxy");
             assertTrue(table.contains("10.101.57.99 . tcp . 80 comment \"default/empty\" : goto reject-chain"), table);
+            // trace reads the table in force (this namespace has it and no iptables service rules)
+            String trace = svcproxy(node, "trace --src 192.168.77.2 --dst 10.101.57.97:80");
+            assertTrue(trace.contains("(nftables ip kube-proxy)") && trace.contains("10.244.0.27:80            33.3%")
+                    && trace.contains("masquerade: no") && trace.endsWith("verdict: ACCEPT\nrc=0\n"), trace); // no cluster CIDR
+            String rejected = svcproxy(node, "trace --src 192.168.77.2 --dst 10.101.57.99:80");
+            assertTrue(rejected.contains("verdict: REJECT by reject-chain: reject"), rejected);
 
             assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
             assertFalse(node.exec("nft", "list", "tables").contains("kube-proxy"), "cleanup deletes the tables");

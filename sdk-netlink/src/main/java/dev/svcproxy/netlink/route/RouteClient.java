@@ -166,6 +166,11 @@ public final class RouteClient implements AutoCloseable {
         return addressDump("ip addr show dev " + name, i -> i == index);
     }
 
+    /** Every address of every interface (as {@code ip addr show}). */
+    public synchronized List<InterfaceAddress> addresses() {
+        return addressDump("ip addr show", i -> true);
+    }
+
     /**
      * The addresses of every interface except {@code name} (which need not exist), as kube-proxy's IPVS mode reads
      * the node's own addresses apart from those it bound to {@code kube-ipvs0}.

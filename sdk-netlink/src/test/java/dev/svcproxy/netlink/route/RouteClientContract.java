@@ -41,6 +41,8 @@ abstract class RouteClientContract {
         assertEquals(want, toolView(ns, dev));
         assertEquals(want, c.addresses(dev).stream().filter(a -> !a.address().toString().startsWith("fe80:"))
                 .map(InterfaceAddress::toString).collect(Collectors.toCollection(TreeSet::new)));
+        assertTrue(c.addresses().stream().map(InterfaceAddress::toString).collect(Collectors.toSet()).containsAll(want),
+                "every interface's addresses include these");
         assertTrue(c.deleteAddress(dev, V4));
         assertFalse(c.deleteAddress(dev, V4), "already gone");
         assertEquals(Set.of("fd00::10/128", "10.99.0.2/24"), toolView(ns, dev));
