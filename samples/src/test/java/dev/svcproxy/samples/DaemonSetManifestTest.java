@@ -97,6 +97,7 @@ class DaemonSetManifestTest {
         }
         assertEquals(new TreeSet<>(List.of("core/services:list", "core/services:watch", "core/nodes:list", "core/nodes:watch",
                 "discovery.k8s.io/endpointslices:list", "discovery.k8s.io/endpointslices:watch",
+                "networking.k8s.io/servicecidrs:list", "networking.k8s.io/servicecidrs:watch", // kube-proxy reads ServiceCIDRs
                 "core/events:create", "core/events:patch", "core/events:update",
                 "events.k8s.io/events:create", "events.k8s.io/events:patch", "events.k8s.io/events:update")), grants);
 
