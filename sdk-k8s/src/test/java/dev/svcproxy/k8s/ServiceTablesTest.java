@@ -251,6 +251,19 @@ class ServiceTablesTest {
     }
 
     @Test
+    void bothPoliciesLocalOnANodePortKeepTheClusterListForTheShortCircuitRules() {
+        ServiceTables.Result r = build(service("both", "{type: NodePort, clusterIP: 10.101.57.120, internalTrafficPolicy: Local,"
+                + " externalTrafficPolicy: Local, ports: [{port: 80, nodePort: 30120}]}")
+                + slice("both-1", "both", "IPv4", "[{port: 80}]", "[{addresses: [10.244.0.27], nodeName: node-a},"
+                + " {addresses: [10.244.1.28], nodeName: node-b}]"));
+        VirtualService both = one(r, IpFamily.IPV4, "default/both");
+        // kube-proxy's UsesClusterEndpoints is true for any externally reachable service: pod and host traffic to the
+        // node port goes to the cluster policy chain, which must exist
+        assertEquals(List.of("10.244.0.27:80", "10.244.1.28:80"), ips(both.clusterEndpoints()));
+        assertEquals(List.of("10.244.0.27:80"), ips(both.localEndpoints()));
+    }
+
+    @Test
     void internalTrafficPolicyLocalWithOnlyRemoteEndpointsHasEndpointsButNoLocalOnes() {
         ServiceTables.Result r = build(service("itp", "{clusterIP: 10.101.57.95, internalTrafficPolicy: Local, ports: [{name: http, port: 80}]}")
                 + slice("itp-1", "itp", "IPv4", "[{name: http, port: 8080}]", "[{addresses: [10.244.1.5], nodeName: node-b}]"));

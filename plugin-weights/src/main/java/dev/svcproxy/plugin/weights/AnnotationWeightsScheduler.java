@@ -14,7 +14,8 @@ import java.util.Optional;
  * Weights from the Service: a Service annotated {@code svcproxy.dev/scheduler: annotation-weights} and
  * {@code svcproxy.dev/weights: "10.244.0.27=3, 10.244.0.28:8080=2"} gives each endpoint (by IP, or IP:port) its
  * weight; endpoints not named get 1, and 0 takes one out of rotation. In iptables mode the weights become the
- * {@code -m statistic} probabilities, in IPVS mode the real servers' weights under {@code wrr}. An annotation that
+ * {@code -m statistic} probabilities, in IPVS mode the real servers' weights under {@code wrr}, in nftables mode
+ * {@code numgen} slots in the weights' proportions. An annotation that
  * does not parse skips the service with a message naming it.
  */
 public final class AnnotationWeightsScheduler implements Scheduler {
@@ -28,7 +29,7 @@ public final class AnnotationWeightsScheduler implements Scheduler {
 
     @Override
     public boolean supports(String backend) {
-        return backend.equals("iptables") || backend.equals("ipvs");
+        return backend.equals("iptables") || backend.equals("ipvs") || backend.equals("nftables");
     }
 
     @Override

@@ -292,7 +292,10 @@ class SvcproxyKernelTest {
                     + " ports: [{port: 80, nodePort: 30112}]}", "{loadBalancer: {ingress: [{ip: 203.0.113.21}]}}") + eps("lb-closed", ALL_PODS)
             + svc("etp", "{type: NodePort, clusterIP: 10.101.57.114, externalTrafficPolicy: Local, ports: [{port: 80, nodePort: 30114}]}", "")
             + eps("etp", "[{addresses: [10.244.0.30], nodeName: node-a}, {addresses: [10.244.0.28], nodeName: node-b}]")
-            + svc("self", "{clusterIP: 10.101.57.115, ports: [{port: 80}]}", "") + eps("self", "[{addresses: [10.244.0.27], nodeName: node-a}]");
+            + svc("self", "{clusterIP: 10.101.57.115, ports: [{port: 80}]}", "") + eps("self", "[{addresses: [10.244.0.27], nodeName: node-a}]")
+            + svc("both", "{type: NodePort, clusterIP: 10.101.57.116, internalTrafficPolicy: Local, externalTrafficPolicy: Local,"
+                    + " ports: [{port: 80, nodePort: 30116}]}", "")
+            + eps("both", "[{addresses: [10.244.0.30], nodeName: node-a}, {addresses: [10.244.0.28], nodeName: node-b}]");
 
     @Test
     void affinitySourceRangesTrafficPoliciesAndHairpinOnRealConnections(@TempDir Path dir) throws IOException {
@@ -323,6 +326,8 @@ class SvcproxyKernelTest {
             }
             // hairpin: a pod reaching itself through its service is answered, masqueraded to the node's address
             assertEquals("pod27 " + DemoTopology.NODE_BRIDGE_IP, connect(topo.pod("pod27"), "10.101.57.115:80").strip());
+            // both policies Local: the node's own traffic to the node port is short-circuited to the cluster chain
+            assertTrue(connect(node, "192.168.77.1:30116").startsWith("pod"), "ETP+ITP Local node port from the host");
             assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
         }
     }
@@ -353,6 +358,12 @@ class SvcproxyKernelTest {
         String ipvs = launch(Map.of(), ("render --proxy-mode ipvs " + common).split(" "));
         assertTrue(ipvs.contains("-A -t 10.101.57.97:80 -s wrr\n") && ipvs.contains("-a -t 10.101.57.97:80 -r 10.244.0.27:80 -m -w 3\n")
                 && ipvs.contains("-a -t 10.101.57.97:80 -r 10.244.0.28:80 -m -w 1\n"), ipvs);
+        // nftables mode: the weights become numgen slots, 3 of 5 for the weighted endpoint (an exact split)
+        String nft = launch(Map.of(), ("render --proxy-mode nftables " + common).split(" "));
+        String numgen = nft.lines().filter(l -> l.contains("numgen random mod")).findFirst().orElse(nft);
+        assertTrue(numgen.contains("numgen random mod 5 vmap { 0 : goto endpoint-"), numgen);
+        assertEquals(3, numgen.split("__10\\.244\\.0\\.27/80", -1).length - 1, numgen);
+        assertEquals(1, numgen.split("__10\\.244\\.0\\.28/80", -1).length - 1, numgen);
         // without the plug-in directory the service is skipped by name, and render still succeeds
         String without = launch(Map.of("SVCPROXY_PLUGIN_DIR", dir.resolve("none").toString()), ("render " + common).split(" "));
         assertTrue(without.contains("no scheduler of that name") && without.contains("annotation-weights")

@@ -87,6 +87,7 @@ class SvcproxyNftablesKernelTest {
                 assertEquals("pod30 " + DemoTopology.CLIENT_IP, a, "ETP Local keeps the source");
             }
             assertEquals("pod27 " + DemoTopology.NODE_BRIDGE_IP, connect(topo.pod("pod27"), "10.101.57.115:80").strip(), "hairpin masqueraded");
+            assertTrue(connect(node, "192.168.77.1:30116").startsWith("pod"), "ETP+ITP Local node port from the host");
             assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
         }
     }

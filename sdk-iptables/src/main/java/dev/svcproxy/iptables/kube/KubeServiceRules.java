@@ -176,7 +176,7 @@ final class KubeServiceRules {
             }
             nat(Rule.in(fw).comment("other traffic to " + name + " will be dropped by KUBE-PROXY-FIREWALL").noTarget());
         }
-        boolean usesCluster = !cluster.isEmpty() && (!itpLocal || external && !etpLocal);
+        boolean usesCluster = !cluster.isEmpty() && (!itpLocal || external); // kube-proxy's UsesClusterEndpoints
         boolean usesLocal = !local.isEmpty() && (itpLocal || etpLocal);
         TreeMap<String, Endpoint> reachable = new TreeMap<>();
         if (usesCluster) {

@@ -19,7 +19,7 @@ public final class EndpointCategorizer {
     }
 
     /**
-     * @param usesCluster  ITP is Cluster, or the service is externally reachable with ETP Cluster
+     * @param usesCluster  ITP is Cluster, or the service is externally reachable (kube-proxy's UsesClusterEndpoints)
      * @param usesLocal    ITP is Local, or the service is externally reachable with ETP Local
      * @param nodeName     this node, for node hints
      * @param nodeZone     this node's {@code topology.kubernetes.io/zone}, if it has one

@@ -188,7 +188,9 @@ public final class ServiceTranslator {
                 boolean external = nodePort != 0 || !externalIps.isEmpty() || !lbIps.isEmpty();
                 boolean etpLocal = external && "Local".equals(spec.getExternalTrafficPolicy());
                 List<Endpoint> eps = endpoints(s, portName, proto, slices);
-                EndpointCategorizer.Result r = EndpointCategorizer.categorize(eps, !itpLocal || external && !etpLocal,
+                // kube-proxy's UsesClusterEndpoints: ITP Cluster, or reachable from outside at all (even with ETP Local,
+                // the external chain sends pod and host traffic to the cluster policy chain)
+                EndpointCategorizer.Result r = EndpointCategorizer.categorize(eps, !itpLocal || external,
                         itpLocal || etpLocal, nodeName, nodeZone);
                 out.add(VirtualService.builder().name(name).protocol(proto).port(p.getPort() == null ? 0 : p.getPort())
                         .clusterIp(clusterIp).nodePort(nodePort).addAllExternalIps(externalIps).addAllLoadBalancerIps(lbIps)

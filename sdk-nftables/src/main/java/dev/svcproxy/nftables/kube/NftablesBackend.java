@@ -256,10 +256,19 @@ public final class NftablesBackend implements ServiceProxyBackend {
         return client.names(layout.table().family(), KubeNftLayout.TABLE).isPresent();
     }
 
-    /** Deletes the table (kube-proxy's nftables clean-up); nothing in it is shared with another mode. */
+    /**
+     * Deletes the table (kube-proxy's nftables clean-up); nothing in it is shared with another mode. {@code delete}
+     * rather than {@code destroy}, which kernels before 6.3 do not know, and a table already gone is no error.
+     */
     @Override
     public synchronized void removeLeftovers(SharedState keep) {
-        client.apply(NftTransaction.create().destroy(layout.table()));
+        try {
+            if (hasLeftovers()) {
+                client.apply(NftTransaction.create().delete(layout.table()));
+            }
+        } catch (dev.svcproxy.api.NotFoundException e) {
+            LOG.debug("the {} table was already gone", layout.table().reference());
+        }
         needFullSync = true;
         baseChainsRecreated = false;
         programmed = Map.of();
