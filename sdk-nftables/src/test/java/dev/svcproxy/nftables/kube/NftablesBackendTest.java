@@ -8,7 +8,10 @@ import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.model.VirtualService;
 import dev.svcproxy.api.spi.SyncResult;
 import dev.svcproxy.nftables.Family;
+import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.nftables.FakeNftables;
+import dev.svcproxy.nftables.NftTransaction;
+import dev.svcproxy.nftables.NftablesClient;
 import dev.svcproxy.nftables.TableContents;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,63 @@ class NftablesBackendTest {
         TableContents t = fake.list(Family.IP, "kube-proxy").orElseThrow();
         assertFalse(t.rules("endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80").isEmpty(), "svc1's last good endpoint stays");
         assertTrue(t.chains().stream().anyMatch(c -> c.name().startsWith("service-") && c.name().endsWith("ns7/svc7/tcp/p80")), "svc7 written");
+    }
+
+    /** The fake, refusing any transaction that touches one service's chains, as a kernel might refuse a rule. */
+    private static NftablesClient refusing(FakeNftables fake, String service) {
+        return new NftablesClient() {
+            @Override
+            public void apply(NftTransaction tx) {
+                for (NftTransaction.Op op : tx.operations()) {
+                    if (op.toString().contains("-" + service + " ") || op.toString().contains("-" + service + "__")) {
+                        throw new InvalidInputException("the kernel refused it: EINVAL (Invalid argument)", op.toString());
+                    }
+                }
+                fake.apply(tx);
+            }
+
+            @Override
+            public void check(NftTransaction tx) {
+                fake.check(tx);
+            }
+
+            @Override
+            public List<dev.svcproxy.nftables.Table> tables() {
+                return fake.tables();
+            }
+
+            @Override
+            public java.util.Optional<dev.svcproxy.nftables.TableNames> names(Family family, String table) {
+                return fake.names(family, table);
+            }
+
+            @Override
+            public java.util.Optional<TableContents> list(Family family, String table) {
+                return fake.list(family, table);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void aServiceTheKernelRefusesIsLeftOutByNameAndTheOthersAreProgrammed() {
+        FakeNftables fake = new FakeNftables();
+        NftablesBackend backend = new NftablesBackend(refusing(fake, "ns3/svc3/tcp/p80"), Scenario.context());
+        SyncResult r = backend.sync(Scenario.table());
+        assertEquals(List.of("ns3/svc3:p80/tcp"), r.skipped().stream().map(SyncResult.Skipped::object).toList(), r.skipped().toString());
+        assertTrue(r.skipped().get(0).reason().startsWith("the kernel refused its rules (") && r.skipped().get(0).reason().endsWith("left out until it changes"),
+                r.skipped().get(0).reason());
+        TableContents t = fake.list(Family.IP, "kube-proxy").orElseThrow();
+        assertTrue(t.chains().stream().anyMatch(c -> c.name().endsWith("ns1/svc1/tcp/p80")), "the others are programmed");
+        assertTrue(t.chains().stream().noneMatch(c -> c.name().contains("ns3/svc3")), "the refused one is left out");
+        assertEquals(1, backend.syncFailures());
+        // the next sync leaves it out again without asking the kernel, and still says so
+        SyncResult again = backend.sync(Scenario.table());
+        assertEquals(List.of("ns3/svc3:p80/tcp"), again.skipped().stream().map(SyncResult.Skipped::object).toList());
+        assertEquals(1, backend.syncFailures());
     }
 
     @Test
