@@ -199,8 +199,16 @@ class VmSvcproxyIpvsTest {
             assertFalse(node.exec("iptables-save", "-t", "filter").contains("KUBE-EXTERNAL-SERVICES"));
             assertEquals(3, topo.connect(topo.client(), "192.168.77.1:30080", 3).size(), "served by IPVS");
 
+            // ipvs -> nftables (in Debian's 6.1 kernel here): IPVS's state goes, the nftables table serves
+            String nft = svcproxy(node, "run --proxy-mode nftables --nodeport-addresses 192.168.77.0/24" + args);
+            assertTrue(nft.endsWith("rc=0\n") && nft.contains("removed the ipvs mode's state"), nft);
+            assertEquals("", node.exec("ipvsadm", "-S", "-n").strip());
+            assertFalse(node.exec("ipset", "list", "-n").contains("KUBE-"));
+            assertEquals(3, topo.connect(topo.client(), "192.168.77.1:30080", 3).size(), "served by nftables");
+
             String back = svcproxy(node, "run --proxy-mode iptables" + args);
-            assertTrue(back.endsWith("rc=0\n") && back.contains("removed the ipvs mode's state"), back);
+            assertTrue(back.endsWith("rc=0\n") && back.contains("removed the nftables mode's state"), back);
+            assertFalse(node.exec("nft", "list", "tables").contains("kube-proxy"), "the nftables tables are gone");
             assertEquals("", node.exec("ipvsadm", "-S", "-n").strip());
             assertFalse(node.sh("ip link show kube-ipvs0 2>&1 || true").contains("kube-ipvs0:"));
             assertFalse(node.exec("ipset", "list", "-n").contains("KUBE-"));
