@@ -77,7 +77,7 @@ class VmSvcproxyIpvsTest {
             node.exec("ipvsadm", "-A", "-t", "10.201.0.1:80", "-s", "rr");
             String once = svcproxy(node, "run --once --proxy-mode ipvs --manifests " + dir + " --hostname-override node-a"
                     + " --ipvs-exclude-cidrs 10.200.0.0/16");
-            assertTrue(once.contains("synced IPv4 (full): 6 services") && once.endsWith("rc=0\n"), once);
+            assertTrue(once.contains("synced IPv4 (full): 7 services") && once.endsWith("rc=0\n"), once);
             String save = node.exec("ipvsadm", "-S", "-n");
             assertTrue(save.contains("-A -t 10.200.0.1:80 -s rr") && !save.contains("10.201.0.1"), "excludeCIDRs:\n" + save);
             for (String line : List.of("-A -t 10.101.57.97:80 -s rr", "-a -t 10.101.57.97:80 -r 10.244.0.27:80 -m -w 1",
