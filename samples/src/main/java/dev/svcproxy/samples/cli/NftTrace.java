@@ -17,7 +17,6 @@ import dev.svcproxy.nftables.kube.NftablesBackend;
 import java.io.PrintStream;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -60,18 +59,10 @@ final class NftTrace {
         NftPacketTracer.Outcome first = outcomes.get(0);
         out.printf("packet %s:40000 -> %s %s, %s, through %s (nftables %s)%n", src, dst, proto.lowerName(),
                 fromHere ? "sent by this host" : "arriving from outside", where, table.table().reference());
-        first.steps().forEach(s -> out.println("  " + s));
-        var shares = NftPacketTracer.shares(outcomes);
-        if (!shares.isEmpty()) {
-            out.println("endpoints (share of new connections):");
-            shares.forEach((ep, p) -> out.printf(Locale.ROOT, "  %-24s %5.1f%%%n", ep, 100 * p));
-        }
-        first.dnat().ifPresent(d -> out.println("DNAT: the destination becomes one of the endpoints above (this trace took " + d + ")"));
-        out.println("masquerade: " + (first.masquerade() ? "yes, the source becomes the node's address on the way out"
-                : "no, the source address is kept"));
-        String verdict = first.rejected() ? "REJECT" : first.verdict() == Verdict.Kind.DROP ? "DROP" : "ACCEPT";
-        String decided = verdict.equals("ACCEPT") || first.steps().isEmpty() ? "" : " by " + first.steps().get(first.steps().size() - 1);
-        out.println("verdict: " + verdict + decided);
+        java.util.Map<String, Double> shares = new java.util.LinkedHashMap<>();
+        NftPacketTracer.shares(outcomes).forEach((ep, p) -> shares.put(ep.toString(), p));
+        TraceCommand.report(out, first.steps(), shares, first.dnat().map(Object::toString), first.masquerade(),
+                first.rejected() ? "REJECT" : first.verdict() == Verdict.Kind.DROP ? "DROP" : "ACCEPT");
         out.flush();
         return 0;
     }

@@ -98,20 +98,27 @@ final class TraceCommand {
         PacketTracer.Trace trace = new PacketTracer(rules, local).trace(packet);
         out.printf("packet %s:40000 -> %s %s, %s, through %s%n", src, dst, proto.lowerName(),
                 fromHere ? "sent by this host" : "arriving from outside", where);
-        trace.steps().forEach(s -> out.println("  " + s));
-        Map<String, Double> shares = shares(rules, trace);
+        report(out, trace.steps().stream().map(Object::toString).toList(), shares(rules, trace), trace.dnat().map(Object::toString),
+                trace.masquerade(), trace.verdict().toString());
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * What a trace found, in both modes' words: the rules passed, each endpoint's share, the DNAT this trace took,
+     * masquerade, and the verdict with the rule that decided it (the last one passed) unless it is ACCEPT.
+     */
+    static void report(PrintStream out, List<String> steps, Map<String, Double> shares, Optional<String> dnat, boolean masquerade,
+                       String verdict) {
+        steps.forEach(s -> out.println("  " + s));
         if (!shares.isEmpty()) {
             out.println("endpoints (share of new connections):");
             shares.forEach((ep, p) -> out.printf(Locale.ROOT, "  %-24s %5.1f%%%n", ep, 100 * p));
         }
-        trace.dnat().ifPresent(d -> out.println("DNAT: the destination becomes one of the endpoints above (this trace took " + d + ")"));
-        out.println("masquerade: " + (trace.masquerade() ? "yes, the source becomes the node's address on the way out"
-                : "no, the source address is kept"));
-        String decided = trace.verdict() == PacketTracer.Verdict.ACCEPT || trace.steps().isEmpty() ? ""
-                : " by " + trace.steps().get(trace.steps().size() - 1);
-        out.println("verdict: " + trace.verdict() + decided);
-        out.flush();
-        return 0;
+        dnat.ifPresent(d -> out.println("DNAT: the destination becomes one of the endpoints above (this trace took " + d + ")"));
+        out.println("masquerade: " + (masquerade ? "yes, the source becomes the node's address on the way out" : "no, the source address is kept"));
+        String decided = verdict.equals("ACCEPT") || steps.isEmpty() ? "" : " by " + steps.get(steps.size() - 1);
+        out.println("verdict: " + verdict + decided);
     }
 
     /** The payload with kube-proxy's jump rules from the built-in chains, which a restore payload leaves out. */
