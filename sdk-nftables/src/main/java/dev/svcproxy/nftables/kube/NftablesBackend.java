@@ -244,8 +244,10 @@ public final class NftablesBackend implements ServiceProxyBackend {
             p.layout().chains().forEach(c -> chains.add(c.name()));
             p.layout().affinitySets().forEach(s -> affinitySets.add(s.name()));
             p.layout().elements().forEach(e -> storeOf.get(e.map()).want(e.element()));
-            if (full || p != before) {
+            if (full || before == null) {
                 p.layout().write(tx);
+            } else if (p != before) {
+                p.layout().writeChanges(before.layout(), tx);
             }
         }
         Set<String> knownChains = existing.map(n -> Set.copyOf(n.chains())).orElse(ownChains);

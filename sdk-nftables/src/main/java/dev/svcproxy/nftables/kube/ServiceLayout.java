@@ -25,6 +25,32 @@ record ServiceLayout(List<Chain> chains, List<NftSet> affinitySets, List<Rule> r
         elements = List.copyOf(elements);
     }
 
+    /**
+     * Writes only what differs from {@code old}, the service's layout the kernel has: its new affinity sets, then each
+     * chain that is new or whose rules changed (created, emptied, refilled), in order, so that a chain exists before
+     * a rule refers to it. One endpoint changed in ten rewrites that endpoint's chain and the policy chain, not all
+     * eleven.
+     */
+    void writeChanges(ServiceLayout old, NftTransaction tx) {
+        java.util.Set<NftSet> oldSets = java.util.Set.copyOf(old.affinitySets);
+        affinitySets.stream().filter(s -> !oldSets.contains(s)).forEach(tx::add);
+        java.util.Map<String, List<Rule>> before = old.rulesByChain();
+        java.util.Map<String, List<Rule>> now = rulesByChain();
+        for (Chain c : chains) {
+            List<Rule> rules = now.getOrDefault(c.name(), List.of());
+            if (!old.chains.contains(c) || !rules.equals(before.get(c.name()))) {
+                tx.add(c).flush(c);
+                rules.forEach(tx::add);
+            }
+        }
+    }
+
+    private java.util.Map<String, List<Rule>> rulesByChain() {
+        java.util.Map<String, List<Rule>> m = new java.util.HashMap<>();
+        rules.forEach(r -> m.computeIfAbsent(r.chain().name(), k -> new java.util.ArrayList<>()).add(r));
+        return m;
+    }
+
     /** Writes the chains (created and emptied first) and the affinity sets, then the rules. */
     void write(NftTransaction tx) {
         for (Chain c : chains) {
