@@ -5,6 +5,7 @@ import dev.svcproxy.api.model.VirtualService;
 import dev.svcproxy.api.model.ServicePortName;
 import dev.svcproxy.api.spi.BackendContext;
 import dev.svcproxy.api.spi.BackendMetric;
+import dev.svcproxy.api.spi.RefusedServices;
 import dev.svcproxy.api.spi.SharedState;
 import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.SyncResult;
@@ -42,7 +43,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
     private KubeProxyRules rules;
     /** How many refused services one sync leaves out before it gives up and fails as a whole. */
     static final int MAX_REFUSALS_PER_SYNC = 8;
-    private final Map<ServicePortName, Refusal> refused = new HashMap<>();
+    private final RefusedServices refused = new RefusedServices(v -> Optional.ofNullable(this.previous.get(v.name())));
     private boolean needFullSync = true;
     private boolean prepared;
     private long lastFullSync;
@@ -108,7 +109,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
     public synchronized SyncResult sync(ServiceTable desired) {
         long start = System.nanoTime();
         List<SyncResult.Skipped> refusedNow = new ArrayList<>();
-        ServiceTable table = withoutRefused(desired, refusedNow);
+        ServiceTable table = refused.withoutRefused(desired, refusedNow);
         for (int attempt = 0; ; attempt++) {
             try {
                 return apply(table, start, refusedNow);
@@ -119,61 +120,15 @@ public final class IptablesBackend implements ServiceProxyBackend {
                 }
                 // kube-proxy falls back to a full sync and fails again; here the refused service alone is left out
                 VirtualService v = culprit.get();
-                refused.put(v.name(), new Refusal(v, e.kernelMessage().strip()));
-                refusedNow.add(refusal(v, e.kernelMessage().strip()));
                 LOG.warn("{}: the kernel refused its rules, syncing the others without it: {}", v.name(), e.getMessage());
-                table = replaced(table, v);
+                table = refused.refuse(table, v, e.kernelMessage().strip(), refusedNow);
             }
         }
-    }
-
-    /** A service the kernel refused, as it was then, and what the kernel said. */
-    private record Refusal(VirtualService service, String kernelMessage) {
-    }
-
-    /** What is reported of a refused service: the kernel's words, and whether its last good rules stay. */
-    private SyncResult.Skipped refusal(VirtualService v, String kernelMessage) {
-        VirtualService good = previous.get(v.name());
-        return new SyncResult.Skipped(v.name() + "/" + v.protocol().lowerName(), "the kernel refused its rules (" + kernelMessage
-                + "); " + (good != null && !good.equals(v) ? "its last good rules stay" : "left out") + " until it changes");
-    }
-
-    /** {@code table} with the refused {@code v} replaced by its last good version, or without it if it had none. */
-    private ServiceTable replaced(ServiceTable table, VirtualService v) {
-        VirtualService good = previous.get(v.name());
-        List<VirtualService> services = new ArrayList<>();
-        for (VirtualService x : table.services()) {
-            if (!x.equals(v)) {
-                services.add(x);
-            } else if (good != null && !good.equals(v)) {
-                services.add(good);
-            }
-        }
-        return ServiceTable.builder().from(table).services(services).build();
     }
 
     private static Optional<Rule> ruleOf(IptablesTransaction.Op op) {
         return op instanceof IptablesTransaction.Append a ? Optional.of(a.rule())
                 : op instanceof IptablesTransaction.Insert i ? Optional.of(i.rule()) : Optional.empty();
-    }
-
-    /** {@code desired} without the services the kernel refused and that have not changed since; those are reported. */
-    private ServiceTable withoutRefused(ServiceTable desired, List<SyncResult.Skipped> skipped) {
-        if (refused.isEmpty()) {
-            return desired;
-        }
-        ServiceTable table = desired;
-        for (VirtualService v : desired.services()) {
-            Refusal r = refused.get(v.name());
-            if (r != null && r.service().equals(v)) {
-                skipped.add(refusal(v, r.kernelMessage()));
-                table = replaced(table, v);
-            } else {
-                refused.remove(v.name());
-            }
-        }
-        refused.keySet().retainAll(desired.services().stream().map(VirtualService::name).toList());
-        return table;
     }
 
     private SyncResult apply(ServiceTable desired, long start, List<SyncResult.Skipped> alreadySkipped) {

@@ -7,6 +7,7 @@ import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.spi.BackendContext;
 import dev.svcproxy.api.spi.BackendMetric;
+import dev.svcproxy.api.spi.RefusedServices;
 import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.SharedState;
 import dev.svcproxy.api.spi.SyncResult;
@@ -106,7 +107,7 @@ public final class NftablesBackend implements ServiceProxyBackend {
     }
 
     private static String key(VirtualService v) {
-        return v.name() + "/" + v.protocol().lowerName();
+        return RefusedServices.key(v);
     }
 
     @Override
@@ -121,7 +122,7 @@ public final class NftablesBackend implements ServiceProxyBackend {
         boolean full = needFullSync || tableGone || start - lastFullSync > FULL_SYNC_PERIOD.toNanos()
                 || !desired.nodeIps().equals(lastNodeIps) || !desired.serviceCidrs().equals(lastServiceCidrs);
         List<SyncResult.Skipped> refusedNow = new ArrayList<>();
-        ServiceTable table = withoutRefused(desired, refusedNow);
+        ServiceTable table = refused.withoutRefused(desired, refusedNow);
         for (int attempt = 0; ; attempt++) {
             try {
                 SyncResult r = apply(table, full, start);
@@ -134,10 +135,8 @@ public final class NftablesBackend implements ServiceProxyBackend {
                 if (culprit.isPresent()) {
                     // kube-proxy would fail the whole sync again and again; here the refused service alone is left out
                     VirtualService v = culprit.get();
-                    refused.put(key(v), new Refusal(v, e.getMessage()));
-                    refusedNow.add(refusal(v, e.getMessage()));
                     LOG.warn("{}: the kernel refused its rules, syncing the others without it: {}", key(v), e.getMessage());
-                    table = replaced(table, v);
+                    table = refused.refuse(table, v, e.getMessage(), refusedNow);
                 } else if (!full) {
                     LOG.warn("a partial nftables sync failed ({}); trying a full one", e.getMessage());
                 } else {
@@ -150,17 +149,7 @@ public final class NftablesBackend implements ServiceProxyBackend {
 
     /** How many refused services one sync leaves out before it fails as a whole. */
     static final int MAX_REFUSALS_PER_SYNC = 8;
-    private final Map<String, Refusal> refused = new HashMap<>();
-
-    /** A service the kernel refused, as it was then, and what the kernel said. */
-    private record Refusal(VirtualService service, String message) {
-    }
-
-    private SyncResult.Skipped refusal(VirtualService v, String message) {
-        Programmed good = programmed.get(key(v));
-        return new SyncResult.Skipped(key(v), "the kernel refused its rules (" + message + "); "
-                + (good != null && !good.service().equals(v) ? "its last good rules stay" : "left out") + " until it changes");
-    }
+    private final RefusedServices refused = new RefusedServices(v -> Optional.ofNullable(programmed.get(key(v))).map(Programmed::service));
 
     /** The service whose chains or elements the refused operation names ({@code ns/name/proto/port} in every one of them). */
     private static Optional<VirtualService> culprit(SvcProxyException e, ServiceTable table) {
@@ -177,41 +166,6 @@ public final class NftablesBackend implements ServiceProxyBackend {
             }
         }
         return Optional.empty();
-    }
-
-    /** {@code table} with {@code v} replaced by its last good version, or without it if it had none. */
-    private ServiceTable replaced(ServiceTable table, VirtualService v) {
-        Programmed good = programmed.get(key(v));
-        List<VirtualService> services = new ArrayList<>();
-        for (VirtualService x : table.services()) {
-            if (!x.equals(v)) {
-                services.add(x);
-            } else if (good != null && !good.service().equals(v)) {
-                services.add(good.service());
-            }
-        }
-        return ServiceTable.builder().from(table).services(services).build();
-    }
-
-    /** {@code desired} without the services the kernel refused that have not changed since; those are reported. */
-    private ServiceTable withoutRefused(ServiceTable desired, List<SyncResult.Skipped> skipped) {
-        if (refused.isEmpty()) {
-            return desired;
-        }
-        ServiceTable table = desired;
-        java.util.Set<String> present = new java.util.HashSet<>();
-        for (VirtualService v : desired.services()) {
-            present.add(key(v));
-            Refusal r = refused.get(key(v));
-            if (r != null && r.service().equals(v)) {
-                skipped.add(refusal(v, r.message()));
-                table = replaced(table, v);
-            } else {
-                refused.remove(key(v));
-            }
-        }
-        refused.keySet().retainAll(present);
-        return table;
     }
 
     private SyncResult apply(ServiceTable desired, boolean full, long start) {
