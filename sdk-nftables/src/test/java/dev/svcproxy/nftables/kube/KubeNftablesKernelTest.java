@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.svcproxy.api.model.ServicePortName;
 import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.model.VirtualService;
 import dev.svcproxy.api.netns.NetworkNamespace;
@@ -119,6 +120,90 @@ class KubeNftablesKernelTest {
             assertTrue(backend.sync(next).full());
             assertEquals(full, normalised(c.list(Family.IP, "kube-proxy").orElseThrow()));
             assertEquals(0, backend.syncFailures());
+        }
+    }
+
+    /**
+     * kube-proxy's {@code TestSyncProxyRulesRepeated}, step by step on the kernel: each sync sends as many operations as
+     * kube-proxy's transaction has (fewer in one step, where an unchanged endpoint chain is left as it is), leaves the chains kube-proxy's dump has (a removed service's chains flushed, then
+     * deleted a second later in a transaction of their own), and leaves what a full sync of the same services writes.
+     */
+    @Test
+    void kubeProxysRepeatedSyncsSendTheSameOperationsAndLeaveTheSameTable() {
+        AtomicLong clock = new AtomicLong(1_000_000_000L);
+        try (NetworkNamespace ns = ns("repeat"); NftablesClient c = NftablesClient.open(ns.path())) {
+            NftablesBackend backend = new NftablesBackend(c, Scenario.context(), clock::get);
+            VirtualService svc1 = Scenario.svc("ns1", "svc1", "172.30.0.41").addClusterEndpoints(Scenario.ep("10.0.1.1:80")).build();
+            VirtualService svc2 = VirtualService.builder().from(Scenario.svc("ns2", "svc2", "172.30.0.42").build())
+                    .name(ServicePortName.of("ns2", "svc2", "p8080")).port(8080)
+                    .addClusterEndpoints(Scenario.ep("10.0.2.1:8080")).build();
+            VirtualService svc4 = Scenario.svc("ns4", "svc4", "172.30.0.44").build();
+            String svc2Chain = "service-MHHHYRWA-ns2/svc2/tcp/p8080";
+            String svc2Endpoint = "endpoint-7RVP4LUQ-ns2/svc2/tcp/p8080__10.0.2.1/8080";
+            String svc3Chain = "service-4AT6LBPK-ns3/svc3/tcp/p80";
+            String ep31 = "endpoint-2OCDJSZQ-ns3/svc3/tcp/p80__10.0.3.1/80";
+            String ep32 = "endpoint-SWWHDC7X-ns3/svc3/tcp/p80__10.0.3.2/80";
+            String ep33 = "endpoint-TQ2QKHCZ-ns3/svc3/tcp/p80__10.0.3.3/80";
+            VirtualService svc3One = Scenario.svc("ns3", "svc3", "172.30.0.43").addClusterEndpoints(Scenario.ep("10.0.3.1:80")).build();
+            VirtualService svc3Two3 = Scenario.svc("ns3", "svc3", "172.30.0.43")
+                    .addClusterEndpoints(Scenario.ep("10.0.3.2:80"), Scenario.ep("10.0.3.3:80")).build();
+            VirtualService svc3Empty = Scenario.svc("ns3", "svc3", "172.30.0.43").build();
+            VirtualService svc4Ready = Scenario.svc("ns4", "svc4", "172.30.0.44").addClusterEndpoints(Scenario.ep("10.0.4.1:80")).build();
+
+            assertTrue(backend.sync(Scenario.table(List.of(svc1, svc2))).full());
+            step(backend, c, clock, List.of(svc1, svc2, svc3One), 10, Set.of(svc3Chain, ep31), Set.of());
+            // a deleted service: its elements go, its chains are flushed and kept for a second
+            step(backend, c, clock, List.of(svc1, svc3One), 4, Set.of(), Set.of(svc2Chain, svc2Endpoint));
+            clock.addAndGet(2_000_000_000L);
+            step(backend, c, clock, List.of(svc1, svc3One), 0, Set.of(), Set.of());
+            assertFalse(c.names(Family.IP, "kube-proxy").orElseThrow().chains().contains(svc2Chain), "deleted a second later");
+            // a service without endpoints: a cluster-ips and a no-endpoint-services element, no chain
+            step(backend, c, clock, List.of(svc1, svc3One, svc4), 2, Set.of(), Set.of());
+            assertFalse(c.names(Family.IP, "kube-proxy").orElseThrow().chains().contains("service-LAUZTJTB-ns4/svc4/tcp/p80"));
+            step(backend, c, clock, List.of(svc1, svc3One, svc4Ready), 10,
+                    Set.of("service-LAUZTJTB-ns4/svc4/tcp/p80", "endpoint-WAHRBT2B-ns4/svc4/tcp/p80__10.0.4.1/80"), Set.of());
+            // one endpoint replaced: the old endpoint chain is flushed, not yet deleted
+            VirtualService svc3Two = Scenario.svc("ns3", "svc3", "172.30.0.43").addClusterEndpoints(Scenario.ep("10.0.3.2:80")).build();
+            step(backend, c, clock, List.of(svc1, svc3Two, svc4Ready), 9, Set.of(svc3Chain, ep32), Set.of(ep31));
+            clock.addAndGet(2_000_000_000L);
+            // kube-proxy sends 12 here: it also rewrites the unchanged 10.0.3.2 chain; the table is the same
+            step(backend, c, clock, List.of(svc1, svc3Two3, svc4Ready), 8, Set.of(svc3Chain, ep32, ep33), Set.of());
+            assertFalse(c.names(Family.IP, "kube-proxy").orElseThrow().chains().contains(ep31));
+            // endpoints emptied: three chains flushed; restored at once: written again and no longer stale
+            step(backend, c, clock, List.of(svc1, svc3Empty, svc4Ready), 5, Set.of(), Set.of(svc3Chain, ep32, ep33));
+            step(backend, c, clock, List.of(svc1, svc3Two3, svc4Ready), 14, Set.of(svc3Chain, ep32, ep33), Set.of());
+            clock.addAndGet(2_000_000_000L);
+            step(backend, c, clock, List.of(svc1, svc3Two3, svc4Ready), 0, Set.of(svc3Chain, ep32, ep33), Set.of());
+            // emptied, aged, restored: deleted and made again, the same table
+            step(backend, c, clock, List.of(svc1, svc3Empty, svc4Ready), 5, Set.of(), Set.of(svc3Chain, ep32, ep33));
+            clock.addAndGet(2_000_000_000L);
+            step(backend, c, clock, List.of(svc1, svc3Two3, svc4Ready), 14, Set.of(svc3Chain, ep32, ep33), Set.of());
+            step(backend, c, clock, List.of(svc1, svc3Two3, svc4Ready), 0, Set.of(svc3Chain, ep32, ep33), Set.of());
+            assertEquals(0, backend.syncFailures());
+        }
+    }
+
+    /**
+     * One partial sync of {@code services}: {@code operations} sent, {@code written} chains hold rules, {@code flushed}
+     * chains are there without rules, and apart from those the table is what a full sync into a fresh namespace writes.
+     */
+    private static void step(NftablesBackend backend, NftablesClient c, AtomicLong clock, List<VirtualService> services,
+            int operations, Set<String> written, Set<String> flushed) {
+        clock.addAndGet(10_000_000L);
+        ServiceTable table = Scenario.table(services);
+        assertFalse(backend.sync(table).full());
+        assertEquals(operations, backend.lastOperations(), "operations for " + services.stream().map(v -> v.name().toString()).toList());
+        TableContents now = c.list(Family.IP, "kube-proxy").orElseThrow();
+        written.forEach(w -> assertFalse(now.rules(w).isEmpty(), w + " has its rules"));
+        flushed.forEach(f -> {
+            assertTrue(now.chains().stream().anyMatch(ch -> ch.name().equals(f)), f + " is kept");
+            assertTrue(now.rules(f).isEmpty(), f + " is flushed");
+        });
+        try (NetworkNamespace fresh = ns("fresh"); NftablesClient freshClient = NftablesClient.open(fresh.path())) {
+            new NftablesBackend(freshClient, Scenario.context()).sync(table);
+            Map<String, Object> partial = normalised(now);
+            flushed.forEach(f -> partial.remove("chain " + f));
+            assertEquals(normalised(freshClient.list(Family.IP, "kube-proxy").orElseThrow()), partial);
         }
     }
 }
