@@ -1,7 +1,6 @@
 package dev.svcproxy.k8s;
 
 import dev.svcproxy.api.SvcProxyException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,13 +22,13 @@ final class ApiServerSource implements ClusterSource {
     }
 
     /** Starts the informers and waits up to two minutes for their first full list. */
-    static ApiServerSource start(Optional<Path> kubeconfig, String nodeName, Duration resync) {
+    static ApiServerSource start(ProxyConfig.ClientConnection connection, Optional<String> master, String nodeName, Duration resync) {
         AtomicBoolean dirty = new AtomicBoolean();
-        KubeApiSource source = KubeApiSource.start(kubeconfig, nodeName, resync, () -> dirty.set(true));
+        KubeApiSource source = KubeApiSource.start(connection, master, nodeName, resync, () -> dirty.set(true));
         try {
             if (!source.awaitSynced(Duration.ofMinutes(2))) {
                 throw new SvcProxyException("the informers did not list Services and EndpointSlices within 2 minutes",
-                        kubeconfig.map(Path::toString).orElse("in-cluster API server"));
+                        connection.describe(master));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

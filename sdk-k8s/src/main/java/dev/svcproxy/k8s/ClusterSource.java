@@ -58,6 +58,18 @@ public interface ClusterSource extends AutoCloseable {
      * reported as Warning Events from {@code svcproxy-NODE}.
      */
     static ClusterSource apiServer(Optional<Path> kubeconfig, String nodeName, Duration resync) {
-        return ApiServerSource.start(kubeconfig, nodeName, resync);
+        ProxyConfig.ClientConnection d = ProxyConfig.ClientConnection.defaults();
+        return apiServer(new ProxyConfig.ClientConnection(kubeconfig.map(Path::toString), d.qps(), d.burst(), d.contentType(),
+                d.acceptContentTypes()), Optional.empty(), nodeName, resync);
+    }
+
+    /**
+     * As {@link #apiServer(Optional, String, Duration)}, connected as kube-proxy connects: {@code connection} (the
+     * configuration's {@code clientConnection}: kubeconfig, including a user's {@code tokenFile}, qps and burst) and
+     * {@code master} ({@code --master}, which replaces the kubeconfig's server). Neither a kubeconfig nor a master: the
+     * in-cluster credentials.
+     */
+    static ClusterSource apiServer(ProxyConfig.ClientConnection connection, Optional<String> master, String nodeName, Duration resync) {
+        return ApiServerSource.start(connection, master, nodeName, resync);
     }
 }

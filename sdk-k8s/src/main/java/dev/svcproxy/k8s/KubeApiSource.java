@@ -1,5 +1,7 @@
 package dev.svcproxy.k8s;
 
+import dev.svcproxy.k8s.internal.ApiClients;
+
 import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.k8s.internal.KubeObjects;
@@ -7,7 +9,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -56,14 +57,15 @@ final class KubeApiSource implements AutoCloseable {
 
     /** Connects with {@code kubeconfig} (or in-cluster credentials when empty) and starts the informers. */
     public static KubeApiSource start(Optional<Path> kubeconfig, String nodeName, Duration resync, Runnable onChange) {
-        Config config;
-        try {
-            config = kubeconfig.isPresent() ? Config.fromKubeconfig(Files.readString(kubeconfig.get())) : Config.autoConfigure(null);
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidInputException("cannot read the kubeconfig: " + e.getMessage(),
-                    kubeconfig.map(Path::toString).orElse("in-cluster config"));
-        }
-        return start(new KubernetesClientBuilder().withConfig(config).build(), nodeName, resync, onChange);
+        ProxyConfig.ClientConnection d = ProxyConfig.ClientConnection.defaults();
+        return start(new ProxyConfig.ClientConnection(kubeconfig.map(Path::toString), d.qps(), d.burst(), d.contentType(),
+                d.acceptContentTypes()), Optional.empty(), nodeName, resync, onChange);
+    }
+
+    /** Connects as kube-proxy's {@code clientConnection} and {@code --master} say, and starts the informers. */
+    public static KubeApiSource start(ProxyConfig.ClientConnection connection, Optional<String> master, String nodeName,
+                                      Duration resync, Runnable onChange) {
+        return start(ApiClients.create(connection, master), nodeName, resync, onChange);
     }
 
     /**

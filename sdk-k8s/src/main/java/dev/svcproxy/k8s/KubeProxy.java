@@ -73,11 +73,14 @@ public final class KubeProxy implements AutoCloseable {
     private boolean started;
     private boolean otherModesRemoved;
     private ServiceHealthServers healthChecks;
+    private final Optional<ConfigFileWatch> configWatch;
+    private volatile boolean configChanged;
 
     private KubeProxy(Builder b) {
         this.config = b.config;
         this.nodeName = b.nodeName.orElseGet(config::nodeName);
         this.netns = b.netns;
+        this.configWatch = b.configFile.map(f -> new ConfigFileWatch(f, System::nanoTime));
         this.source = b.source;
         this.installed = b.providers.orElseGet(Backends::providers);
         this.provider = provider(installed, config.mode());
@@ -88,6 +91,7 @@ public final class KubeProxy implements AutoCloseable {
             health.source(source::unreadableSince);
         }
         this.recorder = new SyncRecorder(metrics, health, netns, info, warn);
+        FeatureGates.unknown(config.featureGates()).forEach(warn);
         ProcessMetrics.register(metrics);
     }
 
@@ -181,6 +185,27 @@ public final class KubeProxy implements AutoCloseable {
         return sync();
     }
 
+    /**
+     * kube-proxy's {@code --init-only}: what needs full privileges and nothing else, the conntrack sysctls and each
+     * family's backend prerequisites (sysctls, kernel modules), with no source and no rules. Returns the warnings
+     * (a prerequisite that could not be set); throws if the IPv4 backend cannot be made at all.
+     */
+    public synchronized List<String> init() {
+        List<String> warnings = new ArrayList<>(ConntrackSysctls.apply(config.conntrack(), netns));
+        for (IpFamily f : IpFamily.values()) {
+            BackendContext context = BackendContexts.of(config, f, ServiceTable.empty(f), List.of(), netns);
+            try (ServiceProxyBackend b = Backends.create(provider, context)) {
+                warnings.addAll(b.prepare());
+            } catch (SvcProxyException e) {
+                if (f == IpFamily.IPV4) {
+                    throw e;
+                }
+                warnings.add("IPv6 not prepared: " + e.getMessage());
+            }
+        }
+        return warnings;
+    }
+
     private void start() {
         tables = read();
         ConntrackSysctls.apply(config.conntrack(), netns).forEach(warn);
@@ -249,8 +274,10 @@ public final class KubeProxy implements AutoCloseable {
     }
 
     /**
-     * Runs the proxy until {@link #close()} (call it once): the first sync, then the servers the configuration names (an empty
-     * bind address disables one), then kube-proxy's sync loop. Returns whether the last sync succeeded.
+     * Runs the proxy until {@link #close()} (call it once), or until the {@link Builder#configFile configuration file}
+     * changes: this process's {@code oomScoreAdj}, the first sync, then the servers the configuration names (an empty
+     * bind address disables one; a port that is taken is fatal only with {@code bindAddressHardFail}), then
+     * kube-proxy's sync loop. Returns whether the last sync succeeded (false if the configuration file changed).
      */
     public boolean run() {
         boolean first;
@@ -258,9 +285,10 @@ public final class KubeProxy implements AutoCloseable {
             running = true;
         }
         try {
+            OomScoreAdj.apply(config.oomScoreAdj(), warn);
             first = syncOnce();
             try (ProxyServers servers = ProxyServers.start(config.healthzBindAddress(), config.metricsBindAddress(), health,
-                    metrics, provider::name);
+                    metrics, provider::name, config.bindAddressHardFail(), warn);
                  ServiceHealthServers hc = new ServiceHealthServers(health::healthy, warn, netns)) {
                 info.accept("serving " + servers.describe());
                 synchronized (this) {
@@ -303,12 +331,17 @@ public final class KubeProxy implements AutoCloseable {
                     dirty.set(true);
                     runner.request();
                 }
-                return closed.get();
+                if (configWatch.isPresent() && configWatch.get().changed()) {
+                    warn.accept("the configuration file " + configWatch.get().file() + " changed: stopping, to be started"
+                            + " again with it (as kube-proxy)");
+                    configChanged = true;
+                }
+                return closed.get() || configChanged;
             }, 100);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return ok.get();
+        return ok.get() && !configChanged;
     }
 
     /**
@@ -396,8 +429,18 @@ public final class KubeProxy implements AutoCloseable {
         private Optional<List<ServiceProxyBackendProvider>> providers = Optional.empty();
         private Consumer<String> info = m -> LOG.info(Problem.escape(m));
         private Consumer<String> warn = m -> LOG.warn(Problem.escape(m));
+        private Optional<Path> configFile = Optional.empty();
 
         private Builder() {
+        }
+
+        /**
+         * The file the configuration was read from: {@link KubeProxy#run()} ends, returning false, when its content
+         * changes, as kube-proxy exits then so that it is restarted with the new configuration.
+         */
+        public Builder configFile(Path file) {
+            this.configFile = Optional.of(file);
+            return this;
         }
 
         /** kube-proxy's configuration ({@link ProxyConfigLoader}, {@link ProxyFlags}); default {@link ProxyConfig#defaults()}. */

@@ -14,7 +14,31 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
                           String healthzBindAddress, String metricsBindAddress, List<String> nodePortAddresses,
                           DetectLocalMode detectLocalMode, Optional<String> bridgeInterface,
                           Optional<String> interfaceNamePrefix, Iptables iptables, Ipvs ipvs, Nftables nftables,
-                          Conntrack conntrack, Duration configSyncPeriod, Map<String, Boolean> featureGates) {
+                          Conntrack conntrack, Duration configSyncPeriod, Map<String, Boolean> featureGates,
+                          ClientConnection clientConnection, int oomScoreAdj, boolean bindAddressHardFail, Logging logging) {
+
+    /**
+     * {@code clientConnection.*}: how the API server is reached. An empty kubeconfig with no {@code --master} means the
+     * in-cluster credentials. {@code qps} and {@code burst} bound the request rate as client-go's token bucket does
+     * (0 takes client-go's defaults 5 and 10, a negative qps disables the limit).
+     */
+    public record ClientConnection(Optional<String> kubeconfig, double qps, int burst, String contentType,
+                                   String acceptContentTypes) {
+        /** kube-proxy's defaults: no kubeconfig, qps 5, burst 10, protobuf content type. */
+        public static ClientConnection defaults() {
+            return new ClientConnection(Optional.empty(), 5, 10, "application/vnd.kubernetes.protobuf", "");
+        }
+
+        /** Where this connects, for messages: the master, the kubeconfig's server, or the in-cluster API server. */
+        public String describe(Optional<String> master) {
+            return master.map(m -> m + kubeconfig.map(k -> " (credentials from " + k + ")").orElse(""))
+                    .or(() -> kubeconfig.map(k -> "the API server in " + k)).orElse("the in-cluster API server");
+        }
+    }
+
+    /** {@code logging.*} as svcproxy reads it: the format ({@code text}) and the verbosity ({@code -v}). */
+    public record Logging(String format, int verbosity) {
+    }
 
     /** {@code iptables.*}. */
     public record Iptables(boolean masqueradeAll, int masqueradeBit, boolean localhostNodePorts, Duration syncPeriod,
@@ -35,7 +59,7 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
                             boolean tcpBeLiberal, Duration udpTimeout, Duration udpStreamTimeout) {
     }
 
-    /** kube-proxy's defaults (mode iptables, masqueradeBit 14, healthz 0.0.0.0:10256, metrics 127.0.0.1:10249, ...). */
+    /** kube-proxy's defaults (mode iptables, oomScoreAdj -999, masqueradeBit 14, healthz 0.0.0.0:10256, metrics 127.0.0.1:10249, ...). */
     public static ProxyConfig defaults() {
         return new ProxyConfig("iptables", List.of(), Optional.empty(), "0.0.0.0", "0.0.0.0:10256", "127.0.0.1:10249",
                 List.of(), DetectLocalMode.CLUSTER_CIDR, Optional.empty(), Optional.empty(),
@@ -44,7 +68,7 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
                         Duration.ZERO),
                 new Nftables(false, 14, Duration.ofSeconds(30), Duration.ofSeconds(1)),
                 new Conntrack(32768, 131072, Duration.ofHours(24), Duration.ofHours(1), false, Duration.ZERO, Duration.ZERO),
-                Duration.ofMinutes(15), Map.of());
+                Duration.ofMinutes(15), Map.of(), ClientConnection.defaults(), -999, false, new Logging("text", 0));
     }
 
     /** The node this proxy serves: {@code hostnameOverride}, else this host's name, lower-cased as kube-proxy does. */

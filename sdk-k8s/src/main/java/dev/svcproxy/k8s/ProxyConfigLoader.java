@@ -161,13 +161,30 @@ public final class ProxyConfigLoader {
             throw new InvalidInputException("must be greater than 0", ROOT + ".configSyncPeriod");
         }
         Map<String, Boolean> gates = f.booleans("featureGates");
+        ConfigFields cc = f.object("clientConnection");
+        ProxyConfig.ClientConnection dc = ProxyConfig.ClientConnection.defaults();
+        ProxyConfig.ClientConnection client = new ProxyConfig.ClientConnection(
+                Optional.of(cc.string("kubeconfig", "")).filter(s -> !s.isBlank()), cc.number("qps", dc.qps(), -Double.MAX_VALUE),
+                cc.integer("burst", dc.burst(), 0, Integer.MAX_VALUE), cc.string("contentType", dc.contentType()),
+                cc.string("acceptContentTypes", dc.acceptContentTypes()));
+        cc.finish();
+        int oomScoreAdj = f.integer("oomScoreAdj", d.oomScoreAdj(), -1000, 1000);
+        boolean hardFail = f.bool("bindAddressHardFail", false);
+        ConfigFields lg = f.object("logging");
+        String format = lg.string("format", "text");
+        if (!format.equals("text")) {
+            throw new InvalidInputException("unsupported log format '" + format + "' (svcproxy writes text through SLF4J)",
+                    ROOT + ".logging.format");
+        }
+        ProxyConfig.Logging logging = new ProxyConfig.Logging(format, lg.integer("verbosity", 0, 0, Integer.MAX_VALUE));
+        lg.ignore("flushFrequency", "vmodule", "options");
+        lg.finish();
         // fields that exist in v1alpha1 but do not change what svcproxy programs on Linux
-        f.ignore("bindAddressHardFail", "clientConnection", "enableProfiling", "logging", "oomScoreAdj",
-                "portRange", "showHiddenMetricsForVersion", "udpIdleTimeout", "winkernel");
+        f.ignore("enableProfiling", "portRange", "showHiddenMetricsForVersion", "udpIdleTimeout", "winkernel");
         f.finish();
         return new ProxyConfig(mode.isEmpty() ? "iptables" : mode, clusterCidrs, hostname, bind, healthz, metrics,
                 nodePortAddresses.isEmpty() && mode.equals("nftables") ? List.of("primary") : nodePortAddresses, detect, bridge, prefix,
-                iptables, ipvs, nftables, conntrack, configSync, gates);
+                iptables, ipvs, nftables, conntrack, configSync, gates, client, oomScoreAdj, hardFail, logging);
     }
 
     /** kube-proxy's rule: syncPeriod > 0 and 0 <= minSyncPeriod <= syncPeriod (durations are never negative here). */

@@ -17,31 +17,39 @@ import java.util.function.Supplier;
  * {@code /metrics}, {@code /healthz} and {@code /proxyMode} on the metrics address (127.0.0.1:10249).
  */
 public final class ProxyServers implements AutoCloseable {
+    /** How long kube-proxy waits before it tries again to listen on an address it could not bind. */
+    static final long RETRY_SECONDS = 5;
     private final List<HttpServer> servers = new ArrayList<>();
-    private HttpServer healthz;
-    private HttpServer metricsServer;
+    private final java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "svcproxy-bind-retry");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile HttpServer healthz;
+    private volatile HttpServer metricsServer;
+    private volatile boolean closed;
 
     /**
-     * Starts both servers; an empty address disables that server (as kube-proxy), port 0 picks a free port, and a
-     * bind failure names the address.
+     * Starts both servers; an empty address disables that server (as kube-proxy), port 0 picks a free port. An address
+     * that does not parse is refused. One that cannot be bound (the port is taken) is, as kube-proxy's
+     * {@code bindAddressHardFail}: fatal if {@code hardFail}, else reported to {@code warn} and tried again every
+     * {@value #RETRY_SECONDS} s while the servers are open.
      */
     public static ProxyServers start(String healthzAddress, String metricsAddress, ProxyHealth health, Metrics metrics,
-                                     Supplier<String> proxyMode) {
+                                     Supplier<String> proxyMode, boolean hardFail, java.util.function.Consumer<String> warn) {
         ProxyServers s = new ProxyServers();
         try {
-            s.healthz = s.bind(healthzAddress, "healthzBindAddress");
-            if (s.healthz != null) {
-                s.healthz.createContext("/healthz", ex -> health(ex, health, metrics, "kubeproxy_proxy_healthz_total"));
-                s.healthz.createContext("/livez", ex -> health(ex, health, metrics, "kubeproxy_proxy_livez_total"));
-            }
-            HttpServer m = s.bind(metricsAddress, "metricsBindAddress");
-            s.metricsServer = m;
-            if (m != null) {
-                m.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-                m.createContext("/healthz", ex -> reply(ex, 200, "text/plain; charset=utf-8", "ok"));
-                m.createContext("/proxyMode", ex -> reply(ex, 200, "text/plain; charset=utf-8", proxyMode.get()));
-            }
-            s.servers.forEach(HttpServer::start);
+            s.serve(healthzAddress, "healthzBindAddress", hardFail, warn, server -> {
+                server.createContext("/healthz", ex -> health(ex, health, metrics, "kubeproxy_proxy_healthz_total"));
+                server.createContext("/livez", ex -> health(ex, health, metrics, "kubeproxy_proxy_livez_total"));
+                s.healthz = server;
+            });
+            s.serve(metricsAddress, "metricsBindAddress", hardFail, warn, server -> {
+                server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+                server.createContext("/healthz", ex -> reply(ex, 200, "text/plain; charset=utf-8", "ok"));
+                server.createContext("/proxyMode", ex -> reply(ex, 200, "text/plain; charset=utf-8", proxyMode.get()));
+                s.metricsServer = server;
+            });
             return s;
         } catch (RuntimeException e) {
             s.close();
@@ -49,9 +57,11 @@ public final class ProxyServers implements AutoCloseable {
         }
     }
 
-    private HttpServer bind(String address, String field) {
+    /** Binds {@code address} and starts it with {@code handlers}, or retries later (see {@link #start}). */
+    private void serve(String address, String field, boolean hardFail, java.util.function.Consumer<String> warn,
+                       java.util.function.Consumer<HttpServer> handlers) {
         if (address.isBlank()) {
-            return null;
+            return;
         }
         InetSocketAddress at;
         try {
@@ -61,10 +71,23 @@ public final class ProxyServers implements AutoCloseable {
         }
         try {
             HttpServer server = HttpServer.create(at, 16);
-            servers.add(server);
-            return server;
+            handlers.accept(server);
+            synchronized (servers) {
+                if (closed) {
+                    return;
+                }
+                servers.add(server);
+                server.start();
+            }
         } catch (IOException e) {
-            throw new InvalidInputException("cannot listen on " + address + ": " + e.getMessage(), field);
+            String message = "cannot listen on " + address + ": " + e.getMessage();
+            if (hardFail) {
+                throw new InvalidInputException(message + " (bindAddressHardFail)", field);
+            }
+            warn.accept(field + ": " + message + "; trying again in " + RETRY_SECONDS + " s");
+            if (!closed) {
+                retries.schedule(() -> serve(address, field, false, warn, handlers), RETRY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -107,11 +130,17 @@ public final class ProxyServers implements AutoCloseable {
 
     /** The ports actually bound (useful when an address asked for port 0). */
     public List<Integer> ports() {
-        return servers.stream().map(s -> s.getAddress().getPort()).toList();
+        synchronized (servers) {
+            return servers.stream().map(s -> s.getAddress().getPort()).toList();
+        }
     }
 
     @Override
     public void close() {
-        servers.forEach(s -> s.stop(0));
+        retries.shutdownNow();
+        synchronized (servers) {
+            closed = true;
+            servers.forEach(s -> s.stop(0));
+        }
     }
 }

@@ -14,19 +14,26 @@ import java.util.Set;
  */
 public record CommandLine(String command, Map<String, String> flags) {
 
-    public static CommandLine parse(String[] args, Map<String, Set<String>> valueFlags, Map<String, Set<String>> booleanFlags) {
+    /**
+     * The command line: {@code args[0]} names the subcommand, or, when there is none (no arguments, or a flag first),
+     * the subcommand is {@code implicit} (kube-proxy's own command line has no subcommand). Besides {@code --name},
+     * kube-proxy's short verbosity flag is read: {@code -v N}, {@code -v=N}, {@code -vN}, as {@code v}.
+     */
+    public static CommandLine parse(String[] args, Map<String, Set<String>> valueFlags, Map<String, Set<String>> booleanFlags,
+                                    String implicit) {
         String commands = String.join(", ", new java.util.TreeSet<>(valueFlags.keySet()));
-        if (args.length == 0 || args[0].startsWith("-")) {
-            throw new InvalidInputException("missing subcommand (one of " + commands + ")", "command line");
-        }
-        String cmd = args[0];
+        boolean none = args.length == 0 || args[0].startsWith("-");
+        String cmd = none ? implicit : args[0];
         if (!valueFlags.containsKey(cmd)) {
             throw new InvalidInputException("unknown subcommand (one of " + commands + ")", cmd);
         }
         Map<String, String> flags = new LinkedHashMap<>();
-        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        List<String> rest = new ArrayList<>(List.of(args).subList(none ? 0 : 1, args.length));
         for (int i = 0; i < rest.size(); i++) {
             String a = rest.get(i);
+            if (a.startsWith("-v") && !a.startsWith("--") && a.matches("-v(=?\\d+)?")) {
+                a = "--v" + (a.length() > 2 ? "=" + a.substring(a.charAt(2) == '=' ? 3 : 2) : "");
+            }
             if (!a.startsWith("--")) {
                 throw new InvalidInputException("unexpected argument", a);
             }

@@ -72,6 +72,18 @@ public final class ConfigFields {
         return n.intValue();
     }
 
+    /** A number (integer or decimal) from {@code min} up. */
+    public double number(String key, double dflt, double min) {
+        Object v = raw(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof Number n) || n.doubleValue() < min || Double.isNaN(n.doubleValue()) || Double.isInfinite(n.doubleValue())) {
+            throw wrong(key, v, "a number of at least " + (min == (long) min ? String.valueOf((long) min) : String.valueOf(min)));
+        }
+        return n.doubleValue();
+    }
+
     public Duration duration(String key, Duration dflt) {
         Object v = raw(key);
         if (v == null) {

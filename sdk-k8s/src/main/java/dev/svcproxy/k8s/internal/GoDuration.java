@@ -38,4 +38,20 @@ public final class GoDuration {
         }
         return Duration.ofNanos(nanos);
     }
+
+    /** Go's {@code Duration.String()}: {@code 0s}, {@code 500ms}, {@code 30s}, {@code 15m0s}, {@code 24h0m0s}. */
+    public static String format(Duration d) {
+        long nanos = d.toNanos();
+        if (nanos == 0) {
+            return "0s";
+        }
+        if (nanos < 1_000_000_000L) {
+            return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + "ms" : nanos % 1_000 == 0 ? nanos / 1_000 + "µs" : nanos + "ns";
+        }
+        long h = nanos / 3_600_000_000_000L;
+        long m = nanos / 60_000_000_000L % 60;
+        long sNanos = nanos % 60_000_000_000L;
+        String s = java.math.BigDecimal.valueOf(sNanos, 9).stripTrailingZeros().toPlainString() + "s";
+        return h > 0 ? h + "h" + m + "m" + s : m > 0 ? m + "m" + s : s;
+    }
 }

@@ -1,0 +1,24 @@
+package dev.svcproxy.samples.cli;
+
+/**
+ * kube-proxy's {@code -v} / {@code logging.verbosity} on the distribution's SLF4J provider (slf4j-simple): 0-3 log at
+ * info, 4-5 at debug (sync timings, conntrack deletions, netlink messages), 6 and more at trace. slf4j-simple reads
+ * its level once, when the first logger is made, so this runs before anything logs.
+ */
+final class Verbosity {
+    static final String PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+
+    private Verbosity() {
+    }
+
+    static String level(int verbosity) {
+        return verbosity >= 6 ? "trace" : verbosity >= 4 ? "debug" : "info";
+    }
+
+    /** Sets the level unless the JVM was started with one ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=...}). */
+    static void apply(int verbosity) {
+        if (verbosity > 0 && System.getProperty(PROPERTY) == null) {
+            System.setProperty(PROPERTY, level(verbosity));
+        }
+    }
+}
