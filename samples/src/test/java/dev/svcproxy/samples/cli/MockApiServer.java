@@ -77,6 +77,32 @@ final class MockApiServer implements AutoCloseable {
         return k;
     }
 
+    /**
+     * A kubeconfig as kubeadm writes kube-proxy's ({@code kubeconfig.conf} in its ConfigMap): the server by address
+     * (not a Service IP), and the ServiceAccount token by file ({@code tokenFile}), here {@code token} in {@code dir}.
+     */
+    Path kubeadmKubeconfig(Path dir, String token) {
+        Path k = dir.resolve("kubeconfig.conf");
+        try {
+            Files.writeString(dir.resolve("token"), token + "\n");
+            Files.writeString(k, "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: http://127.0.0.1:6443\n  name: default\n"
+                    + "contexts:\n- context:\n    cluster: default\n    namespace: default\n    user: default\n  name: default\n"
+                    + "current-context: default\nusers:\n- name: default\n  user:\n    tokenFile: " + dir.resolve("token") + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return k;
+    }
+
+    /** The {@code Authorization} headers of the requests received since the last call. */
+    java.util.List<String> authorizations() throws InterruptedException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (io.fabric8.mockwebserver.http.RecordedRequest r; (r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) != null; ) {
+            out.add(String.valueOf(r.getHeader("Authorization")));
+        }
+        return out;
+    }
+
     /** The server goes away: connections are refused until {@link #startAgain()}. */
     void stop() {
         if (running) {

@@ -113,13 +113,19 @@ class SvcproxyReliabilityKernelTest {
                     + "metadata: {name: broken, namespace: default}\nspec: {clusterIP: 10.101.57.300, ports: [{port: 80}]}\n",
                     Service.class)).create();
             NetworkNamespace node = topo.node();
-            Path kubeconfig = server.kubeconfig(dir);
-            Files.writeString(dir.resolve("kp.yaml"), config(mode));
+            // the DaemonSet's command line: kube-proxy's, no subcommand; the API server found through the configuration's
+            // clientConnection.kubeconfig (kubeadm's kubeconfig.conf: a server address and a tokenFile), on a node
+            // that has no rules yet (so no Service IP could lead to the API server)
+            Path kubeconfig = server.kubeadmKubeconfig(dir, "proxy-token-1");
+            Files.writeString(dir.resolve("kp.yaml"), config(mode) + "clientConnection: {kubeconfig: " + kubeconfig + "}\n");
+            assertTrue(rules(node, mode).isBlank(), "a fresh node: " + rules(node, mode));
+            server.authorizations();
             Path log = dir.resolve("run.log");
-            Process proxy = start(node, "run --kubeconfig " + kubeconfig + " --config " + dir.resolve("kp.yaml")
-                    + " --hostname-override node-a", log);
+            Process proxy = start(node, "--config=" + dir.resolve("kp.yaml") + " --hostname-override=node-a", log);
             processes.add(proxy);
             assertTrue(waitFor(() -> read(log).contains("synced IPv4"), 30_000), read(log));
+            List<String> auth = server.authorizations();
+            assertTrue(!auth.isEmpty() && auth.stream().allMatch("Bearer proxy-token-1"::equals), "the token file's token: " + auth);
             assertEquals(Set.of("pod27", "pod28"), pods(topo.connect(topo.client(), "10.101.57.97:80", 20)), "from the API server's slice");
             // the bad Service is skipped by name, in the log and as a Warning event regarding it
             assertTrue(read(log).contains("skipped: Service default/broken"), read(log));

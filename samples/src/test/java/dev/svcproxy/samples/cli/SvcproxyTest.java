@@ -76,7 +76,9 @@ class SvcproxyTest {
         Run r = run("render", "--manifests", dir.toString(), "--config", dir.resolve("kp.yaml").toString());
         assertEquals(2, r.rc());
         assertTrue(r.err().contains("KubeProxyConfiguration.iptables.masqueradeBit: expected an integer 0-31, found '40'"), r.err());
-        assertEquals(2, run().rc());
+        Run unknown = run("--config=/etc/x.conf", "--frobnicate");
+        assertEquals(2, unknown.rc());
+        assertTrue(unknown.err().contains("--frobnicate: unknown flag for 'kube-proxy'"), unknown.err());
         assertTrue(run("frobnicate").err().contains("frobnicate: unknown subcommand"));
         assertTrue(run("render", "--once").err().contains("--once: unknown flag for 'render'"));
         assertTrue(run("render").err().contains("--manifests: is required"));
@@ -86,7 +88,7 @@ class SvcproxyTest {
         assertEquals(2, noKubeconfig.rc());
         assertTrue(noKubeconfig.err().contains("/nonexistent/kubeconfig: cannot read the kubeconfig"), noKubeconfig.err());
         assertTrue(run("run", "--kubeconfig", "/x", "--manifests", dir.toString()).err()
-                .contains("--kubeconfig: give either --manifests or --kubeconfig, not both"));
+                .contains("--manifests: give either --manifests or an API server (--kubeconfig, --master), not both"));
         assertTrue(run("render", "--manifests", dir.toString(), "--proxy-mode", "nftablez").err().contains("--proxy-mode: proxy mode 'nftablez' has no backend on the module path"));
         Run sched = run("render", "--manifests", dir.toString(), "--proxy-mode", "ipvs", "--ipvs-scheduler", "fastest");
         assertEquals(2, sched.rc());
@@ -106,23 +108,36 @@ class SvcproxyTest {
     }
 
     @Test
-    void kubeProxyFlagsOverrideTheConfigFileAndAreCheckedByName(@TempDir Path dir) throws IOException {
+    void kubeProxyFlagsSetFieldsWithoutConfigFileAndAreIgnoredWithOneAsKubeProxyDoes(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("svc.yaml"), MANIFESTS + "---\napiVersion: v1\nkind: Node\nmetadata: {name: node-a}\n"
                 + "status: {addresses: [{type: InternalIP, address: 192.168.1.5}, {type: ExternalIP, address: 203.0.113.5}]}\n");
         Path config = dir.resolve("kp.yaml");
         Files.writeString(config, "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
-                + "clusterCIDR: 10.0.0.0/8\niptables: {masqueradeBit: 12}\n");
-        Run r = run("render", "--manifests", dir.toString(), "--config", config.toString(), "--hostname-override", "node-a",
+                + "clusterCIDR: 10.0.0.0/8\nhostnameOverride: node-b\niptables: {masqueradeBit: 12}\nnodePortAddresses: [192.168.0.0/16]\n");
+        // no --config: the flags set the fields
+        Run r = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a",
                 "--ip-family", "IPv4", "--cluster-cidr", "10.244.0.0/16", "--masquerade-all", "--iptables-masquerade-bit=15",
                 "--nodeport-addresses", "192.168.0.0/16,10.1.0.0/16");
         assertEquals(0, r.rc(), r.err());
-        assertTrue(r.out().contains("-A KUBE-MARK-MASQ -j MARK --or-mark 0x00008000"), "bit 15 from the flag, not 12 from the file: " + r.out());
+        assertTrue(r.out().contains("-A KUBE-MARK-MASQ -j MARK --or-mark 0x00008000"), "bit 15 from the flag: " + r.out());
         assertTrue(r.out().contains("-d 10.101.57.97 --dport 80 -j KUBE-MARK-MASQ"), "--masquerade-all: " + r.out());
         assertTrue(r.out().contains("-d 192.168.1.5 -j KUBE-NODEPORTS") && !r.out().contains("-d 203.0.113.5 -j KUBE-NODEPORTS"),
                 "--nodeport-addresses picks the node IPs in 192.168.0.0/16: " + r.out());
-        Run detect = run("render", "--manifests", dir.toString(), "--config", config.toString(), "--hostname-override", "node-a",
-                "--ip-family", "IPv4", "--cluster-cidr", "10.244.0.0/16");
-        assertTrue(detect.out().contains("--dport 80 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ"), "--cluster-cidr wins over the file's: " + detect.out());
+        Run detect = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a", "--ip-family", "IPv4",
+                "--cluster-cidr", "10.244.0.0/16");
+        assertTrue(detect.out().contains("--dport 80 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ"), "--cluster-cidr: " + detect.out());
+        // --config: the file wins and the field flags are ignored, named in a warning; --hostname-override still applies
+        Run withFile = run("render", "--manifests", dir.toString(), "--config", config.toString(), "--hostname-override", " Node-A ",
+                "--ip-family", "IPv4", "--cluster-cidr", "10.244.0.0/16", "--iptables-masquerade-bit=15");
+        assertEquals(0, withFile.rc(), withFile.err());
+        assertTrue(withFile.out().contains("-A KUBE-MARK-MASQ -j MARK --or-mark 0x00001000"), "bit 12 from the file: " + withFile.out());
+        assertTrue(withFile.out().contains("--dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ"), "the file's clusterCIDR: " + withFile.out());
+        assertTrue(withFile.out().contains("-d 192.168.1.5 -j KUBE-NODEPORTS"), "node-a's addresses (trimmed, lower-cased): " + withFile.out());
+        assertTrue(withFile.err().contains(" WARN svcproxy - ignored because --config is given (as kube-proxy ignores them):"
+                + " --cluster-cidr --iptables-masquerade-bit"), withFile.err());
+        Run blank = run("render", "--manifests", dir.toString(), "--config", config.toString(), "--hostname-override", "  ");
+        assertEquals(2, blank.rc());
+        assertTrue(blank.err().contains("--hostname-override: a blank name is invalid"), blank.err());
 
         Run bad = run("render", "--manifests", dir.toString(), "--iptables-masquerade-bit", "32");
         assertEquals(2, bad.rc());
@@ -196,18 +211,14 @@ class SvcproxyTest {
     }
 
     @Test
-    void helpAndVersionPrintAndExitZeroAndNoSubcommandSaysWhichThereAre() {
+    void helpAndVersionPrintAndExitZero() {
         Run help = run("--help");
         assertEquals(0, help.rc());
-        assertTrue(help.out().startsWith("usage: svcproxy render --manifests PATH"), help.out());
+        assertTrue(help.out().startsWith("usage: svcproxy [--config FILE] [--hostname-override NAME]"), help.out());
         assertEquals(0, run("render", "--help").rc());
         Run version = run("--version");
         assertEquals(0, version.rc());
         assertTrue(version.out().matches("svcproxy \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), version.out());
-        Run none = run();
-        assertEquals(2, none.rc());
-        assertTrue(none.err().matches("(?s)\\S+ ERROR svcproxy - command line: missing subcommand \\(one of cleanup, demo, render, run, trace\\)\nusage: .*"),
-                none.err());
     }
 
     /** The distribution's conf/simplelogger.properties: one format for the command's, the proxy's and the backends' lines. */
