@@ -95,4 +95,31 @@ class HealthAndMetricsTest {
         assertTrue(scrape.contains("# TYPE process_resident_memory_bytes gauge") && scrape.contains("# TYPE process_cpu_seconds_total counter"), scrape);
         assertTrue(scrape.lines().noneMatch(l -> l.startsWith("unreadable_gauge")), "a NaN is left out: " + scrape);
     }
+
+    /** kube-proxy's bindAddressHardFail: a taken port is fatal with it; without it, reported and tried again until free. */
+    @Test
+    void aTakenPortIsFatalOnlyWithBindAddressHardFailAndOtherwiseRetried() throws Exception {
+        ProxyHealth h = new ProxyHealth(Duration.ofSeconds(30), java.time.Clock.systemUTC());
+        java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        String address = "127.0.0.1:" + taken.getLocalPort();
+        dev.svcproxy.api.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(dev.svcproxy.api.InvalidInputException.class,
+                () -> ProxyServers.start(address, "", h, new Metrics(), () -> "iptables", true, w -> { }));
+        assertTrue(e.getMessage().startsWith("healthzBindAddress: cannot listen on " + address), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(bindAddressHardFail)"), e.getMessage());
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ProxyServers servers = ProxyServers.start(address, "", h, new Metrics(), () -> "iptables", false, warnings::add)) {
+            assertEquals(java.util.List.of(), servers.ports());
+            assertTrue(warnings.get(0).startsWith("healthzBindAddress: cannot listen on " + address)
+                    && warnings.get(0).endsWith("trying again in 5 s"), warnings.toString());
+            taken.close();
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (servers.ports().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(java.util.List.of(Integer.parseInt(address.substring(address.indexOf(':') + 1))), servers.ports(),
+                    "bound once the port was free");
+        } finally {
+            taken.close();
+        }
+    }
 }

@@ -79,7 +79,8 @@ public final class ConfigFields {
             return dflt;
         }
         if (!(v instanceof Number n) || n.doubleValue() < min || Double.isNaN(n.doubleValue()) || Double.isInfinite(n.doubleValue())) {
-            throw wrong(key, v, "a number of at least " + (min == (long) min ? String.valueOf((long) min) : String.valueOf(min)));
+            throw wrong(key, v, min == -Double.MAX_VALUE ? "a number"
+                    : "a number of at least " + (min == (long) min ? String.valueOf((long) min) : String.valueOf(min)));
         }
         return n.doubleValue();
     }
