@@ -24,6 +24,20 @@ class SvcproxyKernelTest {
         return ns.sh(LAUNCHER + " " + args + " 2>&1; echo \"rc=$?\"");
     }
 
+    /** kube-proxy's {@code --init-only}: the privileged prerequisites (route_localnet, nfacct counters), no rule, exit 0. */
+    @Test
+    void initOnlySetsThePrerequisitesAndWritesNoRule() {
+        try (dev.svcproxy.api.netns.NetworkNamespace ns = dev.svcproxy.api.netns.NetworkNamespace.create("svcp-test-init-" + ProcessHandle.current().pid())) {
+            assertEquals("0", ns.exec("sysctl", "-n", "net.ipv4.conf.all.route_localnet").strip());
+            String out = svcproxy(ns, "--init-only --hostname-override=node-a -v=2");
+            assertTrue(out.endsWith("rc=0\n"), out);
+            assertTrue(out.contains("initialised (iptables mode): exiting, as --init-only asks"), out);
+            assertEquals("1", ns.exec("sysctl", "-n", "net.ipv4.conf.all.route_localnet").strip(), "route_localnet for localhost node ports");
+            assertTrue(ns.exec("nfacct", "list").contains("ct_state_invalid_dropped_pkts"), "kube-proxy's counters");
+            assertFalse(ns.exec("iptables-save").contains("KUBE-"), "no rule: " + ns.exec("iptables-save"));
+        }
+    }
+
     @Test
     void renderIsAcceptedByIptablesRestoreAndRunOnceServesTheClusterIp(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("svc.yaml"), SvcproxyTest.MANIFESTS);

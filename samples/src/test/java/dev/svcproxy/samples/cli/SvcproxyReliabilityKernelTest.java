@@ -147,8 +147,15 @@ class SvcproxyReliabilityKernelTest {
             assertEquals(before, rules(node, mode), "rules unchanged without the API server");
             assertEquals(10, topo.connect(topo.client(), "10.101.57.97:80", 10).size(), "still served");
             assertTrue(http(node, "http://127.0.0.1:10256/healthz").startsWith("HTTP/1.1 200"), "syncs go on from the last known state");
-            stop(proxy);
-            assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));
+            // as kube-proxy: a changed configuration file ends the process (the kubelet starts it again with the new one)
+            Files.writeString(dir.resolve("kp.yaml"), "# edited\n", java.nio.file.StandardOpenOption.APPEND);
+            assertTrue(proxy.waitFor(10, TimeUnit.SECONDS), read(log));
+            assertEquals(1, proxy.exitValue(), read(log));
+            assertTrue(read(log).contains("the configuration file " + dir.resolve("kp.yaml") + " changed: stopping"), read(log));
+            assertEquals(before, rules(node, mode), "the rules stay for the next start");
+            // kube-proxy's --cleanup
+            assertTrue(svcproxy(node, "--cleanup").endsWith("rc=0\n"));
+            assertTrue(rules(node, mode).isBlank(), rules(node, mode));
         } finally {
             for (Process p : processes) {
                 p.destroyForcibly();
