@@ -149,7 +149,7 @@ public final class Svcproxy {
      * kube-proxy applies them when no {@code --config} is given: port 0 disables the server, another port completes a
      * bind address given without one, and an address that has a port keeps it.
      */
-    private static Map<String, String> withDeprecatedPorts(CommandLine cl) {
+    static Map<String, String> withDeprecatedPorts(CommandLine cl) {
         Map<String, String> flags = new LinkedHashMap<>(cl.flags());
         String healthzPort = flags.remove("healthz-port");
         String metricsPort = flags.remove("metrics-port");

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -266,5 +268,60 @@ class SvcproxyTest {
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.out().contains("-A KUBE-NODEPORTS -m comment --comment default/np:http -m tcp -p tcp -d 127.0.0.0/8 --dport 30080"
                 + " -m nfacct --nfacct-name localhost_nps_accepted_pkts -j KUBE-EXT-"), "as run writes it, counter made at start: " + r.out());
+    }
+
+    /** kube-proxy's own command line, no subcommand: every flag it has, read as kube-proxy reads it. */
+    @Test
+    void kubeProxysCommandLineWritesItsConfigurationAndChecksEveryFlag(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("written.conf");
+        for (String v : List.of("-v=4", "--v=4", "-v4", "-v 4", "--v 4")) {
+            List<String> args = new java.util.ArrayList<>(List.of("--write-config-to", out.toString(), "--proxy-mode", "nftables"));
+            args.addAll(List.of(v.split(" ")));
+            Run r = run(args.toArray(String[]::new));
+            assertEquals(0, r.rc(), v + ": " + r.err());
+            dev.svcproxy.k8s.ProxyConfig c = dev.svcproxy.k8s.ProxyConfigLoader.load(out);
+            assertEquals(4, c.logging().verbosity(), v);
+            assertEquals("nftables", c.mode());
+        }
+        Run all = run("--write-config-to=" + out, "--kubeconfig=/var/lib/kube-proxy/kubeconfig.conf", "--kube-api-qps=50",
+                "--kube-api-burst=100", "--kube-api-content-type=application/json", "--oom-score-adj=-998", "--bind-address-hard-fail",
+                "--feature-gates=ServiceTrafficDistribution=true,MadeUp=false", "--hostname-override=Node-A", "--master=https://10.0.0.1:6443",
+                "--cleanup=false", "--profiling");
+        assertEquals(0, all.rc(), all.err());
+        dev.svcproxy.k8s.ProxyConfig c = dev.svcproxy.k8s.ProxyConfigLoader.load(out);
+        assertEquals(java.util.Optional.of("/var/lib/kube-proxy/kubeconfig.conf"), c.clientConnection().kubeconfig());
+        assertEquals(50.0, c.clientConnection().qps());
+        assertEquals(100, c.clientConnection().burst());
+        assertEquals("application/json", c.clientConnection().contentType());
+        assertEquals(-998, c.oomScoreAdj());
+        assertTrue(c.bindAddressHardFail());
+        assertEquals(java.util.Map.of("ServiceTrafficDistribution", true, "MadeUp", false), c.featureGates());
+        assertEquals("node-a", c.nodeName());
+        // the deprecated port flags, which kube-proxy applies without --config and --write-config-to
+        CommandLine ports = CommandLine.parse(new String[] {"--healthz-port=0", "--metrics-bind-address=0.0.0.0", "--metrics-port=9999"},
+                Map.of("x", Set.of("healthz-port", "metrics-port", "metrics-bind-address")), Map.of(), "x");
+        assertEquals(Map.of("healthz-bind-address", "", "metrics-bind-address", "0.0.0.0:9999"), Svcproxy.withDeprecatedPorts(ports),
+                "port 0 disables a server, another completes an address given without one");
+        CommandLine kept = CommandLine.parse(new String[] {"--metrics-bind-address=127.0.0.1:10249", "--metrics-port=9999"},
+                Map.of("x", Set.of("metrics-port", "metrics-bind-address")), Map.of(), "x");
+        assertEquals(Map.of("metrics-bind-address", "127.0.0.1:10249"), Svcproxy.withDeprecatedPorts(kept), "an address with a port keeps it");
+        assertTrue(all.err().contains("WARN svcproxy - --profiling is accepted as kube-proxy accepts it, and has no effect"), all.err());
+
+        Files.writeString(dir.resolve("svc.yaml"), MANIFESTS);
+        Run gates = run("render", "--manifests", dir.toString(), "--hostname-override", "node-a", "--feature-gates", "MadeUp=true");
+        assertEquals(0, gates.rc());
+        assertTrue(gates.err().contains("WARN KubeProxy - feature gate MadeUp is not one kube-proxy consults: ignored"), gates.err());
+        Run json = run("--logging-format=json");
+        assertEquals(2, json.rc());
+        assertTrue(json.err().contains("--logging-format: svcproxy writes text logs only (through SLF4J)"), json.err());
+        Run oom = run("--oom-score-adj", "-1001");
+        assertEquals(2, oom.rc());
+        assertTrue(oom.err().contains("--oom-score-adj: expected an integer -1000-1000, found '-1001'"), oom.err());
+        Run port = run("--healthz-port", "70000");
+        assertEquals(2, port.rc());
+        assertTrue(port.err().contains("--healthz-port: expected a port 0-65535, found '70000'"), port.err());
+        assertEquals("info", Verbosity.level(3));
+        assertEquals("debug", Verbosity.level(4));
+        assertEquals("trace", Verbosity.level(6));
     }
 }
