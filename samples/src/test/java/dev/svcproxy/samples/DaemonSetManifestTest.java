@@ -102,15 +102,33 @@ class DaemonSetManifestTest {
                 "events.k8s.io/events:create", "events.k8s.io/events:patch", "events.k8s.io/events:update")), grants);
 
         DaemonSet ds = (DaemonSet) objs.get(4);
-        assertTrue(ds.getSpec().getTemplate().getSpec().getHostNetwork());
-        Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertTrue(c.getSecurityContext().getCapabilities().getAdd().contains("NET_ADMIN"));
+        io.fabric8.kubernetes.api.model.PodSpec pod = ds.getSpec().getTemplate().getSpec();
+        assertTrue(pod.getHostNetwork());
+        Container c = pod.getContainers().get(0);
+        // kubeadm's kube-proxy: privileged (sysctls under /proc/sys, kernel modules) and its command line as it is
+        assertTrue(c.getSecurityContext().getPrivileged(), "privileged, as kubeadm's kube-proxy");
+        assertEquals(List.of("/opt/svcproxy/bin/svcproxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"),
+                c.getCommand());
         assertEquals("/livez", c.getLivenessProbe().getHttpGet().getPath());
         assertEquals(10256, c.getLivenessProbe().getHttpGet().getPort().getIntVal());
+        assertEquals("/healthz", c.getReadinessProbe().getHttpGet().getPath());
+        assertTrue(c.getResources().getLimits().containsKey("memory") && c.getResources().getRequests().containsKey("memory"),
+                "a memory request and limit (the image caps the heap at a share of the limit)");
+        assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/var/lib/kube-proxy")
+                && m.getName().equals(pod.getVolumes().stream().filter(v -> v.getConfigMap() != null).findFirst().orElseThrow().getName())));
 
-        // the configuration in the ConfigMap is one svcproxy accepts
-        ProxyConfig config = ProxyConfigLoader.parse(((ConfigMap) objs.get(3)).getData().get("config.conf"));
+        // the ConfigMap: a configuration svcproxy accepts, whose kubeconfig is the file next to it, and that kubeconfig
+        // reaches the control plane by address with the ServiceAccount's token file, not through a Service IP
+        Map<String, String> data = ((ConfigMap) objs.get(3)).getData();
+        ProxyConfig config = ProxyConfigLoader.parse(data.get("config.conf"));
         assertEquals("iptables", config.mode());
         assertEquals("10.244.0.0/16", config.clusterCidrs().get(0).toString());
+        assertEquals(java.util.Optional.of("/var/lib/kube-proxy/kubeconfig.conf"), config.clientConnection().kubeconfig());
+        io.fabric8.kubernetes.api.model.Config kubeconfig = io.fabric8.kubernetes.client.internal.KubeConfigUtils
+                .parseConfigFromString(data.get("kubeconfig.conf"));
+        assertEquals("https://CONTROL_PLANE_ENDPOINT:6443", kubeconfig.getClusters().get(0).getCluster().getServer());
+        assertEquals("/var/run/secrets/kubernetes.io/serviceaccount/token", kubeconfig.getUsers().get(0).getUser().getTokenFile());
+        assertEquals("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+                kubeconfig.getClusters().get(0).getCluster().getCertificateAuthority());
     }
 }
