@@ -347,15 +347,55 @@ class SvcproxyKernelTest {
     }
 
     /** The launcher as a process of this test (render touches nothing), with {@code env} added. */
-    static String launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(LAUNCHER.toString()));
+    /**
+     * The archive the build makes: extracted anywhere, its launcher runs; it takes the Java of {@code JAVA_HOME} and
+     * refuses one older than 17, or a {@code JAVA_HOME} without a java, with a clear message.
+     */
+    @Test
+    void theDistributionArchiveRunsFromAnywhereAndItsLauncherChecksTheJava(@TempDir Path dir) throws Exception {
+        Path archive;
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("target"))) {
+            archive = s.filter(p -> p.getFileName().toString().matches("svcproxy-.*\\.tar\\.gz")).findFirst().orElseThrow();
+        }
+        Process tar = new ProcessBuilder("tar", "xzf", archive.toAbsolutePath().toString(), "-C", dir.toString()).inheritIO().start();
+        assertEquals(0, tar.waitFor());
+        String name = archive.getFileName().toString().replace(".tar.gz", "");
+        Path launcher = dir.resolve(name).resolve("bin/svcproxy");
+        assertTrue(Files.isExecutable(launcher));
+        assertTrue(Files.exists(dir.resolve(name).resolve("conf/kube-proxy.example.conf")));
+        dev.svcproxy.k8s.ProxyConfigLoader.load(dir.resolve(name).resolve("conf/kube-proxy.example.conf"));
+        String javaHome = System.getProperty("java.home");
+        String ok = run(launcher, Map.of("JAVA_HOME", javaHome), "--version");
+        assertTrue(ok.matches("svcproxy " + name.substring("svcproxy-".length()) + "\nrc=0\n"), ok);
+        Path old = dir.resolve("old-java");
+        Files.createDirectories(old.resolve("bin"));
+        Files.writeString(old.resolve("bin/java"), "#!/bin/sh\nexit 0\n");
+        old.resolve("bin/java").toFile().setExecutable(true);
+        Files.writeString(old.resolve("release"), "JAVA_VERSION=\"11.0.21\"\n");
+        String refused = run(launcher, Map.of("JAVA_HOME", old.toString()), "--version");
+        assertEquals("svcproxy: " + old.resolve("bin/java") + " is Java 11.0.21; svcproxy needs Java 17 or newer (set JAVA_HOME)\nrc=2\n", refused);
+        String none = run(launcher, Map.of("JAVA_HOME", dir.resolve("nothing").toString()), "--version");
+        assertEquals("svcproxy: JAVA_HOME=" + dir.resolve("nothing") + " has no bin/java (svcproxy needs Java 17 or newer)\nrc=2\n", none);
+    }
+
+    private static String run(Path launcher, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(launcher, env, 60, args);
+    }
+
+    /** {@code launcher args} with {@code env} added: its output, then {@code rc=N}. */
+    private static String run(Path launcher, Map<String, String> env, int timeoutSeconds, String... args) throws IOException, InterruptedException {
+        java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(launcher.toString()));
         argv.addAll(java.util.List.of(args));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(900, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(p.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS));
         return out + "rc=" + p.exitValue() + "\n";
+    }
+
+    static String launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(LAUNCHER, env, 900, args);
     }
 
     @Test
