@@ -382,6 +382,32 @@ class SvcproxyKernelTest {
         return run(launcher, env, 60, args);
     }
 
+    /**
+     * The image picks the host's iptables flavour as kube-proxy's does (iptables-wrapper): the one with the kubelet's
+     * hint chain, else the one with more rules, else nft; and the launcher puts that flavour's tools first on PATH.
+     */
+    @Test
+    void selectIptablesPicksTheFlavourTheHostUses(@TempDir Path dir) throws Exception {
+        Path select = LAUNCHER.getParent().getParent().resolve("samples/target/svcproxy/bin/select-iptables");
+        try (dev.svcproxy.api.netns.NetworkNamespace ns = dev.svcproxy.api.netns.NetworkNamespace.create("svcp-test-flavour-" + ProcessHandle.current().pid())) {
+            assertEquals("nft\n", ns.exec(select.toString(), dir.resolve("empty").toString()), "nothing anywhere: nft");
+            ns.exec("iptables-legacy", "-A", "INPUT", "-s", "192.0.2.1", "-j", "ACCEPT");
+            assertEquals("legacy\n", ns.exec(select.toString(), dir.resolve("more").toString()), "more legacy rules");
+            assertEquals(Path.of("/usr/sbin/iptables-legacy-restore"), Files.readSymbolicLink(dir.resolve("more/iptables-restore")));
+            ns.exec("iptables-nft", "-t", "mangle", "-N", "KUBE-IPTABLES-HINT");
+            assertEquals("nft\n", ns.exec(select.toString(), dir.resolve("hint").toString()), "the kubelet's hint wins");
+            assertEquals(Path.of("/usr/sbin/ip6tables-nft-save"), Files.readSymbolicLink(dir.resolve("hint/ip6tables-save")));
+            ns.exec("iptables-nft", "-t", "mangle", "-X", "KUBE-IPTABLES-HINT");
+            ns.exec("iptables-legacy", "-t", "mangle", "-N", "KUBE-KUBELET-CANARY");
+            assertEquals("legacy\n", ns.exec(select.toString(), dir.resolve("canary").toString()));
+            // the launcher with SVCPROXY_SELECT_IPTABLES=1 runs the proxy on the picked tools
+            String out = ns.sh("SVCPROXY_SELECT_IPTABLES=1 " + LAUNCHER + " --version 2>&1");
+            assertTrue(out.startsWith("svcproxy: iptables flavour of this host: legacy\nsvcproxy "), out);
+            ns.exec("iptables-legacy", "-t", "mangle", "-X", "KUBE-KUBELET-CANARY");
+            ns.exec("iptables-legacy", "-F", "INPUT");
+        }
+    }
+
     /** {@code launcher args} with {@code env} added: its output, then {@code rc=N}. */
     private static String run(Path launcher, Map<String, String> env, int timeoutSeconds, String... args) throws IOException, InterruptedException {
         java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of(launcher.toString()));
