@@ -80,6 +80,7 @@ public final class Svcproxy {
     }
 
     public static void main(String[] args) {
+        LogSettings.load();
         Svcproxy s = new Svcproxy(System.out, System.err);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             KubeProxy p = s.running;

@@ -15,9 +15,9 @@ final class Verbosity {
         return verbosity >= 6 ? "trace" : verbosity >= 4 ? "debug" : "info";
     }
 
-    /** Sets the level unless the JVM was started with one ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=...}). */
+    /** Sets the level for {@code verbosity} above 0 (over {@code conf/simplelogger.properties}' level). */
     static void apply(int verbosity) {
-        if (verbosity > 0 && System.getProperty(PROPERTY) == null) {
+        if (verbosity > 0) {
             System.setProperty(PROPERTY, level(verbosity));
         }
     }

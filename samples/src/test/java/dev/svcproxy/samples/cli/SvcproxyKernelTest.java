@@ -383,6 +383,24 @@ class SvcproxyKernelTest {
     }
 
     /**
+     * The image's AppCDS archive, made as deploy/Containerfile makes it (a render with -XX:ArchiveClassesAtExit), is
+     * one the launcher's JVM maps: -Xshare:on refuses to start otherwise, and the proxy's classes come from it.
+     */
+    @Test
+    void theAppCdsArchiveTheImageMakesIsUsedByTheLauncher(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("svc.yaml"), SvcproxyTest.MANIFESTS);
+        Path jsa = dir.resolve("svcproxy.jsa");
+        String made = run(LAUNCHER, Map.of("SVCPROXY_JAVA_OPTS", "-XX:+UseSerialGC -XX:ArchiveClassesAtExit=" + jsa),
+                "render", "--manifests", dir.resolve("svc.yaml").toString(), "--hostname-override", "node");
+        assertTrue(made.endsWith("rc=0\n") && Files.size(jsa) > 1_000_000, made);
+        String used = run(LAUNCHER, Map.of("SVCPROXY_JAVA_OPTS", "-XX:+UseSerialGC -Xshare:on -XX:SharedArchiveFile=" + jsa
+                + " -Xlog:class+load=info:file=" + dir.resolve("classes.log")), "--version");
+        assertTrue(used.endsWith("rc=0\n"), used);
+        assertTrue(Files.readString(dir.resolve("classes.log")).lines().anyMatch(l -> l.contains("dev.svcproxy.samples.cli.Svcproxy ")
+                && l.contains("shared objects file (top)")), "the command's classes from the dynamic archive");
+    }
+
+    /**
      * The image picks the host's iptables flavour as kube-proxy's does (iptables-wrapper): the one with the kubelet's
      * hint chain, else the one with more rules, else nft; and the launcher puts that flavour's tools first on PATH.
      */
