@@ -18,6 +18,10 @@ module dev.svcproxy.k8s {
     requires kubernetes.model.discovery;
     requires kubernetes.model.networking;
     requires kubernetes.model.events;
+    requires io.prometheus.metrics.core;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.writer.text;
+    requires io.prometheus.metrics.instrumentation.jvm;
     requires tools.jackson.databind;
     requires tools.jackson.dataformat.yaml;
     requires org.snakeyaml.engine;

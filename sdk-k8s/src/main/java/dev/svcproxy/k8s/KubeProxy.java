@@ -11,7 +11,7 @@ import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
 import dev.svcproxy.k8s.internal.BackendContexts;
 import dev.svcproxy.k8s.internal.ConntrackSysctls;
-import dev.svcproxy.k8s.internal.ProcessMetrics;
+import dev.svcproxy.k8s.internal.ChangeCounter;
 import dev.svcproxy.k8s.internal.SyncRecorder;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -65,6 +65,7 @@ public final class KubeProxy implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final ProxyHealth health;
     private final SyncRecorder recorder;
+    private final ChangeCounter changes = new ChangeCounter(metrics);
     private final Map<IpFamily, ServiceProxyBackend> backends = new EnumMap<>(IpFamily.class);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch runEnded = new CountDownLatch(1);
@@ -92,7 +93,20 @@ public final class KubeProxy implements AutoCloseable {
         }
         this.recorder = new SyncRecorder(metrics, health, netns, info, warn);
         FeatureGates.unknown(config.featureGates()).forEach(warn);
-        ProcessMetrics.register(metrics);
+        metrics.buildInfo(version());
+    }
+
+    /** svcproxy's version, as the build wrote it ({@code version.properties}), e.g. {@code 0.1.0}. */
+    public static String version() {
+        try (java.io.InputStream in = KubeProxy.class.getResourceAsStream("version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "(unknown version)");
+        } catch (java.io.IOException e) {
+            return "(unknown version)";
+        }
     }
 
     /** A builder: {@link Builder#source} is required for everything but {@link #cleanup()}. */
@@ -142,6 +156,8 @@ public final class KubeProxy implements AutoCloseable {
 
     private ServiceTables.Result read() {
         ServiceTables.Result r = requireSource().read(nodeName);
+        changes.read(r);
+        health.nodeEligible(r.nodeEligible());
         r.problems().forEach(p -> warn.accept("skipped: " + p));
         source.report(r.problems());
         return r;
@@ -216,7 +232,11 @@ public final class KubeProxy implements AutoCloseable {
                 b.prepare().forEach(warn);
                 backends.put(f, b);
                 for (BackendMetric m : b.metrics()) {
-                    metrics.external(m.name(), m.help(), m.value());
+                    if (m.perFamily()) {
+                        metrics.external(m.name(), m.help(), m.value(), "ip_family", f.toString());
+                    } else {
+                        metrics.external(m.name(), m.help(), m.value());
+                    }
                 }
             } catch (SvcProxyException e) {
                 if (b != null) {
@@ -240,6 +260,9 @@ public final class KubeProxy implements AutoCloseable {
         for (Map.Entry<IpFamily, ServiceProxyBackend> e : backends.entrySet()) {
             ServiceTable table = tables.table(e.getKey());
             ok &= recorder.sync(e.getValue(), table);
+        }
+        if (ok) {
+            changes.synced(tables.tables(), java.time.Instant.now());
         }
         if (ok && !otherModesRemoved) {
             otherModesRemoved = true;
@@ -288,7 +311,7 @@ public final class KubeProxy implements AutoCloseable {
             OomScoreAdj.apply(config.oomScoreAdj(), warn);
             first = syncOnce();
             try (ProxyServers servers = ProxyServers.start(config.healthzBindAddress(), config.metricsBindAddress(), health,
-                    metrics, provider::name, config.bindAddressHardFail(), warn);
+                    metrics, provider::name, () -> ProxyConfigWriter.configz(config), config.bindAddressHardFail(), warn);
                  ServiceHealthServers hc = new ServiceHealthServers(health::healthy, warn, netns)) {
                 info.accept("serving " + servers.describe());
                 synchronized (this) {

@@ -1,47 +1,90 @@
 package dev.svcproxy.k8s;
 
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.core.metrics.MetricWithFixedMetadata;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.DoubleSupplier;
+import java.util.stream.DoubleStream;
 
 /**
- * kube-proxy's Prometheus metrics (subsystem {@code kubeproxy}) that svcproxy keeps, in the text exposition
- * format: counters, gauges and histograms by label set. Thread-safe.
+ * kube-proxy's Prometheus metrics ({@code pkg/proxy/metrics/metrics.go}: names, types, labels and buckets), the
+ * component's {@code kubernetes_build_info}, and the JVM's and the process's own ({@code process_*}, {@code jvm_*}),
+ * kept by the Prometheus Java client and written in the Prometheus text format or, when the scraper asks for it,
+ * OpenMetrics. Values are recorded by name with alternating label names and values, as declared here. Thread-safe.
  */
 public final class Metrics {
     /** kube-proxy's sync duration buckets: {@code ExponentialBuckets(0.001, 2, 15)}. */
     static final double[] SYNC_BUCKETS = exponential(0.001, 2, 15);
+    /**
+     * kube-proxy's network programming buckets: 0, then 0.25 and 0.5 s, 1-59 s by 1, 60-115 s by 5, 120-300 s by 30
+     * ({@code merge} starts from a zero bucket).
+     */
+    static final double[] PROGRAMMING_BUCKETS = java.util.stream.Stream.of(new double[] {0, 0.25, 0.5}, linear(1, 1, 59),
+            linear(60, 5, 12), linear(120, 30, 7)).flatMapToDouble(DoubleStream::of).toArray();
+    private static final String IP_FAMILY = "ip_family";
 
-    private record Family(String name, String type, String help, double[] buckets) {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Map<String, MetricWithFixedMetadata> metrics = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> labelNames = new ConcurrentHashMap<>();
+    /** Values read at scrape time, by name: the label values of each and where its value comes from. */
+    private record External(String[] labelValues, DoubleSupplier value) {
     }
 
-    private final Map<String, Family> families = new TreeMap<>();
-    /** Samples read at each scrape: a name, its labels and where the value comes from. */
-    private record External(String name, String[] labels, java.util.function.DoubleSupplier value) {
-    }
-
-    private final List<External> external = new CopyOnWriteArrayList<>();
-    private final Map<String, Map<String, double[]>> values = new ConcurrentHashMap<>();
+    private final Map<String, List<External>> external = new ConcurrentHashMap<>();
 
     public Metrics() {
-        histogram("kubeproxy_sync_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds", SYNC_BUCKETS);
-        histogram("kubeproxy_sync_full_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds for full resyncs", SYNC_BUCKETS);
+        histogram("kubeproxy_sync_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds", SYNC_BUCKETS, IP_FAMILY);
+        histogram("kubeproxy_sync_full_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds for full resyncs",
+                SYNC_BUCKETS, IP_FAMILY);
         histogram("kubeproxy_sync_partial_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds for partial resyncs",
-                SYNC_BUCKETS);
-        gauge("kubeproxy_sync_proxy_rules_last_timestamp_seconds", "The last time proxy rules were successfully synced");
-        gauge("kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds", "The last time a sync of proxy rules was queued");
+                SYNC_BUCKETS, IP_FAMILY);
+        histogram("kubeproxy_network_programming_duration_seconds", "In Cluster Network Programming Latency in seconds",
+                PROGRAMMING_BUCKETS, IP_FAMILY);
+        gauge("kubeproxy_sync_proxy_rules_last_timestamp_seconds", "The last time proxy rules were successfully synced", IP_FAMILY);
+        gauge("kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds", "The last time a sync of proxy rules was queued", IP_FAMILY);
+        gauge("kubeproxy_sync_proxy_rules_endpoint_changes_pending", "Pending proxy rules Endpoint changes");
+        counter("kubeproxy_sync_proxy_rules_endpoint_changes_total", "Cumulative proxy rules Endpoint changes");
+        gauge("kubeproxy_sync_proxy_rules_service_changes_pending", "Pending proxy rules Service changes");
+        counter("kubeproxy_sync_proxy_rules_service_changes_total", "Cumulative proxy rules Service changes");
         gauge("kubeproxy_sync_proxy_rules_no_local_endpoints_total",
-                "Number of services with a Local traffic policy and no endpoints");
-        gauge("kubeproxy_sync_proxy_rules_iptables_last", "Number of iptables rules written by the proxier in the last sync");
-        counter("kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "Cumulative proxy iptables restore failures");
-        counter("kubeproxy_sync_proxy_rules_nftables_sync_failures_total", "Cumulative proxy nftables sync failures");
-        counter("kubeproxy_proxy_healthz_total", "Cumulative proxy healthz HTTP status");
-        histogram("kubeproxy_conntrack_reconciler_sync_duration_seconds", "Conntrack reconciliation latency in seconds", SYNC_BUCKETS);
-        counter("kubeproxy_conntrack_reconciler_deleted_entries_total", "Cumulative conntrack flows deleted by the reconciler");
-        counter("kubeproxy_proxy_livez_total", "Cumulative proxy livez HTTP status");
+                "Number of services with a Local traffic policy and no endpoints", IP_FAMILY, "traffic_policy");
+        gauge("kubeproxy_sync_proxy_rules_iptables_last", "Number of iptables rules written by iptables proxier in last sync",
+                IP_FAMILY, "table");
+        gauge("kubeproxy_sync_proxy_rules_iptables_total", "Total number of iptables rules owned by kube-proxy", IP_FAMILY, "table");
+        counter("kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "Cumulative proxy iptables restore failures", IP_FAMILY);
+        // kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total and the nftables clean-up failures are the
+        // backends' own counters (BackendMetric), registered when a backend of that mode starts
+        counter("kubeproxy_sync_proxy_rules_nftables_sync_failures_total", "Cumulative proxy nftables sync failures", IP_FAMILY);
+        counter("kubeproxy_proxy_healthz_total", "Cumulative proxy healthz HTTP status", "code");
+        counter("kubeproxy_proxy_livez_total", "Cumulative proxy livez HTTP status", "code");
+        histogram("kubeproxy_conntrack_reconciler_sync_duration_seconds", "Conntrack reconciliation latency in seconds",
+                SYNC_BUCKETS, IP_FAMILY);
+        counter("kubeproxy_conntrack_reconciler_deleted_entries_total", "Cumulative conntrack flows deleted by the reconciler",
+                IP_FAMILY);
+        JvmMetrics.builder().register(registry);
     }
 
     static double[] exponential(double start, double factor, int count) {
@@ -52,34 +95,74 @@ public final class Metrics {
         return b;
     }
 
-    private void counter(String name, String help) {
-        families.put(name, new Family(name, "counter", help, null));
+    private static double[] linear(double start, double width, int count) {
+        double[] b = new double[count];
+        for (int i = 0; i < count; i++) {
+            b[i] = start + width * i;
+        }
+        return b;
     }
 
-    private void gauge(String name, String help) {
-        families.put(name, new Family(name, "gauge", help, null));
+    /** kube-proxy's help texts carry component-base's stability level. */
+    private static String help(String text) {
+        return "[ALPHA] " + text;
     }
 
-    private void histogram(String name, String help, double[] buckets) {
-        families.put(name, new Family(name, "histogram", help, buckets));
+    private void counter(String name, String help, String... labels) {
+        labelNames.put(name, List.of(labels));
+        metrics.put(name, Counter.builder().name(name).help(help(help)).labelNames(labels).register(registry));
     }
 
-    private double[] cell(String name, String labels) {
-        Family f = families.get(name);
-        if (f == null) {
+    private void gauge(String name, String help, String... labels) {
+        labelNames.put(name, List.of(labels));
+        metrics.put(name, Gauge.builder().name(name).help(help(help)).labelNames(labels).register(registry));
+    }
+
+    private void histogram(String name, String help, double[] buckets, String... labels) {
+        labelNames.put(name, List.of(labels));
+        metrics.put(name, Histogram.builder().name(name).help(help(help)).classicOnly().classicUpperBounds(buckets)
+                .labelNames(labels).register(registry));
+    }
+
+    /**
+     * component-base's {@code kubernetes_build_info} (a gauge of 1) with its labels; svcproxy's version stands in the
+     * version labels, its Java runtime in {@code goVersion} (the runtime that built the binary in kube-proxy).
+     */
+    public void buildInfo(String version) {
+        String[] v = version.replaceFirst("^v", "").split("[.-]");
+        Info info = Info.builder().name("kubernetes_build_info")
+                .help(help("A metric with a constant '1' value labeled by major, minor, git version, git commit, git tree state, "
+                        + "build date, Go version, and compiler from which Kubernetes was built, and platform on which it is running."))
+                .labelNames("major", "minor", "gitVersion", "gitCommit", "gitTreeState", "buildDate", "goVersion", "compiler", "platform")
+                .register(registry);
+        info.setLabelValues(v[0], v.length > 1 ? v[1] : "", "v" + version.replaceFirst("^v", ""), "", "", "",
+                "java" + Runtime.version(), "javac", "linux/" + System.getProperty("os.arch"));
+    }
+
+    private MetricWithFixedMetadata metric(String name) {
+        MetricWithFixedMetadata m = metrics.get(name);
+        if (m == null) {
             throw new IllegalArgumentException("no metric " + name);
         }
-        int size = f.buckets() == null ? 1 : f.buckets().length + 2; // buckets, then sum, then count
-        return values.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).computeIfAbsent(labels, k -> new double[size]);
+        return m;
     }
 
-    /** {@code key="value",...} from alternating names and values. */
-    static String labels(String... kv) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i + 1 < kv.length; i += 2) {
-            b.append(b.length() == 0 ? "" : ",").append(kv[i]).append("=\"").append(kv[i + 1]).append('"');
+    /** The values of {@code kv} (alternating names and values) in the order {@code name} declares its labels. */
+    private String[] values(String name, String... kv) {
+        List<String> declared = labelNames.get(name);
+        String[] out = new String[kv.length / 2];
+        boolean ok = declared.size() == out.length;
+        for (int i = 0; ok && i < out.length; i++) {
+            int at = declared.indexOf(kv[2 * i]);
+            ok = at >= 0 && out[at] == null;
+            if (ok) {
+                out[at] = kv[2 * i + 1];
+            }
         }
-        return b.toString();
+        if (!ok) {
+            throw new IllegalArgumentException(name + " has labels " + declared + ", not " + Arrays.toString(kv));
+        }
+        return out;
     }
 
     public void inc(String name, String... labels) {
@@ -88,97 +171,110 @@ public final class Metrics {
 
     /** Adds {@code v} to a counter. */
     public void add(String name, double v, String... labels) {
-        double[] c = cell(name, labels(labels));
-        synchronized (c) {
-            c[0] += v;
-        }
+        Counter c = (Counter) metric(name);
+        c.labelValues(values(name, labels)).inc(v);
     }
 
     public void set(String name, double v, String... labels) {
-        double[] c = cell(name, labels(labels));
-        synchronized (c) {
-            c[0] = v;
-        }
+        Gauge g = (Gauge) metric(name);
+        g.labelValues(values(name, labels)).set(v);
     }
 
     public void observe(String name, double v, String... labels) {
-        double[] bounds = families.get(name).buckets();
-        double[] c = cell(name, labels(labels));
-        synchronized (c) {
-            for (int i = 0; i < bounds.length; i++) {
-                if (v <= bounds[i]) {
-                    c[i]++;
-                }
-            }
-            c[bounds.length] += v;
-            c[bounds.length + 1]++;
-        }
+        Histogram h = (Histogram) metric(name);
+        h.labelValues(values(name, labels)).observe(v);
     }
 
     /** The current value of a counter or gauge (0 if never set). */
     public double value(String name, String... labels) {
-        Map<String, double[]> m = values.getOrDefault(name, Map.of());
-        double[] c = m.get(labels(labels));
-        return c == null ? 0 : c[0];
-    }
-
-    private static String num(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%s", v);
-    }
-
-    private static String with(String labels, String extra) {
-        String all = labels.isEmpty() ? extra : extra.isEmpty() ? labels : labels + "," + extra;
-        return all.isEmpty() ? "" : "{" + all + "}";
-    }
-
-    /** A counter read from elsewhere at each scrape (kube-proxy's nfacct-backed counters); NaN omits the sample. */
-    public void external(String name, String help, java.util.function.DoubleSupplier value) {
-        external(name, "counter", help, value);
-    }
-
-    /**
-     * A gauge read at each scrape, with alternating label names and values ({@code "area", "heap"}); NaN omits the
-     * sample. The same name may be registered once per label set.
-     */
-    public void externalGauge(String name, String help, java.util.function.DoubleSupplier value, String... labels) {
-        external(name, "gauge", help, value, labels);
-    }
-
-    private void external(String name, String type, String help, java.util.function.DoubleSupplier value, String... labels) {
-        families.put(name, new Family(name, type, help, null));
-        external.add(new External(name, labels.clone(), value));
-    }
-
-    /** The text exposition format (version 0.0.4). */
-    public String scrape() {
-        external.forEach(e -> {
-            double v = e.value().getAsDouble();
-            if (!Double.isNaN(v)) {
-                set(e.name(), v, e.labels());
-            }
-        });
-        StringBuilder b = new StringBuilder();
-        for (Family f : families.values()) {
-            b.append("# HELP ").append(f.name()).append(" [ALPHA] ").append(f.help()).append('\n');
-            b.append("# TYPE ").append(f.name()).append(' ').append(f.type()).append('\n');
-            for (Map.Entry<String, double[]> e : new TreeMap<>(values.getOrDefault(f.name(), Map.of())).entrySet()) {
-                double[] c = e.getValue();
-                synchronized (c) {
-                    if (f.buckets() == null) {
-                        b.append(f.name()).append(with(e.getKey(), "")).append(' ').append(num(c[0])).append('\n');
-                        continue;
-                    }
-                    for (int i = 0; i < f.buckets().length; i++) {
-                        b.append(f.name()).append("_bucket").append(with(e.getKey(), "le=\"" + f.buckets()[i] + "\"")).append(' ')
-                                .append(num(c[i])).append('\n');
-                    }
-                    int n = f.buckets().length;
-                    b.append(f.name()).append("_bucket").append(with(e.getKey(), "le=\"+Inf\"")).append(' ').append(num(c[n + 1])).append('\n');
-                    b.append(f.name()).append("_sum").append(with(e.getKey(), "")).append(' ').append(num(c[n])).append('\n');
-                    b.append(f.name()).append("_count").append(with(e.getKey(), "")).append(' ').append(num(c[n + 1])).append('\n');
+        Labels wanted = Labels.EMPTY;
+        for (int i = 0; i + 1 < labels.length; i += 2) {
+            wanted = wanted.add(labels[i], labels[i + 1]);
+        }
+        String base = name.endsWith("_total") && !(metrics.get(name) instanceof Gauge) ? name.substring(0, name.length() - 6) : name;
+        for (MetricSnapshot s : registry.scrape(n -> n.equals(name) || n.equals(base))) {
+            for (DataPointSnapshot d : s.getDataPoints()) {
+                if (d.getLabels().equals(wanted)) {
+                    return d instanceof CounterSnapshot.CounterDataPointSnapshot c ? c.getValue()
+                            : d instanceof GaugeSnapshot.GaugeDataPointSnapshot g ? g.getValue() : Double.NaN;
                 }
             }
         }
-        return b.toString();
+        return 0;
+    }
+
+    /** A counter read from elsewhere at each scrape (kube-proxy's nfacct-backed counters); NaN omits the sample. */
+    public void external(String name, String help, DoubleSupplier value, String... labels) {
+        external(name, true, help, value, labels);
+    }
+
+    /**
+     * A gauge read at each scrape, with alternating label names and values ({@code "ip_family", "IPv4"}); NaN omits
+     * the sample. One name may be registered once per label set; a second registration of the same name and labels
+     * is ignored (two families' backends reading one counter of the namespace).
+     */
+    public void externalGauge(String name, String help, DoubleSupplier value, String... labels) {
+        external(name, false, help, value, labels);
+    }
+
+    private synchronized void external(String name, boolean counter, String help, DoubleSupplier value, String... labels) {
+        String[] names = new String[labels.length / 2];
+        String[] values = new String[labels.length / 2];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = labels[2 * i];
+            values[i] = labels[2 * i + 1];
+        }
+        List<External> list = external.get(name);
+        if (list == null) {
+            List<External> added = new CopyOnWriteArrayList<>();
+            external.put(name, added);
+            if (counter) {
+                CounterWithCallback.builder().name(name).help(help(help)).labelNames(names)
+                        .callback(cb -> added.forEach(e -> report(e, cb::call))).register(registry);
+            } else {
+                GaugeWithCallback.builder().name(name).help(help(help)).labelNames(names)
+                        .callback(cb -> added.forEach(e -> report(e, cb::call))).register(registry);
+            }
+            list = added;
+        }
+        if (list.stream().noneMatch(e -> Arrays.equals(e.labelValues(), values))) {
+            list.add(new External(values, value));
+        }
+    }
+
+    private interface Sink {
+        void call(double value, String... labelValues);
+    }
+
+    private static void report(External e, Sink sink) {
+        double v = e.value().getAsDouble();
+        if (!Double.isNaN(v)) {
+            sink.call(v, e.labelValues());
+        }
+    }
+
+    /** A scrape's body and its content type. */
+    public record Scrape(String contentType, String body) {
+    }
+
+    /** The Prometheus text format (version 0.0.4). */
+    public String scrape() {
+        return scrape("").body();
+    }
+
+    /**
+     * The metrics in the format the {@code Accept} header asks for: OpenMetrics text ({@code application/openmetrics-text})
+     * when the scraper offers it, else the Prometheus text format.
+     */
+    public Scrape scrape(String accept) {
+        ExpositionFormatWriter writer = accept != null && accept.contains("application/openmetrics-text")
+                ? OpenMetricsTextFormatWriter.create() : PrometheusTextFormatWriter.create();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Scrape(writer.getContentType(), out.toString(StandardCharsets.UTF_8));
     }
 }

@@ -80,6 +80,16 @@ public final class ProxyConfigWriter {
         return b.toString();
     }
 
+    /**
+     * kube-proxy's {@code /configz} body: {@code {"kubeproxy.config.k8s.io": {...}}}, the configuration's fields as
+     * {@link #yaml} writes them, in JSON.
+     */
+    public static String configz(ProxyConfig c) {
+        Object fields = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build()).loadFromString(yaml(c));
+        return tools.jackson.databind.json.JsonMapper.builder().build()
+                .writeValueAsString(java.util.Map.of("kubeproxy.config.k8s.io", fields));
+    }
+
     private static void line(StringBuilder b, String indent, String key, Object value) {
         b.append(indent).append(key).append(": ").append(value).append('\n');
     }

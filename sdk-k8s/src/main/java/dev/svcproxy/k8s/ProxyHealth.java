@@ -19,6 +19,7 @@ public final class ProxyHealth {
     private final Map<IpFamily, Instant> queued = new EnumMap<>(IpFamily.class);
     private final Map<IpFamily, Instant> updated = new EnumMap<>(IpFamily.class);
     private Supplier<Optional<Instant>> sourceUnreadableSince = Optional::empty;
+    private boolean nodeEligible = true;
 
     public ProxyHealth(Duration syncPeriod, Clock clock) {
         this.timeout = syncPeriod.multipliedBy(2);
@@ -49,6 +50,24 @@ public final class ProxyHealth {
         this.sourceUnreadableSince = unreadableSince;
     }
 
+    /**
+     * Whether the node may take load-balancer traffic (kube-proxy's {@code nodeEligible}): false while its Node is
+     * being deleted or is tainted {@code ToBeDeletedByClusterAutoscaler}; {@code /healthz} then answers 503 so that
+     * load balancers drain it, while {@code /livez} ignores it.
+     */
+    public synchronized void nodeEligible(boolean eligible) {
+        this.nodeEligible = eligible;
+    }
+
+    public synchronized boolean nodeEligible() {
+        return nodeEligible;
+    }
+
+    /** {@code /healthz}: {@link #healthy()} and {@link #nodeEligible()}. */
+    public synchronized boolean healthzOk() {
+        return healthy() && nodeEligible;
+    }
+
     public synchronized boolean healthy() {
         Instant now = clock.instant();
         boolean sourceFresh = sourceUnreadableSince.get().map(since -> Duration.between(since, now).compareTo(timeout) <= 0)
@@ -63,7 +82,7 @@ public final class ProxyHealth {
         boolean ok = healthy();
         Instant last = ok ? now : updated.values().stream().max(Instant::compareTo).orElse(Instant.EPOCH);
         StringBuilder b = new StringBuilder("{\"lastUpdated\": \"").append(last).append("\",\"currentTime\": \"").append(now)
-                .append("\",\"nodeEligible\": true,\"healthy\": ").append(ok).append(",\"status\": {");
+                .append("\",\"nodeEligible\": ").append(nodeEligible).append(",\"healthy\": ").append(ok).append(",\"status\": {");
         String sep = "";
         for (IpFamily f : IpFamily.values()) {
             if (!updated.containsKey(f) && !queued.containsKey(f)) {

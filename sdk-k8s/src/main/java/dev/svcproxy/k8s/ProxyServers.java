@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * kube-proxy's two HTTP endpoints: {@code /healthz} and {@code /livez} on the healthz address (0.0.0.0:10256), and
- * {@code /metrics}, {@code /healthz} and {@code /proxyMode} on the metrics address (127.0.0.1:10249).
+ * {@code /metrics} (Prometheus text, or OpenMetrics when asked), {@code /healthz}, {@code /proxyMode} and
+ * {@code /configz} on the metrics address (127.0.0.1:10249).
  */
 public final class ProxyServers implements AutoCloseable {
     /** How long kube-proxy waits before it tries again to listen on an address it could not bind. */
@@ -37,15 +38,26 @@ public final class ProxyServers implements AutoCloseable {
      */
     public static ProxyServers start(String healthzAddress, String metricsAddress, ProxyHealth health, Metrics metrics,
                                      Supplier<String> proxyMode, boolean hardFail, java.util.function.Consumer<String> warn) {
+        return start(healthzAddress, metricsAddress, health, metrics, proxyMode, () -> "{}", hardFail, warn);
+    }
+
+    /** As above, serving {@code configz} (kube-proxy's {@code /configz} JSON) on the metrics address too. */
+    public static ProxyServers start(String healthzAddress, String metricsAddress, ProxyHealth health, Metrics metrics,
+                                     Supplier<String> proxyMode, Supplier<String> configz, boolean hardFail,
+                                     java.util.function.Consumer<String> warn) {
         ProxyServers s = new ProxyServers();
         try {
             s.serve(healthzAddress, "healthzBindAddress", hardFail, warn, server -> {
-                server.createContext("/healthz", ex -> health(ex, health, metrics, "kubeproxy_proxy_healthz_total"));
-                server.createContext("/livez", ex -> health(ex, health, metrics, "kubeproxy_proxy_livez_total"));
+                server.createContext("/healthz", ex -> health(ex, health.healthzOk(), health, metrics, "kubeproxy_proxy_healthz_total"));
+                server.createContext("/livez", ex -> health(ex, health.healthy(), health, metrics, "kubeproxy_proxy_livez_total"));
                 s.healthz = server;
             });
             s.serve(metricsAddress, "metricsBindAddress", hardFail, warn, server -> {
-                server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+                server.createContext("/metrics", ex -> {
+                    Metrics.Scrape scrape = metrics.scrape(ex.getRequestHeaders().getFirst("Accept"));
+                    reply(ex, 200, scrape.contentType(), scrape.body());
+                });
+                server.createContext("/configz", ex -> reply(ex, 200, "application/json", configz.get()));
                 server.createContext("/healthz", ex -> reply(ex, 200, "text/plain; charset=utf-8", "ok"));
                 server.createContext("/proxyMode", ex -> reply(ex, 200, "text/plain; charset=utf-8", proxyMode.get()));
                 s.metricsServer = server;
@@ -112,8 +124,7 @@ public final class ProxyServers implements AutoCloseable {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    private static void health(HttpExchange ex, ProxyHealth health, Metrics metrics, String counter) throws IOException {
-        boolean ok = health.healthy();
+    private static void health(HttpExchange ex, boolean ok, ProxyHealth health, Metrics metrics, String counter) throws IOException {
         metrics.inc(counter, "code", ok ? "200" : "503");
         ex.getResponseHeaders().add("X-Content-Type-Options", "nosniff");
         reply(ex, ok ? 200 : 503, "application/json", health.body());

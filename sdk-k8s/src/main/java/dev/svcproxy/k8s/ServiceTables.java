@@ -37,12 +37,28 @@ public final class ServiceTables {
     public static final String SCHEDULER_ANNOTATION = "svcproxy.dev/scheduler";
 
 
-    /** One table per family (both, even when empty), the Node's {@code spec.podCIDRs}, and every problem met. */
-    public record Result(Map<IpFamily, ServiceTable> tables, List<Cidr> podCidrs, List<Problem> problems) {
+    /**
+     * One table per family (both, even when empty), the Node's {@code spec.podCIDRs}, every problem met, whether the
+     * node is eligible for load-balancer traffic (kube-proxy's {@code nodeEligible}: not being deleted, not tainted
+     * {@code ToBeDeletedByClusterAutoscaler}), and per Service ({@code ns/name}) the latest
+     * {@code endpoints.kubernetes.io/last-change-trigger-time} of its EndpointSlices.
+     */
+    public record Result(Map<IpFamily, ServiceTable> tables, List<Cidr> podCidrs, List<Problem> problems, boolean nodeEligible,
+                         Map<String, java.time.Instant> endpointTriggers) {
+        /** A result with no Node to judge and no trigger times (an embedding program's own tables). */
+        public Result(Map<IpFamily, ServiceTable> tables, List<Cidr> podCidrs, List<Problem> problems) {
+            this(tables, podCidrs, problems, true, Map.of());
+        }
+
         public ServiceTable table(IpFamily f) {
             return tables.get(f);
         }
     }
+
+    /** The taint the cluster autoscaler puts on a node it is about to delete. */
+    static final String TO_BE_DELETED_TAINT = "ToBeDeletedByClusterAutoscaler";
+    /** The EndpointSlice controller's annotation: when the change that produced this slice happened. */
+    static final String TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time";
 
     private ServiceTables() {
     }
@@ -72,8 +88,33 @@ public final class ServiceTables {
                         problems.add(new Problem("Node", nodeName, "invalid podCIDR '" + c + "' ignored"));
                     }
                 });
+        boolean eligible = node.map(n -> n.getMetadata().getDeletionTimestamp() == null && (n.getSpec() == null
+                || n.getSpec().getTaints() == null || n.getSpec().getTaints().stream().noneMatch(t -> TO_BE_DELETED_TAINT.equals(t.getKey()))))
+                .orElse(true);
         // one line per problem, although both families' translations may meet it (an invalid clusterIP, say)
-        return new Result(Collections.unmodifiableMap(tables), List.copyOf(podCidrs), List.copyOf(new LinkedHashSet<>(problems)));
+        return new Result(Collections.unmodifiableMap(tables), List.copyOf(podCidrs), List.copyOf(new LinkedHashSet<>(problems)),
+                eligible, triggers(slices));
+    }
+
+    /** Per Service, the latest trigger time its slices carry (a time that does not parse is left out). */
+    private static Map<String, java.time.Instant> triggers(List<EndpointSlice> slices) {
+        Map<String, java.time.Instant> out = new java.util.HashMap<>();
+        for (EndpointSlice s : slices) {
+            Map<String, String> annotations = s.getMetadata().getAnnotations();
+            Map<String, String> labels = s.getMetadata().getLabels();
+            String time = annotations == null ? null : annotations.get(TRIGGER_TIME);
+            String service = labels == null ? null : labels.get("kubernetes.io/service-name");
+            if (time == null || service == null) {
+                continue;
+            }
+            try {
+                java.time.Instant t = java.time.OffsetDateTime.parse(time).toInstant();
+                out.merge(s.getMetadata().getNamespace() + "/" + service, t, (a, b) -> a.isAfter(b) ? a : b);
+            } catch (java.time.format.DateTimeParseException e) {
+                // kube-proxy ignores a trigger time it cannot parse too
+            }
+        }
+        return Map.copyOf(out);
     }
 
     /**

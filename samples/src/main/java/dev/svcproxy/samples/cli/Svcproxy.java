@@ -229,17 +229,9 @@ public final class Svcproxy {
         to.flush();
     }
 
-    /** The project's version, from the resource the build filters ({@code version.properties}). */
+    /** The project's version ({@link KubeProxy#version()}). */
     static String version() {
-        try (java.io.InputStream in = Svcproxy.class.getResourceAsStream("version.properties")) {
-            java.util.Properties p = new java.util.Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "(unknown version)");
-        } catch (java.io.IOException e) {
-            return "(unknown version)";
-        }
+        return KubeProxy.version();
     }
 
     /** A proxy that logs its progress and warnings through SLF4J; it owns {@code source}. */

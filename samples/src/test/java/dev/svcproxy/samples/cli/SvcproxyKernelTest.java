@@ -199,9 +199,23 @@ class SvcproxyKernelTest {
                 String metrics = http(node, "http://127.0.0.1:10249/metrics");
                 assertTrue(metrics.contains("kubeproxy_sync_proxy_rules_last_timestamp_seconds{ip_family=\"IPv4\"}"), metrics);
                 assertTrue(metrics.contains("kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"IPv4\"}"), metrics);
-                assertTrue(metrics.contains("kubeproxy_proxy_healthz_total{code=\"200\"} 1"), metrics);
-                assertTrue(metrics.contains("kubeproxy_iptables_ct_state_invalid_dropped_packets_total 0"), metrics);
+                assertTrue(metrics.contains("kubeproxy_proxy_healthz_total{code=\"200\"} 1.0"), metrics);
+                assertTrue(metrics.contains("kubeproxy_iptables_ct_state_invalid_dropped_packets_total 0.0"), metrics);
                 assertTrue(metrics.contains("# TYPE kubeproxy_iptables_localhost_nodeports_accepted_packets_total counter"), metrics);
+                // kube-proxy's change counters and rule totals, the build info, and the JVM's and the process's figures
+                // (the Prometheus client's collectors, on the module path)
+                assertTrue(metrics.contains("kubeproxy_sync_proxy_rules_service_changes_total 4.0")
+                        && metrics.contains("kubeproxy_sync_proxy_rules_endpoint_changes_pending 0.0"), metrics);
+                assertTrue(metrics.lines().anyMatch(l -> l.matches("kubeproxy_sync_proxy_rules_iptables_total\\{ip_family=\"IPv4\",table=\"nat\"} \\d+\\.0")),
+                        metrics);
+                assertTrue(metrics.contains("kubernetes_build_info{") && metrics.contains("process_cpu_seconds_total ")
+                        && metrics.contains("process_resident_memory_bytes ") && metrics.contains("jvm_memory_used_bytes{area=\"heap\"}"), metrics);
+                String openMetrics = node.sh("curl -s -i --max-time 3 -H 'Accept: application/openmetrics-text; version=1.0.0' "
+                        + "http://127.0.0.1:10249/metrics");
+                assertTrue(openMetrics.contains("application/openmetrics-text") && openMetrics.strip().endsWith("# EOF"), openMetrics);
+                String configz = http(node, "http://127.0.0.1:10249/configz");
+                assertTrue(configz.startsWith("HTTP/1.1 200") && configz.contains("{\"kubeproxy.config.k8s.io\":{")
+                        && configz.contains("\"syncPeriod\":\"2s\""), configz);
                 assertTrue(node.exec("iptables-save", "-t", "filter").lines().anyMatch(l -> l.startsWith("-A KUBE-FORWARD")
                         && l.matches(".*--ctstate INVALID -m nfacct --nfacct-name +ct_state_invalid_dropped_pkts -j DROP")),
                         "the INVALID drop counts into nfacct");

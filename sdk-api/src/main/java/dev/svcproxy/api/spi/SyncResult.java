@@ -6,19 +6,27 @@ import java.util.Map;
 
 /**
  * What one {@link ServiceProxyBackend#sync} did: whether it rewrote everything or only what changed, which
- * objects it skipped (and why), how long it took, and how many rules it wrote by table (kube-proxy's
- * {@code kubeproxy_sync_proxy_rules_iptables_total}; empty for backends without such tables).
+ * objects it skipped (and why), how long it took, and by table how many rules it wrote (kube-proxy's
+ * {@code kubeproxy_sync_proxy_rules_iptables_last}) and how many its chains hold after it
+ * ({@code kubeproxy_sync_proxy_rules_iptables_total}); both empty for backends without such tables.
  */
-public record SyncResult(boolean full, List<Skipped> skipped, Duration duration, Map<String, Integer> ruleCounts) {
+public record SyncResult(boolean full, List<Skipped> skipped, Duration duration, Map<String, Integer> ruleCounts,
+                         Map<String, Integer> ruleTotals) {
 
     public SyncResult {
         skipped = List.copyOf(skipped);
         ruleCounts = Map.copyOf(ruleCounts);
+        ruleTotals = Map.copyOf(ruleTotals);
+    }
+
+    /** A result with the rules written by table, and no totals. */
+    public SyncResult(boolean full, List<Skipped> skipped, Duration duration, Map<String, Integer> ruleCounts) {
+        this(full, skipped, duration, ruleCounts, Map.of());
     }
 
     /** A result without rule counts. */
     public SyncResult(boolean full, List<Skipped> skipped, Duration duration) {
-        this(full, skipped, duration, Map.of());
+        this(full, skipped, duration, Map.of(), Map.of());
     }
 
     /** An object the backend could not program, named as the model names it (e.g. {@code ns/svc:http}). */

@@ -49,6 +49,9 @@ public final class IptablesBackend implements ServiceProxyBackend {
     private long lastFullSync;
     private long lastCanaryCheck;
     private Map<ServicePortName, VirtualService> previous = Map.of();
+    /** Rules per chain of this backend's chains, by table, as its syncs left them. */
+    private final Map<String, Map<ChainName, Integer>> owned = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong partialRestoreFailures = new java.util.concurrent.atomic.AtomicLong();
     private Set<ChainName> ownChains = Set.of();
     private int lastPayloadBytes;
 
@@ -91,7 +94,10 @@ public final class IptablesBackend implements ServiceProxyBackend {
 
     @Override
     public List<BackendMetric> metrics() {
-        return kernel.map(NodeKernel::metrics).orElse(List.of());
+        List<BackendMetric> out = new ArrayList<>(kernel.map(NodeKernel::metrics).orElse(List.of()));
+        out.add(new BackendMetric("kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total",
+                "Cumulative proxy iptables partial restore failures", partialRestoreFailures::get, true));
+        return out;
     }
 
     @Override
@@ -168,8 +174,15 @@ public final class IptablesBackend implements ServiceProxyBackend {
             client.apply(tx);
         } catch (RuntimeException e) {
             needFullSync = true;
+            if (!full) {
+                partialRestoreFailures.incrementAndGet();
+            }
             throw e;
         }
+        if (full) {
+            owned.clear();
+        }
+        count(tx);
         if (full) {
             lastFullSync = System.nanoTime();
             lastCanaryCheck = lastFullSync; // it wrote the canary's rule
@@ -180,7 +193,28 @@ public final class IptablesBackend implements ServiceProxyBackend {
         lastPayloadBytes = tx.render().length();
         skipped.forEach(s -> LOG.debug("skipped {}: {} (in the sync result)", s.object(), s.reason()));
         LOG.debug("{} sync of {} services ({} skipped)", full ? "full" : "partial", desired.services().size(), skipped.size());
-        return new SyncResult(full, skipped, Duration.ofNanos(System.nanoTime() - start), ruleCounts(tx));
+        return new SyncResult(full, skipped, Duration.ofNanos(System.nanoTime() - start), ruleCounts(tx), ruleTotals());
+    }
+
+    /** The rules of this backend's own chains after {@code tx}, chain by chain (the built-in chains' jumps are not its). */
+    private void count(IptablesTransaction tx) {
+        for (IptablesTransaction.Op op : tx.operations()) {
+            Map<ChainName, Integer> chains = owned.computeIfAbsent(op.table().tableName(), t -> new HashMap<>());
+            if (op instanceof IptablesTransaction.FlushChain f) {
+                chains.put(f.chain(), 0);
+            } else if (op instanceof IptablesTransaction.DeleteChain d) {
+                chains.remove(d.chain());
+            } else if (op instanceof IptablesTransaction.Append a && !a.table().isBuiltin(a.rule().chain())) {
+                chains.merge(a.rule().chain(), 1, Integer::sum);
+            }
+        }
+    }
+
+    /** kube-proxy's {@code kubeproxy_sync_proxy_rules_iptables_total}: the rules this backend's chains hold, by table. */
+    private Map<String, Integer> ruleTotals() {
+        Map<String, Integer> totals = new HashMap<>();
+        owned.forEach((t, chains) -> totals.put(t, chains.values().stream().mapToInt(Integer::intValue).sum()));
+        return totals;
     }
 
     /** The rules this sync wrote, by table (kube-proxy's {@code kubeproxy_sync_proxy_rules_iptables_last}). */

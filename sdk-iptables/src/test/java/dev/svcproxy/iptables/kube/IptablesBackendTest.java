@@ -138,6 +138,12 @@ class IptablesBackendTest {
         String svc8 = KubeChains.service(ServicePortName.of("default", "svc8", ""), Protocol.TCP).name();
         assertEquals(2, state.rules(Table.NAT, svc8).stream().filter(x -> x.toString().contains("KUBE-SEP-")).count(),
                 "an unchanged service keeps its chains");
+        // kubeproxy_sync_proxy_rules_iptables_total after the partial sync: what a full sync of the same state owns
+        SyncResult fresh = new IptablesBackend(new FakeIptables(IpFamily.IPV4), CTX).sync(table(many.toArray(VirtualService[]::new)));
+        assertEquals(fresh.ruleTotals(), r.ruleTotals());
+        assertTrue(r.ruleTotals().get("nat") > 100 && r.ruleCounts().get("nat") < r.ruleTotals().get("nat") / 2, r.ruleTotals() + " " + r.ruleCounts());
+        assertTrue(backend.metrics().stream().anyMatch(x -> x.name().equals("kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total")
+                && x.perFamily() && x.value().getAsDouble() == 0));
         // someone flushes the nat table: the canary's rule is gone, so the next sync is full and restores everything
         fake.apply(fake.newTransaction().flushChain(Table.NAT, KubeChains.CANARY));
         assertTrue(backend.sync(table(many.toArray(VirtualService[]::new))).full());

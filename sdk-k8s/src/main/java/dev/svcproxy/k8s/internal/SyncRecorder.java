@@ -70,6 +70,7 @@ public final class SyncRecorder implements AutoCloseable {
         metrics.set("kubeproxy_sync_proxy_rules_no_local_endpoints_total", noLocal(table, false), "ip_family", family,
                 "traffic_policy", "external");
         r.ruleCounts().forEach((t, n) -> metrics.set("kubeproxy_sync_proxy_rules_iptables_last", n, "ip_family", family, "table", t));
+        r.ruleTotals().forEach((t, n) -> metrics.set("kubeproxy_sync_proxy_rules_iptables_total", n, "ip_family", family, "table", t));
         r.skipped().forEach(skip -> warn.accept("skipped: " + Problem.escape(skip.object() + ": " + skip.reason())));
         info.accept(String.format("synced %s (%s): %d services, %d skipped, in %d ms", family, r.full() ? "full" : "partial",
                 table.services().size(), r.skipped().size(), r.duration().toMillis()));

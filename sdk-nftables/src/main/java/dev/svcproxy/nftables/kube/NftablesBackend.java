@@ -93,7 +93,7 @@ public final class NftablesBackend implements ServiceProxyBackend {
     @Override
     public List<BackendMetric> metrics() {
         return List.of(new BackendMetric("kubeproxy_sync_proxy_rules_nftables_cleanup_failures_total",
-                "Cumulative proxy nftables cleanup failures", cleanupFailures::get));
+                "Cumulative proxy nftables cleanup failures", cleanupFailures::get, true));
     }
 
     /** Syncs that the kernel refused (kube-proxy's {@code kubeproxy_sync_proxy_rules_nftables_sync_failures_total}). */

@@ -1,0 +1,100 @@
+package dev.svcproxy.k8s.internal;
+
+import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.api.model.VirtualService;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.k8s.Metrics;
+import dev.svcproxy.k8s.ServiceTables;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * kube-proxy's change accounting, from one read of the desired state to the next: a Service ({@code ns/name}) whose
+ * frontends changed is a service change, one whose endpoints changed an endpoint change ({@code
+ * kubeproxy_sync_proxy_rules_service_changes_total} / {@code _pending}, {@code endpoint_changes_total} /
+ * {@code _pending}). Pending changes are those not yet synced; after a good sync they are cleared, and for each
+ * endpoint change whose EndpointSlices carry a trigger time, the time from that change to the end of the sync is
+ * {@code kubeproxy_network_programming_duration_seconds} (observed once per change). Not thread-safe.
+ */
+public final class ChangeCounter {
+    private final Metrics metrics;
+    private Map<String, Set<VirtualService>> frontends = Map.of();
+    private Map<String, Set<Object>> endpoints = Map.of();
+    private final Set<String> pendingServices = new HashSet<>();
+    private final Set<String> pendingEndpoints = new HashSet<>();
+    private final Map<String, Instant> pendingTriggers = new HashMap<>();
+    private final Map<String, Instant> observed = new HashMap<>();
+
+    public ChangeCounter(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Counts what changed since the previous read (the first read counts every Service, as kube-proxy's adds do). */
+    public void read(ServiceTables.Result r) {
+        Map<String, Set<VirtualService>> newFrontends = new HashMap<>();
+        Map<String, Set<Object>> newEndpoints = new HashMap<>();
+        for (ServiceTable t : r.tables().values()) {
+            for (VirtualService v : t.services()) {
+                String key = v.name().namespace() + "/" + v.name().name();
+                newFrontends.computeIfAbsent(key, k -> new HashSet<>()).add(VirtualService.builder().from(v)
+                        .clusterEndpoints(List.of()).localEndpoints(List.of()).hasAnyEndpoints(false).build());
+                newEndpoints.computeIfAbsent(key, k -> new HashSet<>()).add(List.of(v.clusterEndpoints(), v.localEndpoints(),
+                        v.hasAnyEndpoints()));
+            }
+        }
+        int services = changed(frontends, newFrontends, pendingServices);
+        int endpointChanges = changed(endpoints, newEndpoints, pendingEndpoints);
+        for (String key : pendingEndpoints) {
+            Instant t = r.endpointTriggers().get(key);
+            if (t != null && !t.equals(observed.get(key))) {
+                pendingTriggers.put(key, t);
+            }
+        }
+        frontends = newFrontends;
+        endpoints = newEndpoints;
+        metrics.add("kubeproxy_sync_proxy_rules_service_changes_total", services);
+        metrics.add("kubeproxy_sync_proxy_rules_endpoint_changes_total", endpointChanges);
+        pending();
+    }
+
+    private static <T> int changed(Map<String, Set<T>> before, Map<String, Set<T>> now, Set<String> pending) {
+        Set<String> keys = new HashSet<>(before.keySet());
+        keys.addAll(now.keySet());
+        int n = 0;
+        for (String k : keys) {
+            if (!Objects.equals(before.get(k), now.get(k))) {
+                n++;
+                pending.add(k);
+            }
+        }
+        return n;
+    }
+
+    private void pending() {
+        metrics.set("kubeproxy_sync_proxy_rules_service_changes_pending", pendingServices.size());
+        metrics.set("kubeproxy_sync_proxy_rules_endpoint_changes_pending", pendingEndpoints.size());
+    }
+
+    /** Every family synced at {@code now}: the network programming latencies of the changes it carried, and no change pending. */
+    public void synced(Map<IpFamily, ServiceTable> tables, Instant now) {
+        for (Map.Entry<String, Instant> e : pendingTriggers.entrySet()) {
+            double seconds = Math.max(0, Duration.between(e.getValue(), now).toNanos() / 1e9);
+            for (Map.Entry<IpFamily, ServiceTable> t : tables.entrySet()) {
+                if (t.getValue().services().stream().anyMatch(v -> e.getKey().equals(v.name().namespace() + "/" + v.name().name()))) {
+                    metrics.observe("kubeproxy_network_programming_duration_seconds", seconds, "ip_family", t.getKey().toString());
+                }
+            }
+            observed.put(e.getKey(), e.getValue());
+        }
+        pendingTriggers.clear();
+        pendingServices.clear();
+        pendingEndpoints.clear();
+        pending();
+    }
+}
