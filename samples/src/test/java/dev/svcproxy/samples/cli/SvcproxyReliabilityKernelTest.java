@@ -126,6 +126,8 @@ class SvcproxyReliabilityKernelTest {
             assertTrue(waitFor(() -> read(log).contains("synced IPv4"), 30_000), read(log));
             List<String> auth = server.authorizations();
             assertTrue(!auth.isEmpty() && auth.stream().allMatch("Bearer proxy-token-1"::equals), "the token file's token: " + auth);
+            assertEquals("-999", Files.readString(Path.of("/proc/" + proxy.pid() + "/oom_score_adj")).strip(),
+                    "kube-proxy's default oomScoreAdj on the running proxy");
             assertEquals(Set.of("pod27", "pod28"), pods(topo.connect(topo.client(), "10.101.57.97:80", 20)), "from the API server's slice");
             // the bad Service is skipped by name, in the log and as a Warning event regarding it
             assertTrue(read(log).contains("skipped: Service default/broken"), read(log));
