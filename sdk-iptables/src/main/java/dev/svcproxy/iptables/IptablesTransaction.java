@@ -207,6 +207,58 @@ public final class IptablesTransaction {
         return out;
     }
 
+    /**
+     * This transaction as several, applied in order, for a first load where nothing depends on atomicity yet: the
+     * chain declarations first, then the rules of the proxy's own chains in parts of at most {@code rulesPerPart},
+     * then what enters the built-in chains (so no packet is led into a chain before it is complete), then the chain
+     * deletions. Each part knows the chains the earlier ones made. iptables-nft's {@code --noflush} costs more than
+     * linearly in the size of one call; parts keep each call small.
+     */
+    public List<IptablesTransaction> split(int rulesPerPart) {
+        if (rulesPerPart < 1) {
+            throw new IllegalArgumentException("rulesPerPart must be at least 1, got " + rulesPerPart);
+        }
+        List<IptablesTransaction> parts = new ArrayList<>();
+        IptablesTransaction declarations = create(family);
+        List<Op> entries = new ArrayList<>();
+        List<Op> deletions = new ArrayList<>();
+        IptablesTransaction part = null;
+        for (Op op : ops) {
+            if (op instanceof FlushChain f) {
+                declarations.add(op);
+                set(declarations.declared, f.table()).add(f.chain());
+            } else if (op instanceof DeleteChain) {
+                deletions.add(op);
+            } else if (isBuiltin(op)) {
+                entries.add(op);
+            } else {
+                if (part == null || part.ops.size() >= rulesPerPart) {
+                    part = create(family);
+                    parts.add(part);
+                }
+                part.add(op);
+            }
+        }
+        parts.add(0, declarations);
+        IptablesTransaction last = create(family);
+        entries.forEach(last::add);
+        deletions.forEach(last::add);
+        parts.add(last);
+        parts.removeIf(IptablesTransaction::isEmpty);
+        for (IptablesTransaction p : parts) {
+            for (Table t : Table.values()) {
+                p.knownToExist(t, set(declared, t));
+                p.knownToExist(t, set(known, t));
+            }
+        }
+        return parts;
+    }
+
+    private static boolean isBuiltin(Op op) {
+        Rule r = op instanceof Append a ? a.rule() : op instanceof Insert i ? i.rule() : op instanceof Delete d ? d.rule() : null;
+        return r != null && op.table().isBuiltin(r.chain());
+    }
+
     /** The exact {@code iptables-restore} payload. */
     public String render() {
         return payload().text();

