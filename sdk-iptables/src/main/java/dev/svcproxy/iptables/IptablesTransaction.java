@@ -209,7 +209,7 @@ public final class IptablesTransaction {
 
     /**
      * This transaction as several, applied in order, for a first load where nothing depends on atomicity yet: the
-     * chain declarations first, then the rules of the proxy's own chains in parts of at most {@code rulesPerPart},
+     * chain declarations first (in parts of at most {@code rulesPerPart} chains), then the rules of the proxy's own chains in parts of at most {@code rulesPerPart},
      * then what enters the built-in chains (so no packet is led into a chain before it is complete), then the chain
      * deletions. Each part knows the chains the earlier ones made. iptables-nft's {@code --noflush} costs more than
      * linearly in the size of one call; parts keep each call small.
@@ -219,14 +219,18 @@ public final class IptablesTransaction {
             throw new IllegalArgumentException("rulesPerPart must be at least 1, got " + rulesPerPart);
         }
         List<IptablesTransaction> parts = new ArrayList<>();
-        IptablesTransaction declarations = create(family);
+        List<IptablesTransaction> declarations = new ArrayList<>();
         List<Op> entries = new ArrayList<>();
         List<Op> deletions = new ArrayList<>();
         IptablesTransaction part = null;
         for (Op op : ops) {
             if (op instanceof FlushChain f) {
-                declarations.add(op);
-                set(declarations.declared, f.table()).add(f.chain());
+                if (declarations.isEmpty() || declarations.get(declarations.size() - 1).ops.size() >= rulesPerPart) {
+                    declarations.add(create(family));
+                }
+                IptablesTransaction d = declarations.get(declarations.size() - 1);
+                d.add(op);
+                set(d.declared, f.table()).add(f.chain());
             } else if (op instanceof DeleteChain) {
                 deletions.add(op);
             } else if (isBuiltin(op)) {
@@ -239,7 +243,7 @@ public final class IptablesTransaction {
                 part.add(op);
             }
         }
-        parts.add(0, declarations);
+        parts.addAll(0, declarations);
         IptablesTransaction last = create(family);
         entries.forEach(last::add);
         deletions.forEach(last::add);
