@@ -9,6 +9,7 @@ module dev.svcproxy.samples {
     requires dev.svcproxy.k8s;
     requires dev.svcproxy.nftables;
     requires org.slf4j;
+    requires java.management; // MemoryBench: live heap, GC time
 
     exports dev.svcproxy.samples;
     exports dev.svcproxy.samples.demo;

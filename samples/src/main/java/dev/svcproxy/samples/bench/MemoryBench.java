@@ -1,0 +1,89 @@
+package dev.svcproxy.samples.bench;
+
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.k8s.ClusterSource;
+import dev.svcproxy.k8s.KubeProxy;
+import dev.svcproxy.k8s.ProxyFlags;
+import java.io.IOException;
+import java.io.Writer;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The proxy's memory for N services x 10 endpoints read from one manifest file: the live heap after a full
+ * collection once the desired state is built and a full sync's payload rendered (what a running proxy holds between
+ * syncs, plus one payload), the resident set and its peak, and the share of the time spent in garbage collection.
+ * Nothing touches the kernel. Arguments: services (1000), mode ({@code iptables}, {@code nftables} or {@code ipvs}).
+ * Run it with the heap cap to check, e.g. {@code SVCPROXY_JAVA_OPTS=-Xmx256m}.
+ */
+public final class MemoryBench {
+
+    private MemoryBench() {
+    }
+
+    /** N Services, each with one EndpointSlice of 10 endpoints, as one YAML file. */
+    static void manifests(Path file, int services) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file)) {
+            for (int i = 0; i < services; i++) {
+                w.write("apiVersion: v1\nkind: Service\nmetadata: {name: svc-" + i + ", namespace: ns" + (i % 100) + "}\n"
+                        + "spec: {clusterIP: 10.96." + (i >> 8 & 0xff) + "." + (i & 0xff) + ", ports: [{name: http, port: 80}]}\n---\n"
+                        + "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: svc-" + i + "-x, namespace: ns"
+                        + (i % 100) + ", labels: {kubernetes.io/service-name: svc-" + i + "}}\naddressType: IPv4\n"
+                        + "ports: [{name: http, port: 8080}]\nendpoints: [");
+                for (int e = 0; e < 10; e++) {
+                    int n = i * 10 + e;
+                    w.write((e == 0 ? "" : ", ") + "{addresses: [10." + (128 + (n >> 16 & 0x3f)) + "." + (n >> 8 & 0xff) + "." + (n & 0xff) + "]}");
+                }
+                w.write("]\n---\n");
+            }
+        }
+    }
+
+    static long statusKb(String field) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith(field + ":")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(-1L);
+    }
+
+    static long liveHeapBytes() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    public static void main(String[] args) throws Exception {
+        int services = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        String mode = args.length > 1 ? args[1] : "iptables";
+        Path dir = Files.createTempDirectory("svcp-memory");
+        Path file = dir.resolve("services.yaml");
+        try {
+            manifests(file, services);
+            long before = liveHeapBytes();
+            long t0 = System.nanoTime();
+            try (KubeProxy proxy = KubeProxy.newBuilder()
+                    .config(ProxyFlags.apply(Optional.empty(), Map.of("hostname-override", "node-a", "proxy-mode", mode)))
+                    .source(ClusterSource.manifests(file)).build()) {
+                int built = proxy.tables().table(IpFamily.IPV4).services().size();
+                int payload = proxy.render().get(IpFamily.IPV4).length();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long gcMillis = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+                double uptime = ManagementFactory.getRuntimeMXBean().getUptime();
+                long peakKb = statusKb("VmHWM");
+                long live = liveHeapBytes(); // the forced collections come after the GC time is read
+                System.out.printf("services=%d endpoints=%d mode=%s manifest=%.1f MiB max heap=%d MiB%n", services, services * 10, mode,
+                        Files.size(file) / 1048576.0, Runtime.getRuntime().maxMemory() >> 20);
+                System.out.printf("built %d services and a %.1f MiB payload in %.2f s%n", built, payload / 1048576.0, seconds);
+                System.out.printf("live heap after GC: %.1f MiB (%.1f MiB before reading)%n", live / 1048576.0, before / 1048576.0);
+                System.out.printf("RSS now: %d MiB, peak RSS while building: %d MiB%n", statusKb("VmRSS") >> 10, peakKb >> 10);
+                System.out.printf("GC time: %d ms of %.0f ms uptime (%.1f%%)%n", gcMillis, uptime, 100 * gcMillis / uptime);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
+    }
+}
