@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,13 +52,6 @@ final class KubeApiSource implements AutoCloseable {
     private <T> SharedIndexInformer<T> add(SharedIndexInformer<T> i) {
         informers.add(i);
         return i;
-    }
-
-    /** Connects with {@code kubeconfig} (or in-cluster credentials when empty) and starts the informers. */
-    public static KubeApiSource start(Optional<Path> kubeconfig, String nodeName, Duration resync, Runnable onChange) {
-        ProxyConfig.ClientConnection d = ProxyConfig.ClientConnection.defaults();
-        return start(new ProxyConfig.ClientConnection(kubeconfig.map(Path::toString), d.qps(), d.burst(), d.contentType(),
-                d.acceptContentTypes()), Optional.empty(), nodeName, resync, onChange);
     }
 
     /** Connects as kube-proxy's {@code clientConnection} and {@code --master} say, and starts the informers. */

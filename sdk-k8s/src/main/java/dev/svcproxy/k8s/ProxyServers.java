@@ -34,14 +34,8 @@ public final class ProxyServers implements AutoCloseable {
      * Starts both servers; an empty address disables that server (as kube-proxy), port 0 picks a free port. An address
      * that does not parse is refused. One that cannot be bound (the port is taken) is, as kube-proxy's
      * {@code bindAddressHardFail}: fatal if {@code hardFail}, else reported to {@code warn} and tried again every
-     * {@value #RETRY_SECONDS} s while the servers are open.
+     * {@value #RETRY_SECONDS} s while the servers are open. {@code configz} is kube-proxy's {@code /configz} JSON.
      */
-    public static ProxyServers start(String healthzAddress, String metricsAddress, ProxyHealth health, Metrics metrics,
-                                     Supplier<String> proxyMode, boolean hardFail, java.util.function.Consumer<String> warn) {
-        return start(healthzAddress, metricsAddress, health, metrics, proxyMode, () -> "{}", hardFail, warn);
-    }
-
-    /** As above, serving {@code configz} (kube-proxy's {@code /configz} JSON) on the metrics address too. */
     public static ProxyServers start(String healthzAddress, String metricsAddress, ProxyHealth health, Metrics metrics,
                                      Supplier<String> proxyMode, Supplier<String> configz, boolean hardFail,
                                      java.util.function.Consumer<String> warn) {

@@ -151,11 +151,11 @@ class HealthAndMetricsTest {
         java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
         String address = "127.0.0.1:" + taken.getLocalPort();
         dev.svcproxy.api.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(dev.svcproxy.api.InvalidInputException.class,
-                () -> ProxyServers.start(address, "", h, new Metrics(), () -> "iptables", true, w -> { }));
+                () -> ProxyServers.start(address, "", h, new Metrics(), () -> "iptables", () -> "{}", true, w -> { }));
         assertTrue(e.getMessage().startsWith("healthzBindAddress: cannot listen on " + address), e.getMessage());
         assertTrue(e.getMessage().endsWith("(bindAddressHardFail)"), e.getMessage());
         java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (ProxyServers servers = ProxyServers.start(address, "", h, new Metrics(), () -> "iptables", false, warnings::add)) {
+        try (ProxyServers servers = ProxyServers.start(address, "", h, new Metrics(), () -> "iptables", () -> "{}", false, warnings::add)) {
             assertEquals(java.util.List.of(), servers.ports());
             assertTrue(warnings.get(0).startsWith("healthzBindAddress: cannot listen on " + address)
                     && warnings.get(0).endsWith("trying again in 5 s"), warnings.toString());

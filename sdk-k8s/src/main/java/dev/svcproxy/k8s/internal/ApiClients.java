@@ -34,8 +34,9 @@ public final class ApiClients {
         try {
             if (cc.kubeconfig().isPresent()) {
                 Path file = Path.of(cc.kubeconfig().get());
-                config = Config.fromKubeconfig(null, Files.readString(file), file.toAbsolutePath().toString());
-                Optional<Path> tokenFile = tokenFile(file);
+                String text = Files.readString(file);
+                config = Config.fromKubeconfig(null, text, file.toAbsolutePath().toString());
+                Optional<Path> tokenFile = tokenFile(text, file);
                 if (tokenFile.isPresent() && (config.getOauthToken() == null || config.getOauthToken().isEmpty())) {
                     config.setOauthTokenProvider(new TokenFile(tokenFile.get(), System::nanoTime));
                 }
@@ -62,9 +63,12 @@ public final class ApiClients {
         return builder.build();
     }
 
-    /** The {@code tokenFile} of the kubeconfig's current context's user, relative paths taken from the kubeconfig's directory. */
-    static Optional<Path> tokenFile(Path kubeconfig) throws IOException {
-        Object doc = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(kubeconfig));
+    /**
+     * The {@code tokenFile} of the current context's user in {@code text}, the kubeconfig read from {@code kubeconfig};
+     * a relative path is taken from the kubeconfig's directory.
+     */
+    static Optional<Path> tokenFile(String text, Path kubeconfig) {
+        Object doc = new Load(LoadSettings.builder().build()).loadFromString(text);
         if (!(doc instanceof Map<?, ?> root)) {
             return Optional.empty();
         }

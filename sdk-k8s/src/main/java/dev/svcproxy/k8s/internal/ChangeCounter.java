@@ -24,8 +24,8 @@ import java.util.Set;
  */
 public final class ChangeCounter {
     private final Metrics metrics;
-    private Map<String, Set<VirtualService>> frontends = Map.of();
-    private Map<String, Set<Object>> endpoints = Map.of();
+    /** The last read's services, grouped by {@code ns/name}. */
+    private Map<String, Set<VirtualService>> last = Map.of();
     private final Set<String> pendingServices = new HashSet<>();
     private final Set<String> pendingEndpoints = new HashSet<>();
     private final Map<String, Instant> pendingTriggers = new HashMap<>();
@@ -37,43 +37,62 @@ public final class ChangeCounter {
 
     /** Counts what changed since the previous read (the first read counts every Service, as kube-proxy's adds do). */
     public void read(ServiceTables.Result r) {
-        Map<String, Set<VirtualService>> newFrontends = new HashMap<>();
-        Map<String, Set<Object>> newEndpoints = new HashMap<>();
+        Map<String, Set<VirtualService>> now = new HashMap<>();
         for (ServiceTable t : r.tables().values()) {
             for (VirtualService v : t.services()) {
-                String key = v.name().namespace() + "/" + v.name().name();
-                newFrontends.computeIfAbsent(key, k -> new HashSet<>()).add(VirtualService.builder().from(v)
-                        .clusterEndpoints(List.of()).localEndpoints(List.of()).hasAnyEndpoints(false).build());
-                newEndpoints.computeIfAbsent(key, k -> new HashSet<>()).add(List.of(v.clusterEndpoints(), v.localEndpoints(),
-                        v.hasAnyEndpoints()));
+                now.computeIfAbsent(v.name().namespace() + "/" + v.name().name(), k -> new HashSet<>()).add(v);
             }
         }
-        int services = changed(frontends, newFrontends, pendingServices);
-        int endpointChanges = changed(endpoints, newEndpoints, pendingEndpoints);
+        Set<String> keys = new HashSet<>(last.keySet());
+        keys.addAll(now.keySet());
+        int services = 0;
+        int endpointChanges = 0;
+        for (String k : keys) {
+            Set<VirtualService> before = last.get(k);
+            Set<VirtualService> after = now.get(k);
+            if (Objects.equals(before, after)) {
+                continue; // most services, most of the time: nothing to take apart
+            }
+            if (!Objects.equals(frontends(before), frontends(after))) {
+                services++;
+                pendingServices.add(k);
+            }
+            if (!Objects.equals(endpoints(before), endpoints(after))) {
+                endpointChanges++;
+                pendingEndpoints.add(k);
+            }
+        }
         for (String key : pendingEndpoints) {
             Instant t = r.endpointTriggers().get(key);
             if (t != null && !t.equals(observed.get(key))) {
                 pendingTriggers.put(key, t);
             }
         }
-        frontends = newFrontends;
-        endpoints = newEndpoints;
+        last = now;
         metrics.add("kubeproxy_sync_proxy_rules_service_changes_total", services);
         metrics.add("kubeproxy_sync_proxy_rules_endpoint_changes_total", endpointChanges);
         pending();
     }
 
-    private static <T> int changed(Map<String, Set<T>> before, Map<String, Set<T>> now, Set<String> pending) {
-        Set<String> keys = new HashSet<>(before.keySet());
-        keys.addAll(now.keySet());
-        int n = 0;
-        for (String k : keys) {
-            if (!Objects.equals(before.get(k), now.get(k))) {
-                n++;
-                pending.add(k);
-            }
+    /** A Service's ports without their endpoints (null if the Service is absent). */
+    private static Set<VirtualService> frontends(Set<VirtualService> ports) {
+        if (ports == null) {
+            return null;
         }
-        return n;
+        Set<VirtualService> out = new HashSet<>();
+        ports.forEach(v -> out.add(VirtualService.builder().from(v).clusterEndpoints(List.of()).localEndpoints(List.of())
+                .hasAnyEndpoints(false).build()));
+        return out;
+    }
+
+    /** A Service's ports' endpoints (null if the Service is absent). */
+    private static Set<Object> endpoints(Set<VirtualService> ports) {
+        if (ports == null) {
+            return null;
+        }
+        Set<Object> out = new HashSet<>();
+        ports.forEach(v -> out.add(List.of(v.clusterEndpoints(), v.localEndpoints(), v.hasAnyEndpoints())));
+        return out;
     }
 
     private void pending() {
