@@ -147,6 +147,11 @@ public final class FakeIpvs implements IpvsClient {
     }
 
     @Override
+    public synchronized ApplyResult applyChange(IpvsTable current, IpvsTable desired) {
+        return IpvsReconciler.apply(IpvsReconciler.diff(current, desired), ops -> ops.stream().map(this::tryApply).toList());
+    }
+
+    @Override
     public synchronized ApplyResult apply(IpvsTable desired, Predicate<ServiceKey> owned) {
         return IpvsReconciler.apply(IpvsReconciler.diff(this, desired, owned), ops -> ops.stream().map(this::tryApply).toList());
     }

@@ -56,6 +56,14 @@ public interface IpvsClient extends AutoCloseable {
      */
     ApplyResult apply(IpvsTable desired, Predicate<ServiceKey> owned);
 
+    /**
+     * Turns the table from {@code current} into {@code desired} without reading the kernel: only the services and
+     * real servers that differ between the two are added, edited or deleted, in one batch. For a caller that keeps
+     * what it last applied; if the kernel no longer holds {@code current} (someone else changed it), a change may be
+     * refused (reported in the result) or miss a difference, and {@link #apply(IpvsTable, Predicate)} repairs it.
+     */
+    ApplyResult applyChange(IpvsTable current, IpvsTable desired);
+
     /** {@link #apply(IpvsTable, Predicate)} owning every service: the kernel's table becomes exactly {@code desired}. */
     default ApplyResult apply(IpvsTable desired) {
         return apply(desired, k -> true);

@@ -71,6 +71,35 @@ public abstract class IpvsClientContract {
     }
 
     @Test
+    void applyChangeSendsOnlyTheDifferenceAndTrustsTheGivenTable() {
+        IpvsClient c = client();
+        IpvsTable before = everyField();
+        assertTrue(c.apply(before).isComplete());
+        IpvsTable after = new IpvsTable();
+        for (VirtualServer s : before.services()) {
+            if (s.key().equals(WEB)) {
+                after.add(s.withScheduler("wrr"), Destination.masq(EP1, 80, 5), Destination.masq(EP3, 81, 1));
+            } else if (!s.key().protocol().equals(Optional.of(Protocol.SCTP))) {
+                after.add(s, before.destinations(s.key()));
+            }
+        }
+        after.add(VirtualServer.of(ServiceKey.of(Protocol.TCP, VIP, 443), "rr"), Destination.masq(EP2, 443, 1));
+        ApplyResult r = c.applyChange(before, after);
+        assertTrue(r.isComplete(), r.failures().toString());
+        assertEquals(List.of(1, 1, 1, 2, 1, 2), List.of(r.servicesAdded(), r.servicesEdited(), r.servicesDeleted(),
+                r.destinationsAdded(), r.destinationsEdited(), r.destinationsDeleted()));
+        assertEquals(after.services().stream().toList(), c.services().stream().map(ObservedService::service).toList());
+        for (VirtualServer s : after.services()) {
+            assertEquals(after.destinations(s.key()), dests(c.destinations(s.key()).toArray(ObservedDestination[]::new)),
+                    s.key().toString());
+        }
+        assertEquals(0, c.applyChange(after, after).changes(), "no difference, nothing sent");
+        c.deleteService(WEB);
+        assertEquals(0, c.applyChange(after, after).changes(), "the given table is trusted, the kernel is not read");
+        assertEquals(1, c.apply(after).servicesAdded(), "apply reads the kernel and repairs it");
+    }
+
+    @Test
     void addEditDeleteOneByOne() {
         IpvsClient c = client();
         VirtualServer web = VirtualServer.of(WEB, "rr");

@@ -9,6 +9,8 @@ import dev.svcproxy.ipvs.ObservedService;
 import dev.svcproxy.ipvs.ServiceKey;
 import dev.svcproxy.ipvs.VirtualServer;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,17 +33,28 @@ public final class IpvsReconciler {
 
     /**
      * The changes, in a safe order: stale real servers and services go first, then service edits and additions,
-     * then real server additions and edits.
+     * then real server additions and edits. Reads {@code current}'s table: its services, then each one's real servers.
      */
     public static List<IpvsOp> diff(IpvsClient current, IpvsTable desired, Predicate<ServiceKey> owned) {
+        return diff(current.services().stream().map(ObservedService::service).toList(),
+                k -> current.destinations(k).stream().map(ObservedDestination::destination).toList(), desired, owned);
+    }
+
+    /** {@link #diff(IpvsClient, IpvsTable, Predicate)} from a table known without asking the kernel. */
+    public static List<IpvsOp> diff(IpvsTable current, IpvsTable desired) {
+        return diff(current.services(), current::destinations, desired, k -> true);
+    }
+
+    private static List<IpvsOp> diff(Collection<VirtualServer> current, Function<ServiceKey, List<Destination>> currentDests,
+                                      IpvsTable desired, Predicate<ServiceKey> owned) {
         List<IpvsOp> delDests = new ArrayList<>();
         List<IpvsOp> delServices = new ArrayList<>();
         List<IpvsOp> services = new ArrayList<>();
         List<IpvsOp> addDests = new ArrayList<>();
         List<IpvsOp> editDests = new ArrayList<>();
-        Map<ServiceKey, VirtualServer> have = new LinkedHashMap<>();
-        for (ObservedService s : current.services()) {
-            have.put(s.key(), s.service());
+        Map<ServiceKey, VirtualServer> have = new HashMap<>();
+        for (VirtualServer s : current) {
+            have.put(s.key(), s);
             if (desired.service(s.key()).isEmpty() && owned.test(s.key())) {
                 delServices.add(new IpvsOp.DeleteService(s.key()));
             }
@@ -57,7 +70,10 @@ public final class IpvsReconciler {
             if (!got.equals(want)) {
                 services.add(new IpvsOp.EditService(want));
             }
-            List<Destination> gotDests = current.destinations(want.key()).stream().map(ObservedDestination::destination).toList();
+            List<Destination> gotDests = currentDests.apply(want.key());
+            if (gotDests.equals(wantDests)) {
+                continue;
+            }
             for (Destination g : gotDests) {
                 if (wantDests.stream().noneMatch(g::sameServer)) {
                     delDests.add(new IpvsOp.DeleteDestination(want.key(), g));

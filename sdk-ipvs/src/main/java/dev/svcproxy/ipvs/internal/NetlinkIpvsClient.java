@@ -206,6 +206,11 @@ public final class NetlinkIpvsClient implements IpvsClient {
     }
 
     @Override
+    public ApplyResult applyChange(IpvsTable current, IpvsTable desired) {
+        return IpvsReconciler.apply(IpvsReconciler.diff(current, desired), this::batch);
+    }
+
+    @Override
     public ApplyResult apply(IpvsTable desired, Predicate<ServiceKey> owned) {
         List<IpvsOp> ops = IpvsReconciler.diff(this, desired, owned);
         return IpvsReconciler.apply(ops, this::batch);

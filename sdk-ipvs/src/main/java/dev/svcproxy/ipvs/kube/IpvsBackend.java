@@ -1,5 +1,6 @@
 package dev.svcproxy.ipvs.kube;
 
+import dev.svcproxy.api.NotFoundException;
 import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.net.Cidr;
@@ -34,21 +35,25 @@ import dev.svcproxy.netlink.route.RouteClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * kube-proxy's IPVS mode for one family ({@code pkg/proxy/ipvs/proxier.go}). Every sync is full, as kube-proxy's:
+ * kube-proxy's IPVS mode for one family ({@code pkg/proxy/ipvs/proxier.go}). A full sync writes what kube-proxy's
+ * every sync writes, reading the kernel back:
  * the dummy interface {@code kube-ipvs0}, the ipsets (created if missing, entries diffed), the virtual and real
  * servers (one {@link IpvsClient#apply} batch; services of the other family and in {@code ipvs.excludeCIDRs} left
  * alone), the addresses bound to {@code kube-ipvs0} (stale ones unbound), and one iptables restore carrying any
- * missing jump rules.
+ * missing jump rules. Syncs in between are incremental: they diff against what the last sync applied (see
+ * {@link #sync}), so one changed endpoint costs one real server change.
  *
  * <p>Graceful termination: a TCP real server that leaves the table while it still has connections stays, with
  * weight 0, until they are gone (checked each sync); then it is deleted. It is deleted at once if it has none.
@@ -64,7 +69,11 @@ public final class IpvsBackend implements ServiceProxyBackend {
     private final IptablesClient iptables;
     private final IpvsProxyRules rules;
     private final List<Cidr> excluded;
-    private IpvsTable lastApplied = new IpvsTable();
+    /** What the last sync applied, unless it failed or the kernel refused part of it. */
+    private Optional<IpvsApplied> applied = Optional.empty();
+    /** The IPVS table the last sync asked for, failed or not: where graceful termination starts from. */
+    private IpvsTable lastTable = new IpvsTable();
+    private long lastFullSync;
     private Map<String, Duration> lastPhases = Map.of();
     /** Real servers kept at weight 0 while their connections drain, by service. */
     private final Map<ServiceKey, Set<Destination>> terminating = new HashMap<>();
@@ -134,27 +143,54 @@ public final class IpvsBackend implements ServiceProxyBackend {
         return IpvsBackendProvider.NAME;
     }
 
+    /**
+     * Syncs {@code desired}. A full sync (the first, after any failure, and once a {@code syncPeriod} has passed since
+     * the last one) reads the kernel back: the addresses of {@code kube-ipvs0}, the ipsets, every virtual server's real
+     * servers, and the built-in chains' jump rules. Every other sync diffs against what this backend last applied and
+     * touches only the virtual servers, real servers, ipset entries and addresses that changed; it runs
+     * {@code iptables-restore} only if the payload changed.
+     */
     @Override
     public synchronized SyncResult sync(ServiceTable desired) {
         long start = System.nanoTime();
+        boolean full = applied.isEmpty() || start - lastFullSync >= context.syncPeriod().toNanos();
+        Optional<IpvsApplied> last = full ? Optional.empty() : applied;
+        applied = Optional.empty(); // until this sync completes: a failure makes the next one full
+        SyncResult r = apply(desired, start, last);
+        if (full) {
+            lastFullSync = start;
+        }
+        return r;
+    }
+
+    private SyncResult apply(ServiceTable desired, long start, Optional<IpvsApplied> last) {
         Map<String, Duration> phases = new java.util.LinkedHashMap<>();
         long[] mark = {start};
         List<SyncResult.Skipped> skipped = new ArrayList<>();
-        route.ensureDummy(IpvsProxyRules.DUMMY_DEVICE);
+        Set<IpAddress> alreadyBound;
+        if (last.isPresent()) {
+            alreadyBound = last.get().bound();
+        } else {
+            route.ensureDummy(IpvsProxyRules.DUMMY_DEVICE);
+            alreadyBound = new LinkedHashSet<>();
+            for (InterfaceAddress a : route.addresses(IpvsProxyRules.DUMMY_DEVICE)) {
+                if (a.address().family() == family) {
+                    alreadyBound.add(a.address());
+                }
+            }
+        }
         Set<IpAddress> nodeAddresses = new LinkedHashSet<>();
         route.addressesExcept(IpvsProxyRules.DUMMY_DEVICE).forEach(a -> nodeAddresses.add(a.address()));
-        Set<IpAddress> alreadyBound = new LinkedHashSet<>();
-        route.addresses(IpvsProxyRules.DUMMY_DEVICE).stream().map(InterfaceAddress::address).filter(a -> a.family() == family)
-                .forEach(alreadyBound::add);
         lap(phases, "addresses", mark);
         IpvsProxyState state = rules.build(desired, nodeAddresses, skipped);
         lap(phases, "build", mark);
-        syncIpsets(state);
+        Map<KubeIpset, Set<Entry>> sets = syncIpsets(state, last.map(IpvsApplied::sets));
         lap(phases, "ipsets", mark);
-        IpvsTable table = withTerminating(state.ipvs());
-        ApplyResult applied = ipvs.apply(table, k -> k.family() == family && k.address().map(this::managed).orElse(false));
-        applied.failures().forEach((change, e) -> skipped.add(new SyncResult.Skipped(change, e.getMessage())));
-        lastApplied = table;
+        IpvsTable table = withTerminating(state.ipvs(), last.map(IpvsApplied::ipvs).orElse(lastTable));
+        ApplyResult result = last.isPresent() ? ipvs.applyChange(last.get().ipvs(), table)
+                : ipvs.apply(table, k -> k.family() == family && k.address().map(this::managed).orElse(false));
+        result.failures().forEach((change, e) -> skipped.add(new SyncResult.Skipped(change, e.getMessage())));
+        lastTable = table;
         lap(phases, "ipvs", mark);
         for (IpAddress a : state.bound()) {
             if (!alreadyBound.contains(a)) {
@@ -163,8 +199,13 @@ public final class IpvsBackend implements ServiceProxyBackend {
         }
         lap(phases, "bind", mark);
         IptablesTransaction tx = state.iptables();
-        BuiltinJumps.insertMissing(iptables, tx, IpvsProxyRules.jumpRules(), null);
-        iptables.apply(tx);
+        String payload = tx.render();
+        if (last.isEmpty()) {
+            BuiltinJumps.insertMissing(iptables, tx, IpvsProxyRules.jumpRules(), null);
+            iptables.apply(tx);
+        } else if (!payload.equals(last.get().iptables())) {
+            iptables.apply(tx); // the jump rules were verified by the last full sync
+        }
         lap(phases, "iptables", mark);
         for (IpAddress a : alreadyBound) {
             if (!state.bound().contains(a)) {
@@ -173,8 +214,12 @@ public final class IpvsBackend implements ServiceProxyBackend {
         }
         lap(phases, "unbind", mark);
         lastPhases = Map.copyOf(phases);
+        // a refused IPVS change leaves the kernel unlike the table: the next sync reads it back
+        applied = result.isComplete() ? Optional.of(new IpvsApplied(table, sets, state.bound(), payload)) : Optional.empty();
         skipped.forEach(s -> LOG.debug("skipped {}: {} (in the sync result)", s.object(), s.reason()));
-        return new SyncResult(true, skipped, Duration.ofNanos(System.nanoTime() - start));
+        LOG.debug("{} sync of {} services ({} skipped)", last.isEmpty() ? "full" : "incremental", desired.services().size(),
+                skipped.size());
+        return new SyncResult(last.isEmpty(), skipped, Duration.ofNanos(System.nanoTime() - start));
     }
 
     private static void lap(Map<String, Duration> phases, String name, long[] mark) {
@@ -196,7 +241,7 @@ public final class IpvsBackend implements ServiceProxyBackend {
      * {@code wanted} plus the TCP real servers that left it but still carry connections, at weight 0 (kube-proxy's
      * graceful termination). Only services that lost real servers are read back from the kernel.
      */
-    private IpvsTable withTerminating(IpvsTable wanted) {
+    private IpvsTable withTerminating(IpvsTable wanted, IpvsTable lastApplied) {
         Map<ServiceKey, Set<Destination>> candidates = new HashMap<>();
         for (VirtualServer v : lastApplied.services()) {
             if (wanted.service(v.key()).isEmpty() || v.key().protocol().orElse(null) != Protocol.TCP) {
@@ -217,7 +262,11 @@ public final class IpvsBackend implements ServiceProxyBackend {
             Set<Destination> leaving = candidates.getOrDefault(v.key(), Set.of());
             if (!leaving.isEmpty()) {
                 Map<String, ObservedDestination> seen = new HashMap<>();
-                ipvs.destinations(v.key()).forEach(o -> seen.put(o.destination().hostPort(), o));
+                try {
+                    ipvs.destinations(v.key()).forEach(o -> seen.put(o.destination().hostPort(), o));
+                } catch (NotFoundException e) {
+                    // deleted behind the proxy's back: its connections went with it, and applying puts it back
+                }
                 for (Destination d : leaving) {
                     ObservedDestination o = seen.get(d.hostPort());
                     if (o != null && o.hasConnections()) {
@@ -239,17 +288,26 @@ public final class IpvsBackend implements ServiceProxyBackend {
         return copy;
     }
 
-    /** Creates missing sets, then adds and deletes entries in one batch (kube-proxy's {@code syncIPSetEntries}). */
-    private void syncIpsets(IpvsProxyState state) {
+    /**
+     * Adds and deletes entries in one batch (kube-proxy's {@code syncIPSetEntries}) against {@code last}, what the
+     * last sync left, or else against the kernel's sets, creating the missing ones. Returns the entries now in place.
+     */
+    private Map<KubeIpset, Set<Entry>> syncIpsets(IpvsProxyState state, Optional<Map<KubeIpset, Set<Entry>>> last) {
         IpsetBatch batch = new IpsetBatch();
+        Map<KubeIpset, Set<Entry>> now = new EnumMap<>(KubeIpset.class);
         for (KubeIpset s : KubeIpset.values()) {
             IpSet set = s.ipSet(family);
             Set<Entry> have = new HashSet<>();
-            ipset.list(set.name()).ifPresentOrElse(c -> c.entries().forEach(e -> have.add(e.key())), () -> ipset.create(set));
+            if (last.isPresent()) {
+                have.addAll(last.get().getOrDefault(s, Set.of()));
+            } else {
+                ipset.list(set.name()).ifPresentOrElse(c -> c.entries().forEach(e -> have.add(e.key())), () -> ipset.create(set));
+            }
             Set<Entry> want = new HashSet<>();
             state.sets().getOrDefault(s, Set.of()).forEach(e -> want.add(e.key()));
             have.stream().filter(e -> !want.contains(e)).forEach(e -> batch.delete(set, e));
             want.stream().filter(e -> !have.contains(e)).forEach(e -> batch.add(set, e));
+            now.put(s, want);
         }
         if (batch.size() > 0) {
             Map<IpsetBatch.Op, RuntimeException> failed = ipset.apply(batch);
@@ -259,6 +317,7 @@ public final class IpvsBackend implements ServiceProxyBackend {
                         first.getKey().toString());
             }
         }
+        return now;
     }
 
     /** What a sync would apply, touching nothing; node ports listen on the Node object's addresses. */
@@ -304,7 +363,8 @@ public final class IpvsBackend implements ServiceProxyBackend {
     @Override
     public synchronized void removeLeftovers(SharedState keep) {
         ipvs.apply(new IpvsTable(), k -> k.family() == family && k.address().map(this::managed).orElse(false));
-        lastApplied = new IpvsTable();
+        applied = Optional.empty();
+        lastTable = new IpvsTable();
         terminating.clear();
         if (family == IpFamily.IPV4) {
             route.deleteLink(IpvsProxyRules.DUMMY_DEVICE);
