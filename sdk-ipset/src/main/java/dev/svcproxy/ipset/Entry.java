@@ -93,6 +93,9 @@ public record Entry(Optional<IpAddress> ip, int cidr, Optional<Protocol> protoco
 
     /** The same member without per-entry options (timeout, comment): its identity in the set. */
     public Entry key() {
+        if (timeout.isEmpty() && comment.isEmpty()) {
+            return this;
+        }
         return new Entry(ip, cidr, protocol, port, ip2, cidr2, member, OptionalInt.empty(), Optional.empty());
     }
 

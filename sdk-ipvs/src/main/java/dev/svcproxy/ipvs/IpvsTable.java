@@ -41,6 +41,18 @@ public final class IpvsTable {
         return this;
     }
 
+    /** Adds every service of {@code other} with its real servers; a service already here is refused. */
+    public IpvsTable addAll(IpvsTable other) {
+        for (ServiceKey k : other.services.keySet()) {
+            if (services.containsKey(k)) {
+                throw new InvalidInputException("virtual service given twice", k.toString());
+            }
+        }
+        services.putAll(other.services);
+        destinations.putAll(other.destinations);
+        return this;
+    }
+
     public IpvsTable add(VirtualServer service, Destination... dests) {
         return add(service, List.of(dests));
     }

@@ -5,7 +5,6 @@ import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.api.net.Port;
 import dev.svcproxy.api.net.Protocol;
-import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,13 +15,6 @@ import java.util.Optional;
  */
 public record ServiceKey(IpFamily family, Optional<Protocol> protocol, Optional<IpAddress> address, int port, long fwmark)
         implements Comparable<ServiceKey> {
-
-    /** ipvsadm's listing order: address services before marks, IPv4 before IPv6, then protocol, address, port. */
-    private static final Comparator<ServiceKey> ORDER = Comparator.comparingLong((ServiceKey k) -> k.fwmark)
-            .thenComparing(ServiceKey::family)
-            .thenComparingInt(k -> k.protocol.map(Protocol::number).orElse(0))
-            .thenComparing(k -> k.address.orElse(null), Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparingInt(ServiceKey::port);
 
     public ServiceKey {
         Objects.requireNonNull(family, "family");
@@ -66,9 +58,23 @@ public record ServiceKey(IpFamily family, Optional<Protocol> protocol, Optional<
         return (a.family() == IpFamily.IPV6 ? "[" + a + "]" : a.toString()) + ":" + port;
     }
 
+    /** ipvsadm's listing order: address services before marks, IPv4 before IPv6, then protocol, address, port. */
     @Override
     public int compareTo(ServiceKey o) {
-        return ORDER.compare(this, o);
+        int c = Long.compare(fwmark, o.fwmark);
+        if (c == 0) {
+            c = family.compareTo(o.family);
+        }
+        if (c == 0) {
+            c = Integer.compare(protocol.isPresent() ? protocol.get().number() : 0, o.protocol.isPresent() ? o.protocol.get().number() : 0);
+        }
+        if (c == 0 && address.isPresent() != o.address.isPresent()) {
+            return address.isPresent() ? 1 : -1;
+        }
+        if (c == 0 && address.isPresent()) {
+            c = address.get().compareTo(o.address.get());
+        }
+        return c != 0 ? c : Integer.compare(port, o.port);
     }
 
     @Override

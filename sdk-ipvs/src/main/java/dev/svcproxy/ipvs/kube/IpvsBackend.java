@@ -192,7 +192,8 @@ public final class IpvsBackend implements ServiceProxyBackend {
         result.failures().forEach((change, e) -> skipped.add(new SyncResult.Skipped(change, e.getMessage())));
         lastTable = table;
         lap(phases, "ipvs", mark);
-        for (IpAddress a : state.bound()) {
+        boolean sameAddresses = state.bound().equals(alreadyBound);
+        for (IpAddress a : sameAddresses ? Set.<IpAddress>of() : state.bound()) {
             if (!alreadyBound.contains(a)) {
                 route.addAddress(IpvsProxyRules.DUMMY_DEVICE, new InterfaceAddress(a, a.family().bits()));
             }
@@ -207,13 +208,13 @@ public final class IpvsBackend implements ServiceProxyBackend {
             iptables.apply(tx); // the jump rules were verified by the last full sync
         }
         lap(phases, "iptables", mark);
-        for (IpAddress a : alreadyBound) {
+        for (IpAddress a : sameAddresses ? Set.<IpAddress>of() : alreadyBound) {
             if (!state.bound().contains(a)) {
                 route.deleteAddress(IpvsProxyRules.DUMMY_DEVICE, new InterfaceAddress(a, a.family().bits()));
             }
         }
         lap(phases, "unbind", mark);
-        lastPhases = Map.copyOf(phases);
+        lastPhases = java.util.Collections.unmodifiableMap(phases);
         // a refused IPVS change leaves the kernel unlike the table: the next sync reads it back
         applied = result.isComplete() ? Optional.of(new IpvsApplied(table, sets, state.bound(), payload)) : Optional.empty();
         skipped.forEach(s -> LOG.debug("skipped {}: {} (in the sync result)", s.object(), s.reason()));
@@ -242,40 +243,38 @@ public final class IpvsBackend implements ServiceProxyBackend {
      * graceful termination). Only services that lost real servers are read back from the kernel.
      */
     private IpvsTable withTerminating(IpvsTable wanted, IpvsTable lastApplied) {
-        Map<ServiceKey, Set<Destination>> candidates = new HashMap<>();
+        terminating.clear();
         for (VirtualServer v : lastApplied.services()) {
-            if (wanted.service(v.key()).isEmpty() || v.key().protocol().orElse(null) != Protocol.TCP) {
+            ServiceKey key = v.key();
+            List<Destination> still = wanted.destinations(key);
+            List<Destination> had = lastApplied.destinations(key);
+            if (wanted.service(key).isEmpty() || key.protocol().orElse(null) != Protocol.TCP || had.equals(still)) {
                 continue; // a deleted virtual server takes its connections with it, as in kube-proxy
             }
-            Set<String> still = new HashSet<>();
-            wanted.destinations(v.key()).forEach(d -> still.add(d.hostPort()));
-            for (Destination d : lastApplied.destinations(v.key())) {
-                if (!still.contains(d.hostPort())) {
-                    candidates.computeIfAbsent(v.key(), k -> new LinkedHashSet<>()).add(d);
+            List<Destination> leaving = had.stream().filter(d -> still.stream().noneMatch(d::sameServer)).toList();
+            if (leaving.isEmpty()) {
+                continue;
+            }
+            Map<String, ObservedDestination> seen = new HashMap<>();
+            try {
+                ipvs.destinations(key).forEach(o -> seen.put(o.destination().hostPort(), o));
+            } catch (NotFoundException e) {
+                // deleted behind the proxy's back: its connections went with it, and applying puts it back
+            }
+            for (Destination d : leaving) {
+                ObservedDestination o = seen.get(d.hostPort());
+                if (o != null && o.hasConnections()) {
+                    terminating.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(d.withWeight(0));
                 }
             }
         }
-        terminating.clear();
+        if (terminating.isEmpty()) {
+            return wanted;
+        }
         IpvsTable out = new IpvsTable();
         for (VirtualServer v : wanted.services()) {
             List<Destination> dests = new ArrayList<>(wanted.destinations(v.key()));
-            Set<Destination> leaving = candidates.getOrDefault(v.key(), Set.of());
-            if (!leaving.isEmpty()) {
-                Map<String, ObservedDestination> seen = new HashMap<>();
-                try {
-                    ipvs.destinations(v.key()).forEach(o -> seen.put(o.destination().hostPort(), o));
-                } catch (NotFoundException e) {
-                    // deleted behind the proxy's back: its connections went with it, and applying puts it back
-                }
-                for (Destination d : leaving) {
-                    ObservedDestination o = seen.get(d.hostPort());
-                    if (o != null && o.hasConnections()) {
-                        Destination zero = d.withWeight(0);
-                        dests.add(zero);
-                        terminating.computeIfAbsent(v.key(), k -> new LinkedHashSet<>()).add(zero);
-                    }
-                }
-            }
+            dests.addAll(terminating.getOrDefault(v.key(), Set.of()));
             out.add(v, dests);
         }
         return out;
@@ -297,16 +296,20 @@ public final class IpvsBackend implements ServiceProxyBackend {
         Map<KubeIpset, Set<Entry>> now = new EnumMap<>(KubeIpset.class);
         for (KubeIpset s : KubeIpset.values()) {
             IpSet set = s.ipSet(family);
-            Set<Entry> have = new HashSet<>();
+            Set<Entry> have;
             if (last.isPresent()) {
-                have.addAll(last.get().getOrDefault(s, Set.of()));
+                have = last.get().getOrDefault(s, Set.of());
             } else {
-                ipset.list(set.name()).ifPresentOrElse(c -> c.entries().forEach(e -> have.add(e.key())), () -> ipset.create(set));
+                Set<Entry> listed = new HashSet<>();
+                ipset.list(set.name()).ifPresentOrElse(c -> c.entries().forEach(e -> listed.add(e.key())), () -> ipset.create(set));
+                have = listed;
             }
             Set<Entry> want = new HashSet<>();
             state.sets().getOrDefault(s, Set.of()).forEach(e -> want.add(e.key()));
-            have.stream().filter(e -> !want.contains(e)).forEach(e -> batch.delete(set, e));
-            want.stream().filter(e -> !have.contains(e)).forEach(e -> batch.add(set, e));
+            if (!want.equals(have)) {
+                have.stream().filter(e -> !want.contains(e)).forEach(e -> batch.delete(set, e));
+                want.stream().filter(e -> !have.contains(e)).forEach(e -> batch.add(set, e));
+            }
             now.put(s, want);
         }
         if (batch.size() > 0) {

@@ -112,6 +112,16 @@ public final class IpvsProxyRules {
         return new KubeProxyRules.JumpRule(t, Rule.in(from).comment(comment).jump(to));
     }
 
+    /**
+     * What the last {@link #build} wrote for each service and from which node addresses: a service equal to one there,
+     * with the same addresses, writes the same again, so it is reused (a sync costs what changed). Replaced whole by
+     * each build, never changed, so a concurrent {@link #build} (a render beside a sync) reads a complete one.
+     */
+    private record Memo(List<Object> inputs, Map<VirtualService, Collected> services) {
+    }
+
+    private volatile Memo memo = new Memo(List.of(), Map.of());
+
     /** What one service port adds, kept apart until it is complete, so a bad service adds nothing. */
     private final class Collected {
         final IpvsTable ipvs = new IpvsTable();
@@ -125,7 +135,7 @@ public final class IpvsProxyRules {
         }
 
         void addAll(Collected o) {
-            o.ipvs.services().forEach(v -> ipvs.add(v, o.ipvs.destinations(v.key())));
+            ipvs.addAll(o.ipvs);
             o.sets.forEach((k, v) -> sets.computeIfAbsent(k, x -> new LinkedHashSet<>()).addAll(v));
             bound.addAll(o.bound);
             noNodeAccess.addAll(o.noNodeAccess);
@@ -145,18 +155,27 @@ public final class IpvsProxyRules {
         Optional<IpAddress> nodeIp = table.nodeIps().stream().filter(a -> a.family() == family).findFirst();
         Collected all = new Collected();
         Map<String, Scheduler> plugins = new HashMap<>();
+        List<Object> inputs = List.of(local, nodePortIps, nodeIp);
+        Memo last = memo;
+        Map<VirtualService, Collected> reuse = last.inputs().equals(inputs) ? last.services() : Map.of();
+        Map<VirtualService, Collected> written = new HashMap<>();
         for (VirtualService s : table.services()) {
             if (s.clusterIp().isEmpty() || s.clusterIp().get().family() != family) {
                 continue;
             }
             try {
-                Collected one = new Collected();
-                writeService(s, plugins.computeIfAbsent(s.scheduler(), Schedulers::find), local, nodePortIps, nodeIp, one);
+                Collected one = reuse.get(s);
+                if (one == null) {
+                    one = new Collected();
+                    writeService(s, plugins.computeIfAbsent(s.scheduler(), Schedulers::find), local, nodePortIps, nodeIp, one);
+                }
                 all.addAll(one);
+                written.put(s, one);
             } catch (SvcProxyException e) {
                 skipped.add(new SyncResult.Skipped(s.name() + "/" + s.protocol().lowerName(), e.getMessage()));
             }
         }
+        memo = new Memo(inputs, written);
         all.bound.forEach(a -> all.sets.computeIfAbsent(KubeIpset.IPVS_IPS, k -> new LinkedHashSet<>()).add(Entry.ip(a)));
         return new IpvsProxyState(family, all.ipvs, all.sets, all.bound, iptables(all));
     }
