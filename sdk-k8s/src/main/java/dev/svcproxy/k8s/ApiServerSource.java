@@ -1,10 +1,12 @@
 package dev.svcproxy.k8s;
 
 import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.k8s.internal.TranslationMemo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,17 +16,25 @@ final class ApiServerSource implements ClusterSource {
     private final KubeApiSource source;
     private final ProblemEvents events;
     private final AtomicBoolean dirty;
+    private final TranslationMemo memo = new TranslationMemo();
 
-    private ApiServerSource(KubeApiSource source, ProblemEvents events, AtomicBoolean dirty) {
+    private final AtomicReference<Runnable> listener;
+
+    private ApiServerSource(KubeApiSource source, ProblemEvents events, AtomicBoolean dirty, AtomicReference<Runnable> listener) {
         this.source = source;
         this.events = events;
         this.dirty = dirty;
+        this.listener = listener;
     }
 
     /** Starts the informers and waits up to two minutes for their first full list. */
     static ApiServerSource start(ProxyConfig.ClientConnection connection, Optional<String> master, String nodeName, Duration resync) {
         AtomicBoolean dirty = new AtomicBoolean();
-        KubeApiSource source = KubeApiSource.start(connection, master, nodeName, resync, () -> dirty.set(true));
+        AtomicReference<Runnable> listener = new AtomicReference<>(() -> { });
+        KubeApiSource source = KubeApiSource.start(connection, master, nodeName, resync, () -> {
+            dirty.set(true);
+            listener.get().run();
+        });
         try {
             if (!source.awaitSynced(Duration.ofMinutes(2))) {
                 throw new SvcProxyException("the informers did not list Services and EndpointSlices within 2 minutes",
@@ -39,12 +49,17 @@ final class ApiServerSource implements ClusterSource {
             throw e;
         }
         dirty.set(false);
-        return new ApiServerSource(source, source.problemEvents("svcproxy-" + nodeName, LOG::warn), dirty);
+        return new ApiServerSource(source, source.problemEvents("svcproxy-" + nodeName, LOG::warn), dirty, listener);
     }
 
     @Override
-    public ServiceTables.Result read(String nodeName) {
-        return ServiceTables.build(source.snapshot(), nodeName);
+    public synchronized ServiceTables.Result read(String nodeName) {
+        return ServiceTables.build(source.snapshot(), nodeName, memo);
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        this.listener.set(listener);
     }
 
     @Override

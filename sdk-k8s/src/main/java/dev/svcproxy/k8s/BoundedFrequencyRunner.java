@@ -50,6 +50,13 @@ public final class BoundedFrequencyRunner {
         }
     }
 
+    /** Wakes {@link #loop} now, so that it checks its stop condition (where the proxy asks its source) at once. */
+    public void wake() {
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
     /** True if a run should start at {@code now}. */
     public boolean due(long now) {
         synchronized (lock) {

@@ -16,12 +16,14 @@ public final class ClusterFeed implements ClusterSource {
     private ClusterSnapshot snapshot = ClusterSnapshot.parse("", "feed");
     private Map<IpFamily, ServiceTable> tables;
     private boolean changed;
+    private Runnable listener = () -> { };
 
     /** Publishes Services, EndpointSlices and Nodes; they replace what was published before. */
     public synchronized void publish(ClusterSnapshot objects) {
         this.snapshot = objects;
         this.tables = null;
         this.changed = true;
+        listener.run();
     }
 
     /** Publishes ready tables (one per family; a missing family is empty); they replace what was published before. */
@@ -35,6 +37,12 @@ public final class ClusterFeed implements ClusterSource {
         }
         this.tables = m;
         this.changed = true;
+        listener.run();
+    }
+
+    @Override
+    public synchronized void onChange(Runnable listener) {
+        this.listener = listener;
     }
 
     @Override

@@ -20,6 +20,14 @@ public interface ClusterSource extends AutoCloseable {
     /** True if something changed since the last call. */
     boolean changed();
 
+    /**
+     * Called by the proxy once, before its sync loop starts: a source that learns of its changes by itself (a watch,
+     * informers, a publisher) calls {@code listener} after each, so that the proxy asks {@link #changed()} at once
+     * instead of at its next poll (every 100 ms). A source that does not may ignore it, as this default does.
+     */
+    default void onChange(Runnable listener) {
+    }
+
     /** Reports the objects the last translation skipped (as Kubernetes Events when the source is an API server). */
     default void report(List<Problem> problems) {
     }

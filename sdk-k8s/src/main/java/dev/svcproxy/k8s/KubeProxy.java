@@ -338,6 +338,7 @@ public final class KubeProxy implements AutoCloseable {
         BoundedFrequencyRunner runner = new BoundedFrequencyRunner(config.minSyncPeriod(), config.syncPeriod(), config.syncPeriod());
         runner.started(); // the first sync has run
         runner.completed(System.nanoTime(), firstOk);
+        source.onChange(runner::wake); // a source with events of its own is asked at once, not at the next 100 ms poll
         AtomicBoolean dirty = new AtomicBoolean();
         AtomicBoolean ok = new AtomicBoolean(firstOk);
         try {

@@ -3,21 +3,24 @@ package dev.svcproxy.k8s;
 import dev.svcproxy.k8s.internal.KubeObjects;
 import dev.svcproxy.k8s.internal.ManifestReader;
 import dev.svcproxy.k8s.internal.ManifestWatch;
+import dev.svcproxy.k8s.internal.TranslationMemo;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * Manifest files as a {@link ClusterSource}, read again when their names, sizes or modification times change, and
- * never the cause of lost rules:
+ * Manifest files as a {@link ClusterSource}, watched ({@link ManifestWatch}: the files the kernel names as changed
+ * are read again, the others kept as parsed), and never the cause of lost rules:
  * <ul>
  *   <li>a file that cannot be read or does not parse (an editor's half-written save) keeps its last good objects,
  *   with a warning naming it and why, until it parses again; a file that is deleted takes its objects with it;</li>
@@ -36,12 +39,14 @@ final class ManifestSource implements ClusterSource {
     private final ManifestWatch watch;
     private final Clock clock;
     private final long maxFileBytes;
-    private Map<Path, Cached> files = new LinkedHashMap<>();
+    private Map<Path, Cached> files = new TreeMap<>();
+    private boolean listed;
+    private final TranslationMemo memo = new TranslationMemo();
     private Map<String, Path> lastOwners = Map.of();
     private Instant unreadableSince;
 
     ManifestSource(Path path, long maxFileBytes, Clock clock) {
-        this.path = path;
+        this.path = path.toAbsolutePath(); // the watch names files by absolute paths
         this.maxFileBytes = maxFileBytes;
         this.watch = new ManifestWatch(path);
         this.clock = clock;
@@ -50,24 +55,36 @@ final class ManifestSource implements ClusterSource {
     @Override
     public synchronized ServiceTables.Result read(String nodeName) {
         List<Problem> problems = new ArrayList<>();
-        List<Path> listed;
-        try {
-            listed = ManifestReader.files(path);
-            unreadableSince = null;
-        } catch (IOException e) {
-            if (unreadableSince == null) {
-                unreadableSince = clock.instant();
+        Optional<Set<Path>> named = watch.takeChanged();
+        Collection<Path> look;
+        TreeMap<Path, Cached> next;
+        if (named.isPresent() && listed && unreadableSince == null) {
+            look = named.get(); // the watch named what changed: the other files stay as they are
+            next = new TreeMap<>(files);
+        } else {
+            next = new TreeMap<>();
+            try {
+                look = ManifestReader.files(path);
+                unreadableSince = null;
+                listed = true;
+            } catch (IOException e) {
+                if (unreadableSince == null) {
+                    unreadableSince = clock.instant();
+                }
+                problems.add(new Problem("Manifests", path.toString(), "cannot list (" + e.getClass().getSimpleName() + ": "
+                        + e.getMessage() + "); the last good state stays (" + files.size() + " files) until it is back"));
+                look = List.copyOf(files.keySet());
             }
-            problems.add(new Problem("Manifests", path.toString(), "cannot list (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "); the last good state stays (" + files.size() + " files) until it is back"));
-            listed = List.copyOf(files.keySet());
         }
-        Map<Path, Cached> next = new LinkedHashMap<>();
-        for (Path p : listed) {
+        for (Path p : look) {
             Cached before = files.get(p);
             String stamp = ManifestWatch.stamp(p); // a file is parsed again only when it changes
             if (before != null && (before.stamp().equals(stamp) || unreadableSince != null)) {
                 next.put(p, before);
+                continue;
+            }
+            if (named.isPresent() && stamp.equals("gone")) {
+                next.remove(p); // deleted: its objects go with it
                 continue;
             }
             ManifestReader.FileRead r = ManifestReader.readFile(p, maxFileBytes);
@@ -82,7 +99,7 @@ final class ManifestSource implements ClusterSource {
             next.put(p, new Cached(stamp, r.objects()));
         }
         files = next;
-        return ServiceTables.build(merge(problems), nodeName);
+        return ServiceTables.build(merge(problems), nodeName, memo);
     }
 
     /**
@@ -146,8 +163,18 @@ final class ManifestSource implements ClusterSource {
     }
 
     @Override
+    public void onChange(Runnable listener) {
+        watch.onChange(listener);
+    }
+
+    @Override
     public synchronized boolean changed() {
         return watch.changed();
+    }
+
+    @Override
+    public synchronized void close() {
+        watch.close();
     }
 
     @Override

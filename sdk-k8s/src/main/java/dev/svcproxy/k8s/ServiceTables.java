@@ -7,6 +7,7 @@ import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.k8s.internal.KubeObjects;
 import dev.svcproxy.k8s.internal.ServiceTranslator;
+import dev.svcproxy.k8s.internal.TranslationMemo;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
@@ -65,6 +66,14 @@ public final class ServiceTables {
 
     /** Builds the tables for node {@code nodeName}. */
     public static Result build(ClusterSnapshot snapshot, String nodeName) {
+        return build(snapshot, nodeName, new TranslationMemo());
+    }
+
+    /**
+     * Builds the tables, translating again only the Services that are new or changed (or whose EndpointSlices are)
+     * since the last build with {@code memo}: a source that keeps the objects of what did not change keeps reads cheap.
+     */
+    static Result build(ClusterSnapshot snapshot, String nodeName, TranslationMemo memo) {
         List<Problem> problems = new ArrayList<>(snapshot.problems());
         Optional<Node> node = snapshot.objects().nodes().stream()
                 .filter(n -> n.getMetadata() != null && nodeName.equals(n.getMetadata().getName())).findFirst();
@@ -73,7 +82,7 @@ public final class ServiceTables {
         List<Service> services = firstOfEach(snapshot.objects().services(), problems);
         List<EndpointSlice> slices = firstOfEach(snapshot.objects().endpointSlices(), problems);
         for (IpFamily f : IpFamily.values()) {
-            ServiceTranslator t = new ServiceTranslator(f, nodeName, zone, problems);
+            ServiceTranslator t = new ServiceTranslator(f, nodeName, zone, problems, memo);
             tables.put(f, ServiceTable.builder().family(f)
                     .addAllServices(t.translate(services, slices))
                     .addAllNodeIps(nodeIps(node, f, problems))

@@ -29,18 +29,30 @@ public final class MemoryBench {
     static void manifests(Path file, int services) throws IOException {
         try (Writer w = Files.newBufferedWriter(file)) {
             for (int i = 0; i < services; i++) {
-                w.write("apiVersion: v1\nkind: Service\nmetadata: {name: svc-" + i + ", namespace: ns" + (i % 100) + "}\n"
-                        + "spec: {clusterIP: 10.96." + (i >> 8 & 0xff) + "." + (i & 0xff) + ", ports: [{name: http, port: 80}]}\n---\n"
-                        + "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: svc-" + i + "-x, namespace: ns"
-                        + (i % 100) + ", labels: {kubernetes.io/service-name: svc-" + i + "}}\naddressType: IPv4\n"
-                        + "ports: [{name: http, port: 8080}]\nendpoints: [");
-                for (int e = 0; e < 10; e++) {
-                    int n = i * 10 + e;
-                    w.write((e == 0 ? "" : ", ") + "{addresses: [10." + (128 + (n >> 16 & 0x3f)) + "." + (n >> 8 & 0xff) + "." + (n & 0xff) + "]}");
-                }
-                w.write("]\n---\n");
+                w.write(service(i, 0, ""));
             }
         }
+    }
+
+    /**
+     * Service {@code svc-i} and its EndpointSlice of 10 endpoints, the last one moved by {@code shift} addresses, with
+     * {@code sliceAnnotations} (YAML flow-map entries, may be empty), as YAML documents.
+     */
+    static String service(int i, int shift, String sliceAnnotations) {
+        StringBuilder w = new StringBuilder();
+        w.append("apiVersion: v1\nkind: Service\nmetadata: {name: svc-").append(i).append(", namespace: ns").append(i % 100).append("}\n")
+                .append("spec: {clusterIP: 10.96.").append(i >> 8 & 0xff).append('.').append(i & 0xff)
+                .append(", ports: [{name: http, port: 80}]}\n---\n")
+                .append("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: svc-").append(i).append("-x, namespace: ns")
+                .append(i % 100).append(", labels: {kubernetes.io/service-name: svc-").append(i).append("}")
+                .append(sliceAnnotations.isEmpty() ? "" : ", annotations: {" + sliceAnnotations + "}").append("}\naddressType: IPv4\n")
+                .append("ports: [{name: http, port: 8080}]\nendpoints: [");
+        for (int e = 0; e < 10; e++) {
+            int n = i * 10 + e + (e == 9 ? shift : 0);
+            w.append(e == 0 ? "" : ", ").append("{addresses: [10.").append(128 + (n >> 16 & 0x3f)).append('.').append(n >> 8 & 0xff)
+                    .append('.').append(n & 0xff).append("]}");
+        }
+        return w.append("]\n---\n").toString();
     }
 
     static long statusKb(String field) throws IOException {

@@ -158,7 +158,7 @@ public final class IpvsBackend implements ServiceProxyBackend {
         applied = Optional.empty(); // until this sync completes: a failure makes the next one full
         SyncResult r = apply(desired, start, last);
         if (full) {
-            lastFullSync = start;
+            lastFullSync = System.nanoTime(); // the period runs from the end of the check (a large first sync is slow)
         }
         return r;
     }

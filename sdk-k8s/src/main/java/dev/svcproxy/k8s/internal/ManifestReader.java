@@ -65,8 +65,13 @@ public final class ManifestReader {
             return List.of(path);
         }
         try (Stream<Path> files = Files.list(path)) {
-            return files.filter(p -> p.getFileName().toString().matches(".*\\.(ya?ml|json)")).sorted().toList();
+            return files.filter(ManifestReader::isManifestName).sorted().toList();
         }
+    }
+
+    /** Whether {@code p} is named as a manifest file in a directory: {@code .yaml}, {@code .yml} or {@code .json}. */
+    public static boolean isManifestName(Path p) {
+        return p.getFileName().toString().matches(".*\\.(ya?ml|json)");
     }
 
     /**

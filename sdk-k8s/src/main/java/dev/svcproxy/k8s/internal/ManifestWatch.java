@@ -1,18 +1,70 @@
 package dev.svcproxy.k8s.internal;
 
 import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
-/** Notices changes to a manifest file or directory by the names, sizes and modification times of its files. */
-public final class ManifestWatch {
+/**
+ * Notices changes to a manifest file or directory: through the JDK's {@link WatchService} (inotify on Linux), which
+ * names the files that changed within milliseconds, and, as a safety net for file systems that send no events (and
+ * while the directory is gone), by the names, sizes and modification times of its files, compared at most every
+ * {@link #RESCAN_NANOS}. An event on a name the kubelet's atomic writer uses ({@code ..data}, a ConfigMap volume's
+ * swap) or an overflow asks for every file to be looked at again. Thread-safe.
+ */
+public final class ManifestWatch implements AutoCloseable {
+    /** How often the names, sizes and times are compared even when no event came. */
+    static final long RESCAN_NANOS = 5_000_000_000L;
+
     private final Path path;
+    private final Path dir;
+    private WatchService service;
+    private WatchKey key;
+    private Object watched;
     private String last;
+    private long lastScan = System.nanoTime();
+    private final Set<Path> pending = new HashSet<>();
+    private boolean everything = true;
+    private boolean changedSinceLastCall;
+    private Thread thread;
 
     public ManifestWatch(Path path) {
-        this.path = path;
+        this.path = path.toAbsolutePath();
+        this.dir = Files.isDirectory(this.path) ? this.path : this.path.getParent();
         this.last = fingerprint();
+        register();
+    }
+
+    private void register() {
+        try {
+            if (service == null) {
+                service = FileSystems.getDefault().newWatchService();
+            }
+            watched = dirKey();
+            key = dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+                    StandardWatchEventKinds.ENTRY_MODIFY);
+        } catch (IOException | UnsupportedOperationException | ClosedWatchServiceException e) {
+            key = null; // no events here (yet): the rescan notices changes
+        }
+    }
+
+    /** The identity (device and inode) of the directory now at {@link #dir}, or null if there is none. */
+    private Object dirKey() {
+        try {
+            return Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private String fingerprint() {
@@ -35,10 +87,111 @@ public final class ManifestWatch {
     }
 
     /** True if something changed since the last call (or since construction). */
-    public boolean changed() {
-        String now = fingerprint();
-        boolean c = !now.equals(last);
-        last = now;
+    public synchronized boolean changed() {
+        drain();
+        long now = System.nanoTime();
+        if (key == null || now - lastScan >= RESCAN_NANOS) {
+            lastScan = now;
+            String print = fingerprint();
+            if (!print.equals(last)) {
+                last = print;
+                everything = true;
+                changedSinceLastCall = true;
+            }
+            if (key == null && Files.isDirectory(dir)) {
+                register(); // the directory is back
+            }
+        }
+        boolean c = changedSinceLastCall;
+        changedSinceLastCall = false;
         return c;
+    }
+
+    private void drain() {
+        if (key == null) {
+            return;
+        }
+        Object now = dirKey();
+        if (now == null || !now.equals(watched)) {
+            key.cancel(); // the directory was deleted, moved away or replaced: events would come from the old one
+            key = null;
+            everything = true;
+            changedSinceLastCall = true;
+            return;
+        }
+        for (WatchEvent<?> e : key.pollEvents()) {
+            if (e.kind() == StandardWatchEventKinds.OVERFLOW) {
+                everything = true;
+                changedSinceLastCall = true;
+                continue;
+            }
+            Path name = (Path) e.context();
+            Path p = dir.resolve(name);
+            if (name.toString().startsWith("..")) {
+                everything = true; // the kubelet swapped a ConfigMap's files behind their symbolic links
+                changedSinceLastCall = true;
+            } else if (dir.equals(path) ? ManifestReader.isManifestName(p) : p.equals(path)) {
+                pending.add(p);
+                changedSinceLastCall = true;
+            }
+        }
+        if (!key.reset()) {
+            key = null; // the directory went away
+            everything = true;
+            changedSinceLastCall = true;
+        }
+    }
+
+    /**
+     * The files that changed since the last call, or empty when every file must be looked at: the first call, an
+     * overflow, a directory that went away or came back, a change seen by the rescan only, and a call for which no
+     * event named a file (a reader that did not wait for {@link #changed()} may be ahead of the events, which the JDK
+     * delivers from a thread of its own).
+     */
+    public synchronized Optional<Set<Path>> takeChanged() {
+        drain();
+        Optional<Set<Path>> out = everything || pending.isEmpty() ? Optional.empty() : Optional.of(Set.copyOf(pending));
+        pending.clear();
+        everything = false;
+        return out;
+    }
+
+    /**
+     * Calls {@code listener} after each batch of events, from a daemon thread of this watch that waits for them (the
+     * events themselves stay for {@link #changed()} and {@link #takeChanged()}). Once; later calls are ignored.
+     */
+    public synchronized void onChange(Runnable listener) {
+        if (thread != null || service == null) {
+            return;
+        }
+        WatchService events = service;
+        thread = new Thread(() -> {
+            try {
+                while (true) {
+                    WatchKey k = events.take();
+                    synchronized (this) {
+                        if (k == key) {
+                            drain();
+                        }
+                    }
+                    listener.run();
+                }
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                // closed
+            }
+        }, "svcproxy-manifest-watch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (service != null) {
+                service.close();
+            }
+        } catch (IOException e) {
+            // nothing left to release
+        }
     }
 }

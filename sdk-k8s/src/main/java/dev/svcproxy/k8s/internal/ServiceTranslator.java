@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.ForNode;
 import io.fabric8.kubernetes.api.model.discovery.v1.ForZone;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +49,20 @@ public final class ServiceTranslator {
     private final String nodeName;
     private final Optional<String> nodeZone;
     private final List<Problem> problems;
+    private final TranslationMemo memo;
 
     public ServiceTranslator(IpFamily family, String nodeName, Optional<String> nodeZone, List<Problem> problems) {
+        this(family, nodeName, nodeZone, problems, new TranslationMemo());
+    }
+
+    /** A translator that reuses what {@code memo} holds for unchanged Services, and leaves its own results there. */
+    public ServiceTranslator(IpFamily family, String nodeName, Optional<String> nodeZone, List<Problem> problems,
+                             TranslationMemo memo) {
         this.family = family;
         this.nodeName = nodeName;
         this.nodeZone = nodeZone;
         this.problems = problems;
+        this.memo = memo;
     }
 
     private static String id(Service s) {
@@ -68,6 +78,17 @@ public final class ServiceTranslator {
     }
 
     public List<VirtualService> translate(List<Service> services, List<EndpointSlice> slices) {
+        Map<String, List<EndpointSlice>> byService = new HashMap<>(); // "ns/name" of the service they are labelled with
+        for (EndpointSlice slice : slices) {
+            String service = slice.getMetadata() == null || slice.getMetadata().getLabels() == null ? null
+                    : slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
+            if (service != null) {
+                String ns = Optional.ofNullable(slice.getMetadata().getNamespace()).orElse("default");
+                byService.computeIfAbsent(ns + "/" + service, k -> new ArrayList<>()).add(slice);
+            }
+        }
+        Map<Service, TranslationMemo.Entry> last = memo.entries(family, nodeName, nodeZone);
+        IdentityHashMap<Service, TranslationMemo.Entry> next = new IdentityHashMap<>();
         List<VirtualService> out = new ArrayList<>();
         for (Service s : services) {
             if (s.getMetadata() == null || s.getMetadata().getName() == null || skipped(s)) {
@@ -76,12 +97,25 @@ public final class ServiceTranslator {
             if (s.getMetadata().getNamespace() == null) {
                 s.getMetadata().setNamespace("default");
             }
-            try {
-                out.addAll(service(s, slices));
-            } catch (SvcProxyException e) {
-                problems.add(new Problem("Service", id(s), e.getMessage() + " (service skipped)"));
+            List<EndpointSlice> mine = byService.getOrDefault(id(s), List.of());
+            TranslationMemo.Entry e = last.get(s);
+            if (e == null || !TranslationMemo.sameSlices(e.slices(), mine)) {
+                int before = problems.size();
+                List<VirtualService> ports;
+                try {
+                    ports = service(s, mine);
+                } catch (SvcProxyException x) {
+                    problems.add(new Problem("Service", id(s), x.getMessage() + " (service skipped)"));
+                    ports = List.of();
+                }
+                e = new TranslationMemo.Entry(mine, ports, List.copyOf(problems.subList(before, problems.size())));
+            } else {
+                problems.addAll(e.problems());
             }
+            out.addAll(e.services());
+            next.put(s, e);
         }
+        memo.replace(family, nodeName, nodeZone, next);
         out.sort(Comparator.comparing(VirtualService::name));
         return out;
     }
@@ -149,6 +183,7 @@ public final class ServiceTranslator {
         return value;
     }
 
+    /** The ports of {@code s}, with endpoints from {@code slices} (those labelled with its name, in the order given). */
     private List<VirtualService> service(Service s, List<EndpointSlice> slices) {
         ServiceSpec spec = s.getSpec();
         oneOf(spec.getType(), "spec.type", "ClusterIP", "ClusterIP", "NodePort", "LoadBalancer", "ExternalName");
