@@ -22,21 +22,37 @@ import java.util.stream.Stream;
  * {@code kubectl}-style tools do), then the bench waits until the proxy's own
  * {@code kubeproxy_network_programming_duration_seconds} has observed it (the slice carries the change's time as
  * {@code endpoints.kubernetes.io/last-change-trigger-time}). Reports the lag from the write to that observation, and
- * the sync time, per change. Arguments: services (1000), changes (30), mode ({@code iptables} or {@code nftables}).
+ * the time of the sync that programmed it (every family's backend, as the proxy runs them one after the other). Arguments: services (1000), changes (30), mode ({@code iptables} or {@code nftables}).
  */
 public final class SourceLatencyBench {
 
     private SourceLatencyBench() {
     }
 
-    /** The sum and count of a histogram in the text exposition, over all its label sets. */
-    static double[] histogram(String scrape, String name) {
-        double[] sumCount = new double[2];
+    /** The sum and count of a histogram in the text exposition, per label set (per IP family). */
+    static Map<String, double[]> histogram(String scrape, String name) {
+        Map<String, double[]> out = new java.util.TreeMap<>();
         scrape.lines().filter(l -> l.startsWith(name + "_sum") || l.startsWith(name + "_count")).forEach(l -> {
-            double v = Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
-            sumCount[l.startsWith(name + "_sum") ? 0 : 1] += v;
+            int space = l.lastIndexOf(' ');
+            String labels = l.substring(l.startsWith(name + "_sum") ? name.length() + 4 : name.length() + 6, space);
+            out.computeIfAbsent(labels, k -> new double[2])[l.startsWith(name + "_sum") ? 0 : 1] += Double.parseDouble(l.substring(space + 1));
         });
-        return sumCount;
+        return out;
+    }
+
+    private static double count(Map<String, double[]> h) {
+        return h.values().stream().mapToDouble(v -> v[1]).sum();
+    }
+
+    /** The time of one sync of every family between two scrapes: per family, the mean of its syncs in between. */
+    private static double passTime(Map<String, double[]> before, Map<String, double[]> after) {
+        double t = 0;
+        for (Map.Entry<String, double[]> e : after.entrySet()) {
+            double[] b = before.getOrDefault(e.getKey(), new double[2]);
+            double n = e.getValue()[1] - b[1];
+            t += n == 0 ? 0 : (e.getValue()[0] - b[0]) / n;
+        }
+        return t;
     }
 
     public static void main(String[] args) throws Exception {
@@ -60,7 +76,7 @@ public final class SourceLatencyBench {
             runner.start();
             String sync = "kubeproxy_sync_proxy_rules_duration_seconds";
             String programming = "kubeproxy_network_programming_duration_seconds";
-            while (histogram(proxy.metrics().scrape(), sync)[1] == 0) {
+            while (count(histogram(proxy.metrics().scrape(), sync)) == 0) {
                 Thread.sleep(5);
                 if (System.nanoTime() - t0 > 600_000_000_000L) {
                     throw new IllegalStateException("no first sync within 10 minutes");
@@ -71,15 +87,15 @@ public final class SourceLatencyBench {
             for (int c = 1; c <= changes; c++) {
                 Thread.sleep(300); // let the proxy go idle: each change is timed alone
                 String scrape = proxy.metrics().scrape();
-                double[] syncBefore = histogram(scrape, sync);
-                double[] programmedBefore = histogram(scrape, programming);
+                Map<String, double[]> syncBefore = histogram(scrape, sync);
+                Map<String, double[]> programmedBefore = histogram(scrape, programming);
                 int i = random.nextInt(services);
                 Path tmp = dir.resolve(".svc-" + i + ".yaml.tmp");
                 long write = System.nanoTime();
                 Files.writeString(tmp, MemoryBench.service(i, 1_000_000 + c, "endpoints.kubernetes.io/last-change-trigger-time: '"
                         + Instant.now() + "'"));
                 Files.move(tmp, dir.resolve("svc-" + i + ".yaml"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                double[] programmedNow;
+                Map<String, double[]> programmedNow;
                 do {
                     Thread.sleep(2);
                     scrape = proxy.metrics().scrape();
@@ -87,11 +103,10 @@ public final class SourceLatencyBench {
                     if (System.nanoTime() - write > 60_000_000_000L) {
                         throw new IllegalStateException("change " + c + " not programmed within 60 s");
                     }
-                } while (programmedNow[1] == programmedBefore[1]);
+                } while (count(programmedNow) == count(programmedBefore));
                 lags.add((System.nanoTime() - write) / 1e9);
-                observed.add((programmedNow[0] - programmedBefore[0]) / (programmedNow[1] - programmedBefore[1]));
-                double[] syncNow = histogram(scrape, sync);
-                syncs.add((syncNow[0] - syncBefore[0]) / Math.max(1, syncNow[1] - syncBefore[1]));
+                observed.add(passTime(programmedBefore, programmedNow));
+                syncs.add(passTime(syncBefore, histogram(scrape, sync)));
             }
             proxy.close();
             runner.join(30_000);

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 /**
  * Notices changes to a manifest file or directory: through the JDK's {@link WatchService} (inotify on Linux), which
  * names the files that changed within milliseconds, and, as a safety net for file systems that send no events (and
- * while the directory is gone), by the names, sizes and modification times of its files, compared at most every
- * {@link #RESCAN_NANOS}. An event on a name the kubelet's atomic writer uses ({@code ..data}, a ConfigMap volume's
+ * while the directory is gone), by the names, sizes and modification times of its files, compared at every call
+ * without events and every {@link #RESCAN_NANOS} with them (a difference counts only if no event came meanwhile). An event on a name the kubelet's atomic writer uses ({@code ..data}, a ConfigMap volume's
  * swap) or an overflow asks for every file to be looked at again. Thread-safe.
  */
 public final class ManifestWatch implements AutoCloseable {
@@ -37,6 +37,7 @@ public final class ManifestWatch implements AutoCloseable {
     private boolean everything = true;
     private boolean changedSinceLastCall;
     private Thread thread;
+    private boolean eventsSinceScan;
 
     public ManifestWatch(Path path) {
         this.path = path.toAbsolutePath();
@@ -93,11 +94,12 @@ public final class ManifestWatch implements AutoCloseable {
         if (key == null || now - lastScan >= RESCAN_NANOS) {
             lastScan = now;
             String print = fingerprint();
-            if (!print.equals(last)) {
-                last = print;
-                everything = true;
+            if (!print.equals(last) && (key == null || !eventsSinceScan)) {
+                everything = true; // a change no event told of: the file system sends none, or lost some
                 changedSinceLastCall = true;
             }
+            last = print;
+            eventsSinceScan = false;
             if (key == null && Files.isDirectory(dir)) {
                 register(); // the directory is back
             }
@@ -134,6 +136,7 @@ public final class ManifestWatch implements AutoCloseable {
                 pending.add(p);
                 changedSinceLastCall = true;
             }
+            eventsSinceScan = true;
         }
         if (!key.reset()) {
             key = null; // the directory went away
