@@ -2,6 +2,7 @@ package dev.svcproxy.iptables;
 
 import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.net.IpFamily;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -68,24 +69,12 @@ public final class IptablesTransaction {
         }
     }
 
-    /** The payload and, for each of its lines, the operation it came from. */
-    public record Payload(String text, List<Op> lineOps) {
-        public Payload {
-            lineOps = Collections.unmodifiableList(lineOps);
-        }
-
-        /** The operation written on line {@code line} (1-based), if that line holds one. */
-        public Optional<Op> at(int line) {
-            return line >= 1 && line <= lineOps.size() ? Optional.ofNullable(lineOps.get(line - 1)) : Optional.empty();
-        }
-    }
-
     private final IpFamily family;
     private final List<Op> ops = new ArrayList<>();
     private final Map<Table, Set<ChainName>> declared = new EnumMap<>(Table.class);
     private final Map<Table, Set<ChainName>> known = new EnumMap<>(Table.class);
-    /** The rendered payload, kept until the next change: a sync renders once for the restore and once to measure. */
-    private Payload payload;
+    /** The length of the last rendering, or -1 if the transaction changed since (or was never rendered). */
+    private long renderedLength = -1;
     private final Map<Table, Set<ChainName>> deleted = new EnumMap<>(Table.class);
     private final Map<Table, Map<ChainName, Rule>> referenced = new EnumMap<>(Table.class);
 
@@ -159,7 +148,7 @@ public final class IptablesTransaction {
 
     private void add(Op op) {
         ops.add(op);
-        payload = null;
+        renderedLength = -1;
     }
 
     public List<Op> operations() {
@@ -176,18 +165,23 @@ public final class IptablesTransaction {
     }
 
     /**
-     * Chains the transaction's rules write to or jump to that it neither declares nor are built in; they must
-     * already exist in the kernel (the client checks before applying). By table, with a rule that needs each.
-     */
-    /**
      * Records chains the caller has just seen in the kernel (from its own {@code iptables-save}), so the client need
      * not read the table again to check them; a chain that is gone after all still fails the restore.
      */
     public IptablesTransaction knownToExist(Table table, java.util.Collection<ChainName> chains) {
-        set(known, table).addAll(chains);
+        Set<ChainName> mine = known.get(table);
+        if (!(mine instanceof LinkedHashSet)) { // absent, or shared by the parts of a split: copied before it changes
+            mine = new LinkedHashSet<>(mine == null ? Set.of() : mine);
+            known.put(table, mine);
+        }
+        mine.addAll(chains);
         return this;
     }
 
+    /**
+     * Chains the transaction's rules write to or jump to that it neither declares nor are built in; they must
+     * already exist in the kernel (the client checks before applying). By table, with a rule that needs each.
+     */
     public Map<Table, Map<ChainName, Rule>> externalChains() {
         Map<Table, Map<ChainName, Rule>> out = new EnumMap<>(Table.class);
         for (Op op : ops) {
@@ -249,11 +243,11 @@ public final class IptablesTransaction {
         deletions.forEach(last::add);
         parts.add(last);
         parts.removeIf(IptablesTransaction::isEmpty);
-        for (IptablesTransaction p : parts) {
-            for (Table t : Table.values()) {
-                p.knownToExist(t, set(declared, t));
-                p.knownToExist(t, set(known, t));
-            }
+        for (Table t : Table.values()) { // one set for all parts (10,000 services: 110,000 chains, and 60 parts)
+            Set<ChainName> all = new LinkedHashSet<>(set(declared, t));
+            all.addAll(set(known, t));
+            Set<ChainName> shared = Collections.unmodifiableSet(all);
+            parts.forEach(p -> p.known.put(t, shared));
         }
         return parts;
     }
@@ -265,7 +259,85 @@ public final class IptablesTransaction {
 
     /** The exact {@code iptables-restore} payload. */
     public String render() {
-        return payload().text();
+        StringBuilder sb = new StringBuilder();
+        try {
+            renderTo(sb);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringBuilder does not throw
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Writes the exact {@code iptables-restore} payload to {@code out} line by line, without holding it whole (a full
+     * sync of 10,000 services is tens of megabytes); returns its length in characters.
+     */
+    public long renderTo(Appendable out) throws IOException {
+        long n = 0;
+        StringBuilder line = new StringBuilder(256);
+        for (Table t : tables()) {
+            n += write(out, line.append('*').append(t.tableName()));
+            for (Op op : orderedOperations(t)) {
+                if (op instanceof Append a) {
+                    a.rule().renderTo(line.append("-A ").append(a.rule().chain().name()).append(' '), family);
+                } else {
+                    line.append(op);
+                }
+                n += write(out, line);
+            }
+            n += write(out, line.append("COMMIT"));
+        }
+        renderedLength = n;
+        return n;
+    }
+
+    private static int write(Appendable out, StringBuilder line) throws IOException {
+        line.append('\n');
+        out.append(line);
+        int n = line.length();
+        line.setLength(0);
+        return n;
+    }
+
+    /** The length in characters of the payload, from the last rendering if nothing changed since. */
+    public long renderedLength() {
+        if (renderedLength < 0) {
+            try {
+                renderTo(new Appendable() {
+                    @Override
+                    public Appendable append(CharSequence csq) {
+                        return this;
+                    }
+
+                    @Override
+                    public Appendable append(CharSequence csq, int start, int end) {
+                        return this;
+                    }
+
+                    @Override
+                    public Appendable append(char c) {
+                        return this;
+                    }
+                });
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return renderedLength;
+    }
+
+    /** The operation written on line {@code line} (1-based) of the payload, if that line holds one. */
+    public Optional<Op> atLine(int line) {
+        int n = 0;
+        for (Table t : tables()) {
+            n++; // *table
+            List<Op> ordered = orderedOperations(t);
+            if (line <= n + ordered.size()) {
+                return line > n ? Optional.of(ordered.get(line - n - 1)) : Optional.empty();
+            }
+            n += ordered.size() + 1; // COMMIT
+        }
+        return Optional.empty();
     }
 
     /** The tables in the order they first appear. */
@@ -306,35 +378,6 @@ public final class IptablesTransaction {
         List<Op> all = new ArrayList<>(ops.size());
         tables().forEach(t -> all.addAll(orderedOperations(t)));
         return all;
-    }
-
-    /** The payload with the operation behind each line, to name the rule the kernel refused. */
-    public Payload payload() {
-        if (payload == null) {
-            payload = buildPayload();
-        }
-        return payload;
-    }
-
-    private Payload buildPayload() {
-        StringBuilder sb = new StringBuilder(ops.size() * 120);
-        List<Op> lines = new ArrayList<>(ops.size() + 8);
-        for (Table t : tables()) {
-            sb.append('*').append(t.tableName()).append('\n');
-            lines.add(null);
-            for (Op op : orderedOperations(t)) {
-                lines.add(op);
-                if (op instanceof Append a) {
-                    a.rule().renderTo(sb.append("-A ").append(a.rule().chain().name()).append(' '), family);
-                } else {
-                    sb.append(op);
-                }
-                sb.append('\n');
-            }
-            sb.append("COMMIT\n");
-            lines.add(null);
-        }
-        return new Payload(sb.toString(), lines);
     }
 
     @Override

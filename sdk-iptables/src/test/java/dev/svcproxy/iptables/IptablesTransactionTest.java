@@ -40,9 +40,12 @@ class IptablesTransactionTest {
                 -X KUBE-SEP-OLD
                 COMMIT
                 """, tx.render());
-        IptablesTransaction.Payload p = tx.payload();
-        assertEquals("-A KUBE-SERVICES -m comment --comment x -j KUBE-SVC-A", p.at(9).orElseThrow().toString());
-        assertEquals("-X KUBE-SEP-OLD", p.at(11).orElseThrow().toString());
+        assertEquals("-A KUBE-SERVICES -m comment --comment x -j KUBE-SVC-A", tx.atLine(9).orElseThrow().toString());
+        assertEquals("-X KUBE-SEP-OLD", tx.atLine(11).orElseThrow().toString());
+        assertTrue(tx.atLine(1).isEmpty() && tx.atLine(4).isEmpty() && tx.atLine(5).isEmpty() && tx.atLine(12).isEmpty()
+                && tx.atLine(13).isEmpty(), "table and COMMIT lines, and past the end, hold no operation");
+        assertEquals(":KUBE-FORWARD - [0:0]", tx.atLine(2).orElseThrow().toString());
+        assertEquals(tx.render().length(), tx.renderedLength());
         assertEquals(Map.of(), tx.externalChains());
     }
 

@@ -13,6 +13,7 @@ import dev.svcproxy.k8s.internal.BackendContexts;
 import dev.svcproxy.k8s.internal.ConntrackSysctls;
 import dev.svcproxy.k8s.internal.ChangeCounter;
 import dev.svcproxy.k8s.internal.SyncRecorder;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -183,6 +184,14 @@ public final class KubeProxy implements AutoCloseable {
             out.put(f, provider.render(context(f), tables().table(f)));
         }
         return out;
+    }
+
+    /**
+     * What a full sync would apply now for {@code family}, written to {@code out} (line by line where the backend
+     * streams: the iptables payload of a large cluster is never held whole); touches nothing.
+     */
+    public synchronized void render(IpFamily family, Appendable out) throws IOException {
+        provider.render(context(family), tables().table(family), out);
     }
 
     /**

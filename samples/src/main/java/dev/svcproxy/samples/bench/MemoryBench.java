@@ -80,7 +80,26 @@ public final class MemoryBench {
                     .config(ProxyFlags.apply(Optional.empty(), Map.of("hostname-override", "node-a", "proxy-mode", mode)))
                     .source(ClusterSource.manifests(file)).build()) {
                 int built = proxy.tables().table(IpFamily.IPV4).services().size();
-                int payload = proxy.render().get(IpFamily.IPV4).length();
+                long[] payload = {0};
+                proxy.render(IpFamily.IPV4, new Appendable() { // streamed and counted, as `svcproxy render` writes it out
+                    @Override
+                    public Appendable append(CharSequence csq) {
+                        payload[0] += csq.length();
+                        return this;
+                    }
+
+                    @Override
+                    public Appendable append(CharSequence csq, int start, int end) {
+                        payload[0] += end - start;
+                        return this;
+                    }
+
+                    @Override
+                    public Appendable append(char c) {
+                        payload[0]++;
+                        return this;
+                    }
+                });
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long gcMillis = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
                 double uptime = ManagementFactory.getRuntimeMXBean().getUptime();
@@ -88,7 +107,7 @@ public final class MemoryBench {
                 long live = liveHeapBytes(); // the forced collections come after the GC time is read
                 System.out.printf("services=%d endpoints=%d mode=%s manifest=%.1f MiB max heap=%d MiB%n", services, services * 10, mode,
                         Files.size(file) / 1048576.0, Runtime.getRuntime().maxMemory() >> 20);
-                System.out.printf("built %d services and a %.1f MiB payload in %.2f s%n", built, payload / 1048576.0, seconds);
+                System.out.printf("built %d services and a %.1f MiB payload in %.2f s%n", built, payload[0] / 1048576.0, seconds);
                 System.out.printf("live heap after GC: %.1f MiB (%.1f MiB before reading)%n", live / 1048576.0, before / 1048576.0);
                 System.out.printf("RSS now: %d MiB, peak RSS while building: %d MiB%n", statusKb("VmRSS") >> 10, peakKb >> 10);
                 System.out.printf("GC time: %d ms of %.0f ms uptime (%.1f%%)%n", gcMillis, uptime, 100 * gcMillis / uptime);

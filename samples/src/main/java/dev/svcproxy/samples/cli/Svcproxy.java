@@ -278,13 +278,14 @@ public final class Svcproxy {
     private int render(CommandLine cl, ProxyConfig config) {
         List<IpFamily> families = cl.get("ip-family").map(f -> List.of(family(f))).orElse(List.of(IpFamily.values()));
         try (KubeProxy proxy = proxy(config, manifestSource(cl))) {
-            Map<IpFamily, String> texts = proxy.render();
             for (IpFamily f : families) {
                 if (cl.get("ip-family").isEmpty()) {
                     out.println("# " + f);
                 }
-                out.print(texts.get(f));
+                proxy.render(f, out); // streamed: a large cluster's payload is never held whole
             }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         out.flush();
         return 0;

@@ -1,6 +1,7 @@
 package dev.svcproxy.api.spi;
 
 import dev.svcproxy.api.model.ServiceTable;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -38,6 +39,14 @@ public interface ServiceProxyBackend extends AutoCloseable {
      * payload, ipvsadm and ipset lines, an nft transaction), without reading or changing the kernel.
      */
     String render(ServiceTable desired);
+
+    /**
+     * {@link #render(ServiceTable)} written to {@code out}. Backends whose payloads are large override it to write line
+     * by line instead of holding the whole text (an iptables payload of 10,000 services is tens of megabytes).
+     */
+    default void render(ServiceTable desired, Appendable out) throws IOException {
+        out.append(render(desired));
+    }
 
     /** Metrics this backend exposes beside the proxy's own; read at each scrape. */
     default List<BackendMetric> metrics() {

@@ -30,4 +30,13 @@ public interface ServiceProxyBackendProvider {
             return b.render(table);
         }
     }
+
+    /**
+     * {@link #render(BackendContext, dev.svcproxy.api.model.ServiceTable)} written to {@code out}; providers whose
+     * payloads are large override it to stream ({@link ServiceProxyBackend#render(dev.svcproxy.api.model.ServiceTable,
+     * Appendable)}).
+     */
+    default void render(BackendContext context, dev.svcproxy.api.model.ServiceTable table, Appendable out) throws java.io.IOException {
+        out.append(render(context, table));
+    }
 }

@@ -5,7 +5,9 @@ import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.api.UnsupportedByKernelException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +32,19 @@ public final class CommandRunner {
         this.timeout = timeout;
     }
 
+    /** What a run writes to the tool's standard input. */
+    @FunctionalInterface
+    public interface Input {
+        void writeTo(Writer in) throws IOException;
+    }
+
+    /** Runs {@code argv} with {@code stdin} (or nothing) as its standard input. */
     public Result run(List<String> argv, String stdin) {
+        return stream(argv, stdin == null ? null : w -> w.write(stdin));
+    }
+
+    /** Runs {@code argv}, streaming {@code stdin} (or nothing) into its standard input as UTF-8. */
+    public Result stream(List<String> argv, Input stdin) {
         List<String> cmd = new ArrayList<>();
         netns.ifPresent(p -> cmd.addAll(List.of("nsenter", "--net=" + p, "--")));
         cmd.addAll(argv);
@@ -42,9 +56,9 @@ public final class CommandRunner {
         }
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
-        try (OutputStream in = p.getOutputStream()) {
+        try (Writer in = new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), 1 << 16)) {
             if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                stdin.writeTo(in);
             }
         } catch (IOException e) {
             // the tool exited early; its stderr says why

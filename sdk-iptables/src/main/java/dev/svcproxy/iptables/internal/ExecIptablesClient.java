@@ -89,7 +89,6 @@ public final class ExecIptablesClient implements IptablesClient {
             return;
         }
         checkExternalChains(tx);
-        IptablesTransaction.Payload payload = tx.payload();
         List<String> argv = new ArrayList<>(List.of(base + "-restore"));
         argv.addAll(capabilities.waitFlags());
         argv.add("--noflush");
@@ -97,11 +96,11 @@ public final class ExecIptablesClient implements IptablesClient {
             argv.add("--test");
         }
         if (LOG.isTraceEnabled()) {
-            LOG.trace("{}:\n{}", String.join(" ", argv), payload.text());
+            LOG.trace("{}:\n{}", String.join(" ", argv), tx.render());
         }
-        CommandRunner.Result r = runner.run(argv, payload.text());
+        CommandRunner.Result r = runner.stream(argv, tx::renderTo);
         if (r.exit() != 0) {
-            throw failure(r, payload);
+            throw failure(r, tx);
         }
     }
 
@@ -118,7 +117,7 @@ public final class ExecIptablesClient implements IptablesClient {
         }
     }
 
-    private SvcProxyException failure(CommandRunner.Result r, IptablesTransaction.Payload payload) {
+    private SvcProxyException failure(CommandRunner.Result r, IptablesTransaction tx) {
         String err = r.stderr();
         SvcProxyException common = common(r, base + "-restore");
         if (common != null) {
@@ -127,13 +126,13 @@ public final class ExecIptablesClient implements IptablesClient {
         IptablesTransaction.Op op = null;
         Matcher line = LINE.matcher(err);
         if (line.find()) {
-            op = payload.at(Integer.parseInt(line.group(1))).orElse(null);
+            op = tx.atLine(Integer.parseInt(line.group(1))).orElse(null);
         }
         Matcher missing = MISSING_CHAIN.matcher(err);
         if (op == null && missing.find()) {
             // nft reports a missing jump target at COMMIT: find the rule that jumps there
             String chain = missing.group(1);
-            op = payload.lineOps().stream().filter(o -> o instanceof IptablesTransaction.Append a
+            op = tx.orderedOperations().stream().filter(o -> o instanceof IptablesTransaction.Append a
                             && a.rule().target().flatMap(Target::chain).map(c -> c.name().equals(chain)).orElse(false))
                     .findFirst().orElse(null);
         }

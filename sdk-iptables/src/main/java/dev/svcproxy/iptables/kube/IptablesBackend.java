@@ -16,6 +16,7 @@ import dev.svcproxy.iptables.RestoreRefusedException;
 import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Ruleset;
 import dev.svcproxy.iptables.Table;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -212,7 +213,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
         needFullSync = false;
         previous = now;
         ownChains = wanted;
-        lastPayloadBytes = tx.render().length();
+        lastPayloadBytes = (int) tx.renderedLength();
         skipped.forEach(s -> LOG.debug("skipped {}: {} (in the sync result)", s.object(), s.reason()));
         LOG.debug("{} sync of {} services ({} skipped)", full ? "full" : "partial", desired.services().size(), skipped.size());
         return new SyncResult(full, skipped, Duration.ofNanos(System.nanoTime() - start), ruleCounts(tx), ruleTotals());
@@ -278,12 +279,22 @@ public final class IptablesBackend implements ServiceProxyBackend {
      */
     @Override
     public String render(ServiceTable desired) {
+        return renderTransaction(desired).render();
+    }
+
+    /** {@link #render(ServiceTable)}, line by line. */
+    @Override
+    public void render(ServiceTable desired, Appendable out) throws IOException {
+        renderTransaction(desired).renderTo(out);
+    }
+
+    private IptablesTransaction renderTransaction(ServiceTable desired) {
         List<SyncResult.Skipped> skipped = new ArrayList<>();
         KubeProxyRules renderRules = prepared || kernel.isEmpty() ? rules
                 : new KubeProxyRules(context, client.capabilities().randomFully(), kernel.get().factsOncePrepared(context.tcpBeLiberal()));
-        String payload = renderRules.fullSync(desired, Set.of(), skipped).render();
+        IptablesTransaction tx = renderRules.fullSync(desired, Set.of(), skipped);
         skipped.forEach(s -> LOG.warn("skipped: {}: {}", s.object(), s.reason()));
-        return payload;
+        return tx;
     }
 
     /** kube-proxy's iptables clean-up, and the nfacct counters. */

@@ -1,12 +1,14 @@
 package dev.svcproxy.iptables.kube;
 
 import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.spi.Availability;
 import dev.svcproxy.api.spi.BackendContext;
 import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
 import dev.svcproxy.iptables.IptablesClient;
 import dev.svcproxy.iptables.Table;
+import java.io.IOException;
 import java.util.Optional;
 
 /** The {@code iptables} backend: kube-proxy's iptables mode. Available where {@code iptables-save} works as this user. */
@@ -37,6 +39,14 @@ public final class IptablesBackendProvider implements ServiceProxyBackendProvide
     @Override
     public ServiceProxyBackend create(BackendContext context) {
         return new IptablesBackend(client(context), context, Optional.of(new NodeKernel(context.netns())));
+    }
+
+    /** Streams the payload from a backend, line by line. */
+    @Override
+    public void render(BackendContext context, ServiceTable table, Appendable out) throws IOException {
+        try (ServiceProxyBackend b = create(context)) {
+            b.render(table, out);
+        }
     }
 
     private static IptablesClient client(BackendContext context) {
