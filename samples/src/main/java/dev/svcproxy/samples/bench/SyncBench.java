@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * The iptables backend's own syncs against the bare {@code iptables-restore} of the same payloads, in fresh
- * namespaces: a full sync of N services x 10 endpoints (default 1000), then a partial sync after one endpoint
- * change. Prints wall times (best of the rounds), ratios and payload sizes. Arguments: services, flavour
+ * namespaces: the first load of N services x 10 endpoints (default 1000), a full sync over those rules (a restarted
+ * proxy, or the hourly full sync), then a partial sync after one endpoint change; and the tool's start alone. Prints wall times (best of the rounds), ratios and payload sizes. Arguments: services, flavour
  * {@code nft|legacy}, rounds (3).
  */
 public final class SyncBench {
@@ -28,11 +28,15 @@ public final class SyncBench {
     }
 
     private static double restore(NetworkNamespace ns, Flavour flavour, String payload) throws Exception {
+        return restore(ns, flavour, payload, "--noflush");
+    }
+
+    private static double restore(NetworkNamespace ns, Flavour flavour, String payload, String flags) throws Exception {
         Path f = Files.createTempFile("svcp-sync", ".rules");
         try {
             Files.writeString(f, payload);
             long t0 = System.nanoTime();
-            ns.sh((flavour == Flavour.NFT ? "iptables-nft-restore" : "iptables-legacy-restore") + " -w 5 --noflush < " + f);
+            ns.sh((flavour == Flavour.NFT ? "iptables-nft-restore" : "iptables-legacy-restore") + " -w 5 " + flags + " < " + f);
             return (System.nanoTime() - t0) / 1e9;
         } finally {
             Files.delete(f);
@@ -49,40 +53,62 @@ public final class SyncBench {
         VirtualService first = table.services().get(0);
         KubeProxyRules rules = new KubeProxyRules(ctx, true);
         String fullPayload = rules.fullSync(table, List.of(), new ArrayList<>()).render();
+        boolean oneCallFirstLoad = flavour == Flavour.LEGACY || services <= 2000; // nft: > 12 min in one call at 10,000
+        double bareFirst = Double.MAX_VALUE;
+        double bareFirstFlush = Double.MAX_VALUE;
         double bareFull = Double.MAX_VALUE;
         double barePartial = Double.MAX_VALUE;
+        double bareStart = Double.MAX_VALUE;
+        double firstLoad = Double.MAX_VALUE;
         double fullSync = Double.MAX_VALUE;
         double partialSync = Double.MAX_VALUE;
         String partialPayload = "";
         // best of `rounds`, each in fresh namespaces: the first round also warms up the JIT, as a running proxy is
         for (int round = 0; round < rounds; round++) {
-            // the bare restores of the same two payloads, in a namespace of their own
+            // the bare restores of the same payloads, in namespaces of their own
             try (NetworkNamespace ns = NetworkNamespace.create("svcp-bench-bare-" + ProcessHandle.current().pid())) {
-                bareFull = Math.min(bareFull, restore(ns, flavour, fullPayload));
+                bareFirstFlush = Math.min(bareFirstFlush, restore(ns, flavour, fullPayload, "")); // the floor: no --noflush
+            }
+            try (NetworkNamespace ns = NetworkNamespace.create("svcp-bench-bare-" + ProcessHandle.current().pid())) {
+                bareStart = Math.min(bareStart, restore(ns, flavour, "*nat\nCOMMIT\n")); // starting the tool, nothing to do
+                if (oneCallFirstLoad) {
+                    bareFirst = Math.min(bareFirst, restore(ns, flavour, fullPayload));
+                } else {
+                    restore(ns, flavour, fullPayload, "");
+                }
+                bareFull = Math.min(bareFull, restore(ns, flavour, fullPayload)); // over the same rules: a full resync
                 partialPayload = rules.partialSync(next, IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build()
                         .chains(dev.svcproxy.iptables.Table.NAT), new ArrayList<>(), java.util.Set.of(first.name())).render();
                 barePartial = Math.min(barePartial, restore(ns, flavour, partialPayload));
             }
             try (NetworkNamespace ns = NetworkNamespace.create("svcp-bench-sync-" + ProcessHandle.current().pid())) {
-                IptablesBackend backend = new IptablesBackend(IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build(), ctx);
+                IptablesClient client = IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build();
                 long t0 = System.nanoTime();
+                SyncResult load = new IptablesBackend(client, ctx).sync(table);
+                firstLoad = Math.min(firstLoad, (System.nanoTime() - t0) / 1e9);
+                IptablesBackend backend = new IptablesBackend(client, ctx); // a restarted proxy: full sync over its rules
+                t0 = System.nanoTime();
                 SyncResult full = backend.sync(table);
                 fullSync = Math.min(fullSync, (System.nanoTime() - t0) / 1e9);
                 t0 = System.nanoTime();
                 SyncResult partial = backend.sync(next);
                 partialSync = Math.min(partialSync, (System.nanoTime() - t0) / 1e9);
-                if (!full.full() || partial.full()) {
-                    throw new IllegalStateException("expected a full then a partial sync");
+                if (!load.full() || !full.full() || partial.full()) {
+                    throw new IllegalStateException("expected two full syncs, then a partial one");
                 }
             }
         }
         Runtime rt = Runtime.getRuntime();
         System.gc();
         System.out.printf("services=%d endpoints=%d flavour=%s, best of %d rounds%n", services, services * 10, flavour, rounds);
-        System.out.printf("full sync:    %.3f s, bare restore %.3f s, ratio %.2f, payload %.1f MiB%n", fullSync, bareFull,
-                fullSync / bareFull, fullPayload.length() / 1048576.0);
+        System.out.printf("first load:   %.3f s, bare restore --noflush %s, without --noflush %.3f s (ratio %.2f), payload %.1f MiB%n",
+                firstLoad, oneCallFirstLoad ? String.format("%.3f s (ratio %.2f)", bareFirst, firstLoad / bareFirst) : "not run (one call: > 12 min)",
+                bareFirstFlush, firstLoad / bareFirstFlush, fullPayload.length() / 1048576.0);
+        System.out.printf("full sync:    %.3f s, bare restore %.3f s, ratio %.2f (over the same rules: a restart or the hourly resync)%n",
+                fullSync, bareFull, fullSync / bareFull);
         System.out.printf("partial sync: %.3f s, bare restore %.3f s, ratio %.2f, payload %d lines (%.1f KiB)%n", partialSync,
                 barePartial, partialSync / barePartial, partialPayload.lines().count(), partialPayload.length() / 1024.0);
+        System.out.printf("starting the tool (an empty restore): %.3f s%n", bareStart);
         System.out.printf("heap after the syncs: %.0f MiB%n", (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
     }
 }
