@@ -2,19 +2,26 @@ package dev.svcproxy.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.svcproxy.api.model.VirtualService;
 import dev.svcproxy.api.net.IpFamily;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Manifest files never cost a Service its rules: duplicates, half-written files, a vanished path, odd files. */
+/**
+ * Manifest files never cost a Service its rules: duplicates, half-written files, a vanished path, odd files; and the
+ * watch: a change wakes the proxy and costs only the changed file, a ConfigMap swap and a replaced directory are seen.
+ */
 class ManifestSourceTest {
 
     static String service(String name, String ip) {
@@ -125,5 +132,92 @@ class ManifestSourceTest {
         assertTrue(problems(r).contains("Manifests " + dir.resolve("zero.yaml") + ": not a regular file (a FIFO, device or directory is never read)"),
                 problems(r).toString());
         assertTrue(problems(r).stream().anyMatch(p -> p.startsWith("Manifests " + dir.resolve("big.yaml") + ": too large: ")), problems(r).toString());
+    }
+
+    /** Waits (at most 5 s) until the watch reports a change, as the proxy's loop would ask. */
+    private static void awaitChanged(ManifestSource source, CountDownLatch woken) throws InterruptedException {
+        assertTrue(woken.await(5, TimeUnit.SECONDS), "the watch called its listener");
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (!source.changed()) {
+            assertTrue(System.nanoTime() < end, "changed() within 5 s");
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void aFileRenamedIntoPlaceWakesTheProxyAndOnlyItsServiceIsTranslatedAgain(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("api.yaml"), service("api", "10.96.0.12"));
+        Files.writeString(dir.resolve("web.yaml"), service("web", "10.96.0.10"));
+        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
+        try {
+            ServiceTables.Result before = source.read("node-a");
+            CountDownLatch woken = new CountDownLatch(1);
+            source.onChange(woken::countDown);
+            assertFalse(source.changed(), "nothing changed yet");
+            Files.writeString(dir.resolve(".web.yaml.tmp"), service("web", "10.96.0.20")); // as editors and kubectl write
+            Files.move(dir.resolve(".web.yaml.tmp"), dir.resolve("web.yaml"), StandardCopyOption.ATOMIC_MOVE);
+            awaitChanged(source, woken);
+            ServiceTables.Result after = source.read("node-a");
+            assertEquals("10.96.0.20", after.table(IpFamily.IPV4).services().get(1).clusterIp().orElseThrow().toString());
+            assertSame(before.table(IpFamily.IPV4).services().get(0), after.table(IpFamily.IPV4).services().get(0),
+                    "api.yaml was neither parsed nor translated again: the very same service object");
+            assertFalse(source.changed(), "a temporary file that is not a manifest name is no change of its own");
+        } finally {
+            source.close();
+        }
+    }
+
+    @Test
+    void aConfigMapVolumeSwapIsNoticedBehindItsSymbolicLinks(@TempDir Path dir) throws Exception {
+        // the kubelet's atomic writer: files are links through ..data to a timestamped directory, swapped by a rename
+        Files.createDirectory(dir.resolve("..2026_11_30_1"));
+        Files.writeString(dir.resolve("..2026_11_30_1/web.yaml"), service("web", "10.96.0.10"));
+        Files.createSymbolicLink(dir.resolve("..data"), Path.of("..2026_11_30_1"));
+        Files.createSymbolicLink(dir.resolve("web.yaml"), Path.of("..data/web.yaml"));
+        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
+        try {
+            assertEquals("10.96.0.10", source.read("node-a").table(IpFamily.IPV4).services().get(0).clusterIp().orElseThrow().toString());
+            CountDownLatch woken = new CountDownLatch(1);
+            source.onChange(woken::countDown);
+            Files.createDirectory(dir.resolve("..2026_11_30_2"));
+            Files.writeString(dir.resolve("..2026_11_30_2/web.yaml"), service("web", "10.96.0.30") + "# a longer file\n");
+            Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of("..2026_11_30_2"));
+            Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            awaitChanged(source, woken);
+            assertEquals("10.96.0.30", source.read("node-a").table(IpFamily.IPV4).services().get(0).clusterIp().orElseThrow().toString());
+        } finally {
+            source.close();
+        }
+    }
+
+    @Test
+    void aDirectoryReplacedByAnotherIsWatchedInItsPlace(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("manifests"));
+        Files.writeString(dir.resolve("web.yaml"), service("web", "10.96.0.10"));
+        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
+        try {
+            source.read("node-a");
+            Path next = Files.createDirectories(tmp.resolve("next"));
+            Files.writeString(next.resolve("web.yaml"), service("web", "10.96.0.40"));
+            Files.move(dir, tmp.resolve("old"));
+            Files.move(next, dir);
+            assertTrue(source.changed(), "the directory at the path is another one");
+            assertEquals("10.96.0.40", source.read("node-a").table(IpFamily.IPV4).services().get(0).clusterIp().orElseThrow().toString());
+            for (int i = 0; i < 3 && !source.changed(); i++) {
+                Thread.sleep(50); // the rescan registers the new directory at the next call
+            }
+            CountDownLatch woken = new CountDownLatch(1);
+            source.onChange(woken::countDown);
+            Files.writeString(dir.resolve("api.yaml"), service("api", "10.96.0.12"));
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (!source.changed()) {
+                assertTrue(System.nanoTime() < end, "a file added to the new directory is noticed within 5 s");
+                Thread.sleep(5);
+            }
+            assertEquals(List.of("default/api:http", "default/web:http"), names(source.read("node-a")));
+        } finally {
+            source.close();
+        }
     }
 }
