@@ -10,6 +10,7 @@ import dev.svcproxy.api.spi.SharedState;
 import dev.svcproxy.api.spi.ServiceProxyBackend;
 import dev.svcproxy.api.spi.SyncResult;
 import dev.svcproxy.iptables.ChainName;
+import dev.svcproxy.iptables.Flavour;
 import dev.svcproxy.iptables.IptablesClient;
 import dev.svcproxy.iptables.IptablesTransaction;
 import dev.svcproxy.iptables.RestoreRefusedException;
@@ -184,9 +185,11 @@ public final class IptablesBackend implements ServiceProxyBackend {
             insertMissingJumps(tx, nat);
         }
         try {
-            if (full && !existing.contains(KubeChains.SERVICES) && tx.operations().size() > FIRST_LOAD_PART) {
+            if (full && !existing.contains(KubeChains.SERVICES) && tx.operations().size() > FIRST_LOAD_PART
+                    && client.flavour() == Flavour.NFT) {
                 // a first load (no KUBE-SERVICES yet: nothing can depend on these rules): in parts, each call small
-                // (iptables-nft's --noflush costs more than linearly in one call's size); the built-in chains' jumps
+                // (iptables-nft's --noflush costs more than linearly in one call's size; legacy's does not, but each of
+                // its calls rewrites the whole table, so there one call is fastest); the built-in chains' jumps
                 // come last, so no packet enters a chain before it is complete. A failure part-way leaves the next
                 // sync a full one over existing chains, which is atomic again.
                 for (IptablesTransaction part : tx.split(firstLoadPart(tx.operations().size()))) {

@@ -63,7 +63,9 @@ class KernelIptablesBackendTest {
             }
             ServiceTable table = IptablesBackendTest.table(many.toArray(dev.svcproxy.api.model.VirtualService[]::new));
             BackendContext ctx = BackendContext.builder().from(IptablesBackendTest.CTX).netns(parts.path()).build();
-            IptablesBackend backend = new IptablesBackend(IptablesClient.newBuilder().netns(parts.path()).build(), ctx);
+            // iptables-nft: the flavour whose --noflush costs more than linearly (legacy loads in one call)
+            IptablesBackend backend = new IptablesBackend(IptablesClient.newBuilder().netns(parts.path())
+                    .flavour(dev.svcproxy.iptables.Flavour.NFT).build(), ctx);
             String payload = backend.render(table);
             assertTrue(payload.lines().filter(l -> l.startsWith("-A ")).count() > IptablesBackend.FIRST_LOAD_PART, "big enough to split");
             assertTrue(backend.sync(table).full());
