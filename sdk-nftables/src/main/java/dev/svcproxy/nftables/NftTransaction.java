@@ -282,4 +282,11 @@ public final class NftTransaction {
     public String toString() {
         return ops.stream().map(o -> o + "\n").collect(Collectors.joining());
     }
+
+    /** {@link #toString()} written to {@code out} one command at a time, never held whole. */
+    public void renderTo(Appendable out) throws java.io.IOException {
+        for (Op o : ops) {
+            out.append(o.toString()).append('\n');
+        }
+    }
 }

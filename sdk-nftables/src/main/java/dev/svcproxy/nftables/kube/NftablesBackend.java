@@ -272,6 +272,16 @@ public final class NftablesBackend implements ServiceProxyBackend {
     /** The transaction of a full sync into an empty namespace, as {@code nft -f} text (kube-proxy's dump shape). */
     @Override
     public String render(ServiceTable desired) {
+        return renderTransaction(desired).toString();
+    }
+
+    /** {@link #render(ServiceTable)}, one command at a time. */
+    @Override
+    public void render(ServiceTable desired, Appendable out) throws java.io.IOException {
+        renderTransaction(desired).renderTo(out);
+    }
+
+    private NftTransaction renderTransaction(ServiceTable desired) {
         NftTransaction tx = NftTransaction.create();
         layout.setup(tx, false, desired.nodeIps(), desired.serviceCidrs());
         Map<NftSet, List<dev.svcproxy.nftables.Element>> elements = new LinkedHashMap<>();
@@ -285,7 +295,7 @@ public final class NftablesBackend implements ServiceProxyBackend {
             }
         }
         elements.forEach(tx::addElements);
-        return tx.toString();
+        return tx;
     }
 
     /** This mode's state is its table. */

@@ -46,6 +46,14 @@ public final class NftablesBackendProvider implements ServiceProxyBackendProvide
         }
     }
 
+    /** {@link #render(BackendContext, ServiceTable)}, one command at a time. */
+    @Override
+    public void render(BackendContext context, ServiceTable table, Appendable out) throws java.io.IOException {
+        try (NftablesBackend b = new NftablesBackend(new FakeNftables(), context)) {
+            b.render(table, out);
+        }
+    }
+
     private static NftablesClient client(BackendContext context) {
         return context.netns().map(NftablesClient::open).orElseGet(NftablesClient::open);
     }
