@@ -49,6 +49,51 @@ class IptablesTransactionTest {
         assertEquals(Map.of(), tx.externalChains());
     }
 
+    /**
+     * A full sync over rules in use, in parts: each chain whole (flush and rules) in one part, after the chains it jumps
+     * to; entries and deletions of stale chains last.
+     */
+    @Test
+    void splitsByWholeChainsLeavesFirst() {
+        IptablesTransaction tx = tx().flushChain(Table.NAT, "KUBE-SERVICES").insert(Table.NAT, Rule.in("PREROUTING").jump("KUBE-SERVICES"));
+        for (int i = 0; i < 3; i++) {
+            tx.flushChain(Table.NAT, "KUBE-SVC-" + i).append(Table.NAT, Rule.in("KUBE-SERVICES").comment("s" + i).jump("KUBE-SVC-" + i))
+                    .flushChain(Table.NAT, "KUBE-SEP-" + i).append(Table.NAT, Rule.in("KUBE-SVC-" + i).jump("KUBE-SEP-" + i))
+                    .append(Table.NAT, Rule.in("KUBE-SEP-" + i).jump("KUBE-MARK-MASQ"));
+        }
+        tx.flushChain(Table.NAT, "KUBE-MARK-MASQ").append(Table.NAT, Rule.in("KUBE-MARK-MASQ").returns())
+                .deleteChain(Table.NAT, ChainName.of("KUBE-SEP-OLD"));
+        java.util.List<IptablesTransaction> parts = tx.splitByChain(4);
+        java.util.List<String> order = new java.util.ArrayList<>();
+        for (IptablesTransaction p : parts) {
+            assertTrue(p.operations().size() <= 4, p.render());
+            java.util.Set<String> flushedHere = new java.util.HashSet<>();
+            for (IptablesTransaction.Op op : p.operations()) {
+                if (op instanceof IptablesTransaction.FlushChain f) {
+                    flushedHere.add(f.chain().name());
+                    order.add(f.chain().name());
+                } else if (op instanceof IptablesTransaction.Append a) {
+                    assertTrue(flushedHere.contains(a.rule().chain().name()), "a chain's rules travel with its flush: " + p.render());
+                }
+            }
+            assertEquals(Map.of(), p.externalChains(), "each part knows every chain of the transaction");
+        }
+        assertTrue(order.indexOf("KUBE-MARK-MASQ") < order.indexOf("KUBE-SEP-0"), order.toString());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(order.indexOf("KUBE-SEP-" + i) < order.indexOf("KUBE-SVC-" + i), "endpoint chain before its service chain: " + order);
+            assertTrue(order.indexOf("KUBE-SVC-" + i) < order.indexOf("KUBE-SERVICES"), "service chain before KUBE-SERVICES: " + order);
+        }
+        IptablesTransaction last = parts.get(parts.size() - 1);
+        assertEquals(java.util.List.of("-I PREROUTING 1 -j KUBE-SERVICES", "-X KUBE-SEP-OLD"),
+                last.operations().stream().map(Object::toString).toList(), "entries, then deletions, last");
+        java.util.List<String> all = new java.util.ArrayList<>();
+        parts.forEach(p -> p.operations().forEach(op -> all.add(op.toString())));
+        assertEquals(tx.operations().size(), all.size());
+        assertEquals(new java.util.TreeSet<>(tx.operations().stream().map(Object::toString).toList()), new java.util.TreeSet<>(all));
+        assertEquals(1, tx().flushChain(Table.NAT, "KUBE-BIG").append(Table.NAT, Rule.in("KUBE-BIG").jump("KUBE-MARK-MASQ"))
+                .append(Table.NAT, Rule.in("KUBE-BIG").returns()).splitByChain(1).size(), "a chain larger than a part stays whole");
+    }
+
     /** A first load in parts: declarations, the own chains' rules in order and in parts, then the built-in chains' entries. */
     @Test
     void splitsIntoDeclarationsRulePartsAndEntriesLast() {

@@ -191,8 +191,15 @@ public final class IptablesBackend implements ServiceProxyBackend {
                 // (iptables-nft's --noflush costs more than linearly in one call's size; legacy's does not, but each of
                 // its calls rewrites the whole table, so there one call is fastest); the built-in chains' jumps
                 // come last, so no packet enters a chain before it is complete. A failure part-way leaves the next
-                // sync a full one over existing chains, which is atomic again.
+                // sync a full one over existing chains (below).
                 for (IptablesTransaction part : tx.split(firstLoadPart(tx.operations().size()))) {
+                    client.apply(part);
+                }
+            } else if (full && tx.operations().size() > FIRST_LOAD_PART && client.flavour() == Flavour.NFT) {
+                // a full sync over rules in use (a restart, the hourly sync, after a failure): one call of 10,000
+                // services takes iptables-nft minutes, so in parts too, but each chain rewritten whole in one call and
+                // after the chains it jumps to; the built-in chains' jumps and the stale chains' deletion come last
+                for (IptablesTransaction part : tx.splitByChain(firstLoadPart(tx.operations().size()))) {
                     client.apply(part);
                 }
             } else {

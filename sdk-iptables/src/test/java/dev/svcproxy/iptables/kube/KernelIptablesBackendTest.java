@@ -48,6 +48,48 @@ class KernelIptablesBackendTest {
         }
     }
 
+    /** {@code n} services with two endpoints each, in 10.{@code net}.0.0/15. */
+    static ServiceTable many(int n, int net) {
+        java.util.List<dev.svcproxy.api.model.VirtualService> many = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            many.add(IptablesBackendTest.other("svc" + i, "10.96." + (i / 250) + "." + (i % 250 + 1),
+                    "10." + net + "." + (1 + i / 250) + "." + (i % 250 + 1) + ":80", "10." + (net + 1) + "." + (1 + i / 250) + "." + (i % 250 + 1) + ":80"));
+        }
+        return IptablesBackendTest.table(many.toArray(dev.svcproxy.api.model.VirtualService[]::new));
+    }
+
+    /** The KUBE- chains of a namespace, normalized, without the canary (a sync writes it, a render does not). */
+    static String kubeRules(IptablesClient c) {
+        return c.save().normalize().only("KUBE-").toString().lines().filter(l -> !l.contains("KUBE-PROXY-CANARY"))
+                .map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
+    }
+
+    /**
+     * A full sync over rules in use (a restarted proxy) on iptables-nft goes in parts of whole chains, and leaves what
+     * one restore of its payload into a fresh namespace leaves: the changed services rewritten, the stale chains (100
+     * services gone, every endpoint moved) deleted.
+     */
+    @Test
+    void aFullResyncInPartsLeavesWhatOneRestoreLeaves(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        try (NetworkNamespace parts = NetworkNamespace.create("svcp-test-resync-" + ProcessHandle.current().pid());
+             NetworkNamespace whole = NetworkNamespace.create("svcp-test-whole-" + ProcessHandle.current().pid())) {
+            BackendContext ctx = BackendContext.builder().from(IptablesBackendTest.CTX).netns(parts.path()).build();
+            IptablesClient client = IptablesClient.newBuilder().netns(parts.path()).flavour(dev.svcproxy.iptables.Flavour.NFT).build();
+            assertTrue(new IptablesBackend(client, ctx).sync(many(1000, 244)).full());
+            ServiceTable changed = many(900, 246);
+            IptablesBackend restarted = new IptablesBackend(client, ctx);
+            String payload = restarted.render(changed);
+            assertTrue(restarted.sync(changed).full(), "a new backend's first sync is full, over the rules in place");
+            java.nio.file.Files.writeString(dir.resolve("payload"), payload);
+            whole.sh("iptables-restore --noflush < " + dir.resolve("payload"));
+            assertEquals(kubeRules(IptablesClient.newBuilder().netns(whole.path()).build()), kubeRules(client));
+            assertFalse(client.save().toString().contains("--to-destination 10.244."), "no rule of the old endpoints is left");
+            String before = client.save().normalize().only("KUBE-").toString();
+            assertFalse(restarted.sync(changed).full());
+            assertEquals(before, client.save().normalize().only("KUBE-").toString(), "the next sync is partial and changes nothing");
+        }
+    }
+
     /**
      * A first load too big for one part goes in parts (no KUBE-SERVICES yet), and leaves exactly what one atomic
      * restore of the same payload leaves (and the canary); the next sync is partial and changes nothing.
@@ -56,12 +98,7 @@ class KernelIptablesBackendTest {
     void aFirstLoadInPartsLeavesWhatOneRestoreLeaves(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
         try (NetworkNamespace parts = NetworkNamespace.create("svcp-test-parts-" + ProcessHandle.current().pid());
              NetworkNamespace whole = NetworkNamespace.create("svcp-test-whole-" + ProcessHandle.current().pid())) {
-            java.util.List<dev.svcproxy.api.model.VirtualService> many = new java.util.ArrayList<>();
-            for (int i = 0; i < 1000; i++) {
-                many.add(IptablesBackendTest.other("svc" + i, "10.96." + (i / 250) + "." + (i % 250 + 1),
-                        "10.244." + (1 + i / 250) + "." + (i % 250 + 1) + ":80", "10.245." + (1 + i / 250) + "." + (i % 250 + 1) + ":80"));
-            }
-            ServiceTable table = IptablesBackendTest.table(many.toArray(dev.svcproxy.api.model.VirtualService[]::new));
+            ServiceTable table = many(1000, 244);
             BackendContext ctx = BackendContext.builder().from(IptablesBackendTest.CTX).netns(parts.path()).build();
             // iptables-nft: the flavour whose --noflush costs more than linearly (legacy loads in one call)
             IptablesBackend backend = new IptablesBackend(IptablesClient.newBuilder().netns(parts.path())
@@ -74,8 +111,7 @@ class KernelIptablesBackendTest {
             IptablesClient wholeClient = IptablesClient.newBuilder().netns(whole.path()).build();
             IptablesClient partsClient = IptablesClient.newBuilder().netns(parts.path()).build();
             // the same rules, but the canary, which a sync adds and a render leaves out
-            assertEquals(wholeClient.save().normalize().only("KUBE-").toString(), partsClient.save().normalize().only("KUBE-").toString()
-                    .lines().filter(l -> !l.contains("KUBE-PROXY-CANARY")).map(l -> l + "\n").collect(java.util.stream.Collectors.joining()));
+            assertEquals(kubeRules(wholeClient), kubeRules(partsClient));
             String before = partsClient.save().normalize().only("KUBE-").toString();
             SyncResult again = backend.sync(table);
             assertFalse(again.full(), "the chains exist now: the next sync is a partial one, atomic again");
