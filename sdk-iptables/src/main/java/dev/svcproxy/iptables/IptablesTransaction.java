@@ -238,6 +238,14 @@ public final class IptablesTransaction {
             }
         }
         parts.addAll(0, declarations);
+        return finish(parts, entries, deletions);
+    }
+
+    /**
+     * {@code parts}, then one part with the built-in chains' {@code entries} and the stale chains' {@code deletions};
+     * empty parts dropped, and every part told of every chain this transaction declares or knows.
+     */
+    private List<IptablesTransaction> finish(List<IptablesTransaction> parts, List<Op> entries, List<Op> deletions) {
         IptablesTransaction last = create(family);
         entries.forEach(last::add);
         deletions.forEach(last::add);
@@ -304,13 +312,7 @@ public final class IptablesTransaction {
                 }
             }
         }
-        IptablesTransaction last = create(family);
-        entries.forEach(last::add);
-        deletions.forEach(last::add);
-        parts.add(last);
-        parts.removeIf(IptablesTransaction::isEmpty);
-        shareKnownChains(parts);
-        return parts;
+        return finish(parts, entries, deletions);
     }
 
     /** A chain of one table, as {@link #splitByChain} orders them. */
