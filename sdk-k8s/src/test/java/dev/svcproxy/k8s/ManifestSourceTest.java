@@ -220,4 +220,41 @@ class ManifestSourceTest {
             source.close();
         }
     }
+
+    @Test
+    void aFileRewrittenInPlaceIsReadOnlyOnceQuietNeverEmpty(@TempDir Path dir) throws Exception {
+        Path web = dir.resolve("web.yaml");
+        Files.writeString(web, service("web", "10.96.0.10"));
+        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
+        try {
+            source.read("node-a");
+            CountDownLatch woken = new CountDownLatch(1);
+            source.onChange(woken::countDown);
+            Thread writer = new Thread(() -> {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(web, java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.truncate(0); // as `>` in a shell, or a naive editor: an empty file for a moment
+                    Thread.sleep(5);
+                    ch.write(java.nio.ByteBuffer.wrap(service("web", "10.96.0.20").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            long end = System.nanoTime() + 3_000_000_000L;
+            String ip = "10.96.0.10";
+            while (System.nanoTime() < end && !ip.equals("10.96.0.20")) {
+                if (source.changed()) {
+                    List<String> seen = names(source.read("node-a"));
+                    assertEquals(List.of("default/web:http"), seen, "the service never disappears while its file is rewritten");
+                    ip = source.read("node-a").table(IpFamily.IPV4).services().get(0).clusterIp().orElseThrow().toString();
+                }
+                Thread.sleep(1);
+            }
+            writer.join();
+            assertEquals("10.96.0.20", ip, "the rewrite is read once the file is quiet");
+            assertTrue(woken.await(1, TimeUnit.SECONDS), "the listener was called");
+        } finally {
+            source.close();
+        }
+    }
 }

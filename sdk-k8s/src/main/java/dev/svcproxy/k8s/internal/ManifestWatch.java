@@ -25,6 +25,11 @@ import java.util.stream.Stream;
 public final class ManifestWatch implements AutoCloseable {
     /** How often the names, sizes and times are compared even when no event came. */
     static final long RESCAN_NANOS = 5_000_000_000L;
+    /**
+     * How long a file must be quiet after an event before it counts as changed: a writer that truncates and then writes
+     * (not renaming into place) sends an event in between, and an empty file would read as "no objects".
+     */
+    static final long SETTLE_MILLIS = 50;
 
     private final Path path;
     private final Path dir;
@@ -38,6 +43,7 @@ public final class ManifestWatch implements AutoCloseable {
     private boolean changedSinceLastCall;
     private Thread thread;
     private boolean eventsSinceScan;
+    private long lastEvent;
 
     public ManifestWatch(Path path) {
         this.path = path.toAbsolutePath();
@@ -104,6 +110,9 @@ public final class ManifestWatch implements AutoCloseable {
                 register(); // the directory is back
             }
         }
+        if (changedSinceLastCall && now - lastEvent < SETTLE_MILLIS * 1_000_000L) {
+            return false; // still being written: asked again at the next poll (or woken once it is quiet)
+        }
         boolean c = changedSinceLastCall;
         changedSinceLastCall = false;
         return c;
@@ -137,6 +146,7 @@ public final class ManifestWatch implements AutoCloseable {
                 changedSinceLastCall = true;
             }
             eventsSinceScan = true;
+            lastEvent = System.nanoTime();
         }
         if (!key.reset()) {
             key = null; // the directory went away
@@ -160,7 +170,7 @@ public final class ManifestWatch implements AutoCloseable {
     }
 
     /**
-     * Calls {@code listener} after each batch of events, from a daemon thread of this watch that waits for them (the
+     * Calls {@code listener} once the files have been quiet for {@link #SETTLE_MILLIS} after events, from a daemon thread of this watch that waits for them (the
      * events themselves stay for {@link #changed()} and {@link #takeChanged()}). Once; later calls are ignored.
      */
     public synchronized void onChange(Runnable listener) {
@@ -172,11 +182,14 @@ public final class ManifestWatch implements AutoCloseable {
             try {
                 while (true) {
                     WatchKey k = events.take();
-                    synchronized (this) {
-                        if (k == key) {
-                            drain();
+                    do { // until the files are quiet for SETTLE_MILLIS
+                        synchronized (this) {
+                            if (k == key) {
+                                drain();
+                            }
                         }
-                    }
+                        k = events.poll(SETTLE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } while (k != null);
                     listener.run();
                 }
             } catch (InterruptedException | ClosedWatchServiceException e) {
