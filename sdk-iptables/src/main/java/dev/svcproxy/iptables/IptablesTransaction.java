@@ -185,7 +185,7 @@ public final class IptablesTransaction {
     public Map<Table, Map<ChainName, Rule>> externalChains() {
         Map<Table, Map<ChainName, Rule>> out = new EnumMap<>(Table.class);
         for (Op op : ops) {
-            Rule r = op instanceof Append a ? a.rule() : op instanceof Insert i ? i.rule() : null;
+            Rule r = addedRule(op);
             if (r == null) {
                 continue;
             }
@@ -288,7 +288,7 @@ public final class IptablesTransaction {
             } else if (isBuiltin(op)) {
                 entries.add(op);
             } else {
-                Rule r = op instanceof Append a ? a.rule() : op instanceof Insert i ? i.rule() : ((Delete) op).rule();
+                Rule r = ruleOf(op);
                 chains.computeIfAbsent(new ChainKey(op.table(), r.chain()), k -> new ArrayList<>()).add(op);
             }
         }
@@ -346,7 +346,7 @@ public final class IptablesTransaction {
     private static List<ChainKey> targets(ChainKey k, Map<ChainKey, List<Op>> chains) {
         List<ChainKey> out = new ArrayList<>();
         for (Op op : chains.get(k)) {
-            Rule r = op instanceof Append a ? a.rule() : op instanceof Insert i ? i.rule() : null;
+            Rule r = addedRule(op);
             if (r != null) {
                 r.target().flatMap(Target::chain).map(c -> new ChainKey(k.table(), c))
                         .filter(t -> !t.equals(k) && chains.containsKey(t)).ifPresent(out::add);
@@ -356,8 +356,18 @@ public final class IptablesTransaction {
     }
 
     private static boolean isBuiltin(Op op) {
-        Rule r = op instanceof Append a ? a.rule() : op instanceof Insert i ? i.rule() : op instanceof Delete d ? d.rule() : null;
+        Rule r = ruleOf(op);
         return r != null && op.table().isBuiltin(r.chain());
+    }
+
+    /** The rule {@code op} appends or inserts, or null. */
+    private static Rule addedRule(Op op) {
+        return op instanceof Append a ? a.rule() : op instanceof Insert i ? i.rule() : null;
+    }
+
+    /** The rule {@code op} appends, inserts or deletes, or null (a chain operation). */
+    private static Rule ruleOf(Op op) {
+        return op instanceof Delete d ? d.rule() : addedRule(op);
     }
 
     /** The exact {@code iptables-restore} payload. */
@@ -406,22 +416,7 @@ public final class IptablesTransaction {
     public long renderedLength() {
         if (renderedLength < 0) {
             try {
-                renderTo(new Appendable() {
-                    @Override
-                    public Appendable append(CharSequence csq) {
-                        return this;
-                    }
-
-                    @Override
-                    public Appendable append(CharSequence csq, int start, int end) {
-                        return this;
-                    }
-
-                    @Override
-                    public Appendable append(char c) {
-                        return this;
-                    }
-                });
+                renderTo(java.io.Writer.nullWriter());
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

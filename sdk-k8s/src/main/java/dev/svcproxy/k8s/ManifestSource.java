@@ -40,7 +40,6 @@ final class ManifestSource implements ClusterSource {
     private final Clock clock;
     private final long maxFileBytes;
     private Map<Path, Cached> files = new TreeMap<>();
-    private boolean listed;
     private final TranslationMemo memo = new TranslationMemo();
     private Map<String, Path> lastOwners = Map.of();
     private Instant unreadableSince;
@@ -58,7 +57,7 @@ final class ManifestSource implements ClusterSource {
         Optional<Set<Path>> named = watch.takeChanged();
         Collection<Path> look;
         TreeMap<Path, Cached> next;
-        if (named.isPresent() && listed && unreadableSince == null) {
+        if (named.isPresent() && unreadableSince == null) { // never on the first read: the watch names nothing yet
             look = named.get(); // the watch named what changed: the other files stay as they are
             next = new TreeMap<>(files);
         } else {
@@ -66,7 +65,6 @@ final class ManifestSource implements ClusterSource {
             try {
                 look = ManifestReader.files(path);
                 unreadableSince = null;
-                listed = true;
             } catch (IOException e) {
                 if (unreadableSince == null) {
                     unreadableSince = clock.instant();

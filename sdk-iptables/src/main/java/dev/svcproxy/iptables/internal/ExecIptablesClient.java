@@ -177,10 +177,11 @@ public final class ExecIptablesClient implements IptablesClient {
         boolean keepLast = false;
         for (int start = 0; start < text.length(); ) {
             int eol = text.indexOf('\n', start);
-            int next = eol < 0 ? text.length() : eol + 1;
+            int lineEnd = eol < 0 ? text.length() : eol;
+            int next = lineEnd + 1;
             if (text.startsWith("-A ", start)) {
-                int end = text.indexOf(' ', start + 3);
-                String chain = text.substring(start + 3, end < 0 || end > next ? (eol < 0 ? text.length() : eol) : end);
+                int space = text.indexOf(' ', start + 3);
+                String chain = text.substring(start + 3, space < 0 || space > lineEnd ? lineEnd : space);
                 if (!chain.equals(lastChain)) {
                     lastChain = chain;
                     keepLast = rulesOf.test(ChainName.of(chain));
@@ -190,7 +191,7 @@ public final class ExecIptablesClient implements IptablesClient {
                     continue;
                 }
             }
-            kept.append(text, start, eol < 0 ? text.length() : eol).append('\n');
+            kept.append(text, start, lineEnd).append('\n');
             start = next;
         }
         return Ruleset.parse(kept.toString(), family);

@@ -186,16 +186,18 @@ public final class IpvsBackend implements ServiceProxyBackend {
         lap(phases, "build", mark);
         Map<KubeIpset, Set<Entry>> sets = syncIpsets(state, last.map(IpvsApplied::sets));
         lap(phases, "ipsets", mark);
-        IpvsTable table = withTerminating(state.ipvs(), last.map(IpvsApplied::ipvs).orElse(lastTable));
+        IpvsTable table = withTerminating(state.ipvs(), lastTable); // after a complete sync, the same as last's table
         ApplyResult result = last.isPresent() ? ipvs.applyChange(last.get().ipvs(), table)
                 : ipvs.apply(table, k -> k.family() == family && k.address().map(this::managed).orElse(false));
         result.failures().forEach((change, e) -> skipped.add(new SyncResult.Skipped(change, e.getMessage())));
         lastTable = table;
         lap(phases, "ipvs", mark);
         boolean sameAddresses = state.bound().equals(alreadyBound);
-        for (IpAddress a : sameAddresses ? Set.<IpAddress>of() : state.bound()) {
-            if (!alreadyBound.contains(a)) {
-                route.addAddress(IpvsProxyRules.DUMMY_DEVICE, new InterfaceAddress(a, a.family().bits()));
+        if (!sameAddresses) {
+            for (IpAddress a : state.bound()) {
+                if (!alreadyBound.contains(a)) {
+                    route.addAddress(IpvsProxyRules.DUMMY_DEVICE, new InterfaceAddress(a, a.family().bits()));
+                }
             }
         }
         lap(phases, "bind", mark);
@@ -208,9 +210,11 @@ public final class IpvsBackend implements ServiceProxyBackend {
             iptables.apply(tx); // the jump rules were verified by the last full sync
         }
         lap(phases, "iptables", mark);
-        for (IpAddress a : sameAddresses ? Set.<IpAddress>of() : alreadyBound) {
-            if (!state.bound().contains(a)) {
-                route.deleteAddress(IpvsProxyRules.DUMMY_DEVICE, new InterfaceAddress(a, a.family().bits()));
+        if (!sameAddresses) {
+            for (IpAddress a : alreadyBound) {
+                if (!state.bound().contains(a)) {
+                    route.deleteAddress(IpvsProxyRules.DUMMY_DEVICE, new InterfaceAddress(a, a.family().bits()));
+                }
             }
         }
         lap(phases, "unbind", mark);

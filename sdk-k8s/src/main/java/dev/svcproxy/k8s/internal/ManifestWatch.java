@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * Notices changes to a manifest file or directory: through the JDK's {@link WatchService} (inotify on Linux), which
  * names the files that changed within milliseconds, and, as a safety net for file systems that send no events (and
  * while the directory is gone), by the names, sizes and modification times of its files, compared at every call
- * without events and every {@link #RESCAN_NANOS} with them (a difference counts only if no event came meanwhile). An event on a name the kubelet's atomic writer uses ({@code ..data}, a ConfigMap volume's
- * swap) or an overflow asks for every file to be looked at again. Thread-safe.
+ * without events and every {@link #RESCAN_NANOS} with them (a difference counts only if no event came meanwhile).
+ * An event on a name the kubelet's atomic writer uses ({@code ..data}, a ConfigMap volume's swap) or an overflow asks
+ * for every file to be looked at again. Thread-safe.
  */
 public final class ManifestWatch implements AutoCloseable {
     /** How often the names, sizes and times are compared even when no event came. */
@@ -170,8 +171,9 @@ public final class ManifestWatch implements AutoCloseable {
     }
 
     /**
-     * Calls {@code listener} once the files have been quiet for {@link #SETTLE_MILLIS} after events, from a daemon thread of this watch that waits for them (the
-     * events themselves stay for {@link #changed()} and {@link #takeChanged()}). Once; later calls are ignored.
+     * Calls {@code listener} once the files have been quiet for {@link #SETTLE_MILLIS} after events, from a daemon
+     * thread of this watch that waits for them (the events themselves stay for {@link #changed()} and
+     * {@link #takeChanged()}). Once; later calls are ignored.
      */
     public synchronized void onChange(Runnable listener) {
         if (thread != null || service == null) {
