@@ -10,6 +10,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,8 +18,11 @@ import java.util.Optional;
  * The proxy's memory for N services x 10 endpoints read from one manifest file: the live heap after a full
  * collection once the desired state is built and a full sync's payload rendered (what a running proxy holds between
  * syncs, plus one payload), the resident set and its peak, and the share of the time spent in garbage collection.
- * Nothing touches the kernel. Arguments: services (1000), mode ({@code iptables}, {@code nftables} or {@code ipvs}).
- * Run it with the heap cap to check, e.g. {@code SVCPROXY_JAVA_OPTS=-Xmx256m}.
+ * Nothing touches the kernel. Arguments: services (1000), mode ({@code iptables}, {@code nftables} or {@code ipvs}),
+ * and optionally {@code --kubeconfig FILE}: then the objects come from that API server through the proxy's informers
+ * (which must already hold the N services, as {@code ApiMemoryBenchTest} prepares them in fabric8's mock server)
+ * instead of from a manifest file the bench writes. Run it with the heap cap to check, e.g. {@code -Xmx256m};
+ * {@code -Dbench.histogram=true} also prints the 40 largest classes of the live heap.
  */
 public final class MemoryBench {
 
@@ -70,15 +74,19 @@ public final class MemoryBench {
     public static void main(String[] args) throws Exception {
         int services = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         String mode = args.length > 1 ? args[1] : "iptables";
+        Optional<Path> kubeconfig = args.length > 3 && args[2].equals("--kubeconfig") ? Optional.of(Path.of(args[3])) : Optional.empty();
         Path dir = Files.createTempDirectory("svcp-memory");
         Path file = dir.resolve("services.yaml");
         try {
-            manifests(file, services);
+            if (kubeconfig.isEmpty()) {
+                manifests(file, services);
+            }
             long before = liveHeapBytes();
             long t0 = System.nanoTime();
             try (KubeProxy proxy = KubeProxy.newBuilder()
                     .config(ProxyFlags.apply(Optional.empty(), Map.of("hostname-override", "node-a", "proxy-mode", mode)))
-                    .source(ClusterSource.manifests(file)).build()) {
+                    .source(kubeconfig.isPresent() ? ClusterSource.apiServer(kubeconfig, "node-a", Duration.ZERO) : ClusterSource.manifests(file))
+                    .build()) {
                 int built = proxy.tables().table(IpFamily.IPV4).services().size();
                 long[] payload = {0};
                 proxy.render(IpFamily.IPV4, new Appendable() { // streamed and counted, as `svcproxy render` writes it out
@@ -105,11 +113,17 @@ public final class MemoryBench {
                 double uptime = ManagementFactory.getRuntimeMXBean().getUptime();
                 long peakKb = statusKb("VmHWM");
                 long live = liveHeapBytes(); // the forced collections come after the GC time is read
-                System.out.printf("services=%d endpoints=%d mode=%s manifest=%.1f MiB max heap=%d MiB%n", services, services * 10, mode,
-                        Files.size(file) / 1048576.0, Runtime.getRuntime().maxMemory() >> 20);
+                System.out.printf("services=%d endpoints=%d mode=%s source=%s max heap=%d MiB%n", services, services * 10, mode,
+                        kubeconfig.isPresent() ? "API server" : String.format("manifest of %.1f MiB", Files.size(file) / 1048576.0),
+                        Runtime.getRuntime().maxMemory() >> 20);
                 System.out.printf("built %d services and a %.1f MiB payload in %.2f s%n", built, payload[0] / 1048576.0, seconds);
                 System.out.printf("live heap after GC: %.1f MiB (%.1f MiB before reading)%n", live / 1048576.0, before / 1048576.0);
                 System.out.printf("RSS now: %d MiB, peak RSS while building: %d MiB%n", statusKb("VmRSS") >> 10, peakKb >> 10);
+                if (Boolean.getBoolean("bench.histogram")) {
+                    String h = (String) ManagementFactory.getPlatformMBeanServer().invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+                    h.lines().limit(40).forEach(System.out::println);
+                }
                 System.out.printf("GC time: %d ms of %.0f ms uptime (%.1f%%)%n", gcMillis, uptime, 100 * gcMillis / uptime);
             }
         } finally {

@@ -1,0 +1,74 @@
+package dev.svcproxy.samples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link MemoryBench} with its objects from an API server (tag {@code bench}, never in CI; no root, nothing leaves
+ * loopback): fabric8's mock API server in this JVM is filled with N Services and their EndpointSlices (as the bench's
+ * manifest holds them, {@code -Dbench.services}, 1000), then the bench runs in a JVM of its own ({@code
+ * -Dbench.javaOpts}, {@code -XX:+UseSerialGC -Xmx256m}) from the distribution's module path, connected through a
+ * kubeconfig, so its heap holds the proxy and its informers' caches and nothing of the server's. Run after a build:
+ * {@code mvn -o -pl samples surefire:test@bench}. The report goes to {@code target/api-memory-report.txt}.
+ */
+@Tag("bench")
+class ApiMemoryBenchTest {
+    private static final int SERVICES = Integer.getInteger("bench.services", 1000);
+    private static final String JAVA_OPTS = System.getProperty("bench.javaOpts", "-XX:+UseSerialGC -Xmx256m");
+    /** The mock server logs every request through java.util.logging; held here so the level sticks. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    @Test
+    void buildsEveryServiceOfTheApiServerAndReportsItsMemory(@TempDir Path dir) throws Exception {
+        QUIET.setLevel(java.util.logging.Level.WARNING);
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        try (KubernetesClient admin = server.createClient()) {
+            admin.resource(admin.getKubernetesSerialization().unmarshal("apiVersion: v1\nkind: Node\nmetadata: {name: node-a}\n"
+                    + "status: {addresses: [{type: InternalIP, address: 192.168.77.1}]}\n", HasMetadata.class)).create();
+            for (int i = 0; i < SERVICES; i++) {
+                for (HasMetadata o : admin.load(new ByteArrayInputStream(MemoryBench.service(i, 0, "").getBytes(StandardCharsets.UTF_8))).items()) {
+                    admin.resource(o).create();
+                }
+            }
+            Path kubeconfig = dir.resolve("kubeconfig");
+            Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: [{name: mock, cluster: {server: 'http://127.0.0.1:"
+                    + server.getPort() + "'}}]\nusers: [{name: bench, user: {token: t}}]\ncontexts: [{name: c, context: {cluster: mock, user: bench}}]\n"
+                    + "current-context: c\n");
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+            command.addAll(List.of(JAVA_OPTS.split(" ")));
+            command.addAll(List.of("-p", Path.of("target/svcproxy/lib").toAbsolutePath().toString(), "--add-modules", "ALL-MODULE-PATH",
+                    "-m", "dev.svcproxy.samples/dev.svcproxy.samples.bench.MemoryBench", String.valueOf(SERVICES), "iptables",
+                    "--kubeconfig", kubeconfig.toString()));
+            Path out = dir.resolve("bench.out");
+            Process bench = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            assertTrue(bench.waitFor(10, TimeUnit.MINUTES), "the bench within 10 minutes");
+            String report = Files.readString(out);
+            System.out.print(report);
+            Files.writeString(Path.of("target/api-memory-report.txt"), String.join(" ", command) + "\n" + report);
+            assertEquals(0, bench.exitValue(), report);
+            assertTrue(report.contains("built " + SERVICES + " services"), "every Service of the API server in the proxy's table: " + report);
+        } finally {
+            server.destroy();
+        }
+    }
+}
