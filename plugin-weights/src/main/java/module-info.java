@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A sample {@link dev.svcproxy.api.spi.Scheduler} plug-in packaged as its own module: the proxy finds it when its
  * jar is in the distribution's {@code plugins/} directory.

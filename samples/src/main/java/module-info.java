@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /** Runnable examples: the service-VIP demo on throw-away network namespaces and the benchmark runner. */
 module dev.svcproxy.samples {
     requires dev.svcproxy.api;

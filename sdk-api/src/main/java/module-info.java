@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * svcproxy's foundation: network values, the Kubernetes-free desired-state model ({@code ServiceTable}),
  * the {@code ServiceProxyBackend} and {@code Scheduler} SPIs with their discovery, and the error types.

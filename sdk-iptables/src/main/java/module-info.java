@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The iptables SDK: typed rules, restore transactions, save parsing, the kernel client, a fake with a packet
  * tracer, kube-proxy's chain layout, and the {@code iptables} {@link dev.svcproxy.api.spi.ServiceProxyBackendProvider}.

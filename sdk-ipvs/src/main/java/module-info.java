@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Typed IPVS virtual servers and destinations, a client over the kernel's IPVS generic netlink family, and
  * kube-proxy's IPVS mode (the {@code ipvs} {@link dev.svcproxy.api.spi.ServiceProxyBackendProvider}).

@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Kubernetes for svcproxy: {@code KubeProxy}, the complete kube-proxy over any backend found by its mode's name;
  * kube-proxy's configuration file, its sources of truth (manifest files; the API server through fabric8

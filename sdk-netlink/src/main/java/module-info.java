@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Netlink for svcproxy: sockets (NETLINK_ROUTE, NETLINK_NETFILTER, NETLINK_GENERIC) with sequence numbers, ACKs,
  * multi-part dumps, extended-ack error text and batching; a pure-Java message and attribute codec; generic

@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Typed nftables for svcproxy: tables, chains (regular and base), sets and maps (concatenated keys, verdict maps),
  * elements and rules, written to the kernel as one atomic nf_tables netlink batch per transaction and listed back

@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.api;
 
 /** The kernel (or a fake) does not have the object the operation needs: a chain, a set, an entry. */

@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Conntrack for svcproxy: typed entries ({@link dev.svcproxy.conntrack.ConntrackEntry} with its two
  * {@link dev.svcproxy.conntrack.Tuple}s), filters, and {@link dev.svcproxy.conntrack.ConntrackClient} to list,

@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.iptables;
 
 import dev.svcproxy.api.net.HostPort;
@@ -9,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Follows one new connection's first packet through a {@link Ruleset} (e.g. {@link FakeIptables#save()}): nat
+ * Follows one new connection's first packet through a {@link Ruleset} (e.g. {@link FakeIptables#save(Table...)}): nat
  * PREROUTING (or OUTPUT for a packet from this host), the filter chain it then meets (INPUT, FORWARD or OUTPUT),
  * and nat POSTROUTING. It reports the rules that matched, every DNAT destination a random split could choose, the
  * masquerade decision and the verdict.

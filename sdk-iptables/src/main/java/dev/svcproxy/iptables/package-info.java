@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A typed iptables SDK: {@link dev.svcproxy.iptables.Table}s, {@link dev.svcproxy.iptables.ChainName}s,
  * {@link dev.svcproxy.iptables.Rule}s built from {@link dev.svcproxy.iptables.Match}es and a

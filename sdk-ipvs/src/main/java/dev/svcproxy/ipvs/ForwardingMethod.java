@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.ipvs;
 
 /** How IPVS sends packets to a real server (the kernel's {@code IP_VS_CONN_F_*} forwarding methods). */

@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.ipvs;
 
 /** The kernel's IPVS version (e.g. 0x010201 = 1.2.1) and connection hash table size. */

@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.ipvs;
 
 /** What the kernel counted for a service or destination: totals and current rates (per second). */

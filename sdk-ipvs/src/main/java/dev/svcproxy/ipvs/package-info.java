@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * IPVS for svcproxy: virtual services ({@link dev.svcproxy.ipvs.VirtualServer}, identified by a
  * {@link dev.svcproxy.ipvs.ServiceKey}) and their real servers ({@link dev.svcproxy.ipvs.Destination}), kept apart

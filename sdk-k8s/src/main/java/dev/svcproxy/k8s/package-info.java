@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The complete kube-proxy, {@link dev.svcproxy.k8s.KubeProxy}, and what it is built from, k8s-free at the surface:
  * {@link dev.svcproxy.k8s.ProxyConfig} (a {@code KubeProxyConfiguration} v1alpha1 file read by

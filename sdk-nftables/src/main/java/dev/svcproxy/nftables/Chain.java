@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.nftables;
 
 import dev.svcproxy.api.InvalidInputException;
@@ -73,7 +75,7 @@ public record Chain(Table table, String name, Optional<Hook> hook, Optional<Stri
 
     /**
      * Where and how a base chain is attached: {@code type nat hook prerouting priority dstnat; policy accept;}.
-     * {@link #priority(String)} reads {@code nft}'s names ({@code raw}, {@code mangle}, {@code dstnat},
+     * {@link #priority(String, HookPoint)} reads {@code nft}'s names ({@code raw}, {@code mangle}, {@code dstnat},
      * {@code filter}, {@code security}, {@code srcnat}) with an offset ({@code dstnat - 10}) or a number.
      */
     public record Hook(Type type, HookPoint point, int priority, Verdict.Kind policy) {

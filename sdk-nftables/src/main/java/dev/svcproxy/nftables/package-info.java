@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Typed nftables: {@link dev.svcproxy.nftables.Table}, {@link dev.svcproxy.nftables.Chain},
  * {@link dev.svcproxy.nftables.NftSet} (sets and maps, keys of one {@link dev.svcproxy.nftables.DataType} or a

@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.api.spi;
 
 /** Whether a backend can run here; when it cannot, {@link #reason()} says why in one line. */

@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The plug-in points: {@link dev.svcproxy.api.spi.ServiceProxyBackendProvider} (a dataplane: iptables, ipvs,
  * nftables, ...) and {@link dev.svcproxy.api.spi.Scheduler} (how traffic is split over endpoints), both found

@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.conntrack.internal;
 
 import dev.svcproxy.api.InvalidInputException;

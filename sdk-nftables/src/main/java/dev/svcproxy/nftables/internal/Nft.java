@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.nftables.internal;
 
 /** nf_tables netlink numbers (linux/netfilter/nf_tables.h, nfnetlink.h) and libnftnl's user-data tags. */

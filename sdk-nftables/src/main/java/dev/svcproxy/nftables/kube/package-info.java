@@ -1,3 +1,5 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
 /**
  * kube-proxy's nftables mode over sdk-nftables: the {@code kube-proxy} table of {@code pkg/proxy/nftables} rule for
  * rule ({@link dev.svcproxy.nftables.kube.KubeNftLayout}), synced by {@link dev.svcproxy.nftables.kube.NftablesBackend}
