@@ -5,11 +5,11 @@
 #
 #   scripts/vm-test.sh                 # build on the host, then run every vm test in the VM
 #   SKIP_BUILD=1 scripts/vm-test.sh    # reuse the host build (e.g. right after `mvn verify`)
-#   VM_TEST_MODULES=sdk-ipvs VM_TEST_ARGS=-Dtest=VmIpvsContractTest scripts/vm-test.sh
+#   VM_TEST_MODULES=sdk-ipvs-testkit VM_TEST_ARGS=-Dtest=VmIpvsContractTest scripts/vm-test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export VM_DIR=${VM_DIR:-/var/tmp/svcproxy-kernel-vm}
-VM_TEST_MODULES=${VM_TEST_MODULES:-sdk-netlink,sdk-ipvs,samples}
+VM_TEST_MODULES=${VM_TEST_MODULES:-sdk-netlink,sdk-ipvs,sdk-ipvs-testkit,samples}
 if [ "$(id -u)" != 0 ]; then
     exec sudo -E "$0" "$@"
 fi

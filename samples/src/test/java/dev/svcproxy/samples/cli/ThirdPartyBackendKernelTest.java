@@ -26,7 +26,7 @@ class ThirdPartyBackendKernelTest {
     void aBackendJarInThePluginDirectoryIsSelectedByItsModeName(@TempDir Path dir) throws Exception {
         Path jar;
         try (Stream<Path> jars = Files.list(Path.of("../recording-backend/target"))) {
-            jar = jars.filter(p -> p.getFileName().toString().matches("recording-backend-.*\\.jar")).findFirst().orElseThrow();
+            jar = jars.filter(p -> p.getFileName().toString().matches("recording-backend-[0-9][^-]*(-SNAPSHOT)?\\.jar")).findFirst().orElseThrow();
         }
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Files.copy(jar, plugins.resolve(jar.getFileName()));

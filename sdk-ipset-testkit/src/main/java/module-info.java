@@ -1,0 +1,15 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The compatibility kit of {@code dev.svcproxy.ipset}: JUnit 5 tests that every client must pass, the kernel's and
+ * the fakes' alike. Extend the contract in your own tests to hold your fake or adapter to what the kernel does; this
+ * project runs the same kit against its fake and against the kernel.
+ */
+module dev.svcproxy.ipset.testkit {
+    requires transitive dev.svcproxy.ipset;
+    requires transitive org.junit.jupiter.api;
+
+    exports dev.svcproxy.ipset.testkit;
+    // JUnit calls the kit's test methods (package-private, as JUnit 5 recommends) reflectively
+    opens dev.svcproxy.ipset.testkit to org.junit.platform.commons;
+}

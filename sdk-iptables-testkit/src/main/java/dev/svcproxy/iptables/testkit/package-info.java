@@ -1,0 +1,7 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The iptables client contract ({@code IptablesClientContract}): extend it, return a fresh client from {@code client()}, and
+ * JUnit runs every check against it.
+ */
+package dev.svcproxy.iptables.testkit;
