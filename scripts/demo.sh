@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 The svcproxy Authors
+# SPDX-License-Identifier: Apache-2.0
 # The main job: builds svcproxy and runs `svcproxy demo` (Service default/nginx-service in throw-away network
 # namespaces, 300 HTTP requests spread over 3 pods). Needs root for the namespaces; deletes everything it made.
 # Arguments go to the demo, e.g. scripts/demo.sh --connections 600

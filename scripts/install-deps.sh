@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 The svcproxy Authors
+# SPDX-License-Identifier: Apache-2.0
 # Installs what svcproxy's demo and tests need on Debian 12 (as root, or with sudo): the kernel tools the SDK
 # drives and compares against, socat for the demo's servers and clients, and JDK 17 + Maven if missing.
 set -euo pipefail

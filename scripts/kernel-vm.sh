@@ -1,4 +1,6 @@
 #!/bin/bash
+# Copyright 2026 The svcproxy Authors
+# SPDX-License-Identifier: Apache-2.0
 # kernel-vm.sh - run a command as root inside a throw-away VM that boots Debian's
 # own kernel (linux-image-amd64) under qemu TCG (no KVM needed) and sees the
 # host's /usr and /etc read-only (copy-on-write), so that the real IPVS, ipset,

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 The svcproxy Authors
+# SPDX-License-Identifier: Apache-2.0
 # Reproducible builds: builds the reactor a second time, in a copy of the sources (another path, a later time),
 # and compares every jar it makes byte for byte with the main build's. Run after `mvn install` (scripts/test.sh
 # does). project.build.outputTimestamp in the parent POM fixes the jars' entry times.

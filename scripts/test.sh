@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 The svcproxy Authors
+# SPDX-License-Identifier: Apache-2.0
 # Every test: unit tests, the compatibility kits (fake and kernel), the kernel tests in throw-away network
 # namespaces (root), then the tests that need IPVS and dummy interfaces inside Debian's kernel under qemu
 # (scripts/vm-test.sh), then the demo on the module path as a smoke test of the launcher's module graph.
@@ -12,6 +14,8 @@ for ns in $(ip netns list | awk '/^svcp-/{print $1}'); do ip netns del "$ns" || 
 mvn -B install "$@"
 echo "== reproducible builds: a second build, byte for byte"
 scripts/reproducible.sh
+echo "== javadoc: no module gains undocumented public members"
+scripts/javadoc-coverage.sh
 echo "== fabric8's file-name-derived module names: read by svcproxy-k8s alone"
 for jar in */target/svcproxy-*-SNAPSHOT.jar */target/svcproxy-*[0-9].jar; do
     [ -f "$jar" ] || continue
@@ -44,7 +48,7 @@ echo "module-path smoke run: ok"
 python3 - <<'PY' 2>/dev/null || awk 'BEGIN{print "summary: see the Surefire results above"}'
 import glob, re
 t = f = s = 0
-for x in glob.glob("*/target/*-reports/TEST-*.xml"):
+for x in glob.glob("**/target/*-reports/TEST-*.xml", recursive=True):
     head = open(x, encoding="utf-8").read(2000)
     m = re.search(r'<testsuite [^>]*', head).group(0)
     a = dict(re.findall(r'(\w+)="([^"]*)"', m))

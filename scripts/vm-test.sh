@@ -1,4 +1,6 @@
 #!/bin/bash
+# Copyright 2026 The svcproxy Authors
+# SPDX-License-Identifier: Apache-2.0
 # Runs the tests tagged "vm" (IPVS, dummy interfaces: not in every host kernel) inside Debian's own kernel,
 # booted under qemu by scripts/kernel-vm.sh, as `mvn -o surefire:test@vm-tests`. Reports land in
 # <module>/target/vm-test-reports. Exits with Maven's exit code (125 if the VM itself failed).

@@ -6,10 +6,23 @@ package dev.svcproxy.api;
 public class AlreadyExistsException extends SvcProxyException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An error about {@code object}.
+     *
+     * @param message what went wrong
+     * @param object the object it concerns, as text (a set, chain, rule, address), or null
+     */
     public AlreadyExistsException(String message, String object) {
         super(message, object);
     }
 
+    /**
+     * An error about {@code object}, caused by {@code cause}.
+     *
+     * @param message what went wrong
+     * @param object the object it concerns, as text, or null
+     * @param cause the underlying failure
+     */
     public AlreadyExistsException(String message, String object, Throwable cause) {
         super(message, object, cause);
     }

@@ -10,8 +10,15 @@ import java.util.Map;
  */
 public class BackendUnavailableException extends SvcProxyException {
     private static final long serialVersionUID = 1L;
+    /** Why each candidate was unusable, by backend name. */
     private final Map<String, String> reasons;
 
+    /**
+     * No usable backend.
+     *
+     * @param message what was asked for
+     * @param reasons why each candidate backend was unusable, by name (copied)
+     */
     public BackendUnavailableException(String message, Map<String, String> reasons) {
         super(message + describe(reasons));
         this.reasons = Map.copyOf(reasons);

@@ -11,9 +11,18 @@ import java.util.Optional;
  */
 public class TransactionFailedException extends SvcProxyException {
     private static final long serialVersionUID = 1L;
+    /** The failing operation, or null. */
     private final String operation;
+    /** What the kernel or tool said, stripped. */
     private final String kernelMessage;
 
+    /**
+     * A refused transaction.
+     *
+     * @param message what was being done
+     * @param operation the failing operation (e.g. a rule in iptables-restore syntax), or null if unknown
+     * @param kernelMessage what the kernel or tool said (may be blank)
+     */
     public TransactionFailedException(String message, String operation, String kernelMessage) {
         super(message + (kernelMessage.isBlank() ? "" : ": " + kernelMessage.strip()), operation);
         this.operation = operation;

@@ -17,6 +17,19 @@ import java.util.Set;
 public record ConntrackEntry(Tuple original, Tuple reply, long status, long timeoutSeconds, long mark, int zone, long id,
                              Optional<TcpState> tcpState) {
 
+    /**
+     * An entry.
+     *
+     * @param original the original direction's tuple
+     * @param reply the reply direction's tuple, of the same family and protocol
+     * @param status the status bits ({@link Status#bit()})
+     * @param timeoutSeconds seconds before it expires, an unsigned 32-bit value
+     * @param mark the connection mark, an unsigned 32-bit value
+     * @param zone the conntrack zone, 0-65535
+     * @param id the kernel's id, 0 for an entry not read from a table
+     * @param tcpState the TCP state, for TCP
+     * @throws dev.svcproxy.api.InvalidInputException for tuples of different families or protocols, or a value out of range
+     */
     public ConntrackEntry {
         Objects.requireNonNull(original, "original");
         Objects.requireNonNull(reply, "reply");
@@ -43,30 +56,69 @@ public record ConntrackEntry(Tuple original, Tuple reply, long status, long time
         return of(original, original.inverse(), timeoutSeconds);
     }
 
+    /**
+     * This entry with another mark.
+     *
+     * @param newMark an unsigned 32-bit value
+     * @return a new entry
+     */
     public ConntrackEntry withMark(long newMark) {
         return new ConntrackEntry(original, reply, status, timeoutSeconds, newMark, zone, id, tcpState);
     }
 
+    /**
+     * This entry in another zone.
+     *
+     * @param newZone 0-65535
+     * @return a new entry
+     */
     public ConntrackEntry withZone(int newZone) {
         return new ConntrackEntry(original, reply, status, timeoutSeconds, mark, newZone, id, tcpState);
     }
 
+    /**
+     * This entry with another TCP state.
+     *
+     * @param state the state
+     * @return a new entry
+     */
     public ConntrackEntry withTcpState(TcpState state) {
         return new ConntrackEntry(original, reply, status, timeoutSeconds, mark, zone, id, Optional.of(state));
     }
 
+    /**
+     * The family of its addresses.
+     *
+     * @return IPv4 or IPv6
+     */
     public IpFamily family() {
         return original.family();
     }
 
+    /**
+     * Its layer-4 protocol number (6 TCP, 17 UDP, 132 SCTP, 1 ICMP, ...).
+     *
+     * @return the protocol number
+     */
     public int protocol() {
         return original.protocol();
     }
 
+    /**
+     * Its status bits as a set.
+     *
+     * @return the statuses set
+     */
     public Set<Status> statuses() {
         return Status.of(status);
     }
 
+    /**
+     * Whether a status bit is set.
+     *
+     * @param s the status
+     * @return true if set
+     */
     public boolean has(Status s) {
         return (status & s.bit()) != 0;
     }

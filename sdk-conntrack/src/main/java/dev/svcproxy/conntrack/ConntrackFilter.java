@@ -92,6 +92,11 @@ public final class ConntrackFilter {
         return builder().family(family).build();
     }
 
+    /**
+     * A builder that matches everything until narrowed.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -101,6 +106,12 @@ public final class ConntrackFilter {
         return family;
     }
 
+    /**
+     * Whether {@code e} meets every condition of the filter.
+     *
+     * @param e an entry
+     * @return true if it matches
+     */
     public boolean matches(ConntrackEntry e) {
         Tuple o = e.original();
         Tuple r = e.reply();
@@ -190,11 +201,23 @@ public final class ConntrackFilter {
         private Builder() {
         }
 
+        /**
+         * Only entries of {@code f}.
+         *
+         * @param f the family
+         * @return this builder
+         */
         public Builder family(IpFamily f) {
             this.family = Objects.requireNonNull(f);
             return this;
         }
 
+        /**
+         * Only entries of a service protocol.
+         *
+         * @param p TCP, UDP or SCTP
+         * @return this builder
+         */
         public Builder protocol(Protocol p) {
             return protocol(p.number());
         }
@@ -208,57 +231,129 @@ public final class ConntrackFilter {
             return this;
         }
 
+        /**
+         * Only entries whose original source address is in {@code c}.
+         *
+         * @param c the range
+         * @return this builder
+         */
         public Builder origSrc(Cidr c) {
             this.origSrc = c;
             return this;
         }
 
+        /**
+         * Only entries whose original source address is {@code a}.
+         *
+         * @param a the address
+         * @return this builder
+         */
         public Builder origSrc(IpAddress a) {
             return origSrc(Cidr.of(a));
         }
 
+        /**
+         * Only entries whose original destination address is in {@code c}.
+         *
+         * @param c the range
+         * @return this builder
+         */
         public Builder origDst(Cidr c) {
             this.origDst = c;
             return this;
         }
 
+        /**
+         * Only entries whose original destination address is {@code a}.
+         *
+         * @param a the address
+         * @return this builder
+         */
         public Builder origDst(IpAddress a) {
             return origDst(Cidr.of(a));
         }
 
+        /**
+         * Only entries whose reply source address is in {@code c}.
+         *
+         * @param c the range
+         * @return this builder
+         */
         public Builder replySrc(Cidr c) {
             this.replySrc = c;
             return this;
         }
 
+        /**
+         * Only entries whose reply source address is {@code a}.
+         *
+         * @param a the address
+         * @return this builder
+         */
         public Builder replySrc(IpAddress a) {
             return replySrc(Cidr.of(a));
         }
 
+        /**
+         * Only entries whose reply destination address is in {@code c}.
+         *
+         * @param c the range
+         * @return this builder
+         */
         public Builder replyDst(Cidr c) {
             this.replyDst = c;
             return this;
         }
 
+        /**
+         * Only entries whose reply destination address is {@code a}.
+         *
+         * @param a the address
+         * @return this builder
+         */
         public Builder replyDst(IpAddress a) {
             return replyDst(Cidr.of(a));
         }
 
+        /**
+         * Only entries whose original source port is {@code p}.
+         *
+         * @param p 1-65535
+         * @return this builder
+         */
         public Builder origSrcPort(int p) {
             this.origSrcPort = Port.check(p, "original source port");
             return this;
         }
 
+        /**
+         * Only entries whose original destination port is {@code p}.
+         *
+         * @param p 1-65535
+         * @return this builder
+         */
         public Builder origDstPort(int p) {
             this.origDstPort = Port.check(p, "original destination port");
             return this;
         }
 
+        /**
+         * Only entries whose reply source port is {@code p}.
+         *
+         * @param p 1-65535
+         * @return this builder
+         */
         public Builder replySrcPort(int p) {
             this.replySrcPort = Port.check(p, "reply source port");
             return this;
         }
 
+        /**
+         * Only entries whose reply destination port is {@code p}.
+         *
+         * @param p 1-65535
+         * @return this builder
+         */
         public Builder replyDstPort(int p) {
             this.replyDstPort = Port.check(p, "reply destination port");
             return this;
@@ -274,6 +369,12 @@ public final class ConntrackFilter {
             return this;
         }
 
+        /**
+         * Only entries in conntrack zone {@code z}.
+         *
+         * @param z 0-65535
+         * @return this builder
+         */
         public Builder zone(int z) {
             if (z < 0 || z > 65535) {
                 throw new InvalidInputException("zone must be 0-65535", String.valueOf(z));
@@ -288,6 +389,12 @@ public final class ConntrackFilter {
             return this;
         }
 
+        /**
+         * Only TCP entries in state {@code s}.
+         *
+         * @param s the state
+         * @return this builder
+         */
         public Builder tcpState(TcpState s) {
             this.tcpState = Objects.requireNonNull(s);
             return this;
@@ -299,6 +406,11 @@ public final class ConntrackFilter {
             return this;
         }
 
+        /**
+         * The filter.
+         *
+         * @return a new filter
+         */
         public ConntrackFilter build() {
             return new ConntrackFilter(this);
         }

@@ -7,8 +7,38 @@ import java.util.Set;
 
 /** The kernel's connection status bits ({@code IPS_*} in nf_conntrack_common.h). */
 public enum Status {
-    EXPECTED, SEEN_REPLY, ASSURED, CONFIRMED, SRC_NAT, DST_NAT, SEQ_ADJUST, SRC_NAT_DONE, DST_NAT_DONE, DYING,
-    FIXED_TIMEOUT, TEMPLATE, UNTRACKED, HELPER, OFFLOAD, HW_OFFLOAD;
+    /** An expected connection (a helper's). */
+    EXPECTED,
+    /** Packets were seen in both directions. */
+    SEEN_REPLY,
+    /** Established enough never to be dropped early when the table is full. */
+    ASSURED,
+    /** In the table (its first packet left the stack). */
+    CONFIRMED,
+    /** Source NAT applies. */
+    SRC_NAT,
+    /** Destination NAT applies (as for a Service's connections). */
+    DST_NAT,
+    /** TCP sequence numbers are adjusted (a helper rewrote the payload). */
+    SEQ_ADJUST,
+    /** Source NAT was set up. */
+    SRC_NAT_DONE,
+    /** Destination NAT was set up. */
+    DST_NAT_DONE,
+    /** Being removed. */
+    DYING,
+    /** Its timeout does not change. */
+    FIXED_TIMEOUT,
+    /** A template, not a connection. */
+    TEMPLATE,
+    /** Not tracked ({@code notrack}). */
+    UNTRACKED,
+    /** A helper was assigned. */
+    HELPER,
+    /** Offloaded to the flow table. */
+    OFFLOAD,
+    /** Offloaded to hardware. */
+    HW_OFFLOAD;
 
     /** The bit this status is. */
     public long bit() {

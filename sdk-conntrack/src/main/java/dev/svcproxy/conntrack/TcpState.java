@@ -4,7 +4,26 @@ package dev.svcproxy.conntrack;
 
 /** The TCP connection-tracking states, in the kernel's order ({@code TCP_CONNTRACK_*}). */
 public enum TcpState {
-    NONE, SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT, CLOSE_WAIT, LAST_ACK, TIME_WAIT, CLOSE, SYN_SENT2;
+    /** No state (also for a number this enum does not know). */
+    NONE,
+    /** SYN seen from the original side. */
+    SYN_SENT,
+    /** SYN/ACK seen from the reply side. */
+    SYN_RECV,
+    /** The handshake completed. */
+    ESTABLISHED,
+    /** FIN seen from one side. */
+    FIN_WAIT,
+    /** FIN seen, awaiting the other side's. */
+    CLOSE_WAIT,
+    /** FIN seen from both sides, awaiting the last ACK. */
+    LAST_ACK,
+    /** Closed, kept a while for late packets. */
+    TIME_WAIT,
+    /** Closed (e.g. by RST). */
+    CLOSE,
+    /** Simultaneous open: SYN seen from both sides. */
+    SYN_SENT2;
 
     /** The state with the kernel's number {@code n}, or NONE for one this enum does not know. */
     public static TcpState of(int n) {

@@ -14,11 +14,21 @@ import java.util.Optional;
  * SCTP, UDP-Lite, DCCP) or, for ICMP and ICMPv6, the type, code and id in {@link #icmp()}.
  */
 public record Tuple(IpAddress src, IpAddress dst, int protocol, int srcPort, int dstPort, Optional<Icmp> icmp) {
+    /** ICMP's protocol number. */
     public static final int ICMP = 1;
+    /** ICMPv6's protocol number. */
     public static final int ICMPV6 = 58;
 
     /** The ICMP part of a tuple: type, code and (echo) id. */
     public record Icmp(int type, int code, int id) {
+        /**
+         * The ICMP part.
+         *
+         * @param type 0-255
+         * @param code 0-255
+         * @param id 0-65535 (the echo id)
+         * @throws dev.svcproxy.api.InvalidInputException for a value out of range
+         */
         public Icmp {
             if (type < 0 || type > 255 || code < 0 || code > 255 || id < 0 || id > 65535) {
                 throw new InvalidInputException("ICMP type and code must be 0-255 and id 0-65535",
@@ -27,6 +37,17 @@ public record Tuple(IpAddress src, IpAddress dst, int protocol, int srcPort, int
         }
     }
 
+    /**
+     * A tuple.
+     *
+     * @param src the source address
+     * @param dst the destination address, of the same family
+     * @param protocol the layer-4 protocol number
+     * @param srcPort the source port (0 for ICMP)
+     * @param dstPort the destination port (0 for ICMP)
+     * @param icmp the ICMP part, for ICMP and ICMPv6 only
+     * @throws dev.svcproxy.api.InvalidInputException for mixed families or parts that do not fit the protocol
+     */
     public Tuple {
         Objects.requireNonNull(src, "src");
         Objects.requireNonNull(dst, "dst");
@@ -59,6 +80,11 @@ public record Tuple(IpAddress src, IpAddress dst, int protocol, int srcPort, int
         return protocol == ICMP || protocol == ICMPV6;
     }
 
+    /**
+     * The family of its addresses.
+     *
+     * @return IPv4 or IPv6
+     */
     public IpFamily family() {
         return src.family();
     }

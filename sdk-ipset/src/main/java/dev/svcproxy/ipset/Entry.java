@@ -18,6 +18,20 @@ import java.util.OptionalInt;
 public record Entry(Optional<IpAddress> ip, int cidr, Optional<Protocol> protocol, int port, Optional<IpAddress> ip2,
                     int cidr2, Optional<String> member, OptionalInt timeout, Optional<String> comment) {
 
+    /**
+     * An entry; the factories below build the usual shapes.
+     *
+     * @param ip the first address, if the type has one
+     * @param cidr its prefix length, -1 for a plain address
+     * @param protocol the port's protocol, if the type has a port
+     * @param port the port, 0 for none
+     * @param ip2 the second address ({@code hash:ip,port,ip}, {@code hash:ip,port,net}), if any
+     * @param cidr2 its prefix length, -1 for a plain address
+     * @param member the member set's name ({@code list:set}), if any
+     * @param timeout the entry's own timeout in seconds, if the set has timeouts
+     * @param comment the entry's comment (at most 255 characters, no quotes), if the set has comments
+     * @throws dev.svcproxy.api.InvalidInputException for a bad port, prefix length, comment or set name
+     */
     public Entry {
         if (port != 0) {
             Port.check(port, "ipset entry");
@@ -45,50 +59,121 @@ public record Entry(Optional<IpAddress> ip, int cidr, Optional<Protocol> protoco
         }
     }
 
+    /**
+     * A {@code hash:ip} entry.
+     *
+     * @param ip the address
+     * @return the entry
+     */
     public static Entry ip(IpAddress ip) {
         return new Entry(Optional.of(ip), -1, Optional.empty(), 0, Optional.empty(), -1, Optional.empty(),
                 OptionalInt.empty(), Optional.empty());
     }
 
+    /**
+     * A {@code hash:net} entry.
+     *
+     * @param net the network
+     * @return the entry
+     */
     public static Entry net(Cidr net) {
         return new Entry(Optional.of(net.network()), net.prefixLength(), Optional.empty(), 0, Optional.empty(), -1,
                 Optional.empty(), OptionalInt.empty(), Optional.empty());
     }
 
+    /**
+     * A {@code hash:ip,port} entry, e.g. {@code 10.96.0.10,udp:53}.
+     *
+     * @param ip the address
+     * @param p the protocol
+     * @param port the port
+     * @return the entry
+     */
     public static Entry ipPort(IpAddress ip, Protocol p, int port) {
         return new Entry(Optional.of(ip), -1, Optional.of(p), port, Optional.empty(), -1, Optional.empty(),
                 OptionalInt.empty(), Optional.empty());
     }
 
+    /**
+     * A {@code hash:net,port} entry.
+     *
+     * @param net the network
+     * @param p the protocol
+     * @param port the port
+     * @return the entry
+     */
     public static Entry netPort(Cidr net, Protocol p, int port) {
         return new Entry(Optional.of(net.network()), net.prefixLength(), Optional.of(p), port, Optional.empty(), -1,
                 Optional.empty(), OptionalInt.empty(), Optional.empty());
     }
 
+    /**
+     * A {@code hash:ip,port,ip} entry, e.g. kube-proxy's {@code KUBE-LOOP-BACK} member
+     * {@code 10.244.0.27,tcp:80,10.244.0.27}.
+     *
+     * @param ip the first address
+     * @param p the protocol
+     * @param port the port
+     * @param ip2 the second address
+     * @return the entry
+     */
     public static Entry ipPortIp(IpAddress ip, Protocol p, int port, IpAddress ip2) {
         return new Entry(Optional.of(ip), -1, Optional.of(p), port, Optional.of(ip2), -1, Optional.empty(),
                 OptionalInt.empty(), Optional.empty());
     }
 
+    /**
+     * A {@code hash:ip,port,net} entry.
+     *
+     * @param ip the address
+     * @param p the protocol
+     * @param port the port
+     * @param net2 the network
+     * @return the entry
+     */
     public static Entry ipPortNet(IpAddress ip, Protocol p, int port, Cidr net2) {
         return new Entry(Optional.of(ip), -1, Optional.of(p), port, Optional.of(net2.network()), net2.prefixLength(),
                 Optional.empty(), OptionalInt.empty(), Optional.empty());
     }
 
+    /**
+     * A {@code bitmap:port} entry.
+     *
+     * @param port the port
+     * @return the entry
+     */
     public static Entry port(int port) {
         return new Entry(Optional.empty(), -1, Optional.empty(), port, Optional.empty(), -1, Optional.empty(),
                 OptionalInt.empty(), Optional.empty());
     }
 
+    /**
+     * A {@code list:set} entry.
+     *
+     * @param setName the member set's name
+     * @return the entry
+     */
     public static Entry member(String setName) {
         return new Entry(Optional.empty(), -1, Optional.empty(), 0, Optional.empty(), -1, Optional.of(setName),
                 OptionalInt.empty(), Optional.empty());
     }
 
+    /**
+     * This entry with a comment (the set needs {@code comment}).
+     *
+     * @param text at most 255 characters, no quotes or control characters
+     * @return a new entry
+     */
     public Entry withComment(String text) {
         return new Entry(ip, cidr, protocol, port, ip2, cidr2, member, timeout, Optional.of(text));
     }
 
+    /**
+     * This entry with its own timeout (the set needs {@code timeout}).
+     *
+     * @param seconds the timeout
+     * @return a new entry
+     */
     public Entry withTimeout(int seconds) {
         return new Entry(ip, cidr, protocol, port, ip2, cidr2, member, OptionalInt.of(seconds), comment);
     }

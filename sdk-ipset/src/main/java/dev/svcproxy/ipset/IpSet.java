@@ -14,6 +14,22 @@ import java.util.OptionalInt;
 public record IpSet(String name, SetType type, IpFamily family, int hashSize, int maxElem, OptionalInt timeout,
                     boolean comment, boolean counters, int portFrom, int portTo, int size) {
 
+    /**
+     * A set specification; the factories below build the usual ones.
+     *
+     * @param name 1-31 characters, no whitespace or quotes
+     * @param type the set type
+     * @param family the family of a hash type's addresses
+     * @param hashSize the initial hash size, 0 for the kernel's
+     * @param maxElem the most entries, 0 for the kernel's
+     * @param timeout the default entry timeout in seconds, if entries expire
+     * @param comment whether entries may carry comments
+     * @param counters whether entries count packets and bytes
+     * @param portFrom the first port of a {@code bitmap:port}
+     * @param portTo the last port of a {@code bitmap:port}
+     * @param size the size of a {@code list:set}, 0 for the kernel's
+     * @throws dev.svcproxy.api.InvalidInputException for a bad name, a negative number or a bad port range
+     */
     public IpSet {
         checkName(name);
         if (hashSize < 0 || maxElem < 0 || size < 0 || timeout.orElse(0) < 0) {
@@ -51,18 +67,41 @@ public record IpSet(String name, SetType type, IpFamily family, int hashSize, in
         return new IpSet(name, SetType.LIST_SET, IpFamily.IPV4, 0, 0, OptionalInt.empty(), false, false, 0, 0, 0);
     }
 
+    /**
+     * This set with per-entry comments ({@code comment}).
+     *
+     * @return a new specification
+     */
     public IpSet withComment() {
         return new IpSet(name, type, family, hashSize, maxElem, timeout, true, counters, portFrom, portTo, size);
     }
 
+    /**
+     * This set with per-entry packet and byte counters ({@code counters}).
+     *
+     * @return a new specification
+     */
     public IpSet withCounters() {
         return new IpSet(name, type, family, hashSize, maxElem, timeout, comment, true, portFrom, portTo, size);
     }
 
+    /**
+     * This set with entries that expire ({@code timeout}).
+     *
+     * @param seconds the default timeout
+     * @return a new specification
+     */
     public IpSet withTimeout(int seconds) {
         return new IpSet(name, type, family, hashSize, maxElem, OptionalInt.of(seconds), comment, counters, portFrom, portTo, size);
     }
 
+    /**
+     * This set with explicit sizes ({@code hashsize}, {@code maxelem}).
+     *
+     * @param hashSize the initial hash size, 0 for the kernel's
+     * @param maxElem the most entries, 0 for the kernel's
+     * @return a new specification
+     */
     public IpSet withSizes(int hashSize, int maxElem) {
         return new IpSet(name, type, family, hashSize, maxElem, timeout, comment, counters, portFrom, portTo, size);
     }

@@ -37,10 +37,20 @@ public final class IpsetBatch {
         return this;
     }
 
+    /**
+     * The operations, in the order given.
+     *
+     * @return an unmodifiable view
+     */
     public List<Op> operations() {
         return Collections.unmodifiableList(ops);
     }
 
+    /**
+     * How many operations the batch holds.
+     *
+     * @return the count
+     */
     public int size() {
         return ops.size();
     }

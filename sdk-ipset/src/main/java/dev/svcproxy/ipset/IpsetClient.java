@@ -23,6 +23,11 @@ public interface IpsetClient extends AutoCloseable {
     /** Destroys the set; {@link dev.svcproxy.api.NotFoundException} if there is none. */
     void destroy(String name);
 
+    /**
+     * Removes every entry of the set; {@link dev.svcproxy.api.NotFoundException} if there is none.
+     *
+     * @param name the set's name
+     */
     void flush(String name);
 
     /** Adds the entry (no error if it is already there). */
@@ -40,8 +45,21 @@ public interface IpsetClient extends AutoCloseable {
     /** Every set with its members. */
     List<SetContents> list();
 
+    /**
+     * Exchanges the contents of two sets of compatible types (as {@code ipset swap}); rules that refer to them by
+     * name see the other contents at once.
+     *
+     * @param a one set's name
+     * @param b the other's
+     */
     void swap(String a, String b);
 
+    /**
+     * Renames a set.
+     *
+     * @param from its name
+     * @param to the new name, not in use
+     */
     void rename(String from, String to);
 
     /** Applies every operation of {@code batch} in one round trip; returns the failed ones with their errors. */

@@ -6,6 +6,13 @@ import java.util.List;
 
 /** A set as listed from the kernel: its specification, how many references it has, and its members. */
 public record SetContents(IpSet set, int references, List<Entry> entries) {
+    /**
+     * A listed set; {@code entries} is copied.
+     *
+     * @param set its specification
+     * @param references how many rules or sets refer to it
+     * @param entries its members
+     */
     public SetContents {
         entries = List.copyOf(entries);
     }

@@ -7,13 +7,21 @@ import java.util.Locale;
 
 /** The set types svcproxy programs, with the parts an entry of each must have (and may not have). */
 public enum SetType {
+    /** {@code hash:ip}: addresses. */
     HASH_IP("hash:ip", true, false, false, false, false),
+    /** {@code hash:ip,port}: address, protocol and port. */
     HASH_IP_PORT("hash:ip,port", true, false, true, false, false),
+    /** {@code hash:ip,port,ip}: address, protocol, port and a second address. */
     HASH_IP_PORT_IP("hash:ip,port,ip", true, false, true, true, false),
+    /** {@code hash:ip,port,net}: address, protocol, port and a network. */
     HASH_IP_PORT_NET("hash:ip,port,net", true, false, true, true, true),
+    /** {@code hash:net}: networks. */
     HASH_NET("hash:net", true, true, false, false, false),
+    /** {@code hash:net,port}: network, protocol and port. */
     HASH_NET_PORT("hash:net,port", true, true, true, false, false),
+    /** {@code bitmap:port}: ports of a fixed range. */
     BITMAP_PORT("bitmap:port", false, false, true, false, false),
+    /** {@code list:set}: other sets. */
     LIST_SET("list:set", false, false, false, false, false);
 
     private final String typeName;
@@ -42,6 +50,13 @@ public enum SetType {
         return ip;
     }
 
+    /**
+     * The type named as {@code ipset} names it.
+     *
+     * @param typeName e.g. {@code hash:ip,port} (case-insensitive)
+     * @return the type
+     * @throws dev.svcproxy.api.InvalidInputException for a type svcproxy does not model
+     */
     public static SetType parse(String typeName) {
         for (SetType t : values()) {
             if (t.typeName.equals(typeName.toLowerCase(Locale.ROOT))) {

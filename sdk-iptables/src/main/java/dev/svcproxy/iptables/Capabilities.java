@@ -10,6 +10,13 @@ import java.util.List;
  */
 public record Capabilities(String version, boolean randomFully, List<String> waitFlags) {
 
+    /**
+     * Capabilities; {@code waitFlags} is copied.
+     *
+     * @param version the version, e.g. {@code 1.8.9}
+     * @param randomFully whether MASQUERADE takes {@code --random-fully}
+     * @param waitFlags the lock-wait flags to pass
+     */
     public Capabilities {
         waitFlags = List.copyOf(waitFlags);
     }

@@ -15,6 +15,12 @@ public record ChainName(String name) implements Comparable<ChainName> {
     private static final Set<String> RESERVED = Set.of("ACCEPT", "DROP", "RETURN", "QUEUE", "REJECT", "DNAT",
             "SNAT", "MASQUERADE", "MARK", "LOG", "CONNMARK", "NOTRACK", "CT", "TPROXY", "REDIRECT");
 
+    /**
+     * A chain name.
+     *
+     * @param name 1-28 characters, no whitespace, not a target's name
+     * @throws dev.svcproxy.api.InvalidInputException otherwise
+     */
     public ChainName {
         if (name == null || name.isEmpty()) {
             throw new InvalidInputException("empty chain name", "chain");
@@ -44,6 +50,12 @@ public record ChainName(String name) implements Comparable<ChainName> {
         return true;
     }
 
+    /**
+     * As the constructor.
+     *
+     * @param name the chain's name
+     * @return the chain name
+     */
     public static ChainName of(String name) {
         return new ChainName(name);
     }

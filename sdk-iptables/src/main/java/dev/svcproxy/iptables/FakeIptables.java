@@ -26,6 +26,11 @@ public final class FakeIptables implements IptablesClient {
     private java.util.function.Predicate<Rule> refuse = r -> false;
     private String refuseMessage = "";
 
+    /**
+     * An empty fake of one family (iptables or ip6tables).
+     *
+     * @param family the family
+     */
     public FakeIptables(IpFamily family) {
         this.family = family;
     }

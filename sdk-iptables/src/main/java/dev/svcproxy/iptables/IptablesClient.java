@@ -22,10 +22,25 @@ import java.util.Optional;
  */
 public interface IptablesClient {
 
+    /**
+     * The family the client programs: iptables for IPv4, ip6tables for IPv6.
+     *
+     * @return the family
+     */
     IpFamily family();
 
+    /**
+     * The implementation the client drives.
+     *
+     * @return nft, legacy or fake
+     */
     Flavour flavour();
 
+    /**
+     * What the installed iptables can do.
+     *
+     * @return its version and features
+     */
     Capabilities capabilities();
 
     /** A new empty transaction of this client's family. */
@@ -42,6 +57,13 @@ public interface IptablesClient {
     /** The current state of the given tables (all tables that exist, if none are given). */
     Ruleset save(Table... tables);
 
+    /**
+     * Whether a chain exists.
+     *
+     * @param table the table
+     * @param chain the chain
+     * @return true if the kernel has it
+     */
     boolean chainExists(Table table, ChainName chain);
 
     /**
@@ -94,6 +116,12 @@ public interface IptablesClient {
         return chainExists(table, name);
     }
 
+    /**
+     * A builder for a client of the installed tools: IPv4, the flavour {@code iptables} points to, this network
+     * namespace, unless set.
+     *
+     * @return a new builder
+     */
     static Builder newBuilder() {
         return new Builder();
     }
@@ -108,6 +136,12 @@ public interface IptablesClient {
         private Builder() {
         }
 
+        /**
+         * The family: IPv4 drives iptables, IPv6 ip6tables.
+         *
+         * @param family the family
+         * @return this builder
+         */
         public Builder family(IpFamily family) {
             this.family = family;
             return this;
@@ -134,6 +168,11 @@ public interface IptablesClient {
             return this;
         }
 
+        /**
+         * The client; it reads the tools' version on first use.
+         *
+         * @return a new client
+         */
         public IptablesClient build() {
             return new ExecIptablesClient(family, netns, flavour, timeout);
         }

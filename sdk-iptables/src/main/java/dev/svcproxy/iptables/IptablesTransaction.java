@@ -28,6 +28,11 @@ public final class IptablesTransaction {
 
     /** One operation of a transaction. {@link #toString()} is its line in the payload. */
     public sealed interface Op {
+        /**
+         * The table the operation is in.
+         *
+         * @return the table
+         */
         Table table();
     }
 
@@ -84,10 +89,21 @@ public final class IptablesTransaction {
         this.family = family;
     }
 
+    /**
+     * An empty transaction.
+     *
+     * @param family the family of every rule in it
+     * @return a new transaction
+     */
     public static IptablesTransaction create(IpFamily family) {
         return new IptablesTransaction(family);
     }
 
+    /**
+     * The family of every rule in the transaction.
+     *
+     * @return the family
+     */
     public IpFamily family() {
         return family;
     }
@@ -105,6 +121,13 @@ public final class IptablesTransaction {
         return this;
     }
 
+    /**
+     * As {@link #flushChain(Table, ChainName)}.
+     *
+     * @param table the table
+     * @param chain the chain's name
+     * @return this transaction
+     */
     public IptablesTransaction flushChain(Table table, String chain) {
         return flushChain(table, ChainName.of(chain));
     }
@@ -153,10 +176,20 @@ public final class IptablesTransaction {
         renderedLength = -1;
     }
 
+    /**
+     * The operations in the order given (the payload orders them per table).
+     *
+     * @return an unmodifiable view
+     */
     public List<Op> operations() {
         return Collections.unmodifiableList(ops);
     }
 
+    /**
+     * Whether the transaction holds no operation.
+     *
+     * @return true if empty
+     */
     public boolean isEmpty() {
         return ops.isEmpty();
     }

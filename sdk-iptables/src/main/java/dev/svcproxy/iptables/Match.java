@@ -28,13 +28,58 @@ import java.util.stream.Collectors;
 public sealed interface Match {
 
     /** Which side of the packet an address, interface or port option looks at. */
-    enum Direction { SOURCE, DESTINATION }
+    enum Direction {
+        /** The source side ({@code -s}, {@code -i}, {@code --sport}...). */
+        SOURCE,
+        /** The destination side ({@code -d}, {@code -o}, {@code --dport}...). */
+        DESTINATION
+    }
 
     /** Connection-tracking states, in the order iptables-save prints them. */
-    enum CtState { INVALID, NEW, RELATED, ESTABLISHED, UNTRACKED, SNAT, DNAT }
+    enum CtState {
+        /** A packet conntrack could not place. */
+        INVALID,
+        /** The first packet of a connection. */
+        NEW,
+        /** A new connection related to an existing one (e.g. ICMP errors). */
+        RELATED,
+        /** A packet of a connection seen both ways. */
+        ESTABLISHED,
+        /** An untracked packet. */
+        UNTRACKED,
+        /** A connection whose source was translated. */
+        SNAT,
+        /** A connection whose destination was translated (as a Service's). */
+        DNAT
+    }
 
     /** Address types of {@code -m addrtype}. */
-    enum AddrType { UNSPEC, UNICAST, LOCAL, BROADCAST, ANYCAST, MULTICAST, BLACKHOLE, UNREACHABLE, PROHIBIT, THROW, NAT, XRESOLVE }
+    enum AddrType {
+        /** The routing table's {@code UNSPEC} address type. */
+        UNSPEC,
+        /** The routing table's {@code UNICAST} address type. */
+        UNICAST,
+        /** The routing table's {@code LOCAL} address type. */
+        LOCAL,
+        /** The routing table's {@code BROADCAST} address type. */
+        BROADCAST,
+        /** The routing table's {@code ANYCAST} address type. */
+        ANYCAST,
+        /** The routing table's {@code MULTICAST} address type. */
+        MULTICAST,
+        /** The routing table's {@code BLACKHOLE} address type. */
+        BLACKHOLE,
+        /** The routing table's {@code UNREACHABLE} address type. */
+        UNREACHABLE,
+        /** The routing table's {@code PROHIBIT} address type. */
+        PROHIBIT,
+        /** The routing table's {@code THROW} address type. */
+        THROW,
+        /** The routing table's {@code NAT} address type. */
+        NAT,
+        /** The routing table's {@code XRESOLVE} address type. */
+        XRESOLVE
+    }
 
     /** Appends this match's words. */
     void render(Args out);
@@ -53,6 +98,7 @@ public sealed interface Match {
 
     /** {@code [!] -s CIDR} / {@code [!] -d CIDR}. A single address renders bare, as kube-proxy writes it. */
     record Address(Direction direction, Cidr cidr, boolean negated) implements Match {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Address {
             require(cidr != null, "address", "missing address");
         }
@@ -73,6 +119,7 @@ public sealed interface Match {
     record Interface(Direction direction, String name, boolean negated) implements Match {
         private static final Pattern NAME = Pattern.compile("[^\\s/'\"\\\\+!]{1,15}\\+?|\\+");
 
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Interface {
             require(name != null && NAME.matcher(name).matches() && name.length() <= 15, String.valueOf(name),
                     "invalid interface name (1-15 characters, no whitespace, quotes or /; '+' only at the end)");
@@ -89,6 +136,7 @@ public sealed interface Match {
      * loading the protocol's match module explicitly.
      */
     record Proto(Protocol protocol, boolean negated, boolean withModule) implements Match {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Proto {
             require(!(negated && withModule), protocol.lowerName(), "a negated protocol cannot load its module");
         }
@@ -122,12 +170,19 @@ public sealed interface Match {
 
     /** A port or an inclusive port range; {@code 80} or {@code 80:90}. */
     record PortRange(int from, int to) {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public PortRange {
             Port.check(from, "port range " + from + ":" + to);
             Port.check(to, "port range " + from + ":" + to);
             require(from <= to, from + ":" + to, "port range is reversed");
         }
 
+        /**
+         * A single port.
+         *
+         * @param port 1-65535
+         * @return the range
+         */
         public static PortRange of(int port) {
             return new PortRange(port, port);
         }
@@ -143,6 +198,12 @@ public sealed interface Match {
             }
         }
 
+        /**
+         * Whether {@code port} is in the range.
+         *
+         * @param port a port
+         * @return true if within
+         */
         public boolean contains(int port) {
             return port >= from && port <= to;
         }
@@ -155,6 +216,7 @@ public sealed interface Match {
 
     /** {@code -m multiport [!] --sports|--dports P1,P2:P3,...} (at most 15 ports; a range counts twice). */
     record Multiport(Direction direction, List<PortRange> ports, boolean negated) implements Match {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Multiport {
             ports = List.copyOf(ports);
             int slots = ports.stream().mapToInt(r -> r.from() == r.to() ? 1 : 2).sum();
@@ -172,6 +234,7 @@ public sealed interface Match {
 
     /** {@code -m comment --comment TEXT}: any text up to 255 bytes without line breaks or NUL; quoted safely. */
     record Comment(String text) implements Match {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Comment {
             require(text != null, "comment", "missing comment");
             for (int i = 0; i < text.length(); i++) {
@@ -191,6 +254,7 @@ public sealed interface Match {
 
     /** {@code -m mark [!] --mark VALUE[/MASK]}. Values render as kube-proxy writes them ({@code 0x00004000}). */
     record Mark(long value, long mask, boolean negated) implements Match {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Mark {
             requireU32(value, "mark");
             requireU32(mask, "mark mask");
@@ -206,6 +270,7 @@ public sealed interface Match {
 
     /** {@code -m conntrack [!] --ctstate S1,S2}. */
     record Conntrack(Set<CtState> states, boolean negated) implements Match {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Conntrack {
             require(!states.isEmpty(), "ctstate", "at least one state");
             states = Set.copyOf(EnumSet.copyOf(states));
@@ -221,6 +286,7 @@ public sealed interface Match {
     /** {@code -m addrtype [!] --src-type T [!] --dst-type T}; either side may be absent. */
     record AddrTypes(Optional<AddrType> source, boolean sourceNegated, Optional<AddrType> destination,
                      boolean destinationNegated) implements Match {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public AddrTypes {
             require(source.isPresent() || destination.isPresent(), "addrtype", "needs --src-type or --dst-type");
         }
@@ -238,6 +304,7 @@ public sealed interface Match {
      * a probability as {@code round(P * 2^31)}; two statistics are equal when those values are.
      */
     record Statistic(String probability, int every, int packet) implements Match {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Statistic {
             if (probability != null) {
                 double p;
@@ -264,6 +331,11 @@ public sealed interface Match {
 
         private static final java.util.Map<Double, Statistic> TEN_DECIMALS = new java.util.concurrent.ConcurrentHashMap<>();
 
+        /**
+         * Whether this is {@code --mode random} (else nth).
+         *
+         * @return true for random
+         */
         public boolean isRandom() {
             return probability != null;
         }
@@ -303,7 +375,16 @@ public sealed interface Match {
     }
 
     /** What {@code -m recent} does with the address list. */
-    enum RecentAction { SET, RCHECK, UPDATE, REMOVE }
+    enum RecentAction {
+        /** {@code --set}: add the source to the list. */
+        SET,
+        /** {@code --rcheck}: match a source on the list. */
+        RCHECK,
+        /** {@code --update}: match and refresh a source on the list. */
+        UPDATE,
+        /** {@code --remove}: match and remove a source from the list. */
+        REMOVE
+    }
 
     /**
      * {@code -m recent --name N --set|--rcheck|--update|--remove [--seconds S] [--reap] [--rdest]}: kube-proxy's
@@ -313,6 +394,7 @@ public sealed interface Match {
     record Recent(String name, RecentAction action, int seconds, boolean reap, boolean rdest) implements Match {
         private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,199}");
 
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Recent {
             require(name != null && NAME.matcher(name).matches(), String.valueOf(name), "invalid recent list name");
             require(seconds >= 0, name, "seconds must not be negative");
@@ -350,6 +432,7 @@ public sealed interface Match {
 
     /** {@code -m set [!] --match-set NAME dst,dst,src}. */
     record SetMatch(String setName, List<Direction> flags, boolean negated) implements Match {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public SetMatch {
             require(setName != null && setName.matches("[^\\s'\"\\\\]{1,31}"), String.valueOf(setName),
                     "invalid ipset name (1-31 characters, no whitespace or quotes)");
@@ -366,6 +449,7 @@ public sealed interface Match {
 
     /** {@code -m nfacct --nfacct-name NAME}: counts packets in an nfacct object. */
     record Nfacct(String name) implements Match {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Nfacct {
             require(name != null && name.matches("[^\\s'\"\\\\]{1,31}"), String.valueOf(name),
                     "invalid nfacct name (1-31 characters, no whitespace or quotes)");
@@ -381,6 +465,7 @@ public sealed interface Match {
     record PhysdevOption(String option, Optional<String> device, boolean negated) {
         private static final Set<String> FLAGS = Set.of("physdev-is-in", "physdev-is-out", "physdev-is-bridged");
 
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public PhysdevOption {
             require(FLAGS.contains(option) ? device.isEmpty()
                             : (option.equals("physdev-in") || option.equals("physdev-out")) && device.isPresent(),
@@ -391,6 +476,7 @@ public sealed interface Match {
 
     /** {@code -m physdev} with its options, e.g. {@code ! --physdev-is-in}. */
     record Physdev(List<PhysdevOption> options) implements Match {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Physdev {
             options = List.copyOf(options);
             require(!options.isEmpty(), "physdev", "needs at least one option");
@@ -408,6 +494,7 @@ public sealed interface Match {
 
     /** A match module this SDK does not model, kept word for word (e.g. from rules other software wrote). */
     record Other(String module, List<String> words) implements Match {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Other {
             words = List.copyOf(words);
         }
@@ -421,34 +508,82 @@ public sealed interface Match {
 
     // ---------------------------------------------------------------- factories
 
+    /**
+     * {@code -s CIDR}.
+     *
+     * @param cidr an address or prefix
+     * @return the match
+     */
     static Match source(String cidr) {
         return new Address(Direction.SOURCE, Cidr.parse(cidr), false);
     }
 
+    /**
+     * {@code -d CIDR}.
+     *
+     * @param cidr an address or prefix
+     * @return the match
+     */
     static Match destination(String cidr) {
         return new Address(Direction.DESTINATION, Cidr.parse(cidr), false);
     }
 
+    /**
+     * {@code -p PROTO}.
+     *
+     * @param protocol the protocol
+     * @return the match
+     */
     static Match protocol(Protocol protocol) {
         return new Proto(protocol, false, false);
     }
 
+    /**
+     * {@code --dport PORT} (with the protocol's match).
+     *
+     * @param port the port
+     * @return the match
+     */
     static Match dport(int port) {
         return new Ports(Direction.DESTINATION, PortRange.of(port), false);
     }
 
+    /**
+     * {@code -m comment --comment TEXT}.
+     *
+     * @param text the comment
+     * @return the match
+     */
     static Match comment(String text) {
         return new Comment(text);
     }
 
+    /**
+     * {@code -m conntrack --ctstate S1,S2}.
+     *
+     * @param states the states
+     * @return the match
+     */
     static Match ctstate(CtState... states) {
         return new Conntrack(Set.of(states), false);
     }
 
+    /**
+     * {@code -m addrtype --dst-type TYPE}.
+     *
+     * @param type the address type
+     * @return the match
+     */
     static Match dstType(AddrType type) {
         return new AddrTypes(Optional.empty(), false, Optional.of(type), false);
     }
 
+    /**
+     * {@code -m addrtype --src-type TYPE}.
+     *
+     * @param type the address type
+     * @return the match
+     */
     static Match srcType(AddrType type) {
         return new AddrTypes(Optional.of(type), false, Optional.empty(), false);
     }
@@ -458,26 +593,66 @@ public sealed interface Match {
         return Statistic.random(p);
     }
 
+    /**
+     * {@code -m statistic --mode nth --every N --packet P}.
+     *
+     * @param every the period
+     * @param packet which packet of each period, 0 to {@code every - 1}
+     * @return the match
+     */
     static Match nth(int every, int packet) {
         return new Statistic(null, every, packet);
     }
 
+    /**
+     * {@code -m recent --name NAME --set}: records the source (kube-proxy's session affinity).
+     *
+     * @param name the list's name
+     * @return the match
+     */
     static Match recentSet(String name) {
         return new Recent(name, RecentAction.SET, 0, false, false);
     }
 
+    /**
+     * {@code -m recent --name NAME --rcheck [--seconds S]}: the source was recorded within {@code seconds}.
+     *
+     * @param name the list's name
+     * @param seconds the window, 0 for any time
+     * @return the match
+     */
     static Match recentCheck(String name, int seconds) {
         return new Recent(name, RecentAction.RCHECK, seconds, seconds > 0, false);
     }
 
+    /**
+     * {@code -m set --match-set NAME src,dst}.
+     *
+     * @param setName the ipset's name
+     * @param flags which side each dimension of the set is looked up in
+     * @return the match
+     */
     static Match matchSet(String setName, Direction... flags) {
         return new SetMatch(setName, List.of(flags), false);
     }
 
+    /**
+     * {@code -m nfacct --nfacct-name NAME}: counts packets in an nfacct object.
+     *
+     * @param name the object's name
+     * @return the match
+     */
     static Match nfacct(String name) {
         return new Nfacct(name);
     }
 
+    /**
+     * {@code -m mark --mark VALUE/MASK}.
+     *
+     * @param value the mark
+     * @param mask the bits compared
+     * @return the match
+     */
     static Match mark(long value, long mask) {
         return new Mark(value, mask, false);
     }

@@ -47,13 +47,25 @@ public final class PacketTracer {
     }
 
     /** Final verdict of the filter chains. */
-    public enum Verdict { ACCEPT, DROP, REJECT }
+    public enum Verdict {
+        /** Accepted. */
+        ACCEPT,
+        /** Dropped silently. */
+        DROP,
+        /** Rejected with an error to the sender. */
+        REJECT
+    }
 
     /**
      * The outcome: rules matched in order, all DNAT destinations the random split could choose (in rule order; the
      * last is the one this trace followed), whether the packet leaves masqueraded, and the verdict.
      */
     public record Trace(List<Step> steps, List<HostPort> destinations, boolean masquerade, Verdict verdict) {
+        /**
+         * Where the followed path DNATed the packet to.
+         *
+         * @return the last destination, if any
+         */
         public Optional<HostPort> dnat() {
             return destinations.isEmpty() ? Optional.empty() : Optional.of(destinations.get(destinations.size() - 1));
         }
@@ -62,6 +74,12 @@ public final class PacketTracer {
     private final Ruleset rules;
     private final Set<IpAddress> localAddresses;
 
+    /**
+     * A tracer over a snapshot.
+     *
+     * @param rules the rules (e.g. {@link FakeIptables#save(Table...)})
+     * @param localAddresses this host's addresses (they decide INPUT against FORWARD)
+     */
     public PacketTracer(Ruleset rules, Set<IpAddress> localAddresses) {
         this.rules = rules;
         this.localAddresses = Set.copyOf(localAddresses);
@@ -79,6 +97,12 @@ public final class PacketTracer {
 
     private enum Flow { CONTINUE, RETURN, ACCEPT, DROP, REJECT }
 
+    /**
+     * Follows one new connection's first packet through nat, filter and nat POSTROUTING.
+     *
+     * @param p the packet
+     * @return what happened to it
+     */
     public Trace trace(Packet p) {
         State s = new State();
         s.dst = p.destination();

@@ -13,6 +13,12 @@ public class RestoreRefusedException extends TransactionFailedException {
     private static final long serialVersionUID = 1L;
     private final transient IptablesTransaction.Op failed;
 
+    /**
+     * A refused transaction.
+     *
+     * @param failed the operation the tool's error pointed at, or null if unknown
+     * @param kernelMessage what the tool said
+     */
     public RestoreRefusedException(IptablesTransaction.Op failed, String kernelMessage) {
         super("iptables-restore refused the transaction (nothing was applied)",
                 failed == null ? null : failed.table() + ": " + failed, kernelMessage);

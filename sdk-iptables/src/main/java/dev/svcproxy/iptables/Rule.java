@@ -25,6 +25,14 @@ import java.util.Optional;
  */
 public record Rule(ChainName chain, List<Match> matches, Optional<Target> target) {
 
+    /**
+     * A rule; {@code matches} is copied.
+     *
+     * @param chain the chain it is in
+     * @param matches its matches, in order
+     * @param target what it does, if anything
+     * @throws dev.svcproxy.api.InvalidInputException for a rule the kernel would refuse (e.g. a port without a protocol)
+     */
     public Rule {
         matches = List.copyOf(matches);
         validate(chain, matches, target);
@@ -35,6 +43,12 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
         return new Builder(ChainName.of(chain));
     }
 
+    /**
+     * Starts a rule in {@code chain}.
+     *
+     * @param chain the chain
+     * @return a builder
+     */
     public static Builder in(ChainName chain) {
         return new Builder(chain);
     }
@@ -216,43 +230,105 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
             this.chain = chain;
         }
 
+        /**
+         * Adds any match.
+         *
+         * @param m the match
+         * @return this builder
+         */
         public Builder match(Match m) {
             matches.add(m);
             return this;
         }
 
+        /**
+         * {@code -s CIDR}.
+         *
+         * @param cidr an address or prefix
+         * @return this builder
+         */
         public Builder source(String cidr) {
             return match(new Match.Address(Direction.SOURCE, Cidr.parse(cidr), false));
         }
 
+        /**
+         * {@code ! -s CIDR}.
+         *
+         * @param cidr an address or prefix
+         * @return this builder
+         */
         public Builder notSource(String cidr) {
             return match(new Match.Address(Direction.SOURCE, Cidr.parse(cidr), true));
         }
 
+        /**
+         * {@code [!] -s CIDR}.
+         *
+         * @param cidr the prefix
+         * @param negated whether to negate
+         * @return this builder
+         */
         public Builder source(Cidr cidr, boolean negated) {
             return match(new Match.Address(Direction.SOURCE, cidr, negated));
         }
 
+        /**
+         * {@code -d CIDR}.
+         *
+         * @param cidr an address or prefix
+         * @return this builder
+         */
         public Builder destination(String cidr) {
             return match(new Match.Address(Direction.DESTINATION, Cidr.parse(cidr), false));
         }
 
+        /**
+         * {@code ! -d CIDR}.
+         *
+         * @param cidr an address or prefix
+         * @return this builder
+         */
         public Builder notDestination(String cidr) {
             return match(new Match.Address(Direction.DESTINATION, Cidr.parse(cidr), true));
         }
 
+        /**
+         * {@code [!] -d CIDR}.
+         *
+         * @param cidr the prefix
+         * @param negated whether to negate
+         * @return this builder
+         */
         public Builder destination(Cidr cidr, boolean negated) {
             return match(new Match.Address(Direction.DESTINATION, cidr, negated));
         }
 
+        /**
+         * {@code -i NAME} ({@code +} ends a prefix).
+         *
+         * @param name the interface
+         * @return this builder
+         */
         public Builder inInterface(String name) {
             return match(new Match.Interface(Direction.SOURCE, name, false));
         }
 
+        /**
+         * {@code ! -i NAME}.
+         *
+         * @param name the interface
+         * @return this builder
+         */
         public Builder notInInterface(String name) {
             return match(new Match.Interface(Direction.SOURCE, name, true));
         }
 
+        /**
+         * {@code -o NAME} ({@code +} ends a prefix).
+         *
+         * @param name the interface
+         * @return this builder
+         */
         public Builder outInterface(String name) {
             return match(new Match.Interface(Direction.DESTINATION, name, false));
         }
@@ -267,47 +343,115 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
             return match(new Match.Proto(p, false, true));
         }
 
+        /**
+         * {@code --dport PORT}; needs a protocol.
+         *
+         * @param port 1-65535
+         * @return this builder
+         */
         public Builder dport(int port) {
             return match(new Match.Ports(Direction.DESTINATION, Match.PortRange.of(port), false));
         }
 
+        /**
+         * {@code --sport PORT}; needs a protocol.
+         *
+         * @param port 1-65535
+         * @return this builder
+         */
         public Builder sport(int port) {
             return match(new Match.Ports(Direction.SOURCE, Match.PortRange.of(port), false));
         }
 
+        /**
+         * {@code -m multiport --dports P1,P2}; needs a protocol.
+         *
+         * @param ports 1 to 15 ports
+         * @return this builder
+         */
         public Builder dports(int... ports) {
             return match(new Match.Multiport(Direction.DESTINATION,
                     java.util.Arrays.stream(ports).mapToObj(Match.PortRange::of).toList(), false));
         }
 
+        /**
+         * {@code -m comment --comment TEXT}.
+         *
+         * @param text at most 256 characters
+         * @return this builder
+         */
         public Builder comment(String text) {
             return match(new Match.Comment(text));
         }
 
+        /**
+         * {@code -m mark --mark VALUE/MASK}.
+         *
+         * @param value the mark
+         * @param mask the bits compared
+         * @return this builder
+         */
         public Builder mark(long value, long mask) {
             return match(new Match.Mark(value, mask, false));
         }
 
+        /**
+         * {@code -m mark ! --mark VALUE/MASK}.
+         *
+         * @param value the mark
+         * @param mask the bits compared
+         * @return this builder
+         */
         public Builder notMark(long value, long mask) {
             return match(new Match.Mark(value, mask, true));
         }
 
+        /**
+         * {@code -m conntrack --ctstate S1,S2}.
+         *
+         * @param states the states
+         * @return this builder
+         */
         public Builder ctstate(Match.CtState... states) {
             return match(new Match.Conntrack(java.util.Set.of(states), false));
         }
 
+        /**
+         * {@code -m conntrack ! --ctstate S1,S2}.
+         *
+         * @param states the states
+         * @return this builder
+         */
         public Builder notCtstate(Match.CtState... states) {
             return match(new Match.Conntrack(java.util.Set.of(states), true));
         }
 
+        /**
+         * {@code -m addrtype --src-type TYPE}.
+         *
+         * @param t the address type
+         * @return this builder
+         */
         public Builder srcType(Match.AddrType t) {
             return match(Match.srcType(t));
         }
 
+        /**
+         * {@code -m addrtype --dst-type TYPE}.
+         *
+         * @param t the address type
+         * @return this builder
+         */
         public Builder dstType(Match.AddrType t) {
             return match(Match.dstType(t));
         }
 
+        /**
+         * {@code -m addrtype ! --dst-type TYPE}.
+         *
+         * @param t the address type
+         * @return this builder
+         */
         public Builder notDstType(Match.AddrType t) {
             return match(new Match.AddrTypes(Optional.empty(), false, Optional.of(t), true));
         }
@@ -317,14 +461,33 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
             return match(Match.Statistic.random(p));
         }
 
+        /**
+         * {@code -m set --match-set NAME src,dst}.
+         *
+         * @param set the ipset's name
+         * @param flags which side each dimension is looked up in
+         * @return this builder
+         */
         public Builder matchSet(String set, Direction... flags) {
             return match(Match.matchSet(set, flags));
         }
 
+        /**
+         * {@code -m nfacct --nfacct-name NAME}.
+         *
+         * @param name the nfacct object
+         * @return this builder
+         */
         public Builder nfacct(String name) {
             return match(Match.nfacct(name));
         }
 
+        /**
+         * Ends the rule with any target.
+         *
+         * @param t the target
+         * @return the rule
+         */
         public Rule target(Target t) {
             return new Rule(chain, matches, Optional.of(t));
         }
@@ -334,54 +497,128 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
             return new Rule(chain, matches, Optional.empty());
         }
 
+        /**
+         * Ends the rule with {@code -j CHAIN}.
+         *
+         * @param chainName the chain
+         * @return the rule
+         */
         public Rule jump(String chainName) {
             return target(new Target.Jump(ChainName.of(chainName)));
         }
 
+        /**
+         * Ends the rule with {@code -j CHAIN}.
+         *
+         * @param chainName the chain
+         * @return the rule
+         */
         public Rule jump(ChainName chainName) {
             return target(new Target.Jump(chainName));
         }
 
+        /**
+         * Ends the rule with {@code -g CHAIN} (no return to this chain).
+         *
+         * @param chainName the chain
+         * @return the rule
+         */
         public Rule gotoChain(String chainName) {
             return target(new Target.Goto(ChainName.of(chainName)));
         }
 
+        /**
+         * Ends the rule with {@code -j ACCEPT}.
+         *
+         * @return the rule
+         */
         public Rule accept() {
             return target(Target.Verdict.ACCEPT);
         }
 
+        /**
+         * Ends the rule with {@code -j DROP}.
+         *
+         * @return the rule
+         */
         public Rule drop() {
             return target(Target.Verdict.DROP);
         }
 
+        /**
+         * Ends the rule with {@code -j RETURN}.
+         *
+         * @return the rule
+         */
         public Rule returns() {
             return target(Target.Verdict.RETURN);
         }
 
+        /**
+         * Ends the rule with {@code -j REJECT}.
+         *
+         * @return the rule
+         */
         public Rule reject() {
             return target(new Target.Reject(Optional.empty()));
         }
 
+        /**
+         * Ends the rule with {@code -j REJECT --reject-with TYPE}.
+         *
+         * @param with the ICMP type
+         * @return the rule
+         */
         public Rule reject(String with) {
             return target(new Target.Reject(Optional.of(with)));
         }
 
+        /**
+         * Ends the rule with {@code -j DNAT --to-destination IP:PORT}.
+         *
+         * @param to the new destination
+         * @return the rule
+         */
         public Rule dnat(HostPort to) {
             return target(Target.Dnat.to(to));
         }
 
+        /**
+         * Ends the rule with {@code -j DNAT --to-destination IP:PORT}.
+         *
+         * @param hostPort {@code ip:port} or {@code [ip6]:port}
+         * @return the rule
+         */
         public Rule dnat(String hostPort) {
             return dnat(HostPort.parse(hostPort));
         }
 
+        /**
+         * Ends the rule with {@code -j MASQUERADE [--random-fully]}.
+         *
+         * @param randomFully whether to pick source ports fully at random
+         * @return the rule
+         */
         public Rule masquerade(boolean randomFully) {
             return target(new Target.Masquerade(randomFully, 0, 0));
         }
 
+        /**
+         * Ends the rule with {@code -j MARK --or-mark MARK}.
+         *
+         * @param mark the bits to set
+         * @return the rule
+         */
         public Rule orMark(long mark) {
             return target(Target.orMark(mark));
         }
 
+        /**
+         * Ends the rule with {@code -j MARK --xor-mark MARK}.
+         *
+         * @param mark the bits to flip
+         * @return the rule
+         */
         public Rule xorMark(long mark) {
             return target(Target.xorMark(mark));
         }

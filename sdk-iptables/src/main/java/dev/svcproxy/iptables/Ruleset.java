@@ -23,6 +23,13 @@ public final class Ruleset {
 
     /** One chain: its name, its policy if built in, and its rules in order. */
     public record Chain(ChainName name, Optional<String> policy, List<Rule> rules) {
+        /**
+         * A chain; {@code rules} is copied.
+         *
+         * @param name its name
+         * @param policy its policy, for a built-in chain
+         * @param rules its rules, in order
+         */
         public Chain {
             rules = List.copyOf(rules);
         }
@@ -31,6 +38,12 @@ public final class Ruleset {
     private final IpFamily family;
     private final Map<Table, Map<ChainName, Chain>> tables;
 
+    /**
+     * A snapshot; the maps are copied, chain order kept.
+     *
+     * @param family the family of every rule
+     * @param tables the chains of each table, in order
+     */
     public Ruleset(IpFamily family, Map<Table, Map<ChainName, Chain>> tables) {
         this.family = family;
         Map<Table, Map<ChainName, Chain>> copy = new EnumMap<>(Table.class);
@@ -43,10 +56,20 @@ public final class Ruleset {
         return SaveParser.parse(save, family);
     }
 
+    /**
+     * The family of every rule.
+     *
+     * @return the family
+     */
     public IpFamily family() {
         return family;
     }
 
+    /**
+     * The tables present.
+     *
+     * @return the tables
+     */
     public Set<Table> tables() {
         return tables.keySet();
     }
@@ -56,6 +79,13 @@ public final class Ruleset {
         return tables.getOrDefault(table, Map.of());
     }
 
+    /**
+     * One chain.
+     *
+     * @param table the table
+     * @param name the chain's name
+     * @return the chain, if present
+     */
     public Optional<Chain> chain(Table table, String name) {
         return Optional.ofNullable(chains(table).get(ChainName.of(name)));
     }

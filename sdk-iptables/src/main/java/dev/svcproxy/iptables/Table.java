@@ -8,10 +8,15 @@ import java.util.Locale;
 
 /** The iptables tables and their built-in chains. */
 public enum Table {
+    /** {@code filter}: accept or drop. */
     FILTER("INPUT", "FORWARD", "OUTPUT"),
+    /** {@code nat}: address translation, first packet of a connection. */
     NAT("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
+    /** {@code mangle}: packet alteration. */
     MANGLE("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"),
+    /** {@code raw}: before connection tracking. */
     RAW("PREROUTING", "OUTPUT"),
+    /** {@code security}: mandatory access control marks. */
     SECURITY("INPUT", "FORWARD", "OUTPUT");
 
     private final List<ChainName> builtins;
@@ -25,6 +30,13 @@ public enum Table {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The table named {@code name}.
+     *
+     * @param name e.g. {@code nat}
+     * @return the table
+     * @throws dev.svcproxy.api.InvalidInputException for an unknown name
+     */
     public static Table parse(String name) {
         for (Table t : values()) {
             if (t.tableName().equals(name)) {
@@ -39,6 +51,12 @@ public enum Table {
         return builtins;
     }
 
+    /**
+     * Whether {@code chain} is one of this table's built-in chains.
+     *
+     * @param chain a chain name
+     * @return true for e.g. {@code PREROUTING} in nat
+     */
     public boolean isBuiltin(ChainName chain) {
         return builtins.contains(chain);
     }

@@ -14,6 +14,11 @@ import java.util.Set;
 /** What a rule does with a matching packet: a verdict, a jump or goto to a chain, or a target extension. */
 public sealed interface Target {
 
+    /**
+     * Appends the target's words ({@code -j ...}) to a rule's.
+     *
+     * @param out the rule's words so far
+     */
     void render(Args out);
 
     /** The kernel's normal form (e.g. {@code --or-mark X} becomes {@code --set-xmark X/X}). */
@@ -21,6 +26,11 @@ public sealed interface Target {
         return this;
     }
 
+    /**
+     * The IP family this target is bound to, if any (a DNAT address is).
+     *
+     * @return the family, if bound
+     */
     default Optional<IpFamily> family() {
         return Optional.empty();
     }
@@ -32,7 +42,12 @@ public sealed interface Target {
 
     /** ACCEPT, DROP or RETURN. */
     enum Verdict implements Target {
-        ACCEPT, DROP, RETURN;
+        /** Accept the packet. */
+        ACCEPT,
+        /** Drop the packet. */
+        DROP,
+        /** Return to the calling chain. */
+        RETURN;
 
         @Override
         public void render(Args out) {
@@ -73,6 +88,7 @@ public sealed interface Target {
                 "icmp-admin-prohibited", "tcp-reset", "icmp6-no-route", "icmp6-adm-prohibited",
                 "icmp6-addr-unreachable", "icmp6-port-unreachable", "icmp6-policy-fail", "icmp6-reject-route");
 
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Reject {
             with.ifPresent(w -> {
                 if (!TYPES.contains(w)) {
@@ -102,12 +118,19 @@ public sealed interface Target {
 
     /** {@code -j DNAT --to-destination IP[:PORT]} ({@code [v6]:port} for IPv6). Port 0 = keep the port. */
     record Dnat(IpAddress address, int port) implements Target {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Dnat {
             if (port != 0) {
                 dev.svcproxy.api.net.Port.check(port, "DNAT to " + address);
             }
         }
 
+        /**
+         * {@code -j DNAT --to-destination IP:PORT}.
+         *
+         * @param hp the new destination
+         * @return the target
+         */
         public static Dnat to(HostPort hp) {
             return new Dnat(hp.ip(), hp.port());
         }
@@ -130,6 +153,7 @@ public sealed interface Target {
 
     /** {@code -j SNAT --to-source IP[:FROM-TO] [--random-fully]}. Ports 0 = keep. */
     record Snat(IpAddress address, int portFrom, int portTo, boolean randomFully) implements Target {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Snat {
             if (portFrom != 0 || portTo != 0) {
                 new Match.PortRange(portFrom, portTo);
@@ -153,6 +177,7 @@ public sealed interface Target {
 
     /** {@code -j MASQUERADE [--to-ports FROM[-TO]] [--random-fully]}. Ports 0 = any. */
     record Masquerade(boolean randomFully, int portFrom, int portTo) implements Target {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Masquerade {
             if (portFrom != 0 || portTo != 0) {
                 new Match.PortRange(portFrom, portTo);
@@ -172,13 +197,25 @@ public sealed interface Target {
     }
 
     /** How a MARK target changes the packet mark. */
-    enum MarkOp { SET, OR, XOR, AND, SET_XMARK }
+    enum MarkOp {
+        /** {@code --set-mark}: replace the mark. */
+        SET,
+        /** {@code --or-mark}: set bits. */
+        OR,
+        /** {@code --xor-mark}: flip bits. */
+        XOR,
+        /** {@code --and-mark}: keep bits. */
+        AND,
+        /** {@code --set-xmark V/M}: clear the mask's bits, then flip the value's (the kernel's form). */
+        SET_XMARK
+    }
 
     /**
      * {@code -j MARK --set-mark|--or-mark|--xor-mark|--and-mark V} or {@code --set-xmark V/M}. Equal when the
      * kernel's (value, mask) pair is equal: new mark = (mark AND NOT mask) XOR value.
      */
     record MarkTarget(MarkOp op, long value, long mask) implements Target {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public MarkTarget {
             if (value < 0 || value > 0xffffffffL || mask < 0 || mask > 0xffffffffL) {
                 throw new InvalidInputException("mark and mask must fit in 32 bits", Match.hex(value));
@@ -226,6 +263,7 @@ public sealed interface Target {
 
     /** A target extension this SDK does not model, kept word for word. */
     record Other(String name, List<String> words) implements Target {
+        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
         public Other {
             words = List.copyOf(words);
         }
@@ -239,26 +277,62 @@ public sealed interface Target {
 
     // ---------------------------------------------------------------- factories
 
+    /**
+     * {@code -j CHAIN}.
+     *
+     * @param chain the chain's name
+     * @return the target
+     */
     static Target jump(String chain) {
         return new Jump(ChainName.of(chain));
     }
 
+    /**
+     * {@code -j DNAT --to-destination IP:PORT}.
+     *
+     * @param to the new destination
+     * @return the target
+     */
     static Target dnat(HostPort to) {
         return Dnat.to(to);
     }
 
+    /**
+     * {@code -j MASQUERADE [--random-fully]}.
+     *
+     * @param randomFully whether to pick source ports fully at random
+     * @return the target
+     */
     static Target masquerade(boolean randomFully) {
         return new Masquerade(randomFully, 0, 0);
     }
 
+    /**
+     * {@code -j MARK --or-mark MARK}.
+     *
+     * @param mark the bits to set
+     * @return the target
+     */
     static Target orMark(long mark) {
         return new MarkTarget(MarkOp.OR, mark, mark);
     }
 
+    /**
+     * {@code -j MARK --xor-mark MARK}.
+     *
+     * @param mark the bits to flip
+     * @return the target
+     */
     static Target xorMark(long mark) {
         return new MarkTarget(MarkOp.XOR, mark, 0);
     }
 
+    /**
+     * {@code -j REJECT --reject-with TYPE}.
+     *
+     * @param with the ICMP type, e.g. {@code icmp-port-unreachable}
+     * @return the target
+     */
     static Target reject(String with) {
         return new Reject(Optional.of(with));
     }

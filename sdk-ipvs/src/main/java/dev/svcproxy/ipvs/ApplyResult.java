@@ -11,6 +11,17 @@ import java.util.Map;
 public record ApplyResult(int servicesAdded, int servicesEdited, int servicesDeleted, int destinationsAdded,
                           int destinationsEdited, int destinationsDeleted, Map<String, RuntimeException> failures) {
 
+    /**
+     * A result; {@code failures} is copied.
+     *
+     * @param servicesAdded virtual services added
+     * @param servicesEdited virtual services edited
+     * @param servicesDeleted virtual services deleted
+     * @param destinationsAdded real servers added
+     * @param destinationsEdited real servers edited
+     * @param destinationsDeleted real servers deleted
+     * @param failures the refused changes, keyed by the change in ipvsadm's words
+     */
     public ApplyResult {
         failures = Map.copyOf(failures);
     }

@@ -15,6 +15,18 @@ import java.util.Optional;
 public record Destination(IpAddress address, int port, ForwardingMethod forwarding, int weight, long upperThreshold,
                           long lowerThreshold, Optional<Tunnel> tunnel) {
 
+    /**
+     * A real server; TUNNEL without a tunnel gets {@link Tunnel#IPIP}.
+     *
+     * @param address its address
+     * @param port its port, 0-65535 (0 with a firewall-mark service: any)
+     * @param forwarding how packets reach it
+     * @param weight 0-65535; 0 takes no new connections
+     * @param upperThreshold the most connections, 0 for no limit
+     * @param lowerThreshold the connections below which it takes new ones again, 0 for none
+     * @param tunnel the tunnel, with TUNNEL forwarding only
+     * @throws dev.svcproxy.api.InvalidInputException for a value out of range or a tunnel without TUNNEL
+     */
     public Destination {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(forwarding, "forwarding");
@@ -42,18 +54,46 @@ public record Destination(IpAddress address, int port, ForwardingMethod forwardi
         return new Destination(address, port, ForwardingMethod.MASQ, weight, 0, 0, Optional.empty());
     }
 
+    /**
+     * A real server without thresholds.
+     *
+     * @param address its address
+     * @param port its port
+     * @param forwarding how packets reach it
+     * @param weight 0-65535
+     * @return the real server
+     */
     public static Destination of(IpAddress address, int port, ForwardingMethod forwarding, int weight) {
         return new Destination(address, port, forwarding, weight, 0, 0, Optional.empty());
     }
 
+    /**
+     * This real server with another weight.
+     *
+     * @param w 0-65535
+     * @return a new real server
+     */
     public Destination withWeight(int w) {
         return new Destination(address, port, forwarding, w, upperThreshold, lowerThreshold, tunnel);
     }
 
+    /**
+     * This real server with connection thresholds.
+     *
+     * @param upper the most connections, 0 for no limit
+     * @param lower the connections below which it takes new ones again
+     * @return a new real server
+     */
     public Destination withThresholds(long upper, long lower) {
         return new Destination(address, port, forwarding, weight, upper, lower, tunnel);
     }
 
+    /**
+     * This real server reached through a tunnel (forwarding becomes TUNNEL).
+     *
+     * @param t the tunnel
+     * @return a new real server
+     */
     public Destination withTunnel(Tunnel t) {
         return new Destination(address, port, ForwardingMethod.TUNNEL, weight, upperThreshold, lowerThreshold, Optional.of(t));
     }

@@ -21,6 +21,11 @@ public enum ForwardingMethod {
         this.ipvsadmFlag = ipvsadmFlag;
     }
 
+    /**
+     * The kernel's number for the method ({@code IP_VS_CONN_F_*}).
+     *
+     * @return the code
+     */
     public int code() {
         return code;
     }

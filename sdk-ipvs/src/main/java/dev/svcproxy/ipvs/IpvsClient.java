@@ -19,33 +19,72 @@ import java.util.function.Predicate;
  */
 public interface IpvsClient extends AutoCloseable {
 
+    /**
+     * The kernel's IPVS version and connection table size.
+     *
+     * @return the information
+     */
     IpvsInfo info();
 
     /** Every virtual service with its counters, in ipvsadm's order. */
     List<ObservedService> services();
 
+    /**
+     * One virtual service with its counters.
+     *
+     * @param key the service's protocol, address and port (or firewall mark)
+     * @return the service, if the kernel has it
+     */
     Optional<ObservedService> service(ServiceKey key);
 
     /** The real servers of a service with their counters; {@link dev.svcproxy.api.NotFoundException} if no such service. */
     List<ObservedDestination> destinations(ServiceKey key);
 
+    /**
+     * Adds a virtual service; {@link dev.svcproxy.api.AlreadyExistsException} if it exists.
+     *
+     * @param service the service
+     */
     void addService(VirtualServer service);
 
     /** Changes scheduler, flags or persistence of an existing service. */
     void editService(VirtualServer service);
 
+    /**
+     * Deletes a virtual service and its real servers; {@link dev.svcproxy.api.NotFoundException} if there is none.
+     *
+     * @param key the service
+     */
     void deleteService(ServiceKey key);
 
+    /**
+     * Adds a real server to a service; {@link dev.svcproxy.api.AlreadyExistsException} if it is there already.
+     *
+     * @param key the service
+     * @param destination the real server
+     */
     void addDestination(ServiceKey key, Destination destination);
 
     /** Changes weight, thresholds or forwarding of an existing real server. */
     void editDestination(ServiceKey key, Destination destination);
 
+    /**
+     * Deletes a real server; {@link dev.svcproxy.api.NotFoundException} if there is none.
+     *
+     * @param key the service
+     * @param address the real server's address
+     * @param port the real server's port
+     */
     void deleteDestination(ServiceKey key, IpAddress address, int port);
 
     /** Deletes every service (and so every real server). */
     void flush();
 
+    /**
+     * The IPVS connection timeouts ({@code ipvsadm -L --timeout}).
+     *
+     * @return the timeouts
+     */
     Timeouts timeouts();
 
     /** Sets the timeouts that are not 0. */

@@ -12,6 +12,12 @@ public final class IpvsSave {
     private IpvsSave() {
     }
 
+    /**
+     * The table as {@code ipvsadm -S -n} prints it, service by service with its real servers.
+     *
+     * @param table the table
+     * @return the text, one line per service and real server
+     */
     public static String render(IpvsTable table) {
         StringBuilder b = new StringBuilder();
         for (VirtualServer s : table.services()) {

@@ -55,14 +55,32 @@ public final class IpvsTable {
         return this;
     }
 
+    /**
+     * Adds a service with its real servers.
+     *
+     * @param service the service
+     * @param dests its real servers
+     * @return this table
+     */
     public IpvsTable add(VirtualServer service, Destination... dests) {
         return add(service, List.of(dests));
     }
 
+    /**
+     * The services, in the order added.
+     *
+     * @return an unmodifiable view
+     */
     public Collection<VirtualServer> services() {
         return Collections.unmodifiableCollection(services.values());
     }
 
+    /**
+     * One service.
+     *
+     * @param key its key
+     * @return the service, if the table has it
+     */
     public Optional<VirtualServer> service(ServiceKey key) {
         return Optional.ofNullable(services.get(key));
     }
@@ -72,6 +90,11 @@ public final class IpvsTable {
         return destinations.getOrDefault(key, List.of());
     }
 
+    /**
+     * How many services the table holds.
+     *
+     * @return the count
+     */
     public int size() {
         return services.size();
     }

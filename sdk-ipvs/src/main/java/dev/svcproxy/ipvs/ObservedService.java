@@ -5,6 +5,11 @@ package dev.svcproxy.ipvs;
 /** A virtual service as the kernel reports it: its configuration and its counters. */
 public record ObservedService(VirtualServer service, Stats stats) {
 
+    /**
+     * The service's identity.
+     *
+     * @return its key
+     */
     public ServiceKey key() {
         return service.key();
     }

@@ -13,13 +13,21 @@ import java.util.Set;
  * {@link VirtualServer#persistenceTimeout()}; the kernel's "hashed" bit is its own business.
  */
 public enum ServiceFlag {
+    /** One-packet scheduling: every UDP datagram is scheduled on its own ({@code ipvsadm -o}). */
     ONE_PACKET(0x4, "ops", null),
+    /** {@code sh}: fall back to another real server when the chosen one is unavailable. */
     SH_FALLBACK(0x8, "sh-fallback", "sh"),
+    /** {@code sh}: hash the source port too. */
     SH_PORT(0x10, "sh-port", "sh"),
+    /** {@code mh}: fall back to another real server when the chosen one is unavailable. */
     MH_FALLBACK(0x8, "mh-fallback", "mh"),
+    /** {@code mh}: hash the source port too. */
     MH_PORT(0x10, "mh-port", "mh"),
+    /** Scheduler flag 1, for schedulers other than {@code sh} and {@code mh}. */
     FLAG_1(0x8, "flag-1", ""),
+    /** Scheduler flag 2, for schedulers other than {@code sh} and {@code mh}. */
     FLAG_2(0x10, "flag-2", ""),
+    /** Scheduler flag 3, for every scheduler. */
     FLAG_3(0x20, "flag-3", null);
 
     static final int PERSISTENT = 0x1;
@@ -36,6 +44,11 @@ public enum ServiceFlag {
         this.scheduler = scheduler;
     }
 
+    /**
+     * The flag's bit in the kernel's flags word.
+     *
+     * @return the bit
+     */
     public int bit() {
         return bit;
     }

@@ -18,6 +18,16 @@ import java.util.Optional;
 public record ServiceKey(IpFamily family, Optional<Protocol> protocol, Optional<IpAddress> address, int port, long fwmark)
         implements Comparable<ServiceKey> {
 
+    /**
+     * A key; the factories build the two kinds.
+     *
+     * @param family the IP family
+     * @param protocol the protocol, absent for a firewall mark
+     * @param address the address, absent for a firewall mark
+     * @param port the port, 0 for a firewall mark
+     * @param fwmark the firewall mark, 0 for an address key
+     * @throws dev.svcproxy.api.InvalidInputException for a half address, half mark key or a value out of range
+     */
     public ServiceKey {
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(protocol, "protocol");
@@ -51,6 +61,11 @@ public record ServiceKey(IpFamily family, Optional<Protocol> protocol, Optional<
         return new ServiceKey(family, Optional.empty(), Optional.empty(), 0, fwmark);
     }
 
+    /**
+     * Whether the service is selected by firewall mark.
+     *
+     * @return true for a mark key
+     */
     public boolean isFwmark() {
         return fwmark != 0;
     }

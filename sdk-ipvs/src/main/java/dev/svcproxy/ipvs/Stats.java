@@ -6,5 +6,6 @@ package dev.svcproxy.ipvs;
 public record Stats(long connections, long inPackets, long outPackets, long inBytes, long outBytes,
                     long connectionsPerSecond, long inPacketsPerSecond, long outPacketsPerSecond,
                     long inBytesPerSecond, long outBytesPerSecond) {
+    /** Nothing counted. */
     public static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

@@ -9,13 +9,36 @@ import java.util.Objects;
 public record Tunnel(Type type, int port, Checksum checksum) {
 
     /** The kernel's tunnel types. */
-    public enum Type { IPIP, GUE, GRE }
+    public enum Type {
+        /** IP in IP. */
+        IPIP,
+        /** Generic UDP Encapsulation, to a UDP port. */
+        GUE,
+        /** Generic Routing Encapsulation. */
+        GRE
+    }
 
     /** The kernel's tunnel checksum flags: none, checksum, remote checksum offload. */
-    public enum Checksum { NOCSUM, CSUM, REMCSUM }
+    public enum Checksum {
+        /** No checksum. */
+        NOCSUM,
+        /** A checksum in the encapsulation header. */
+        CSUM,
+        /** Remote checksum offload (GUE only). */
+        REMCSUM
+    }
 
+    /** Plain IP-in-IP, the default of TUNNEL forwarding. */
     public static final Tunnel IPIP = new Tunnel(Type.IPIP, 0, Checksum.NOCSUM);
 
+    /**
+     * A tunnel.
+     *
+     * @param type the encapsulation
+     * @param port the UDP port, 1-65535 for GUE, 0 otherwise
+     * @param checksum the checksum mode (NOCSUM for IPIP; not REMCSUM for GRE)
+     * @throws dev.svcproxy.api.InvalidInputException for a combination the kernel does not take
+     */
     public Tunnel {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(checksum, "checksum");
@@ -30,10 +53,23 @@ public record Tunnel(Type type, int port, Checksum checksum) {
         }
     }
 
+    /**
+     * A GUE tunnel.
+     *
+     * @param port the UDP port, 1-65535
+     * @param checksum the checksum mode
+     * @return the tunnel
+     */
     public static Tunnel gue(int port, Checksum checksum) {
         return new Tunnel(Type.GUE, port, checksum);
     }
 
+    /**
+     * A GRE tunnel.
+     *
+     * @param checksum NOCSUM or CSUM
+     * @return the tunnel
+     */
     public static Tunnel gre(Checksum checksum) {
         return new Tunnel(Type.GRE, 0, checksum);
     }

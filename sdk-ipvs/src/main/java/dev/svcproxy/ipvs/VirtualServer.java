@@ -21,6 +21,16 @@ public record VirtualServer(ServiceKey key, String scheduler, Set<ServiceFlag> f
             Set.of("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "mh");
     private static final Pattern SCHEDULER = Pattern.compile("[a-z][a-z0-9_]{0,14}");
 
+    /**
+     * A virtual service.
+     *
+     * @param key its identity
+     * @param scheduler the IPVS scheduler's name (e.g. {@code rr}), 1-15 lower-case characters
+     * @param flags its flags, each valid for the scheduler
+     * @param persistenceTimeout seconds a client sticks to its real server, 0 for none
+     * @param persistenceNetmask the prefix length that groups clients for persistence
+     * @throws dev.svcproxy.api.InvalidInputException for a bad scheduler name, flag, timeout or netmask
+     */
     public VirtualServer {
         Objects.requireNonNull(key, "key");
         if (scheduler == null || !SCHEDULER.matcher(scheduler).matches()) {
@@ -43,6 +53,12 @@ public record VirtualServer(ServiceKey key, String scheduler, Set<ServiceFlag> f
         return new VirtualServer(key, scheduler, Set.of(), 0, key.family() == IpFamily.IPV4 ? 32 : 128);
     }
 
+    /**
+     * This service with other flags.
+     *
+     * @param newFlags the flags
+     * @return a new service
+     */
     public VirtualServer withFlags(Set<ServiceFlag> newFlags) {
         return new VirtualServer(key, scheduler, newFlags, persistenceTimeout, persistenceNetmask);
     }
@@ -57,10 +73,21 @@ public record VirtualServer(ServiceKey key, String scheduler, Set<ServiceFlag> f
         return new VirtualServer(key, scheduler, flags, persistenceTimeout, prefix);
     }
 
+    /**
+     * This service with another scheduler.
+     *
+     * @param newScheduler the scheduler's name
+     * @return a new service
+     */
     public VirtualServer withScheduler(String newScheduler) {
         return new VirtualServer(key, newScheduler, flags, persistenceTimeout, persistenceNetmask);
     }
 
+    /**
+     * Whether clients stick to a real server.
+     *
+     * @return true for a persistence timeout above 0
+     */
     public boolean isPersistent() {
         return persistenceTimeout > 0;
     }

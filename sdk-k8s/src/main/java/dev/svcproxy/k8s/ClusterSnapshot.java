@@ -36,6 +36,11 @@ public final class ClusterSnapshot {
         return objects;
     }
 
+    /**
+     * The objects that could not be read (bad YAML, an unknown kind, a wrong apiVersion), each named.
+     *
+     * @return the problems, empty when everything parsed
+     */
     public List<Problem> problems() {
         return objects.problems();
     }

@@ -57,6 +57,7 @@ public final class Metrics {
 
     private final Map<String, List<External>> external = new ConcurrentHashMap<>();
 
+    /** A registry with kube-proxy's metrics declared (sync durations, rule counts, change counters, health). */
     public Metrics() {
         histogram("kubeproxy_sync_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds", SYNC_BUCKETS, IP_FAMILY);
         histogram("kubeproxy_sync_full_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds for full resyncs",
@@ -167,6 +168,12 @@ public final class Metrics {
         return out;
     }
 
+    /**
+     * Adds one to a counter.
+     *
+     * @param name the counter's name, as declared
+     * @param labels label name and value pairs, as declared
+     */
     public void inc(String name, String... labels) {
         add(name, 1, labels);
     }
@@ -177,11 +184,25 @@ public final class Metrics {
         c.labelValues(values(name, labels)).inc(v);
     }
 
+    /**
+     * Sets a gauge.
+     *
+     * @param name the gauge's name, as declared
+     * @param v the value
+     * @param labels label name and value pairs, as declared
+     */
     public void set(String name, double v, String... labels) {
         Gauge g = (Gauge) metric(name);
         g.labelValues(values(name, labels)).set(v);
     }
 
+    /**
+     * Records a value in a histogram.
+     *
+     * @param name the histogram's name, as declared
+     * @param v the value (seconds for durations)
+     * @param labels label name and value pairs, as declared
+     */
     public void observe(String name, double v, String... labels) {
         Histogram h = (Histogram) metric(name);
         h.labelValues(values(name, labels)).observe(v);

@@ -34,6 +34,13 @@ public final class ProxyConfigLoader {
     private ProxyConfigLoader() {
     }
 
+    /**
+     * Reads and checks a {@code KubeProxyConfiguration} file, kube-proxy's defaults for what it leaves out.
+     *
+     * @param file the YAML or JSON file
+     * @return the configuration
+     * @throws dev.svcproxy.api.InvalidInputException naming the file, or the unknown or invalid field
+     */
     public static ProxyConfig load(Path file) {
         return load(Optional.of(file), Map.of());
     }
@@ -54,6 +61,13 @@ public final class ProxyConfigLoader {
         return parse(yaml, overrides);
     }
 
+    /**
+     * As {@link #load(Path)}, from text.
+     *
+     * @param yaml the {@code KubeProxyConfiguration} as YAML or JSON
+     * @return the configuration
+     * @throws dev.svcproxy.api.InvalidInputException naming the unknown or invalid field
+     */
     public static ProxyConfig parse(String yaml) {
         return parse(yaml, Map.of());
     }

@@ -17,6 +17,13 @@ public final class ProxyConfigWriter {
     private ProxyConfigWriter() {
     }
 
+    /**
+     * The configuration as a {@code KubeProxyConfiguration} YAML document that {@link ProxyConfigLoader} reads back
+     * to an equal configuration.
+     *
+     * @param c the configuration
+     * @return the YAML text
+     */
     public static String yaml(ProxyConfig c) {
         StringBuilder b = new StringBuilder();
         b.append("apiVersion: ").append(ProxyConfigLoader.API_VERSION).append('\n');

@@ -23,6 +23,12 @@ public final class ProxyHealth {
     private Supplier<Optional<Instant>> sourceUnreadableSince = Optional::empty;
     private boolean nodeEligible = true;
 
+    /**
+     * Health with kube-proxy's window: a queued sync must be applied within twice the sync period.
+     *
+     * @param syncPeriod the proxy's {@code syncPeriod}
+     * @param clock the time source (a fixed or offset clock in tests)
+     */
     public ProxyHealth(Duration syncPeriod, Clock clock) {
         this.timeout = syncPeriod.multipliedBy(2);
         this.clock = clock;
@@ -61,6 +67,11 @@ public final class ProxyHealth {
         this.nodeEligible = eligible;
     }
 
+    /**
+     * Whether the node may take load-balancer traffic.
+     *
+     * @return false while the Node is being deleted or marked for deletion
+     */
     public synchronized boolean nodeEligible() {
         return nodeEligible;
     }
@@ -70,6 +81,11 @@ public final class ProxyHealth {
         return healthy() && nodeEligible;
     }
 
+    /**
+     * {@code /livez}: every family's queued sync applied in time, and the source readable within the window.
+     *
+     * @return whether the proxy is healthy
+     */
     public synchronized boolean healthy() {
         Instant now = clock.instant();
         boolean sourceFresh = sourceUnreadableSince.get().map(since -> Duration.between(since, now).compareTo(timeout) <= 0)

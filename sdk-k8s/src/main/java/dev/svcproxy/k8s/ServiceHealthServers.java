@@ -38,6 +38,12 @@ public final class ServiceHealthServers implements AutoCloseable {
     private final Map<Integer, HttpServer> servers = new HashMap<>();
     private volatile Map<Integer, Target> targets = Map.of();
 
+    /**
+     * Health-check servers in the JVM's own network namespace.
+     *
+     * @param proxyHealthy whether the proxy itself is healthy (kube-proxy answers 503 for every service otherwise)
+     * @param log where to report a port that cannot be bound
+     */
     public ServiceHealthServers(BooleanSupplier proxyHealthy, Consumer<String> log) {
         this(proxyHealthy, log, Optional.empty());
     }

@@ -53,6 +53,12 @@ public final class ServiceTables {
             this(tables, podCidrs, problems, true, Map.of());
         }
 
+        /**
+         * The desired state of one family.
+         *
+         * @param f the family
+         * @return its table, or null if the result has none for it
+         */
         public ServiceTable table(IpFamily f) {
             return tables.get(f);
         }

@@ -45,6 +45,12 @@ public final class Attributes {
         return new Attributes(m);
     }
 
+    /**
+     * Whether an attribute of {@code type} is present.
+     *
+     * @param type the attribute type
+     * @return true if present
+     */
     public boolean has(int type) {
         return byType.containsKey(type);
     }
@@ -60,6 +66,11 @@ public final class Attributes {
         return Collections.unmodifiableList(byType.getOrDefault(type, List.of()));
     }
 
+    /**
+     * The attribute types present.
+     *
+     * @return the types, without flags
+     */
     public java.util.Set<Integer> types() {
         return byType.keySet();
     }
@@ -72,30 +83,79 @@ public final class Attributes {
         return b;
     }
 
+    /**
+     * An 8-bit attribute.
+     *
+     * @param type the attribute type
+     * @return its value
+     * @throws MalformedMessageException if it is missing
+     */
     public int u8(int type) {
         return need(type, 1).get(0) & 0xff;
     }
 
+    /**
+     * A 16-bit attribute in host byte order.
+     *
+     * @param type the attribute type
+     * @return its value
+     * @throws MalformedMessageException if it is missing
+     */
     public int u16(int type) {
         return need(type, 2).getShort(0) & 0xffff;
     }
 
+    /**
+     * A 32-bit attribute in host byte order, unsigned.
+     *
+     * @param type the attribute type
+     * @return its value
+     * @throws MalformedMessageException if it is missing
+     */
     public long u32(int type) {
         return need(type, 4).getInt(0) & 0xffffffffL;
     }
 
+    /**
+     * A 16-bit attribute in network byte order.
+     *
+     * @param type the attribute type
+     * @return its value
+     * @throws MalformedMessageException if it is missing
+     */
     public int u16Be(int type) {
         return need(type, 2).order(ByteOrder.BIG_ENDIAN).getShort(0) & 0xffff;
     }
 
+    /**
+     * A 32-bit attribute in network byte order, unsigned.
+     *
+     * @param type the attribute type
+     * @return its value
+     * @throws MalformedMessageException if it is missing
+     */
     public long u32Be(int type) {
         return need(type, 4).order(ByteOrder.BIG_ENDIAN).getInt(0) & 0xffffffffL;
     }
 
+    /**
+     * A 64-bit attribute in network byte order.
+     *
+     * @param type the attribute type
+     * @return its value
+     * @throws MalformedMessageException if it is missing
+     */
     public long u64Be(int type) {
         return need(type, 8).order(ByteOrder.BIG_ENDIAN).getLong(0);
     }
 
+    /**
+     * An attribute's payload as bytes.
+     *
+     * @param type the attribute type
+     * @return a copy of the payload
+     * @throws MalformedMessageException if it is missing
+     */
     public byte[] bytes(int type) {
         ByteBuffer b = need(type, 0);
         byte[] out = new byte[b.remaining()];
@@ -118,6 +178,12 @@ public final class Attributes {
         return parse(need(type, 0));
     }
 
+    /**
+     * The attributes nested in the first attribute of {@code type}, if there is one.
+     *
+     * @param type the attribute type
+     * @return the nested attributes
+     */
     public Optional<Attributes> nestedIfPresent(int type) {
         return get(type).map(Attributes::parse);
     }

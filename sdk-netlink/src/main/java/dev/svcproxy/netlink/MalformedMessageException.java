@@ -8,8 +8,14 @@ import dev.svcproxy.api.SvcProxyException;
 public class MalformedMessageException extends SvcProxyException {
     private static final long serialVersionUID = 1L;
 
+    /** What is wrong with the message. */
     private final String detail;
 
+    /**
+     * A message that does not parse.
+     *
+     * @param message what is wrong with it
+     */
     public MalformedMessageException(String message) {
         super(message, "netlink message");
         this.detail = message;

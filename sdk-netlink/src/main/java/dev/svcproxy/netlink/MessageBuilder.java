@@ -39,14 +39,29 @@ public final class MessageBuilder {
         buf.putInt(0).putShort((short) type).putShort((short) this.flags).putInt(0).putInt(0);
     }
 
+    /**
+     * The message type.
+     *
+     * @return {@code nlmsg_type}
+     */
     public int type() {
         return type;
     }
 
+    /**
+     * The message flags ({@code NLM_F_REQUEST} always set).
+     *
+     * @return {@code nlmsg_flags}
+     */
     public int flags() {
         return flags;
     }
 
+    /**
+     * Whether this asks for a dump.
+     *
+     * @return true if both dump flags are set
+     */
     public boolean isDump() {
         return (flags & Netlink.NLM_F_DUMP) == Netlink.NLM_F_DUMP;
     }
@@ -106,14 +121,35 @@ public final class MessageBuilder {
         return this;
     }
 
+    /**
+     * Adds an 8-bit attribute.
+     *
+     * @param attrType the attribute type
+     * @param v the value
+     * @return this builder
+     */
     public MessageBuilder u8(int attrType, int v) {
         return attr(attrType, new byte[] {(byte) v});
     }
 
+    /**
+     * Adds a 16-bit attribute in host byte order.
+     *
+     * @param attrType the attribute type
+     * @param v the value
+     * @return this builder
+     */
     public MessageBuilder u16(int attrType, int v) {
         return attr(attrType, ByteBuffer.allocate(2).order(ByteOrder.nativeOrder()).putShort((short) v).array());
     }
 
+    /**
+     * Adds a 32-bit attribute in host byte order.
+     *
+     * @param attrType the attribute type
+     * @param v the value (unsigned)
+     * @return this builder
+     */
     public MessageBuilder u32(int attrType, long v) {
         return attr(attrType, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt((int) v).array());
     }
@@ -130,6 +166,14 @@ public final class MessageBuilder {
                 ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putInt((int) v).array());
     }
 
+    /**
+     * A 64-bit attribute in network byte order (type flagged NLA_F_NET_BYTEORDER when {@code flag}).
+     *
+     * @param attrType the attribute type
+     * @param v the value
+     * @param flag whether to flag the type
+     * @return this builder
+     */
     public MessageBuilder u64Be(int attrType, long v, boolean flag) {
         return attr(attrType | (flag ? Netlink.NLA_F_NET_BYTEORDER : 0),
                 ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(v).array());

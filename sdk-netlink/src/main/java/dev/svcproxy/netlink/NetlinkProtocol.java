@@ -4,7 +4,12 @@ package dev.svcproxy.netlink;
 
 /** The netlink families svcproxy speaks. */
 public enum NetlinkProtocol {
-    ROUTE(0), NETFILTER(12), GENERIC(16);
+    /** {@code NETLINK_ROUTE}: links, addresses, routes. */
+    ROUTE(0),
+    /** {@code NETLINK_NETFILTER}: conntrack, ipset, nf_tables, nfacct. */
+    NETFILTER(12),
+    /** {@code NETLINK_GENERIC}: IPVS and other generic families. */
+    GENERIC(16);
 
     private final int number;
 

@@ -44,6 +44,14 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     @FunctionalInterface
     public interface ErrorMapper {
+        /**
+         * The typed exception for an error number, or null to leave it to the common mapping.
+         *
+         * @param errno the positive error number the kernel returned
+         * @param operation the failing operation's description
+         * @param kernelText the kernel's extended-ack text, possibly empty
+         * @return the exception, or null
+         */
         SvcProxyException map(int errno, String operation, String kernelText);
     }
 
@@ -98,6 +106,11 @@ public final class NetlinkSocket implements AutoCloseable {
         return new NetlinkSocket(protocol, fd);
     }
 
+    /**
+     * The netlink family the socket speaks.
+     *
+     * @return the protocol
+     */
     public NetlinkProtocol protocol() {
         return protocol;
     }

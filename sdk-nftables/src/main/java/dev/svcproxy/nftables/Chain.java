@@ -13,6 +13,15 @@ import java.util.Optional;
  */
 public record Chain(Table table, String name, Optional<Hook> hook, Optional<String> comment) {
 
+    /**
+     * A chain.
+     *
+     * @param table its table
+     * @param name its name
+     * @param hook where a base chain is attached; empty for a regular chain
+     * @param comment its comment, if any
+     * @throws dev.svcproxy.api.InvalidInputException for a bad name or comment
+     */
     public Chain {
         Names.check(name, "chain");
         comment.ifPresent(Names::comment);
@@ -28,6 +37,12 @@ public record Chain(Table table, String name, Optional<Hook> hook, Optional<Stri
         return new Chain(table, name, Optional.of(hook), Optional.empty());
     }
 
+    /**
+     * This chain with a comment.
+     *
+     * @param text the comment
+     * @return a new chain
+     */
     public Chain withComment(String text) {
         return new Chain(table, name, hook, Optional.of(text));
     }
@@ -53,8 +68,18 @@ public record Chain(Table table, String name, Optional<Hook> hook, Optional<Stri
 
     /** Base chain types. */
     public enum Type {
-        FILTER, NAT, ROUTE;
+        /** {@code type filter}: accept or drop. */
+        FILTER,
+        /** {@code type nat}: address translation. */
+        NAT,
+        /** {@code type route}: rerouting after a mark change (output hook). */
+        ROUTE;
 
+        /**
+         * How {@code nft} spells it.
+         *
+         * @return the keyword
+         */
         public String keyword() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -62,12 +87,31 @@ public record Chain(Table table, String name, Optional<Hook> hook, Optional<Stri
 
     /** Netfilter hooks, with the kernel's numbers (NF_INET_*). */
     public enum HookPoint {
-        PREROUTING, INPUT, FORWARD, OUTPUT, POSTROUTING;
+        /** {@code prerouting} (0): arriving packets, before routing. */
+        PREROUTING,
+        /** {@code input} (1): packets for this host. */
+        INPUT,
+        /** {@code forward} (2): packets routed through. */
+        FORWARD,
+        /** {@code output} (3): packets this host sends. */
+        OUTPUT,
+        /** {@code postrouting} (4): leaving packets, after routing. */
+        POSTROUTING;
 
+        /**
+         * How {@code nft} spells it.
+         *
+         * @return the keyword
+         */
         public String keyword() {
             return name().toLowerCase(Locale.ROOT);
         }
 
+        /**
+         * The kernel's hook number ({@code NF_INET_*}).
+         *
+         * @return the number
+         */
         public int number() {
             return ordinal();
         }
@@ -80,16 +124,39 @@ public record Chain(Table table, String name, Optional<Hook> hook, Optional<Stri
      */
     public record Hook(Type type, HookPoint point, int priority, Verdict.Kind policy) {
 
+        /**
+         * A hook.
+         *
+         * @param type the chain type
+         * @param point the hook
+         * @param priority the priority number
+         * @param policy ACCEPT or DROP
+         * @throws dev.svcproxy.api.InvalidInputException for another policy
+         */
         public Hook {
             if (policy != Verdict.Kind.ACCEPT && policy != Verdict.Kind.DROP) {
                 throw new InvalidInputException("a base chain's policy is accept or drop", "policy " + policy);
             }
         }
 
+        /**
+         * A hook with policy accept.
+         *
+         * @param type the chain type
+         * @param point the hook
+         * @param priority a number or {@code nft}'s name, with an offset (e.g. {@code dstnat - 10})
+         * @return the hook
+         */
         public static Hook of(Type type, HookPoint point, String priority) {
             return new Hook(type, point, priority(priority, point), Verdict.Kind.ACCEPT);
         }
 
+        /**
+         * This hook with another policy.
+         *
+         * @param p ACCEPT or DROP
+         * @return a new hook
+         */
         public Hook withPolicy(Verdict.Kind p) {
             return new Hook(type, point, priority, p);
         }

@@ -16,14 +16,23 @@ import java.util.Locale;
  * keeps in a set's key type), their sizes and byte orders, and the text {@code nft} reads and prints for a value.
  */
 public enum DataType {
+    /** nft's {@code verdict} type. */
     VERDICT("verdict", 1, 0, ByteOrder.nativeOrder(), 0),
+    /** nft's {@code nf_proto} type. */
     NFPROTO("nf_proto", 2, 1, ByteOrder.nativeOrder(), 1),
+    /** nft's {@code integer} type. */
     INTEGER("integer", 4, 4, ByteOrder.nativeOrder(), 1),
+    /** nft's {@code ipv4_addr} type. */
     IPV4_ADDR("ipv4_addr", 7, 4, ByteOrder.BIG_ENDIAN, 2),
+    /** nft's {@code ipv6_addr} type. */
     IPV6_ADDR("ipv6_addr", 8, 16, ByteOrder.BIG_ENDIAN, 2),
+    /** nft's {@code inet_proto} type. */
     INET_PROTO("inet_proto", 12, 1, ByteOrder.BIG_ENDIAN, 0),
+    /** nft's {@code inet_service} type. */
     INET_SERVICE("inet_service", 13, 2, ByteOrder.BIG_ENDIAN, 2),
+    /** nft's {@code mark} type. */
     MARK("mark", 19, 4, ByteOrder.nativeOrder(), 1),
+    /** nft's {@code ifname} type. */
     IFNAME("ifname", 41, 16, ByteOrder.BIG_ENDIAN, 1);
 
     /** The kernel's NFT_DATA_VERDICT, a map's data type when it maps to verdicts. */
@@ -51,6 +60,11 @@ public enum DataType {
         return byteOrderTag;
     }
 
+    /**
+     * How {@code nft} names the type.
+     *
+     * @return e.g. {@code ipv4_addr}
+     */
     public String keyword() {
         return keyword;
     }
@@ -65,6 +79,13 @@ public enum DataType {
         return length;
     }
 
+    /**
+     * The type with {@code nft}'s id.
+     *
+     * @param id the id
+     * @return the type
+     * @throws dev.svcproxy.api.InvalidInputException for a type svcproxy does not model
+     */
     public static DataType ofId(int id) {
         for (DataType t : values()) {
             if (t.id == id) {
@@ -74,6 +95,13 @@ public enum DataType {
         throw new InvalidInputException("unsupported nft data type id " + id, "set type");
     }
 
+    /**
+     * The type {@code nft} names so.
+     *
+     * @param keyword e.g. {@code inet_service}
+     * @return the type
+     * @throws dev.svcproxy.api.InvalidInputException for a type svcproxy does not model
+     */
     public static DataType parse(String keyword) {
         for (DataType t : values()) {
             if (t.keyword.equals(keyword)) {

@@ -15,6 +15,16 @@ import java.util.Optional;
 public record Element(List<String> key, Optional<Verdict> verdict, List<String> value, Optional<Duration> timeout,
                       Optional<String> comment) {
 
+    /**
+     * An element; the lists are copied.
+     *
+     * @param key the key's values as {@code nft} writes them, one per concatenated type
+     * @param verdict for a verdict map, the verdict
+     * @param value for a value map, the value's parts
+     * @param timeout its timeout, if it expires
+     * @param comment its comment, if any
+     * @throws dev.svcproxy.api.InvalidInputException for an empty key, a comment nft refuses, or both a verdict and a value
+     */
     public Element {
         key = List.copyOf(key);
         value = List.copyOf(value);
@@ -42,10 +52,22 @@ public record Element(List<String> key, Optional<Verdict> verdict, List<String> 
         return new Element(key, Optional.empty(), value, Optional.empty(), Optional.empty());
     }
 
+    /**
+     * This element with a timeout.
+     *
+     * @param t the timeout
+     * @return a new element
+     */
     public Element withTimeout(Duration t) {
         return new Element(key, verdict, value, Optional.of(t), comment);
     }
 
+    /**
+     * This element with a comment.
+     *
+     * @param text the comment
+     * @return a new element
+     */
     public Element withComment(String text) {
         return new Element(key, verdict, value, timeout, Optional.of(text));
     }

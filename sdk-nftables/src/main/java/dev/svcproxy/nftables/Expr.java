@@ -18,7 +18,12 @@ public sealed interface Expr {
 
     /** Where a payload field starts. */
     enum Base {
-        LINK, NETWORK, TRANSPORT
+        /** The link-layer header. */
+        LINK,
+        /** The network header (IPv4 or IPv6). */
+        NETWORK,
+        /** The transport header (ports). */
+        TRANSPORT
     }
 
     /** {@code payload load LEN @ BASE + OFFSET => reg DREG}. */
@@ -69,7 +74,18 @@ public sealed interface Expr {
 
     /** Comparison operators, with the kernel's NFT_CMP_* numbers. */
     enum CmpOp {
-        EQ, NEQ, LT, LTE, GT, GTE
+        /** Equal. */
+        EQ,
+        /** Not equal. */
+        NEQ,
+        /** Less than. */
+        LT,
+        /** Less than or equal. */
+        LTE,
+        /** Greater than. */
+        GT,
+        /** Greater than or equal. */
+        GTE
     }
 
     /** {@code cmp OP reg SREG DATA}. */

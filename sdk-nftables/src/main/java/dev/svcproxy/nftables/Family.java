@@ -6,7 +6,12 @@ import dev.svcproxy.api.InvalidInputException;
 
 /** The nftables address families svcproxy uses, with the kernel's NFPROTO numbers. */
 public enum Family {
-    IP("ip", 2), IP6("ip6", 10), INET("inet", 1);
+    /** {@code ip}: IPv4. */
+    IP("ip", 2),
+    /** {@code ip6}: IPv6. */
+    IP6("ip6", 10),
+    /** {@code inet}: IPv4 and IPv6. */
+    INET("inet", 1);
 
     private final String keyword;
     private final int nfproto;

@@ -6,16 +6,27 @@ import java.util.Optional;
 
 /** The packet and metadata fields rules match on, with where the kernel loads them from and their data type. */
 public enum Field {
+    /** {@code ip saddr}. */
     IP_SADDR("ip saddr", Expr.Base.NETWORK, 12, -1, DataType.IPV4_ADDR),
+    /** {@code ip daddr}. */
     IP_DADDR("ip daddr", Expr.Base.NETWORK, 16, -1, DataType.IPV4_ADDR),
+    /** {@code ip6 saddr}. */
     IP6_SADDR("ip6 saddr", Expr.Base.NETWORK, 8, -1, DataType.IPV6_ADDR),
+    /** {@code ip6 daddr}. */
     IP6_DADDR("ip6 daddr", Expr.Base.NETWORK, 24, -1, DataType.IPV6_ADDR),
+    /** {@code th sport}. */
     TH_SPORT("th sport", Expr.Base.TRANSPORT, 0, -1, DataType.INET_SERVICE),
+    /** {@code th dport}. */
     TH_DPORT("th dport", Expr.Base.TRANSPORT, 2, -1, DataType.INET_SERVICE),
+    /** {@code meta l4proto}. */
     META_L4PROTO("meta l4proto", null, 0, 16, DataType.INET_PROTO),
+    /** {@code meta nfproto}. */
     META_NFPROTO("meta nfproto", null, 0, 15, DataType.NFPROTO),
+    /** {@code meta mark}. */
     META_MARK("meta mark", null, 0, 3, DataType.MARK),
+    /** {@code iifname}. */
     IIFNAME("iifname", null, 0, 6, DataType.IFNAME),
+    /** {@code oifname}. */
     OIFNAME("oifname", null, 0, 7, DataType.IFNAME);
 
     private final String text;
@@ -37,6 +48,11 @@ public enum Field {
         return text;
     }
 
+    /**
+     * The field's data type.
+     *
+     * @return the type its values have
+     */
     public DataType type() {
         return type;
     }

@@ -36,6 +36,11 @@ public final class NftPacketTracer {
     /** A packet: addresses, protocol, ports, and the interface it came in on (empty when this host sends it). */
     public record Packet(IpAddress source, IpAddress destination, Protocol protocol, int sourcePort, int destinationPort,
                          Optional<String> inInterface) {
+        /**
+         * Whether this host sends the packet (no input interface).
+         *
+         * @return true for locally generated packets
+         */
         public boolean sentHere() {
             return inInterface.isEmpty();
         }
@@ -46,6 +51,12 @@ public final class NftPacketTracer {
                           double share) {
     }
 
+    /**
+     * A tracer over a listed table.
+     *
+     * @param table the table, e.g. from {@link FakeNftables} or the kernel
+     * @param localAddresses this host's addresses (they decide input against forward)
+     */
     public NftPacketTracer(TableContents table, Set<IpAddress> localAddresses) {
         this.table = table;
         this.local = Set.copyOf(localAddresses);

@@ -21,7 +21,14 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
 
     /** Set flags, with the kernel's NFT_SET_* bits, in the order {@code nft} prints them. */
     public enum Flag {
-        CONSTANT("constant", 0x2), DYNAMIC("dynamic", 0x20), INTERVAL("interval", 0x4), TIMEOUT("timeout", 0x10);
+        /** {@code constant}: elements cannot change after creation. */
+        CONSTANT("constant", 0x2),
+        /** {@code dynamic}: rules may add elements. */
+        DYNAMIC("dynamic", 0x20),
+        /** {@code interval}: elements may be ranges and prefixes. */
+        INTERVAL("interval", 0x4),
+        /** {@code timeout}: elements expire. */
+        TIMEOUT("timeout", 0x10);
 
         private final String keyword;
         private final int bit;
@@ -31,15 +38,38 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
             this.bit = bit;
         }
 
+        /**
+         * How {@code nft} prints the flag.
+         *
+         * @return the keyword
+         */
         public String keyword() {
             return keyword;
         }
 
+        /**
+         * The kernel's {@code NFT_SET_*} bit.
+         *
+         * @return the bit
+         */
         public int bit() {
             return bit;
         }
     }
 
+    /**
+     * A set or map; a default timeout adds the {@code timeout} flag.
+     *
+     * @param table its table
+     * @param name its name
+     * @param key the key's data types, concatenated if more than one
+     * @param data the data type for a map; empty for a set
+     * @param flags its flags
+     * @param timeout the default element timeout, if elements expire
+     * @param size the most elements, if limited
+     * @param comment its comment, if any
+     * @throws dev.svcproxy.api.InvalidInputException for a bad name or comment, or an empty or verdict key
+     */
     public NftSet {
         Names.check(name, "set");
         key = List.copyOf(key);
@@ -64,6 +94,12 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
         return new NftSet(table, name, key, Optional.of(data), Set.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
+    /**
+     * This set with more flags.
+     *
+     * @param more the flags to add
+     * @return a new set
+     */
     public NftSet withFlags(Flag... more) {
         Set<Flag> f = EnumSet.noneOf(Flag.class);
         f.addAll(flags);
@@ -71,6 +107,12 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
         return new NftSet(table, name, key, data, f, timeout, size, comment);
     }
 
+    /**
+     * This set with a default element timeout.
+     *
+     * @param t the timeout
+     * @return a new set
+     */
     public NftSet withTimeout(Duration t) {
         return new NftSet(table, name, key, data, flags, Optional.of(t), size, comment);
     }
@@ -80,10 +122,21 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
         return new NftSet(table, name, key, data, flags, timeout, Optional.of(n), comment);
     }
 
+    /**
+     * This set with a comment.
+     *
+     * @param text the comment
+     * @return a new set
+     */
     public NftSet withComment(String text) {
         return new NftSet(table, name, key, data, flags, timeout, size, Optional.of(text));
     }
 
+    /**
+     * Whether this is a map (it has a data type).
+     *
+     * @return true for a map
+     */
     public boolean isMap() {
         return data.isPresent();
     }

@@ -20,8 +20,26 @@ public final class NftTransaction {
 
     /** What an operation does. */
     public enum Verb {
-        ADD, CREATE, INSERT, REPLACE, DELETE, DESTROY, FLUSH;
+        /** {@code add}: create, or leave an existing object as it is. */
+        ADD,
+        /** {@code create}: create; fail if it exists. */
+        CREATE,
+        /** {@code insert}: put a rule first in its chain. */
+        INSERT,
+        /** {@code replace}: put a rule in place of the one with its handle. */
+        REPLACE,
+        /** {@code delete}: remove; fail if it is missing. */
+        DELETE,
+        /** {@code destroy}: remove if it exists. */
+        DESTROY,
+        /** {@code flush}: empty a table, chain or set. */
+        FLUSH;
 
+        /**
+         * How {@code nft} spells the verb.
+         *
+         * @return e.g. {@code add}
+         */
         public String keyword() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -29,10 +47,22 @@ public final class NftTransaction {
 
     /** One operation; {@code toString()} is its {@code nft} command. */
     public sealed interface Op permits TableOp, ChainOp, SetOp, ElementsOp, RuleOp {
+        /**
+         * What the operation does.
+         *
+         * @return the verb
+         */
         Verb verb();
     }
 
+    /**
+     * A table operation.
+     *
+     * @param verb what is done (not insert or replace)
+     * @param table the table
+     */
     public record TableOp(Verb verb, Table table) implements Op {
+        /** Refuses the verbs only rules take. */
         public TableOp {
             notForRules(verb, "table");
         }
@@ -43,7 +73,14 @@ public final class NftTransaction {
         }
     }
 
+    /**
+     * A chain operation.
+     *
+     * @param verb what is done (not insert or replace)
+     * @param chain the chain
+     */
     public record ChainOp(Verb verb, Chain chain) implements Op {
+        /** Refuses the verbs only rules take. */
         public ChainOp {
             notForRules(verb, "chain");
         }
@@ -54,7 +91,14 @@ public final class NftTransaction {
         }
     }
 
+    /**
+     * A set or map operation.
+     *
+     * @param verb what is done (not insert or replace)
+     * @param set the set
+     */
     public record SetOp(Verb verb, NftSet set) implements Op {
+        /** Refuses the verbs only rules take. */
         public SetOp {
             notForRules(verb, "set");
         }
@@ -67,6 +111,7 @@ public final class NftTransaction {
 
     /** Elements added to ({@code add}, {@code create}) or removed from ({@code delete}, {@code destroy}) a set. */
     public record ElementsOp(Verb verb, NftSet set, List<Element> elements) implements Op {
+        /** Copies the elements; refuses the verbs only rules take, and flush. */
         public ElementsOp {
             elements = List.copyOf(elements);
             notForRules(verb, "element");
@@ -87,6 +132,7 @@ public final class NftTransaction {
      * handle ({@code replace}), or deleted by its handle ({@code delete}, {@code destroy}).
      */
     public record RuleOp(Verb verb, Rule rule) implements Op {
+        /** Refuses create and flush, and a by-handle verb for a rule without a handle. */
         public RuleOp {
             boolean byHandle = verb == Verb.REPLACE || verb == Verb.DELETE || verb == Verb.DESTROY;
             if (byHandle && rule.handle().isEmpty()) {
@@ -119,66 +165,158 @@ public final class NftTransaction {
 
     private final List<Op> ops = new ArrayList<>();
 
+    /**
+     * An empty transaction.
+     *
+     * @return a new transaction
+     */
     public static NftTransaction create() {
         return new NftTransaction();
     }
 
+    /**
+     * The operations in order.
+     *
+     * @return an unmodifiable view
+     */
     public List<Op> operations() {
         return Collections.unmodifiableList(ops);
     }
 
+    /**
+     * Whether the transaction holds no operation.
+     *
+     * @return true if empty
+     */
     public boolean isEmpty() {
         return ops.isEmpty();
     }
 
+    /**
+     * How many operations the transaction holds.
+     *
+     * @return the count
+     */
     public int size() {
         return ops.size();
     }
 
+    /**
+     * {@code add table}: create it unless it exists.
+     *
+     * @param t the table
+     * @return this transaction
+     */
     public NftTransaction add(Table t) {
         return op(new TableOp(Verb.ADD, t));
     }
 
+    /**
+     * {@code add chain}: create it unless it exists.
+     *
+     * @param c the chain
+     * @return this transaction
+     */
     public NftTransaction add(Chain c) {
         return op(new ChainOp(Verb.ADD, c));
     }
 
+    /**
+     * {@code add set} or {@code add map}: create it unless it exists.
+     *
+     * @param s the set
+     * @return this transaction
+     */
     public NftTransaction add(NftSet s) {
         return op(new SetOp(Verb.ADD, s));
     }
 
+    /**
+     * {@code create table}: fails if it exists.
+     *
+     * @param t the table
+     * @return this transaction
+     */
     public NftTransaction create(Table t) {
         return op(new TableOp(Verb.CREATE, t));
     }
 
+    /**
+     * {@code create chain}: fails if it exists.
+     *
+     * @param c the chain
+     * @return this transaction
+     */
     public NftTransaction create(Chain c) {
         return op(new ChainOp(Verb.CREATE, c));
     }
 
+    /**
+     * {@code create set}: fails if it exists.
+     *
+     * @param s the set
+     * @return this transaction
+     */
     public NftTransaction create(NftSet s) {
         return op(new SetOp(Verb.CREATE, s));
     }
 
+    /**
+     * {@code delete table}: fails if it is missing.
+     *
+     * @param t the table
+     * @return this transaction
+     */
     public NftTransaction delete(Table t) {
         return op(new TableOp(Verb.DELETE, t));
     }
 
+    /**
+     * {@code delete chain}: fails if it is missing or still has rules or references.
+     *
+     * @param c the chain
+     * @return this transaction
+     */
     public NftTransaction delete(Chain c) {
         return op(new ChainOp(Verb.DELETE, c));
     }
 
+    /**
+     * {@code delete set}: fails if it is missing or in use.
+     *
+     * @param s the set
+     * @return this transaction
+     */
     public NftTransaction delete(NftSet s) {
         return op(new SetOp(Verb.DELETE, s));
     }
 
+    /**
+     * {@code destroy table}: removes it if it exists.
+     *
+     * @param t the table
+     * @return this transaction
+     */
     public NftTransaction destroy(Table t) {
         return op(new TableOp(Verb.DESTROY, t));
     }
 
+    /**
+     * {@code destroy chain}: removes it if it exists.
+     *
+     * @param c the chain
+     * @return this transaction
+     */
     public NftTransaction destroy(Chain c) {
         return op(new ChainOp(Verb.DESTROY, c));
     }
 
+    /**
+     * {@code destroy set}: removes it if it exists.
+     *
+     * @param s the set
+     * @return this transaction
+     */
     public NftTransaction destroy(NftSet s) {
         return op(new SetOp(Verb.DESTROY, s));
     }
@@ -218,26 +356,68 @@ public final class NftTransaction {
         return op(new RuleOp(Verb.DELETE, r));
     }
 
+    /**
+     * {@code add element}: adds elements (present ones are left).
+     *
+     * @param s the set
+     * @param elements the elements
+     * @return this transaction
+     */
     public NftTransaction addElements(NftSet s, Element... elements) {
         return addElements(s, Arrays.asList(elements));
     }
 
+    /**
+     * {@code add element}: adds elements (present ones are left).
+     *
+     * @param s the set
+     * @param elements the elements
+     * @return this transaction
+     */
     public NftTransaction addElements(NftSet s, List<Element> elements) {
         return op(new ElementsOp(Verb.ADD, s, canonical(s, elements)));
     }
 
+    /**
+     * {@code create element}: adds elements; fails if one is present.
+     *
+     * @param s the set
+     * @param elements the elements
+     * @return this transaction
+     */
     public NftTransaction createElements(NftSet s, List<Element> elements) {
         return op(new ElementsOp(Verb.CREATE, s, canonical(s, elements)));
     }
 
+    /**
+     * {@code delete element}: removes elements; fails if one is missing.
+     *
+     * @param s the set
+     * @param elements the elements
+     * @return this transaction
+     */
     public NftTransaction deleteElements(NftSet s, Element... elements) {
         return deleteElements(s, Arrays.asList(elements));
     }
 
+    /**
+     * {@code delete element}: removes elements; fails if one is missing.
+     *
+     * @param s the set
+     * @param elements the elements
+     * @return this transaction
+     */
     public NftTransaction deleteElements(NftSet s, List<Element> elements) {
         return op(new ElementsOp(Verb.DELETE, s, canonical(s, elements)));
     }
 
+    /**
+     * {@code destroy element}: removes the elements that are present.
+     *
+     * @param s the set
+     * @param elements the elements
+     * @return this transaction
+     */
     public NftTransaction destroyElements(NftSet s, List<Element> elements) {
         return op(new ElementsOp(Verb.DESTROY, s, canonical(s, elements)));
     }

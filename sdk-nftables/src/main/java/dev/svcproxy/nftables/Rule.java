@@ -20,6 +20,15 @@ import java.util.Optional;
  */
 public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Optional<Long> handle) {
 
+    /**
+     * A rule; {@code exprs} is copied.
+     *
+     * @param chain its chain
+     * @param exprs its expressions, in order
+     * @param comment its comment, if any
+     * @param handle its handle, once listed from the kernel
+     * @throws dev.svcproxy.api.InvalidInputException for a comment nft refuses
+     */
     public Rule {
         exprs = List.copyOf(exprs);
         comment.ifPresent(Names::comment);
@@ -334,11 +343,22 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return this;
         }
 
+        /**
+         * The rule's comment.
+         *
+         * @param text the comment
+         * @return this builder
+         */
         public Builder comment(String text) {
             comment = Optional.of(text);
             return this;
         }
 
+        /**
+         * The rule (without a handle).
+         *
+         * @return a new rule
+         */
         public Rule build() {
             return new Rule(chain, exprs, comment, Optional.empty());
         }

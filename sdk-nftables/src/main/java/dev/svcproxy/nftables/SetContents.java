@@ -6,6 +6,12 @@ import java.util.List;
 
 /** A set or map as listed from the kernel: its specification and its elements, in the kernel's order. */
 public record SetContents(NftSet set, List<Element> elements) {
+    /**
+     * A listed set; {@code elements} is copied.
+     *
+     * @param set its specification
+     * @param elements its elements
+     */
     public SetContents {
         elements = List.copyOf(elements);
     }

@@ -7,15 +7,36 @@ import java.util.Optional;
 /** A table: a family and a name, with an optional comment. {@code toString()} is {@code table ip NAME}. */
 public record Table(Family family, String name, Optional<String> comment) {
 
+    /**
+     * A table.
+     *
+     * @param family its family
+     * @param name its name
+     * @param comment its comment, if any
+     * @throws dev.svcproxy.api.InvalidInputException for a bad name or comment
+     */
     public Table {
         Names.check(name, "table");
         comment.ifPresent(Names::comment);
     }
 
+    /**
+     * A table without a comment.
+     *
+     * @param family its family
+     * @param name its name
+     * @return the table
+     */
     public static Table of(Family family, String name) {
         return new Table(family, name, Optional.empty());
     }
 
+    /**
+     * This table with a comment.
+     *
+     * @param text the comment
+     * @return a new table
+     */
     public Table withComment(String text) {
         return new Table(family, name, Optional.of(text));
     }

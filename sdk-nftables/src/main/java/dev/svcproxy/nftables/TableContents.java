@@ -11,6 +11,14 @@ import java.util.List;
  */
 public record TableContents(Table table, List<SetContents> sets, List<Chain> chains, List<Rule> rules) {
 
+    /**
+     * A listed table; the lists are copied.
+     *
+     * @param table the table
+     * @param sets its named sets and maps with their elements
+     * @param chains its chains
+     * @param rules its rules, chain by chain
+     */
     public TableContents {
         sets = List.copyOf(sets);
         chains = List.copyOf(chains);

@@ -10,6 +10,13 @@ import java.util.List;
  */
 public record TableNames(Table table, List<String> chains, List<String> sets) {
 
+    /**
+     * A table's names; the lists are copied.
+     *
+     * @param table the table
+     * @param chains its chains' names
+     * @param sets its named sets' and maps' names
+     */
     public TableNames {
         chains = List.copyOf(chains);
         sets = List.copyOf(sets);

@@ -15,8 +15,18 @@ import org.immutables.value.Value;
 @Value.Immutable
 public abstract class Endpoint implements Comparable<Endpoint> {
 
+    /**
+     * The endpoint's address (a pod's IP).
+     *
+     * @return the address
+     */
     public abstract IpAddress ip();
 
+    /**
+     * The endpoint's port, 1-65535.
+     *
+     * @return the port
+     */
     public abstract int port();
 
     /** On this node. */
@@ -25,16 +35,31 @@ public abstract class Endpoint implements Comparable<Endpoint> {
         return false;
     }
 
+    /**
+     * Ready to serve (EndpointSlice {@code conditions.ready}; true when absent, as Kubernetes reads it).
+     *
+     * @return whether the endpoint is ready
+     */
     @Value.Default
     public boolean ready() {
         return true;
     }
 
+    /**
+     * Serving (EndpointSlice {@code conditions.serving}): may still take traffic while terminating.
+     *
+     * @return whether the endpoint is serving
+     */
     @Value.Default
     public boolean serving() {
         return true;
     }
 
+    /**
+     * Terminating (EndpointSlice {@code conditions.terminating}).
+     *
+     * @return whether the endpoint is shutting down
+     */
     @Value.Default
     public boolean terminating() {
         return false;
@@ -46,15 +71,27 @@ public abstract class Endpoint implements Comparable<Endpoint> {
     /** Nodes this endpoint is hinted for. */
     public abstract Set<String> nodeHints();
 
+    /**
+     * The address and port together.
+     *
+     * @return {@code ip:port}
+     */
     public HostPort hostPort() {
         return HostPort.of(ip(), port());
     }
 
+    /** Rejects a port outside 1-65535, naming the endpoint (Immutables calls this on build). */
     @Value.Check
     protected void check() {
         Port.check(port(), "endpoint " + ip());
     }
 
+    /**
+     * A ready, serving, non-local endpoint at {@code hostPort}.
+     *
+     * @param hostPort the address and port
+     * @return the endpoint
+     */
     public static Endpoint of(HostPort hostPort) {
         return builder().ip(hostPort.ip()).port(hostPort.port()).build();
     }
@@ -64,10 +101,18 @@ public abstract class Endpoint implements Comparable<Endpoint> {
         return of(HostPort.parse(text));
     }
 
+    /**
+     * A builder; {@code ip} and {@code port} are required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Builds an {@link Endpoint}; unset conditions keep their defaults (ready, serving, not terminating, not local).
+     */
     public static class Builder extends ImmutableEndpoint.Builder {
     }
 

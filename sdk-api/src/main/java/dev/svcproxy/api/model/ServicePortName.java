@@ -12,6 +12,14 @@ import java.util.regex.Pattern;
 public record ServicePortName(String namespace, String name, String portName) implements Comparable<ServicePortName> {
     private static final Pattern PART = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
+    /**
+     * A Service port's name; an empty or null {@code portName} is the unnamed port.
+     *
+     * @param namespace the Service's namespace
+     * @param name the Service's name
+     * @param portName the port's name, empty for an unnamed port
+     * @throws dev.svcproxy.api.InvalidInputException for a part that is not a DNS-style name
+     */
     public ServicePortName {
         String id = namespace + "/" + name + (portName == null || portName.isEmpty() ? "" : ":" + portName);
         check(namespace, "namespace", id);
@@ -29,6 +37,14 @@ public record ServicePortName(String namespace, String name, String portName) im
         }
     }
 
+    /**
+     * As the constructor.
+     *
+     * @param namespace the Service's namespace
+     * @param name the Service's name
+     * @param portName the port's name, empty for an unnamed port
+     * @return the name
+     */
     public static ServicePortName of(String namespace, String name, String portName) {
         return new ServicePortName(namespace, name, portName);
     }

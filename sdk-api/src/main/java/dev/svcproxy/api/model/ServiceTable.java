@@ -18,8 +18,18 @@ import org.immutables.value.Value;
 @Value.Immutable
 public abstract class ServiceTable {
 
+    /**
+     * The IP family every address in the table belongs to.
+     *
+     * @return the family
+     */
     public abstract IpFamily family();
 
+    /**
+     * The virtual services, each name and protocol once.
+     *
+     * @return the services
+     */
     public abstract List<VirtualService> services();
 
     /** This node's addresses of {@link #family()} (for node ports and local-destination checks). */
@@ -32,6 +42,10 @@ public abstract class ServiceTable {
      */
     public abstract List<dev.svcproxy.api.net.Cidr> serviceCidrs();
 
+    /**
+     * Rejects a service, service CIDR or node IP of the other family, and a service named twice (Immutables calls
+     * this on build); the error names the object.
+     */
     @Value.Check
     protected void check() {
         Set<String> seen = new HashSet<>();
@@ -64,10 +78,16 @@ public abstract class ServiceTable {
         return builder().family(family).build();
     }
 
+    /**
+     * A builder; {@code family} is required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** Builds a {@link ServiceTable}. */
     public static class Builder extends ImmutableServiceTable.Builder {
     }
 }

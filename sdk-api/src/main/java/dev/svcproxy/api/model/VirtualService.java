@@ -25,13 +25,28 @@ import org.immutables.value.Value;
 @Value.Immutable
 public abstract class VirtualService {
 
+    /**
+     * The Service port's identity, {@code namespace/name:port}: what chain names hash and errors name.
+     *
+     * @return the name
+     */
     public abstract ServicePortName name();
 
+    /**
+     * TCP, UDP or SCTP.
+     *
+     * @return the protocol
+     */
     public abstract Protocol protocol();
 
     /** The service port (the port clients connect to on the cluster IP). */
     public abstract int port();
 
+    /**
+     * The cluster IP, if the service has one (empty for a node-port-only or external-IP-only service).
+     *
+     * @return the cluster IP
+     */
     public abstract Optional<IpAddress> clusterIp();
 
     /** The node port, or 0 for none. */
@@ -40,22 +55,53 @@ public abstract class VirtualService {
         return 0;
     }
 
+    /**
+     * The Service's {@code externalIPs}: traffic to them on {@link #port()} is the service's.
+     *
+     * @return the external IPs
+     */
     public abstract List<IpAddress> externalIps();
 
+    /**
+     * The load balancer's ingress IPs ({@code status.loadBalancer.ingress}).
+     *
+     * @return the load-balancer IPs
+     */
     public abstract List<IpAddress> loadBalancerIps();
 
+    /**
+     * The sources allowed to reach the load-balancer IPs ({@code loadBalancerSourceRanges}); empty allows all.
+     *
+     * @return the allowed source ranges
+     */
     public abstract List<Cidr> loadBalancerSourceRanges();
 
+    /**
+     * How traffic from outside the cluster picks endpoints: {@code Cluster} (any, default) or {@code Local}
+     * (this node's only).
+     *
+     * @return the external traffic policy
+     */
     @Value.Default
     public TrafficPolicy externalTrafficPolicy() {
         return TrafficPolicy.CLUSTER;
     }
 
+    /**
+     * How traffic from inside the cluster picks endpoints: {@code Cluster} (default) or {@code Local}.
+     *
+     * @return the internal traffic policy
+     */
     @Value.Default
     public TrafficPolicy internalTrafficPolicy() {
         return TrafficPolicy.CLUSTER;
     }
 
+    /**
+     * Whether a client sticks to one endpoint, and for how long; none by default.
+     *
+     * @return the session affinity
+     */
     @Value.Default
     public SessionAffinity sessionAffinity() {
         return SessionAffinity.NONE;
@@ -113,6 +159,10 @@ public abstract class VirtualService {
         return all;
     }
 
+    /**
+     * Rejects bad ports, mixed IP families, a local endpoint not marked local and an empty scheduler name, naming
+     * the service (Immutables calls this on build).
+     */
     @Value.Check
     protected void check() {
         String id = name().toString();
@@ -140,10 +190,16 @@ public abstract class VirtualService {
         }
     }
 
+    /**
+     * A builder; {@code name}, {@code protocol} and {@code port} are required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** Builds a {@link VirtualService}. */
     public static class Builder extends ImmutableVirtualService.Builder {
     }
 }

@@ -10,6 +10,13 @@ import dev.svcproxy.api.InvalidInputException;
  */
 public record Cidr(IpAddress network, int prefixLength) implements Comparable<Cidr> {
 
+    /**
+     * A prefix; host bits of {@code network} are cleared.
+     *
+     * @param network any address in the prefix
+     * @param prefixLength 0-32 for IPv4, 0-128 for IPv6
+     * @throws dev.svcproxy.api.InvalidInputException for a length out of range
+     */
     public Cidr {
         if (prefixLength < 0 || prefixLength > network.family().bits()) {
             throw new InvalidInputException("prefix length " + prefixLength + " out of range 0-"
@@ -56,6 +63,11 @@ public record Cidr(IpAddress network, int prefixLength) implements Comparable<Ci
         return new Cidr(address, address.family().bits());
     }
 
+    /**
+     * The family of the prefix's address.
+     *
+     * @return IPv4 or IPv6
+     */
     public IpFamily family() {
         return network.family();
     }
@@ -65,6 +77,12 @@ public record Cidr(IpAddress network, int prefixLength) implements Comparable<Ci
         return prefixLength == network.family().bits();
     }
 
+    /**
+     * Whether {@code address} lies in this prefix (always false for the other family).
+     *
+     * @param address the address to test
+     * @return true if its first {@link #prefixLength()} bits match
+     */
     public boolean contains(IpAddress address) {
         if (address.family() != family()) {
             return false;

@@ -10,6 +10,13 @@ import dev.svcproxy.api.InvalidInputException;
  */
 public record HostPort(IpAddress ip, int port) implements Comparable<HostPort> {
 
+    /**
+     * An endpoint.
+     *
+     * @param ip the address, not null
+     * @param port 1-65535
+     * @throws dev.svcproxy.api.InvalidInputException for a missing address or a bad port
+     */
     public HostPort {
         if (ip == null) {
             throw new InvalidInputException("missing IP", "endpoint");
@@ -17,6 +24,13 @@ public record HostPort(IpAddress ip, int port) implements Comparable<HostPort> {
         Port.check(port, ip.toString());
     }
 
+    /**
+     * As the constructor.
+     *
+     * @param ip the address
+     * @param port 1-65535
+     * @return the endpoint
+     */
     public static HostPort of(IpAddress ip, int port) {
         return new HostPort(ip, port);
     }

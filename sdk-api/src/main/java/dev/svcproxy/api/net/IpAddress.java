@@ -95,6 +95,11 @@ public final class IpAddress implements Comparable<IpAddress> {
         return b;
     }
 
+    /**
+     * IPv4 (4 bytes) or IPv6 (16 bytes).
+     *
+     * @return the family
+     */
     public IpFamily family() {
         return bytes.length == 4 ? IpFamily.IPV4 : IpFamily.IPV6;
     }
@@ -118,6 +123,11 @@ public final class IpAddress implements Comparable<IpAddress> {
         return new IpAddress(m);
     }
 
+    /**
+     * Whether this is a loopback address ({@code 127.0.0.0/8} or {@code ::1}).
+     *
+     * @return true for loopback
+     */
     public boolean isLoopback() {
         return family().loopback().contains(this);
     }

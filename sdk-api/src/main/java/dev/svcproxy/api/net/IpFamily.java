@@ -6,7 +6,9 @@ import dev.svcproxy.api.InvalidInputException;
 
 /** An IP family, named as Kubernetes names it ({@code IPv4}, {@code IPv6}). */
 public enum IpFamily {
+    /** IPv4: 4-byte addresses. */
     IPV4("IPv4", 4, 32),
+    /** IPv6: 16-byte addresses. */
     IPV6("IPv6", 16, 128);
 
     private final String text;
@@ -29,6 +31,11 @@ public enum IpFamily {
         throw new InvalidInputException("unknown IP family (expected IPv4 or IPv6)", text);
     }
 
+    /**
+     * Address width in bytes: 4 or 16.
+     *
+     * @return the length of {@link IpAddress#bytes()}
+     */
     public int byteLength() {
         return byteLength;
     }

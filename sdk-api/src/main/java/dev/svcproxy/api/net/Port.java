@@ -7,10 +7,22 @@ import dev.svcproxy.api.InvalidInputException;
 /** A transport port, 1..65535. Port 0 is refused: in Kubernetes objects it means "no port". */
 public record Port(int value) implements Comparable<Port> {
 
+    /**
+     * A port.
+     *
+     * @param value 1-65535
+     * @throws dev.svcproxy.api.InvalidInputException otherwise
+     */
     public Port {
         check(value, "port");
     }
 
+    /**
+     * As the constructor.
+     *
+     * @param value 1-65535
+     * @return the port
+     */
     public static Port of(int value) {
         return new Port(value);
     }

@@ -7,8 +7,11 @@ import java.util.Locale;
 
 /** A transport protocol a service can use. {@link #lowerName()} is how iptables, IPVS and kube-proxy's hashes spell it. */
 public enum Protocol {
+    /** TCP, protocol 6. */
     TCP(6),
+    /** UDP, protocol 17. */
     UDP(17),
+    /** SCTP, protocol 132. */
     SCTP(132);
 
     private final int number;

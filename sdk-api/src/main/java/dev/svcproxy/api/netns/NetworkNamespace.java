@@ -34,10 +34,20 @@ public final class NetworkNamespace implements AutoCloseable {
         return ns;
     }
 
+    /**
+     * The name {@code ip netns} knows it by.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * Where clients open it: {@code /run/netns/NAME}.
+     *
+     * @return the namespace's path
+     */
     public Path path() {
         return Path.of("/run/netns", name);
     }

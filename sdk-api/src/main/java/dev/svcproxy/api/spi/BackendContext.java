@@ -89,6 +89,7 @@ public abstract class BackendContext {
         return Duration.ofSeconds(1);
     }
 
+    /** Rejects a masquerade bit outside 0-31 and a non-positive sync period (Immutables calls this on build). */
     @Value.Check
     protected void check() {
         if (masqueradeBit() < 0 || masqueradeBit() > 31) {

@@ -13,6 +13,16 @@ import java.util.List;
 public record IpvsSettings(String scheduler, List<Cidr> excludeCidrs, boolean strictArp, Duration tcpTimeout,
                            Duration tcpFinTimeout, Duration udpTimeout) {
 
+    /**
+     * IPVS settings; {@code excludeCidrs} is copied.
+     *
+     * @param scheduler the default IPVS scheduler (e.g. {@code rr})
+     * @param excludeCidrs virtual servers in these ranges are never touched
+     * @param strictArp whether to set {@code arp_ignore}/{@code arp_announce} as kube-proxy's {@code strictARP}
+     * @param tcpTimeout the IPVS TCP timeout, zero for the kernel's
+     * @param tcpFinTimeout the IPVS TCP FIN timeout, zero for the kernel's
+     * @param udpTimeout the IPVS UDP timeout, zero for the kernel's
+     */
     public IpvsSettings {
         excludeCidrs = List.copyOf(excludeCidrs);
     }

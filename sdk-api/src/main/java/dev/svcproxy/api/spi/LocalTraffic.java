@@ -13,6 +13,11 @@ public sealed interface LocalTraffic {
 
     /** Pod traffic comes from these CIDRs ({@code ClusterCIDR} / {@code NodeCIDR} modes). */
     record FromCidrs(List<Cidr> cidrs) implements LocalTraffic {
+        /**
+         * Detection by source range; {@code cidrs} is copied.
+         *
+         * @param cidrs the pod CIDRs
+         */
         public FromCidrs {
             cidrs = List.copyOf(cidrs);
         }
@@ -30,10 +35,21 @@ public sealed interface LocalTraffic {
     record None() implements LocalTraffic {
     }
 
+    /**
+     * No detection.
+     *
+     * @return {@link None}
+     */
     static LocalTraffic none() {
         return new None();
     }
 
+    /**
+     * Detection by source range.
+     *
+     * @param cidrs the pod CIDRs
+     * @return {@link FromCidrs}
+     */
     static LocalTraffic fromCidrs(Cidr... cidrs) {
         return new FromCidrs(List.of(cidrs));
     }

@@ -8,6 +8,7 @@ import java.util.List;
 
 /** kube-proxy's split: every endpoint gets an equal share, in sorted order. Every backend supports it. */
 public final class RandomScheduler implements Scheduler {
+    /** Its name, {@code random}: every service's scheduler unless it names another. */
     public static final String NAME = "random";
 
     @Override

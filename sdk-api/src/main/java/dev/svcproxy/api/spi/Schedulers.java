@@ -18,6 +18,12 @@ public final class Schedulers {
     private Schedulers() {
     }
 
+    /**
+     * Every scheduler installed (the module path's or class path's {@code provides Scheduler}), this module's
+     * {@code random} included.
+     *
+     * @return the schedulers, in discovery order
+     */
     public static List<Scheduler> all() {
         return ServiceLoader.load(Scheduler.class).stream().map(ServiceLoader.Provider::get).toList();
     }

@@ -15,6 +15,12 @@ import java.util.Set;
  */
 public record SharedState(Map<String, Set<String>> iptablesChains, Map<String, Set<String>> iptablesRules) {
 
+    /**
+     * Shared objects; the maps are copied.
+     *
+     * @param iptablesChains chain names by iptables table
+     * @param iptablesRules rules by iptables table, in {@code iptables-save} form
+     */
     public SharedState {
         iptablesChains = Map.copyOf(iptablesChains);
         iptablesRules = Map.copyOf(iptablesRules);

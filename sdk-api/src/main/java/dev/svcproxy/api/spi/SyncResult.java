@@ -15,6 +15,15 @@ import java.util.Map;
 public record SyncResult(boolean full, List<Skipped> skipped, Duration duration, Map<String, Integer> ruleCounts,
                          Map<String, Integer> ruleTotals) {
 
+    /**
+     * A result; lists and maps are copied.
+     *
+     * @param full whether the sync rewrote everything
+     * @param skipped the objects left out, and why
+     * @param duration how long the sync took
+     * @param ruleCounts the rules written, by table
+     * @param ruleTotals the rules the backend's chains hold afterwards, by table
+     */
     public SyncResult {
         skipped = List.copyOf(skipped);
         ruleCounts = Map.copyOf(ruleCounts);

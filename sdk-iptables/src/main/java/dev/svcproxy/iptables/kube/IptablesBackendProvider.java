@@ -15,6 +15,7 @@ import java.util.Optional;
 
 /** The {@code iptables} backend: kube-proxy's iptables mode. Available where {@code iptables-save} works as this user. */
 public final class IptablesBackendProvider implements ServiceProxyBackendProvider {
+    /** The mode's name, {@code iptables}, as {@code --proxy-mode} and the configuration's {@code mode} give it. */
     public static final String NAME = "iptables";
 
     @Override

@@ -12,13 +12,21 @@ import dev.svcproxy.iptables.ChainName;
  * after a fixed prefix ({@code pkg/proxy/iptables/proxier.go}, {@code portProtoHash}, {@code servicePortEndpointChainName}).
  */
 public final class KubeChains {
+    /** {@code KUBE-SERVICES}: the services' entry chain (nat and filter). */
     public static final ChainName SERVICES = ChainName.of("KUBE-SERVICES");
+    /** {@code KUBE-EXTERNAL-SERVICES} (filter): rejects external traffic to services without endpoints. */
     public static final ChainName EXTERNAL_SERVICES = ChainName.of("KUBE-EXTERNAL-SERVICES");
+    /** {@code KUBE-NODEPORTS}: node ports (nat and filter). */
     public static final ChainName NODEPORTS = ChainName.of("KUBE-NODEPORTS");
+    /** {@code KUBE-POSTROUTING} (nat): masquerades marked packets. */
     public static final ChainName POSTROUTING = ChainName.of("KUBE-POSTROUTING");
+    /** {@code KUBE-MARK-MASQ} (nat): marks a packet for masquerading. */
     public static final ChainName MARK_MASQ = ChainName.of("KUBE-MARK-MASQ");
+    /** {@code KUBE-FORWARD} (filter): accepts marked and established forwarded traffic. */
     public static final ChainName FORWARD = ChainName.of("KUBE-FORWARD");
+    /** {@code KUBE-PROXY-FIREWALL} (filter): load balancers' source ranges. */
     public static final ChainName PROXY_FIREWALL = ChainName.of("KUBE-PROXY-FIREWALL");
+    /** {@code KUBE-PROXY-CANARY}: kube-proxy's canary chain; when it is gone, someone flushed the table. */
     public static final ChainName CANARY = ChainName.of("KUBE-PROXY-CANARY");
     /** kubelet's chain (kube-proxy writes it too, for localhost node ports, and never deletes it). */
     public static final ChainName KUBELET_FIREWALL = ChainName.of("KUBE-FIREWALL");

@@ -80,6 +80,16 @@ public final class IpvsBackend implements ServiceProxyBackend {
     /** Real servers kept at weight 0 while their connections drain, by service. */
     private final Map<ServiceKey, Set<Destination>> terminating = new HashMap<>();
 
+    /**
+     * The IPVS backend for one family over the given clients (all for the same network namespace); the provider
+     * builds it with the kernel's clients, tests with fakes.
+     *
+     * @param context the proxy's settings for this family
+     * @param ipvs the IPVS client
+     * @param ipset the ipset client
+     * @param route the rtnetlink client, for {@code kube-ipvs0} and its addresses
+     * @param iptables the iptables client of this family
+     */
     public IpvsBackend(BackendContext context, IpvsClient ipvs, IpsetClient ipset, RouteClient route, IptablesClient iptables) {
         this.family = context.family();
         this.context = context;

@@ -17,6 +17,7 @@ import dev.svcproxy.netlink.route.RouteClient;
 
 /** The {@code ipvs} backend: kube-proxy's IPVS mode. Available where the kernel has IPVS (module {@code ip_vs}). */
 public final class IpvsBackendProvider implements ServiceProxyBackendProvider {
+    /** The mode's name, {@code ipvs}, as {@code --proxy-mode} and the configuration's {@code mode} give it. */
     public static final String NAME = "ipvs";
 
     @Override

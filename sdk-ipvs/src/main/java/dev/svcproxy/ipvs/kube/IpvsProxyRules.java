@@ -52,11 +52,23 @@ import java.util.TreeSet;
  * entries, and the nat/filter rules that match those sets. Pure: the kernel is touched by {@link IpvsBackend}.
  */
 public final class IpvsProxyRules {
+    /** The dummy interface service addresses are bound to, {@code kube-ipvs0}. */
     public static final String DUMMY_DEVICE = "kube-ipvs0";
+    /** kube-proxy's {@code KUBE-NODE-PORT} chain (nat): node-port traffic. */
     public static final ChainName NODE_PORT = ChainName.of("KUBE-NODE-PORT");
+    /** kube-proxy's {@code KUBE-LOAD-BALANCER} chain (nat): load-balancer traffic. */
     public static final ChainName LOAD_BALANCER = ChainName.of("KUBE-LOAD-BALANCER");
+    /**
+     * kube-proxy's {@code KUBE-SOURCE-RANGES-FIREWALL} chain (filter): drops sources outside a load balancer's
+     * allowed ranges.
+     */
     public static final ChainName SOURCE_RANGES_FIREWALL = ChainName.of("KUBE-SOURCE-RANGES-FIREWALL");
+    /**
+     * kube-proxy's {@code KUBE-IPVS-FILTER} chain (filter): drops traffic to {@code kube-ipvs0} addresses that no
+     * service port takes.
+     */
     public static final ChainName IPVS_FILTER = ChainName.of("KUBE-IPVS-FILTER");
+    /** kube-proxy's {@code KUBE-IPVS-OUT-FILTER} chain (filter). */
     public static final ChainName IPVS_OUT_FILTER = ChainName.of("KUBE-IPVS-OUT-FILTER");
     /** The schedulers kube-proxy's configuration accepts, plus {@code mh}. */
     public static final Set<String> SCHEDULERS = VirtualServer.WELL_KNOWN_SCHEDULERS;

@@ -17,6 +17,15 @@ import java.util.Set;
 public record IpvsProxyState(IpFamily family, IpvsTable ipvs, Map<KubeIpset, Set<Entry>> sets, Set<IpAddress> bound,
                              IptablesTransaction iptables) {
 
+    /**
+     * A state; the collections are copied.
+     *
+     * @param family the IP family
+     * @param ipvs the virtual and real servers
+     * @param sets the entries of each of kube-proxy's ipsets
+     * @param bound the addresses to bind to {@code kube-ipvs0}
+     * @param iptables the iptables payload
+     */
     public IpvsProxyState {
         sets = Map.copyOf(sets);
         bound = Set.copyOf(bound);

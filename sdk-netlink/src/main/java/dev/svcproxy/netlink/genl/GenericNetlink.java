@@ -14,6 +14,7 @@ import java.util.Map;
 
 /** Looks up generic netlink families through the controller ({@code nlctrl}, id 0x10). */
 public final class GenericNetlink {
+    /** The generic netlink controller's family id. */
     public static final int GENL_ID_CTRL = 0x10;
     static final int CTRL_CMD_GETFAMILY = 3;
     static final int CTRL_ATTR_FAMILY_ID = 1;

@@ -38,10 +38,21 @@ public final class NfacctClient implements AutoCloseable {
         this.socket = socket;
     }
 
+    /**
+     * A client in this process's network namespace.
+     *
+     * @return a client; close it when done
+     */
     public static NfacctClient open() {
         return new NfacctClient(NetlinkSocket.open(NetlinkProtocol.NETFILTER));
     }
 
+    /**
+     * A client in another network namespace.
+     *
+     * @param netns the namespace's path (e.g. {@code /run/netns/NAME})
+     * @return a client; close it when done
+     */
     public static NfacctClient open(Path netns) {
         return new NfacctClient(NetlinkSocket.open(NetlinkProtocol.NETFILTER, netns));
     }

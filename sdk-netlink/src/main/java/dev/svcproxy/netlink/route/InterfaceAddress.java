@@ -9,6 +9,13 @@ import java.util.Objects;
 /** An address bound to an interface with its prefix length, host bits kept ({@code 10.99.0.2/24}). */
 public record InterfaceAddress(IpAddress address, int prefixLength) {
 
+    /**
+     * An address with its prefix length.
+     *
+     * @param address the address, host bits kept
+     * @param prefixLength 0-32 or 0-128
+     * @throws dev.svcproxy.api.InvalidInputException for a length out of range
+     */
     public InterfaceAddress {
         Objects.requireNonNull(address, "address");
         if (prefixLength < 0 || prefixLength > address.family().bits()) {

@@ -63,6 +63,12 @@ public final class KubeNftLayout {
     private final Chain serviceEndpointsCheck;
     private final Chain nodePortEndpointsCheck;
 
+    /**
+     * kube-proxy's layout for one family: table {@code ip kube-proxy} or {@code ip6 kube-proxy} and its fixed
+     * chains, sets and maps.
+     *
+     * @param context the proxy's settings for the family
+     */
     public KubeNftLayout(BackendContext context) {
         this.context = context;
         boolean v4 = context.family() == IpFamily.IPV4;
@@ -94,6 +100,11 @@ public final class KubeNftLayout {
         nodePortEndpointsCheck = Chain.of(table, "nodeport-endpoints-check");
     }
 
+    /**
+     * kube-proxy's table of this family.
+     *
+     * @return the table
+     */
     public Table table() {
         return table;
     }

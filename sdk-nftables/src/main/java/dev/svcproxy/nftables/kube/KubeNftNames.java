@@ -70,6 +70,12 @@ public final class KubeNftNames {
         return chain.contains("/");
     }
 
+    /**
+     * Whether a set is one of kube-proxy's per-endpoint session-affinity sets ({@code affinity-...}).
+     *
+     * @param set the set's name
+     * @return true for an affinity set
+     */
     public static boolean isAffinitySet(String set) {
         return set.startsWith("affinity-");
     }

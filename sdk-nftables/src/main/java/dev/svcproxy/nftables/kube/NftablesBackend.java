@@ -71,6 +71,12 @@ public final class NftablesBackend implements ServiceProxyBackend {
     private record Programmed(VirtualService service, ServiceLayout layout) {
     }
 
+    /**
+     * The nftables backend for one family over a client (the kernel's, or {@link dev.svcproxy.nftables.FakeNftables}).
+     *
+     * @param client the nf_tables client of the target namespace
+     * @param context the proxy's settings for this family
+     */
     public NftablesBackend(NftablesClient client, BackendContext context) {
         this(client, context, System::nanoTime);
     }

@@ -13,6 +13,7 @@ import dev.svcproxy.nftables.NftablesClient;
 
 /** The {@code nftables} backend: kube-proxy's nftables mode, over nf_tables netlink. Available where nf_tables answers. */
 public final class NftablesBackendProvider implements ServiceProxyBackendProvider {
+    /** The mode's name, {@code nftables}, as {@code --proxy-mode} and the configuration's {@code mode} give it. */
     public static final String NAME = "nftables";
 
     @Override
