@@ -14,8 +14,6 @@ for ns in $(ip netns list | awk '/^svcp-/{print $1}'); do ip netns del "$ns" || 
 mvn -B install "$@"
 echo "== reproducible builds: a second build, byte for byte"
 scripts/reproducible.sh
-echo "== javadoc: no module gains undocumented public members"
-scripts/javadoc-coverage.sh
 echo "== fabric8's file-name-derived module names: read by svcproxy-k8s alone"
 for jar in */target/svcproxy-*-SNAPSHOT.jar */target/svcproxy-*[0-9].jar; do
     [ -f "$jar" ] || continue

@@ -30,7 +30,11 @@ public class BackendUnavailableException extends SvcProxyException {
         return sb.toString();
     }
 
-    /** Why each candidate backend was unusable, by name. */
+    /**
+     * Why each candidate backend was unusable, by name.
+     *
+     * @return why each candidate backend was unusable, by name
+     */
     public Map<String, String> reasons() {
         return reasons;
     }

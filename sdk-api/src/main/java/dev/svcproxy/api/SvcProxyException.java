@@ -44,7 +44,11 @@ public class SvcProxyException extends RuntimeException {
         this.object = object;
     }
 
-    /** The object the error is about, as text (e.g. {@code nat/KUBE-SVC-XPGD46QRK7WJZT7O}), if one is known. */
+    /**
+     * The object the error is about, as text (e.g. {@code nat/KUBE-SVC-XPGD46QRK7WJZT7O}), if one is known.
+     *
+     * @return the object's name, if known
+     */
     public Optional<String> object() {
         return Optional.ofNullable(object);
     }

@@ -29,12 +29,20 @@ public class TransactionFailedException extends SvcProxyException {
         this.kernelMessage = kernelMessage.strip();
     }
 
-    /** The operation that failed, if the failure could be traced to one. */
+    /**
+     * The operation that failed, if the failure could be traced to one.
+     *
+     * @return the operation that failed, if the failure could be traced to one
+     */
     public Optional<String> operation() {
         return Optional.ofNullable(operation);
     }
 
-    /** The kernel's or tool's own words. */
+    /**
+     * The kernel's or tool's own words.
+     *
+     * @return the kernel's or tool's own words
+     */
     public String kernelMessage() {
         return kernelMessage;
     }

@@ -45,13 +45,26 @@ public record ConntrackEntry(Tuple original, Tuple reply, long status, long time
         }
     }
 
-    /** A new entry to create: {@code reply} as given (NATed when it is not {@code original.inverse()}). */
+    /**
+     * A new entry to create: {@code reply} as given (NATed when it is not {@code original.inverse()}).
+     *
+     * @param original the original direction
+     * @param reply the reply direction
+     * @param timeoutSeconds seconds before it expires
+     * @return the entry (ESTABLISHED for TCP)
+     */
     public static ConntrackEntry of(Tuple original, Tuple reply, long timeoutSeconds) {
         return new ConntrackEntry(original, reply, 0, timeoutSeconds, 0, 0, 0,
                 original.protocol() == 6 ? Optional.of(TcpState.ESTABLISHED) : Optional.empty());
     }
 
-    /** A new un-NATed entry to create. */
+    /**
+     * A new un-NATed entry to create.
+     *
+     * @param original the original direction
+     * @param timeoutSeconds seconds before it expires
+     * @return the entry
+     */
     public static ConntrackEntry of(Tuple original, long timeoutSeconds) {
         return of(original, original.inverse(), timeoutSeconds);
     }
@@ -123,12 +136,21 @@ public record ConntrackEntry(Tuple original, Tuple reply, long status, long time
         return (status & s.bit()) != 0;
     }
 
-    /** True if the reply does not come from where the original went (DNAT, as for a service's connections). */
+    /**
+     * True if the reply does not come from where the original went (DNAT, as for a service's connections).
+     *
+     * @return true for a DNATed connection
+     */
     public boolean isDestinationNatted() {
         return !reply.src().equals(original.dst()) || reply.srcPort() != original.dstPort();
     }
 
-    /** The same connection (same zone and original tuple), whatever its state, timeout or id. */
+    /**
+     * The same connection (same zone and original tuple), whatever its state, timeout or id.
+     *
+     * @param o another entry
+     * @return true for the same connection
+     */
     public boolean sameConnection(ConntrackEntry o) {
         return zone == o.zone && original.equals(o.original);
     }

@@ -72,22 +72,48 @@ public final class ConntrackFilter {
         return f;
     }
 
-    /** Entries of {@code protocol} whose original destination is {@code ip:port} (a service's connections). */
+    /**
+     * Entries of {@code protocol} whose original destination is {@code ip:port} (a service's connections).
+     *
+     * @param protocol the service's protocol
+     * @param ip the service's address
+     * @param port the service's port
+     * @return the filter
+     */
     public static ConntrackFilter toService(Protocol protocol, IpAddress ip, int port) {
         return builder().protocol(protocol).origDst(ip).origDstPort(port).build();
     }
 
-    /** Entries of {@code protocol} whose replies come from {@code ip:port} (connections DNATed to an endpoint). */
+    /**
+     * Entries of {@code protocol} whose replies come from {@code ip:port} (connections DNATed to an endpoint).
+     *
+     * @param protocol the protocol
+     * @param ip the endpoint's address
+     * @param port the endpoint's port
+     * @return the filter
+     */
     public static ConntrackFilter toEndpoint(Protocol protocol, IpAddress ip, int port) {
         return builder().protocol(protocol).replySrc(ip).replySrcPort(port).build();
     }
 
-    /** Entries of {@code protocol} whose original destination port is {@code nodePort}, any address. */
+    /**
+     * Entries of {@code protocol} whose original destination port is {@code nodePort}, any address.
+     *
+     * @param protocol the protocol
+     * @param family the family
+     * @param nodePort the node port
+     * @return the filter
+     */
     public static ConntrackFilter toNodePort(Protocol protocol, IpFamily family, int nodePort) {
         return builder().family(family).protocol(protocol).origDstPort(nodePort).build();
     }
 
-    /** Every entry of {@code family}. */
+    /**
+     * Every entry of {@code family}.
+     *
+     * @param family the family
+     * @return the filter
+     */
     public static ConntrackFilter all(IpFamily family) {
         return builder().family(family).build();
     }
@@ -101,7 +127,11 @@ public final class ConntrackFilter {
         return new Builder();
     }
 
-    /** The family the filter is limited to, if any (given, or implied by an address). */
+    /**
+     * The family the filter is limited to, if any (given, or implied by an address).
+     *
+     * @return the family, if limited
+     */
     public Optional<IpFamily> family() {
         return family;
     }
@@ -222,7 +252,12 @@ public final class ConntrackFilter {
             return protocol(p.number());
         }
 
-        /** Any layer-4 protocol by number (1 icmp, 6 tcp, 17 udp, 58 ipv6-icmp, 132 sctp, ...). */
+        /**
+         * Any layer-4 protocol by number (1 icmp, 6 tcp, 17 udp, 58 ipv6-icmp, 132 sctp, ...).
+         *
+         * @param number 0-255
+         * @return this builder
+         */
         public Builder protocol(int number) {
             if (number < 0 || number > 255) {
                 throw new InvalidInputException("protocol number must be 0-255", String.valueOf(number));
@@ -359,7 +394,13 @@ public final class ConntrackFilter {
             return this;
         }
 
-        /** Entries whose mark, under {@code mask}, is {@code value}. */
+        /**
+         * Entries whose mark, under {@code mask}, is {@code value}.
+         *
+         * @param value the mark, an unsigned 32-bit value
+         * @param mask the bits compared
+         * @return this builder
+         */
         public Builder mark(long value, long mask) {
             if (value < 0 || value > 0xffffffffL || mask < 0 || mask > 0xffffffffL) {
                 throw new InvalidInputException("mark and mask must be unsigned 32-bit values", value + "/" + mask);
@@ -383,7 +424,12 @@ public final class ConntrackFilter {
             return this;
         }
 
-        /** Entries with (at least) this status bit; may be called several times. */
+        /**
+         * Entries with (at least) this status bit; may be called several times.
+         *
+         * @param s the status
+         * @return this builder
+         */
         public Builder status(Status s) {
             this.status |= s.bit();
             return this;
@@ -400,7 +446,12 @@ public final class ConntrackFilter {
             return this;
         }
 
-        /** Any further condition (e.g. "the reply source is not a serving endpoint"); applied last. */
+        /**
+         * Any further condition (e.g. "the reply source is not a serving endpoint"); applied last.
+         *
+         * @param p the condition
+         * @return this builder
+         */
         public Builder where(Predicate<ConntrackEntry> p) {
             this.where = this.where == null ? p : this.where.and(p);
             return this;

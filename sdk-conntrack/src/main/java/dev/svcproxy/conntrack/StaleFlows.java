@@ -27,7 +27,12 @@ public final class StaleFlows {
         return ip + "|" + port;
     }
 
-    /** The filter matching the stale UDP entries of {@code table}'s family. */
+    /**
+     * The filter matching the stale UDP entries of {@code table}'s family.
+     *
+     * @param table the desired state of one family
+     * @return the filter
+     */
     public static ConntrackFilter filter(ServiceTable table) {
         Map<String, Set<String>> byFrontend = new HashMap<>();
         Map<Integer, Set<String>> byNodePort = new HashMap<>();
@@ -59,7 +64,13 @@ public final class StaleFlows {
         }).build();
     }
 
-    /** Deletes the stale UDP entries of {@code table}'s family; returns how many. */
+    /**
+     * Deletes the stale UDP entries of {@code table}'s family; returns how many.
+     *
+     * @param client the conntrack client of the namespace
+     * @param table the desired state of one family
+     * @return how many entries were deleted
+     */
     public static int clean(ConntrackClient client, ServiceTable table) {
         return client.delete(filter(table));
     }

@@ -40,12 +40,21 @@ public enum Status {
     /** Offloaded to hardware. */
     HW_OFFLOAD;
 
-    /** The bit this status is. */
+    /**
+     * The bit this status is.
+     *
+     * @return the bit's value
+     */
     public long bit() {
         return 1L << ordinal();
     }
 
-    /** The statuses set in {@code bits} (unknown bits are ignored). */
+    /**
+     * The statuses set in {@code bits} (unknown bits are ignored).
+     *
+     * @param bits the kernel's status word
+     * @return the statuses
+     */
     public static Set<Status> of(long bits) {
         Set<Status> out = EnumSet.noneOf(Status.class);
         for (Status s : values()) {

@@ -25,7 +25,12 @@ public enum TcpState {
     /** Simultaneous open: SYN seen from both sides. */
     SYN_SENT2;
 
-    /** The state with the kernel's number {@code n}, or NONE for one this enum does not know. */
+    /**
+     * The state with the kernel's number {@code n}, or NONE for one this enum does not know.
+     *
+     * @param n the kernel's number
+     * @return the state
+     */
     public static TcpState of(int n) {
         return n >= 0 && n < values().length ? values()[n] : NONE;
     }

@@ -66,12 +66,30 @@ public record Tuple(IpAddress src, IpAddress dst, int protocol, int srcPort, int
         }
     }
 
-    /** A TCP, UDP or SCTP tuple. */
+    /**
+     * A TCP, UDP or SCTP tuple.
+     *
+     * @param protocol TCP, UDP or SCTP
+     * @param src the source address
+     * @param srcPort the source port
+     * @param dst the destination address
+     * @param dstPort the destination port
+     * @return the tuple
+     */
     public static Tuple of(Protocol protocol, IpAddress src, int srcPort, IpAddress dst, int dstPort) {
         return new Tuple(src, dst, protocol.number(), srcPort, dstPort, Optional.empty());
     }
 
-    /** An ICMP (IPv4) or ICMPv6 (IPv6) tuple. */
+    /**
+     * An ICMP (IPv4) or ICMPv6 (IPv6) tuple.
+     *
+     * @param src the source address
+     * @param dst the destination address
+     * @param type the ICMP type
+     * @param code the ICMP code
+     * @param id the echo id
+     * @return the tuple
+     */
     public static Tuple icmp(IpAddress src, IpAddress dst, int type, int code, int id) {
         return new Tuple(src, dst, src.family() == IpFamily.IPV4 ? ICMP : ICMPV6, 0, 0, Optional.of(new Icmp(type, code, id)));
     }
@@ -89,7 +107,11 @@ public record Tuple(IpAddress src, IpAddress dst, int protocol, int srcPort, int
         return src.family();
     }
 
-    /** TCP, UDP or SCTP, if the tuple is of one of those. */
+    /**
+     * TCP, UDP or SCTP, if the tuple is of one of those.
+     *
+     * @return the protocol, if a service protocol
+     */
     public Optional<Protocol> l4() {
         for (Protocol p : Protocol.values()) {
             if (p.number() == protocol) {
@@ -99,7 +121,11 @@ public record Tuple(IpAddress src, IpAddress dst, int protocol, int srcPort, int
         return Optional.empty();
     }
 
-    /** The tuple of the other direction of an un-NATed connection (an ICMP echo request becomes its reply). */
+    /**
+     * The tuple of the other direction of an un-NATed connection (an ICMP echo request becomes its reply).
+     *
+     * @return the reverse tuple
+     */
     public Tuple inverse() {
         return new Tuple(dst, src, protocol, dstPort, srcPort, icmp.map(i -> new Icmp(replyType(i.type()), i.code(), i.id())));
     }
@@ -113,7 +139,11 @@ public record Tuple(IpAddress src, IpAddress dst, int protocol, int srcPort, int
         };
     }
 
-    /** Protocol name as conntrack prints it. */
+    /**
+     * Protocol name as conntrack prints it.
+     *
+     * @return e.g. {@code tcp}, {@code icmp}
+     */
     public String protocolName() {
         return switch (protocol) {
             case 6 -> "tcp";

@@ -178,7 +178,11 @@ public record Entry(Optional<IpAddress> ip, int cidr, Optional<Protocol> protoco
         return new Entry(ip, cidr, protocol, port, ip2, cidr2, member, OptionalInt.of(seconds), comment);
     }
 
-    /** The same member without per-entry options (timeout, comment): its identity in the set. */
+    /**
+     * The same member without per-entry options (timeout, comment): its identity in the set.
+     *
+     * @return this entry, or a copy without timeout and comment
+     */
     public Entry key() {
         if (timeout.isEmpty() && comment.isEmpty()) {
             return this;

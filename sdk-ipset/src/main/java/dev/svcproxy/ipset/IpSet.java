@@ -40,7 +40,12 @@ public record IpSet(String name, SetType type, IpFamily family, int hashSize, in
         }
     }
 
-    /** Checks a set name: 1-31 characters, no whitespace or quotes. */
+    /**
+     * Checks a set name: 1-31 characters, no whitespace or quotes.
+     *
+     * @param name the name
+     * @return the name
+     */
     public static String checkName(String name) {
         if (name == null || name.isEmpty() || name.length() > 31
                 || name.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\'' || c == '\\')) {
@@ -49,7 +54,14 @@ public record IpSet(String name, SetType type, IpFamily family, int hashSize, in
         return name;
     }
 
-    /** A hash set with the kernel's defaults. */
+    /**
+     * A hash set with the kernel's defaults.
+     *
+     * @param name 1-31 characters
+     * @param type a hash type
+     * @param family the family of its addresses
+     * @return the specification
+     */
     public static IpSet hash(String name, SetType type, IpFamily family) {
         if (!type.hasFamily()) {
             throw new InvalidInputException(type + " is not a hash type of one family", name);
@@ -57,12 +69,24 @@ public record IpSet(String name, SetType type, IpFamily family, int hashSize, in
         return new IpSet(name, type, family, 0, 0, OptionalInt.empty(), false, false, 0, 0, 0);
     }
 
-    /** A {@code bitmap:port} over {@code from-to}. */
+    /**
+     * A {@code bitmap:port} over {@code from-to}.
+     *
+     * @param name 1-31 characters
+     * @param from the first port
+     * @param to the last port
+     * @return the specification
+     */
     public static IpSet bitmapPort(String name, int from, int to) {
         return new IpSet(name, SetType.BITMAP_PORT, IpFamily.IPV4, 0, 0, OptionalInt.empty(), false, false, from, to, 0);
     }
 
-    /** A {@code list:set}. */
+    /**
+     * A {@code list:set}.
+     *
+     * @param name 1-31 characters
+     * @return the specification
+     */
     public static IpSet listSet(String name) {
         return new IpSet(name, SetType.LIST_SET, IpFamily.IPV4, 0, 0, OptionalInt.empty(), false, false, 0, 0, 0);
     }
@@ -106,7 +130,11 @@ public record IpSet(String name, SetType type, IpFamily family, int hashSize, in
         return new IpSet(name, type, family, hashSize, maxElem, timeout, comment, counters, portFrom, portTo, size);
     }
 
-    /** Throws {@link InvalidInputException} naming set and entry if {@code e} does not fit this set. */
+    /**
+     * Throws {@link InvalidInputException} naming set and entry if {@code e} does not fit this set.
+     *
+     * @param e the entry
+     */
     public void check(Entry e) {
         String id = name + " " + e;
         boolean v = type.ip == e.ip().isPresent() && (type.port == (e.port() != 0)) && type.ip2 == e.ip2().isPresent()
@@ -133,7 +161,11 @@ public record IpSet(String name, SetType type, IpFamily family, int hashSize, in
         }
     }
 
-    /** The set's {@code create} line as {@code ipset save} prints it and {@code ipset restore} reads it. */
+    /**
+     * The set's {@code create} line as {@code ipset save} prints it and {@code ipset restore} reads it.
+     *
+     * @return e.g. {@code create KUBE-LOOP-BACK hash:ip,port,ip family inet hashsize 1024 maxelem 65536 comment}
+     */
     public String createLine() {
         StringBuilder b = new StringBuilder("create ").append(name).append(' ').append(type.typeName());
         if (type.hasFamily()) {

@@ -23,14 +23,26 @@ public final class IpsetBatch {
 
     private final List<Op> ops = new ArrayList<>();
 
-    /** Adds {@code entry} to {@code set} (no error if it is already there). */
+    /**
+     * Adds {@code entry} to {@code set} (no error if it is already there).
+     *
+     * @param set the set
+     * @param entry the entry, checked against the set's type
+     * @return this batch
+     */
     public IpsetBatch add(IpSet set, Entry entry) {
         set.check(entry);
         ops.add(new Op(set, entry, true));
         return this;
     }
 
-    /** Deletes {@code entry} from {@code set} (no error if it is not there). */
+    /**
+     * Deletes {@code entry} from {@code set} (no error if it is not there).
+     *
+     * @param set the set
+     * @param entry the entry, checked against the set's type
+     * @return this batch
+     */
     public IpsetBatch delete(IpSet set, Entry entry) {
         set.check(entry.key());
         ops.add(new Op(set, entry.key(), false));

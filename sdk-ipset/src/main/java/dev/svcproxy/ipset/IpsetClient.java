@@ -17,10 +17,18 @@ import java.util.Optional;
  */
 public interface IpsetClient extends AutoCloseable {
 
-    /** Creates {@code set}; does nothing if an identical set exists; fails if one of that name differs. */
+    /**
+     * Creates {@code set}; does nothing if an identical set exists; fails if one of that name differs.
+     *
+     * @param set the set
+     */
     void create(IpSet set);
 
-    /** Destroys the set; {@link dev.svcproxy.api.NotFoundException} if there is none. */
+    /**
+     * Destroys the set; {@link dev.svcproxy.api.NotFoundException} if there is none.
+     *
+     * @param name the set's name
+     */
     void destroy(String name);
 
     /**
@@ -30,19 +38,44 @@ public interface IpsetClient extends AutoCloseable {
      */
     void flush(String name);
 
-    /** Adds the entry (no error if it is already there). */
+    /**
+     * Adds the entry (no error if it is already there).
+     *
+     * @param set the set
+     * @param entry the entry, of the set's type
+     */
     void add(IpSet set, Entry entry);
 
-    /** Deletes the entry (no error if it is not there). */
+    /**
+     * Deletes the entry (no error if it is not there).
+     *
+     * @param set the set
+     * @param entry the entry, of the set's type
+     */
     void delete(IpSet set, Entry entry);
 
-    /** True if the entry is in the set. */
+    /**
+     * True if the entry is in the set.
+     *
+     * @param set the set
+     * @param entry the entry, of the set's type
+     * @return whether it is a member
+     */
     boolean test(IpSet set, Entry entry);
 
-    /** The set with its members, if it exists. */
+    /**
+     * The set with its members, if it exists.
+     *
+     * @param name the set's name
+     * @return the set, or empty if there is none
+     */
     Optional<SetContents> list(String name);
 
-    /** Every set with its members. */
+    /**
+     * Every set with its members.
+     *
+     * @return the sets
+     */
     List<SetContents> list();
 
     /**
@@ -62,19 +95,33 @@ public interface IpsetClient extends AutoCloseable {
      */
     void rename(String from, String to);
 
-    /** Applies every operation of {@code batch} in one round trip; returns the failed ones with their errors. */
+    /**
+     * Applies every operation of {@code batch} in one round trip; returns the failed ones with their errors.
+     *
+     * @param batch the operations
+     * @return the refused operations with their errors; empty when all were applied
+     */
     Map<IpsetBatch.Op, RuntimeException> apply(IpsetBatch batch);
 
     @Override
     default void close() {
     }
 
-    /** A client over netlink in this network namespace. */
+    /**
+     * A client over netlink in this network namespace.
+     *
+     * @return a client; close it when done
+     */
     static IpsetClient open() {
         return new NetlinkIpsetClient(Optional.empty());
     }
 
-    /** A client over netlink in the network namespace at {@code netns}. */
+    /**
+     * A client over netlink in the network namespace at {@code netns}.
+     *
+     * @param netns the namespace's path (e.g. {@code /run/netns/NAME})
+     * @return a client; close it when done
+     */
     static IpsetClient open(Path netns) {
         return new NetlinkIpsetClient(Optional.of(netns));
     }

@@ -40,12 +40,20 @@ public enum SetType {
         this.net2 = net2;
     }
 
-    /** The kernel's name, e.g. {@code hash:ip,port,ip}. */
+    /**
+     * The kernel's name, e.g. {@code hash:ip,port,ip}.
+     *
+     * @return the type's name
+     */
     public String typeName() {
         return typeName;
     }
 
-    /** True for types that hold addresses of one IP family. */
+    /**
+     * True for types that hold addresses of one IP family.
+     *
+     * @return true for hash types of one family
+     */
     public boolean hasFamily() {
         return ip;
     }

@@ -13,15 +13,20 @@ public record Capabilities(String version, boolean randomFully, List<String> wai
     /**
      * Capabilities; {@code waitFlags} is copied.
      *
-     * @param version the version, e.g. {@code 1.8.9}
-     * @param randomFully whether MASQUERADE takes {@code --random-fully}
      * @param waitFlags the lock-wait flags to pass
+     * @param version e.g. {@code 1.8.9}, e.g. {@code 1.8.9}
+     * @param randomFully whether MASQUERADE takes {@code --random-fully}
      */
     public Capabilities {
         waitFlags = List.copyOf(waitFlags);
     }
 
-    /** Derives the capabilities from a version such as {@code 1.8.9}. */
+    /**
+     * Derives the capabilities from a version such as {@code 1.8.9}.
+     *
+     * @param version e.g. {@code 1.8.9}
+     * @return the capabilities
+     */
     public static Capabilities forVersion(String version) {
         int[] v = java.util.Arrays.stream(version.split("\\.")).mapToInt(s -> Integer.parseInt(s.replaceAll("\\D.*", "0"))).toArray();
         int n = v[0] * 10000 + (v.length > 1 ? v[1] : 0) * 100 + (v.length > 2 ? v[2] : 0);

@@ -64,6 +64,9 @@ public final class FakeIptables implements IptablesClient {
      * Fault injection: from now on, a transaction that appends or inserts a rule {@code refuse} accepts is refused as
      * the kernel refuses one ({@link RestoreRefusedException} naming that operation, nothing applied), with
      * {@code kernelMessage}. For testing what a caller does when one object's rules cannot be loaded.
+     *
+     * @param refuse which rules the fake refuses
+     * @param kernelMessage what the tool said
      */
     public synchronized void refuse(java.util.function.Predicate<Rule> refuse, String kernelMessage) {
         this.refuse = refuse;

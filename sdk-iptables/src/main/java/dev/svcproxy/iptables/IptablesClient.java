@@ -43,18 +43,35 @@ public interface IptablesClient {
      */
     Capabilities capabilities();
 
-    /** A new empty transaction of this client's family. */
+    /**
+     * A new empty transaction of this client's family.
+     *
+     * @return a new empty transaction of this client's family
+     */
     default IptablesTransaction newTransaction() {
         return IptablesTransaction.create(family());
     }
 
-    /** Applies {@code tx} all-or-nothing: one {@code iptables-restore --noflush} call. */
+    /**
+     * Applies {@code tx} all-or-nothing: one {@code iptables-restore --noflush} call.
+     *
+     * @param tx the transaction
+     */
     void apply(IptablesTransaction tx);
 
-    /** Checks {@code tx} without applying it ({@code iptables-restore --test}), with the same errors. */
+    /**
+     * Checks {@code tx} without applying it ({@code iptables-restore --test}), with the same errors.
+     *
+     * @param tx the transaction
+     */
     void check(IptablesTransaction tx);
 
-    /** The current state of the given tables (all tables that exist, if none are given). */
+    /**
+     * The current state of the given tables (all tables that exist, if none are given).
+     *
+     * @param tables the tables
+     * @return the current state of the given tables (all tables that exist, if none are given)
+     */
     Ruleset save(Table... tables);
 
     /**
@@ -69,6 +86,10 @@ public interface IptablesClient {
     /**
      * One table's state, every chain but only the rules of the chains {@code rulesOf} accepts: what a sync needs to
      * see (built-in chains, the canary) without parsing thousands of service rules. One {@code iptables-save}.
+     *
+     * @param table the table
+     * @param rulesOf which chains' rules to read
+     * @return one table's state, every chain but only the rules of the chains {@code rulesOf} accepts
      */
     default Ruleset save(Table table, java.util.function.Predicate<ChainName> rulesOf) {
         Ruleset all = save(table);
@@ -79,12 +100,22 @@ public interface IptablesClient {
         return new Ruleset(family(), out);
     }
 
-    /** The names of the chains of {@code table} (cheaper than {@link #save}: rules are not parsed). */
+    /**
+     * The names of the chains of {@code table} (cheaper than {@link #save}: rules are not parsed).
+     *
+     * @param table the table
+     * @return the chain names
+     */
     java.util.Set<ChainName> chains(Table table);
 
     /**
      * Makes sure {@code rule} is in its chain (kube-proxy's {@code EnsureRule}: {@code -C}, then {@code -I} at the
      * top or {@code -A}). Returns true if it had to add it.
+     *
+     * @param table the table
+     * @param rule the rule
+     * @param prepend whether to insert at the top instead of appending
+     * @return true if it was added
      */
     boolean ensureRule(Table table, Rule rule, boolean prepend);
 
@@ -92,13 +123,28 @@ public interface IptablesClient {
      * Whether {@code rule} is in its chain ({@code iptables -C}: no table is saved or parsed, so this stays cheap
      * however many rules the table holds). False as well when the chain does not exist: {@code iptables -C} answers
      * both alike.
+     *
+     * @param table the table
+     * @param rule the rule
+     * @return true if the kernel has it
      */
     boolean ruleExists(Table table, Rule rule);
 
-    /** Deletes {@code rule} from its chain if it is there; returns true if it was. */
+    /**
+     * Deletes {@code rule} from its chain if it is there; returns true if it was.
+     *
+     * @param table the table
+     * @param rule the rule
+     * @return true if it was deleted
+     */
     boolean deleteRule(Table table, Rule rule);
 
-    /** Creates the empty canary chain {@code name} in each table; an external flush of iptables removes it. */
+    /**
+     * Creates the empty canary chain {@code name} in each table; an external flush of iptables removes it.
+     *
+     * @param name the name
+     * @param tables the tables
+     */
     default void createCanary(ChainName name, Table... tables) {
         IptablesTransaction tx = newTransaction();
         for (Table t : tables) {
@@ -111,7 +157,13 @@ public interface IptablesClient {
         }
     }
 
-    /** True while the canary chain exists in {@code table}; false means someone flushed iptables. */
+    /**
+     * True while the canary chain exists in {@code table}; false means someone flushed iptables.
+     *
+     * @param name the name
+     * @param table the table
+     * @return true while the canary chain exists in {@code table}
+     */
     default boolean canaryExists(ChainName name, Table table) {
         return chainExists(table, name);
     }
@@ -147,13 +199,23 @@ public interface IptablesClient {
             return this;
         }
 
-        /** Program the network namespace at {@code path} ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}). */
+        /**
+         * Program the network namespace at {@code path} ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}).
+         *
+         * @param path the path
+         * @return this builder
+         */
         public Builder netns(Path path) {
             this.netns = Optional.of(path);
             return this;
         }
 
-        /** Force {@link Flavour#NFT} or {@link Flavour#LEGACY}; by default the system's {@code iptables} decides. */
+        /**
+         * Force {@link Flavour#NFT} or {@link Flavour#LEGACY}; by default the system's {@code iptables} decides.
+         *
+         * @param flavour the flavour
+         * @return this builder
+         */
         public Builder flavour(Flavour flavour) {
             if (flavour == Flavour.FAKE) {
                 throw new dev.svcproxy.api.InvalidInputException("the kernel client is NFT or LEGACY; use new FakeIptables(family) for a fake", "flavour");
@@ -162,7 +224,12 @@ public interface IptablesClient {
             return this;
         }
 
-        /** Longest time one tool call may take. */
+        /**
+         * Longest time one tool call may take.
+         *
+         * @param timeout the longest time
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
             return this;

@@ -108,7 +108,13 @@ public final class IptablesTransaction {
         return family;
     }
 
-    /** Creates {@code chain} in {@code table}, or empties it if it exists (kube-proxy's chain line). */
+    /**
+     * Creates {@code chain} in {@code table}, or empties it if it exists (kube-proxy's chain line).
+     *
+     * @param table the table
+     * @param chain the chain
+     * @return this transaction
+     */
     public IptablesTransaction flushChain(Table table, ChainName chain) {
         if (table.isBuiltin(chain)) {
             throw new InvalidInputException("is a built-in chain of " + table + "; it cannot be declared or flushed",
@@ -132,28 +138,52 @@ public final class IptablesTransaction {
         return flushChain(table, ChainName.of(chain));
     }
 
-    /** Appends {@code rule} to its chain. */
+    /**
+     * Appends {@code rule} to its chain.
+     *
+     * @param table the table
+     * @param rule the rule
+     * @return this transaction
+     */
     public IptablesTransaction append(Table table, Rule rule) {
         checkRule(table, rule);
         add(new Append(table, rule, family));
         return this;
     }
 
-    /** Inserts {@code rule} at the top of its chain. */
+    /**
+     * Inserts {@code rule} at the top of its chain.
+     *
+     * @param table the table
+     * @param rule the rule
+     * @return this transaction
+     */
     public IptablesTransaction insert(Table table, Rule rule) {
         checkRule(table, rule);
         add(new Insert(table, rule, 1, family));
         return this;
     }
 
-    /** Deletes the first rule equal to {@code rule} from its chain; the kernel fails the transaction if none is. */
+    /**
+     * Deletes the first rule equal to {@code rule} from its chain; the kernel fails the transaction if none is.
+     *
+     * @param table the table
+     * @param rule the rule
+     * @return this transaction
+     */
     public IptablesTransaction delete(Table table, Rule rule) {
         checkFamily(table, rule);
         add(new Delete(table, rule, family));
         return this;
     }
 
-    /** Flushes and deletes {@code chain}; nothing may still jump to it. */
+    /**
+     * Flushes and deletes {@code chain}; nothing may still jump to it.
+     *
+     * @param table the table
+     * @param chain the chain
+     * @return this transaction
+     */
     public IptablesTransaction deleteChain(Table table, ChainName chain) {
         if (table.isBuiltin(chain)) {
             throw new InvalidInputException("is a built-in chain; it cannot be deleted", table + "/" + chain);
@@ -194,7 +224,12 @@ public final class IptablesTransaction {
         return ops.isEmpty();
     }
 
-    /** Chains this transaction creates or flushes in {@code table}. */
+    /**
+     * Chains this transaction creates or flushes in {@code table}.
+     *
+     * @param table the table
+     * @return chains this transaction creates or flushes in {@code table}
+     */
     public Set<ChainName> declaredChains(Table table) {
         return Collections.unmodifiableSet(set(declared, table));
     }
@@ -202,6 +237,10 @@ public final class IptablesTransaction {
     /**
      * Records chains the caller has just seen in the kernel (from its own {@code iptables-save}), so the client need
      * not read the table again to check them; a chain that is gone after all still fails the restore.
+     *
+     * @param table the table
+     * @param chains the chains
+     * @return this transaction
      */
     public IptablesTransaction knownToExist(Table table, java.util.Collection<ChainName> chains) {
         Set<ChainName> mine = known.get(table);
@@ -216,6 +255,8 @@ public final class IptablesTransaction {
     /**
      * Chains the transaction's rules write to or jump to that it neither declares nor are built in; they must
      * already exist in the kernel (the client checks before applying). By table, with a rule that needs each.
+     *
+     * @return chains the transaction's rules write to or jump to that it neither declares nor are built in
      */
     public Map<Table, Map<ChainName, Rule>> externalChains() {
         Map<Table, Map<ChainName, Rule>> out = new EnumMap<>(Table.class);
@@ -242,6 +283,9 @@ public final class IptablesTransaction {
      * then what enters the built-in chains (so no packet is led into a chain before it is complete), then the chain
      * deletions. Each part knows the chains the earlier ones made. iptables-nft's {@code --noflush} costs more than
      * linearly in the size of one call; parts keep each call small.
+     *
+     * @param rulesPerPart the most operations in one part
+     * @return this transaction as several, applied in order, for a first load where nothing depends on atomicity yet
      */
     public List<IptablesTransaction> split(int rulesPerPart) {
         if (rulesPerPart < 1) {
@@ -307,6 +351,9 @@ public final class IptablesTransaction {
      * chains that lead to them, those before {@code KUBE-SERVICES}), so no rule leads to a chain that is not ready; the
      * built-in chains' entries and the deletion of stale chains (which nothing refers to by then) come last. Parts hold
      * at most {@code opsPerPart} operations, or one chain if it alone has more.
+     *
+     * @param opsPerPart the most operations in one part
+     * @return this transaction as several, each rewriting whole chains, for a full sync over rules that traffic already uses
      */
     public List<IptablesTransaction> splitByChain(int opsPerPart) {
         if (opsPerPart < 1) {
@@ -405,7 +452,11 @@ public final class IptablesTransaction {
         return op instanceof Delete d ? d.rule() : addedRule(op);
     }
 
-    /** The exact {@code iptables-restore} payload. */
+    /**
+     * The exact {@code iptables-restore} payload.
+     *
+     * @return the exact {@code iptables-restore} payload
+     */
     public String render() {
         StringBuilder sb = new StringBuilder();
         try {
@@ -419,6 +470,10 @@ public final class IptablesTransaction {
     /**
      * Writes the exact {@code iptables-restore} payload to {@code out} line by line, without holding it whole (a full
      * sync of 10,000 services is tens of megabytes); returns its length in characters.
+     *
+     * @param out where the text goes
+     * @return the number of characters written
+     * @throws java.io.IOException if writing to {@code out} fails
      */
     public long renderTo(Appendable out) throws IOException {
         long n = 0;
@@ -447,7 +502,11 @@ public final class IptablesTransaction {
         return n;
     }
 
-    /** The length in characters of the payload, from the last rendering if nothing changed since. */
+    /**
+     * The length in characters of the payload, from the last rendering if nothing changed since.
+     *
+     * @return the length in characters of the payload, from the last rendering if nothing changed since
+     */
     public long renderedLength() {
         if (renderedLength < 0) {
             try {
@@ -459,7 +518,12 @@ public final class IptablesTransaction {
         return renderedLength;
     }
 
-    /** The operation written on line {@code line} (1-based) of the payload, if that line holds one. */
+    /**
+     * The operation written on line {@code line} (1-based) of the payload, if that line holds one.
+     *
+     * @param line the 1-based line
+     * @return the operation written on line {@code line} (1-based) of the payload, if that line holds one
+     */
     public Optional<Op> atLine(int line) {
         int n = 0;
         for (Table t : tables()) {
@@ -483,6 +547,9 @@ public final class IptablesTransaction {
     /**
      * The operations of {@code table} in the order iptables-restore applies them: chain lines (a deleted chain is
      * flushed first), then rule lines, then {@code -X} lines.
+     *
+     * @param table the table
+     * @return the operations of {@code table} in the order iptables-restore applies them
      */
     public List<Op> orderedOperations(Table table) {
         List<Op> chains = new ArrayList<>();
@@ -506,7 +573,11 @@ public final class IptablesTransaction {
         return chains;
     }
 
-    /** All operations in the order iptables-restore applies them, table by table. */
+    /**
+     * All operations in the order iptables-restore applies them, table by table.
+     *
+     * @return all operations in the order iptables-restore applies them, table by table
+     */
     public List<Op> orderedOperations() {
         List<Op> all = new ArrayList<>(ops.size());
         tables().forEach(t -> all.addAll(orderedOperations(t)));

@@ -81,15 +81,28 @@ public sealed interface Match {
         XRESOLVE
     }
 
-    /** Appends this match's words. */
+    /**
+     * Appends this match's words.
+     *
+     * @param out where the text goes
+     */
     void render(Args out);
 
-    /** The kernel's normal form of this match. */
+    /**
+     * The kernel's normal form of this match.
+     *
+     * @param family the IP family
+     * @return the kernel's normal form of this match
+     */
     default Match normalize(IpFamily family) {
         return this;
     }
 
-    /** The IP family this match is bound to, if any (addresses are). */
+    /**
+     * The IP family this match is bound to, if any (addresses are).
+     *
+     * @return the IP family this match is bound to, if any (addresses are)
+     */
     default Optional<IpFamily> family() {
         return Optional.empty();
     }
@@ -98,7 +111,13 @@ public sealed interface Match {
 
     /** {@code [!] -s CIDR} / {@code [!] -d CIDR}. A single address renders bare, as kube-proxy writes it. */
     record Address(Direction direction, Cidr cidr, boolean negated) implements Match {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param cidr the prefix
+         * @param direction which side of the packet
+         * @param negated whether to negate
+         */
         public Address {
             require(cidr != null, "address", "missing address");
         }
@@ -119,7 +138,13 @@ public sealed interface Match {
     record Interface(Direction direction, String name, boolean negated) implements Match {
         private static final Pattern NAME = Pattern.compile("[^\\s/'\"\\\\+!]{1,15}\\+?|\\+");
 
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param direction which side of the packet
+         * @param name the name
+         * @param negated whether to negate
+         */
         public Interface {
             require(name != null && NAME.matcher(name).matches() && name.length() <= 15, String.valueOf(name),
                     "invalid interface name (1-15 characters, no whitespace, quotes or /; '+' only at the end)");
@@ -136,7 +161,13 @@ public sealed interface Match {
      * loading the protocol's match module explicitly.
      */
     record Proto(Protocol protocol, boolean negated, boolean withModule) implements Match {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param withModule whether to add {@code -m PROTO} too, as kube-proxy writes it
+         * @param negated whether to negate
+         * @param protocol the protocol
+         */
         public Proto {
             require(!(negated && withModule), protocol.lowerName(), "a negated protocol cannot load its module");
         }
@@ -170,7 +201,12 @@ public sealed interface Match {
 
     /** A port or an inclusive port range; {@code 80} or {@code 80:90}. */
     record PortRange(int from, int to) {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param from the first port
+         * @param to the last port
+         */
         public PortRange {
             Port.check(from, "port range " + from + ":" + to);
             Port.check(to, "port range " + from + ":" + to);
@@ -187,7 +223,12 @@ public sealed interface Match {
             return new PortRange(port, port);
         }
 
-        /** Parses {@code 80} or {@code 80:90}. */
+        /**
+         * Parses {@code 80} or {@code 80:90}.
+         *
+         * @param text the text to parse
+         * @return the range
+         */
         public static PortRange parse(String text) {
             String[] p = text.split(":", -1);
             try {
@@ -216,7 +257,13 @@ public sealed interface Match {
 
     /** {@code -m multiport [!] --sports|--dports P1,P2:P3,...} (at most 15 ports; a range counts twice). */
     record Multiport(Direction direction, List<PortRange> ports, boolean negated) implements Match {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param ports the ports, at most 15
+         * @param direction which side of the packet
+         * @param negated whether to negate
+         */
         public Multiport {
             ports = List.copyOf(ports);
             int slots = ports.stream().mapToInt(r -> r.from() == r.to() ? 1 : 2).sum();
@@ -234,7 +281,11 @@ public sealed interface Match {
 
     /** {@code -m comment --comment TEXT}: any text up to 255 bytes without line breaks or NUL; quoted safely. */
     record Comment(String text) implements Match {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param text the text to parse
+         */
         public Comment {
             require(text != null, "comment", "missing comment");
             for (int i = 0; i < text.length(); i++) {
@@ -254,7 +305,13 @@ public sealed interface Match {
 
     /** {@code -m mark [!] --mark VALUE[/MASK]}. Values render as kube-proxy writes them ({@code 0x00004000}). */
     record Mark(long value, long mask, boolean negated) implements Match {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param value the value
+         * @param mask the mask
+         * @param negated whether to negate
+         */
         public Mark {
             requireU32(value, "mark");
             requireU32(mask, "mark mask");
@@ -270,7 +327,12 @@ public sealed interface Match {
 
     /** {@code -m conntrack [!] --ctstate S1,S2}. */
     record Conntrack(Set<CtState> states, boolean negated) implements Match {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param negated whether to negate
+         * @param states the conntrack states
+         */
         public Conntrack {
             require(!states.isEmpty(), "ctstate", "at least one state");
             states = Set.copyOf(EnumSet.copyOf(states));
@@ -286,7 +348,14 @@ public sealed interface Match {
     /** {@code -m addrtype [!] --src-type T [!] --dst-type T}; either side may be absent. */
     record AddrTypes(Optional<AddrType> source, boolean sourceNegated, Optional<AddrType> destination,
                      boolean destinationNegated) implements Match {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param destination the destination
+         * @param destinationNegated whether the destination type is negated
+         * @param source the source
+         * @param sourceNegated whether the source type is negated
+         */
         public AddrTypes {
             require(source.isPresent() || destination.isPresent(), "addrtype", "needs --src-type or --dst-type");
         }
@@ -304,7 +373,13 @@ public sealed interface Match {
      * a probability as {@code round(P * 2^31)}; two statistics are equal when those values are.
      */
     record Statistic(String probability, int every, int packet) implements Match {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param every the period
+         * @param packet the packet
+         * @param probability the share, 0 to 1
+         */
         public Statistic {
             if (probability != null) {
                 double p;
@@ -321,7 +396,12 @@ public sealed interface Match {
             }
         }
 
-        /** Random mode with kube-proxy's text: ten decimals ({@code 0.3333333333}). */
+        /**
+         * Random mode with kube-proxy's text: ten decimals ({@code 0.3333333333}).
+         *
+         * @param probability the share, 0 to 1
+         * @return the match
+         */
         public static Statistic random(double probability) {
             require(probability >= 0 && probability <= 1, Double.toString(probability), "probability must be between 0 and 1");
             // kube-proxy precomputes these strings too: the same few values recur in every service
@@ -340,7 +420,11 @@ public sealed interface Match {
             return probability != null;
         }
 
-        /** The kernel's 31-bit fixed-point value of the probability. */
+        /**
+         * The kernel's 31-bit fixed-point value of the probability.
+         *
+         * @return the kernel's 31-bit fixed-point value of the probability
+         */
         public long kernelValue() {
             return Math.round(Double.parseDouble(probability) * 0x80000000L);
         }
@@ -394,7 +478,15 @@ public sealed interface Match {
     record Recent(String name, RecentAction action, int seconds, boolean reap, boolean rdest) implements Match {
         private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,199}");
 
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param action what the match does with the list
+         * @param name the name
+         * @param rdest whether to record the destination instead of the source
+         * @param reap whether to remove entries older than the window
+         * @param seconds the window in seconds, 0 for any time
+         */
         public Recent {
             require(name != null && NAME.matcher(name).matches(), String.valueOf(name), "invalid recent list name");
             require(seconds >= 0, name, "seconds must not be negative");
@@ -432,7 +524,13 @@ public sealed interface Match {
 
     /** {@code -m set [!] --match-set NAME dst,dst,src}. */
     record SetMatch(String setName, List<Direction> flags, boolean negated) implements Match {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param flags the flags
+         * @param negated whether to negate
+         * @param setName the ipset's name
+         */
         public SetMatch {
             require(setName != null && setName.matches("[^\\s'\"\\\\]{1,31}"), String.valueOf(setName),
                     "invalid ipset name (1-31 characters, no whitespace or quotes)");
@@ -449,7 +547,11 @@ public sealed interface Match {
 
     /** {@code -m nfacct --nfacct-name NAME}: counts packets in an nfacct object. */
     record Nfacct(String name) implements Match {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param name the name
+         */
         public Nfacct {
             require(name != null && name.matches("[^\\s'\"\\\\]{1,31}"), String.valueOf(name),
                     "invalid nfacct name (1-31 characters, no whitespace or quotes)");
@@ -465,7 +567,13 @@ public sealed interface Match {
     record PhysdevOption(String option, Optional<String> device, boolean negated) {
         private static final Set<String> FLAGS = Set.of("physdev-is-in", "physdev-is-out", "physdev-is-bridged");
 
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param device the bridge port
+         * @param negated whether to negate
+         * @param option the option's name
+         */
         public PhysdevOption {
             require(FLAGS.contains(option) ? device.isEmpty()
                             : (option.equals("physdev-in") || option.equals("physdev-out")) && device.isPresent(),
@@ -476,7 +584,11 @@ public sealed interface Match {
 
     /** {@code -m physdev} with its options, e.g. {@code ! --physdev-is-in}. */
     record Physdev(List<PhysdevOption> options) implements Match {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param options the physdev options
+         */
         public Physdev {
             options = List.copyOf(options);
             require(!options.isEmpty(), "physdev", "needs at least one option");
@@ -494,7 +606,12 @@ public sealed interface Match {
 
     /** A match module this SDK does not model, kept word for word (e.g. from rules other software wrote). */
     record Other(String module, List<String> words) implements Match {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param words the rule's words
+         * @param module the match module's name
+         */
         public Other {
             words = List.copyOf(words);
         }
@@ -561,7 +678,7 @@ public sealed interface Match {
     /**
      * {@code -m conntrack --ctstate S1,S2}.
      *
-     * @param states the states
+     * @param states the conntrack states
      * @return the match
      */
     static Match ctstate(CtState... states) {
@@ -588,7 +705,12 @@ public sealed interface Match {
         return new AddrTypes(Optional.of(type), false, Optional.empty(), false);
     }
 
-    /** kube-proxy's probability for the i-th of n endpoints: {@code 1/(n-i)}. */
+    /**
+     * kube-proxy's probability for the i-th of n endpoints: {@code 1/(n-i)}.
+     *
+     * @param p the share, 0 to 1
+     * @return the match
+     */
     static Match probability(double p) {
         return Statistic.random(p);
     }
@@ -669,17 +791,32 @@ public sealed interface Match {
         require(v >= 0 && v <= 0xffffffffL, Long.toString(v), what + " must fit in 32 bits");
     }
 
-    /** {@code 0x4000}: how iptables-save prints marks. */
+    /**
+     * {@code 0x4000}: how iptables-save prints marks.
+     *
+     * @param v the value
+     * @return {@code 0x4000}
+     */
     static String hex(long v) {
         return "0x" + Long.toHexString(v);
     }
 
-    /** {@code 0x00004000}: Go's {@code %#08x}, how kube-proxy writes marks. */
+    /**
+     * {@code 0x00004000}: Go's {@code %#08x}, how kube-proxy writes marks.
+     *
+     * @param v the value
+     * @return {@code 0x00004000}
+     */
     static String hex8(long v) {
         return String.format(Locale.ROOT, "0x%08x", v);
     }
 
-    /** The all-ones mask text iptables-save prints for {@code -m recent}. */
+    /**
+     * The all-ones mask text iptables-save prints for {@code -m recent}.
+     *
+     * @param family the IP family
+     * @return the all-ones mask text iptables-save prints for {@code -m recent}
+     */
     static String allOnes(IpFamily family) {
         return family == IpFamily.IPV4 ? "255.255.255.255" : IpAddress.ofBytes(ones(16)).toString();
     }

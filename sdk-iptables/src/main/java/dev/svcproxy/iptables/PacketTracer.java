@@ -27,12 +27,29 @@ public final class PacketTracer {
     public record Packet(IpAddress source, IpAddress destination, Protocol protocol, int sourcePort,
                          int destinationPort, Optional<String> inInterface, boolean fromThisHost) {
 
-        /** A packet that arrives from outside through {@code inInterface}. */
+        /**
+         * A packet that arrives from outside through {@code inInterface}.
+         *
+         * @param src the source address
+         * @param dst the destination address
+         * @param p the protocol
+         * @param dport the destination port
+         * @param inInterface the interface it comes in on
+         * @return a packet that arrives from outside through {@code inInterface}
+         */
         public static Packet arriving(String src, String dst, Protocol p, int dport, String inInterface) {
             return new Packet(IpAddress.parse(src), IpAddress.parse(dst), p, 40000, dport, Optional.of(inInterface), false);
         }
 
-        /** A packet sent by a process of this host. */
+        /**
+         * A packet sent by a process of this host.
+         *
+         * @param src the source address
+         * @param dst the destination address
+         * @param p the protocol
+         * @param dport the destination port
+         * @return a packet sent by a process of this host
+         */
         public static Packet local(String src, String dst, Protocol p, int dport) {
             return new Packet(IpAddress.parse(src), IpAddress.parse(dst), p, 40000, dport, Optional.empty(), true);
         }

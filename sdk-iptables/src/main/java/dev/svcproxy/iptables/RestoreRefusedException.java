@@ -25,7 +25,11 @@ public class RestoreRefusedException extends TransactionFailedException {
         this.failed = failed;
     }
 
-    /** The refused operation, e.g. an {@link IptablesTransaction.Append} holding the {@link Rule}. */
+    /**
+     * The refused operation, e.g. an {@link IptablesTransaction.Append} holding the {@link Rule}.
+     *
+     * @return the operation, if identified
+     */
     public Optional<IptablesTransaction.Op> failedOperation() {
         return Optional.ofNullable(failed);
     }

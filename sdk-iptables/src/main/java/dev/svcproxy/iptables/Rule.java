@@ -28,8 +28,8 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
     /**
      * A rule; {@code matches} is copied.
      *
-     * @param chain the chain it is in
      * @param matches its matches, in order
+     * @param chain the chain it is in
      * @param target what it does, if anything
      * @throws dev.svcproxy.api.InvalidInputException for a rule the kernel would refuse (e.g. a port without a protocol)
      */
@@ -38,7 +38,12 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
         validate(chain, matches, target);
     }
 
-    /** Starts a rule in {@code chain}. */
+    /**
+     * Starts a rule in {@code chain}.
+     *
+     * @param chain the chain
+     * @return a builder
+     */
     public static Builder in(String chain) {
         return new Builder(ChainName.of(chain));
     }
@@ -53,28 +58,52 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
         return new Builder(chain);
     }
 
-    /** The family this rule's addresses bind it to, if any. */
+    /**
+     * The family this rule's addresses bind it to, if any.
+     *
+     * @return the family this rule's addresses bind it to, if any
+     */
     public Optional<IpFamily> family() {
         return familyOf(matches, target);
     }
 
-    /** The protocol given with {@code -p}, if any and not negated. */
+    /**
+     * The protocol given with {@code -p}, if any and not negated.
+     *
+     * @return the protocol given with {@code -p}, if any and not negated
+     */
     public Optional<Protocol> protocol() {
         return matches.stream().filter(m -> m instanceof Match.Proto p && !p.negated())
                 .map(m -> ((Match.Proto) m).protocol()).findFirst();
     }
 
-    /** The rule's words after {@code -A CHAIN}, as iptables-restore reads them. */
+    /**
+     * The rule's words after {@code -A CHAIN}, as iptables-restore reads them.
+     *
+     * @param family the IP family
+     * @return the rule's words after {@code -A CHAIN}, as iptables-restore reads them
+     */
     public String renderSpec(IpFamily family) {
         return render(new Args(false, family)).toString();
     }
 
-    /** {@code -A CHAIN ...}, as written to iptables-restore. */
+    /**
+     * {@code -A CHAIN ...}, as written to iptables-restore.
+     *
+     * @param family the IP family
+     * @return {@code -A CHAIN ...}, as written to iptables-restore
+     */
     public String render(IpFamily family) {
         return renderTo(new StringBuilder(160).append("-A ").append(chain.name()).append(' '), family).toString();
     }
 
-    /** Appends the rule's words (after {@code -A CHAIN }) to {@code out}, as iptables-restore reads them. */
+    /**
+     * Appends the rule's words (after {@code -A CHAIN }) to {@code out}, as iptables-restore reads them.
+     *
+     * @param out where the text goes
+     * @param family the IP family
+     * @return {@code out}
+     */
     public StringBuilder renderTo(StringBuilder out, IpFamily family) {
         render(new Args(false, family, out));
         return out;
@@ -91,7 +120,12 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
         return render(family().orElse(IpFamily.IPV4));
     }
 
-    /** The kernel's form of this rule, see the class comment. */
+    /**
+     * The kernel's form of this rule, see the class comment.
+     *
+     * @param family the IP family
+     * @return the kernel's form of this rule, see the class comment
+     */
     public Rule normalize(IpFamily family) {
         Match src = null;
         Match dst = null;
@@ -152,7 +186,13 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
         return new Rule(chain, all, target.map(t -> t.normalize(family)));
     }
 
-    /** True if {@code other} means the same to the kernel. */
+    /**
+     * True if {@code other} means the same to the kernel.
+     *
+     * @param other another rule
+     * @param family the IP family
+     * @return true if {@code other} means the same to the kernel
+     */
     public boolean sameAs(Rule other, IpFamily family) {
         return normalize(family).equals(other.normalize(family));
     }
@@ -333,12 +373,22 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
             return match(new Match.Interface(Direction.DESTINATION, name, false));
         }
 
-        /** {@code -p PROTO}. */
+        /**
+         * {@code -p PROTO}.
+         *
+         * @param p the protocol
+         * @return this builder
+         */
         public Builder protocol(Protocol p) {
             return match(new Match.Proto(p, false, false));
         }
 
-        /** {@code -m PROTO -p PROTO}, kube-proxy's spelling. */
+        /**
+         * {@code -m PROTO -p PROTO}, kube-proxy's spelling.
+         *
+         * @param p the protocol
+         * @return this builder
+         */
         public Builder protocolModule(Protocol p) {
             return match(new Match.Proto(p, false, true));
         }
@@ -409,7 +459,7 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
         /**
          * {@code -m conntrack --ctstate S1,S2}.
          *
-         * @param states the states
+         * @param states the conntrack states
          * @return this builder
          */
         public Builder ctstate(Match.CtState... states) {
@@ -419,7 +469,7 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
         /**
          * {@code -m conntrack ! --ctstate S1,S2}.
          *
-         * @param states the states
+         * @param states the conntrack states
          * @return this builder
          */
         public Builder notCtstate(Match.CtState... states) {
@@ -456,7 +506,12 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
             return match(new Match.AddrTypes(Optional.empty(), false, Optional.of(t), true));
         }
 
-        /** {@code -m statistic --mode random --probability P} with kube-proxy's ten decimals. */
+        /**
+         * {@code -m statistic --mode random --probability P} with kube-proxy's ten decimals.
+         *
+         * @param p the share, 0 to 1
+         * @return this builder
+         */
         public Builder probability(double p) {
             return match(Match.Statistic.random(p));
         }
@@ -492,7 +547,11 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
             return new Rule(chain, matches, Optional.of(t));
         }
 
-        /** A rule without a target (it only counts packets, or documents with its comment). */
+        /**
+         * A rule without a target (it only counts packets, or documents with its comment).
+         *
+         * @return a rule without a target (it only counts packets, or documents with its comment)
+         */
         public Rule noTarget() {
             return new Rule(chain, matches, Optional.empty());
         }

@@ -26,9 +26,9 @@ public final class Ruleset {
         /**
          * A chain; {@code rules} is copied.
          *
+         * @param rules its rules, in order
          * @param name its name
          * @param policy its policy, for a built-in chain
-         * @param rules its rules, in order
          */
         public Chain {
             rules = List.copyOf(rules);
@@ -51,7 +51,13 @@ public final class Ruleset {
         this.tables = Collections.unmodifiableMap(copy);
     }
 
-    /** Parses {@code iptables-save} output (or an iptables-restore payload without -I/-D/-X lines). */
+    /**
+     * Parses {@code iptables-save} output (or an iptables-restore payload without -I/-D/-X lines).
+     *
+     * @param save {@code iptables-save} output
+     * @param family the IP family
+     * @return the state
+     */
     public static Ruleset parse(String save, IpFamily family) {
         return SaveParser.parse(save, family);
     }
@@ -74,7 +80,12 @@ public final class Ruleset {
         return tables.keySet();
     }
 
-    /** The chains of {@code table} in order (built-in first); empty if the table is absent. */
+    /**
+     * The chains of {@code table} in order (built-in first); empty if the table is absent.
+     *
+     * @param table the table
+     * @return the chains of {@code table} in order (built-in first)
+     */
     public Map<ChainName, Chain> chains(Table table) {
         return tables.getOrDefault(table, Map.of());
     }
@@ -90,18 +101,34 @@ public final class Ruleset {
         return Optional.ofNullable(chains(table).get(ChainName.of(name)));
     }
 
-    /** The rules of a chain; empty if the chain does not exist. */
+    /**
+     * The rules of a chain; empty if the chain does not exist.
+     *
+     * @param table the table
+     * @param chain the chain
+     * @return the rules of a chain
+     */
     public List<Rule> rules(Table table, String chain) {
         return chain(table, chain).map(Chain::rules).orElse(List.of());
     }
 
-    /** The target of the first DNAT rule in a chain (a kube-proxy {@code KUBE-SEP-*} chain has one), if any. */
+    /**
+     * The target of the first DNAT rule in a chain (a kube-proxy {@code KUBE-SEP-*} chain has one), if any.
+     *
+     * @param table the table
+     * @param chain the chain
+     * @return the target of the first DNAT rule in a chain (a kube-proxy {@code KUBE-SEP-*} chain has one), if any
+     */
     public Optional<Target.Dnat> dnat(Table table, String chain) {
         return rules(table, chain).stream().flatMap(r -> r.target().stream())
                 .filter(t -> t instanceof Target.Dnat).map(t -> (Target.Dnat) t).findFirst();
     }
 
-    /** The same state with every rule in the kernel's normal form; compare normalised rulesets. */
+    /**
+     * The same state with every rule in the kernel's normal form; compare normalised rulesets.
+     *
+     * @return the same state with every rule in the kernel's normal form
+     */
     public Ruleset normalize() {
         Map<Table, Map<ChainName, Chain>> out = new EnumMap<>(Table.class);
         tables.forEach((t, chains) -> {
@@ -113,7 +140,12 @@ public final class Ruleset {
         return new Ruleset(family, out);
     }
 
-    /** Only the chains whose names start with one of {@code prefixes}; tables left without chains are dropped. */
+    /**
+     * Only the chains whose names start with one of {@code prefixes}; tables left without chains are dropped.
+     *
+     * @param prefixes chain-name prefixes
+     * @return a new snapshot with those chains only
+     */
     public Ruleset only(String... prefixes) {
         Map<Table, Map<ChainName, Chain>> out = new EnumMap<>(Table.class);
         tables.forEach((t, chains) -> {
@@ -139,7 +171,11 @@ public final class Ruleset {
         return false;
     }
 
-    /** The state in iptables-save format (kernel-normalised rules, built-in chains first, user chains sorted). */
+    /**
+     * The state in iptables-save format (kernel-normalised rules, built-in chains first, user chains sorted).
+     *
+     * @return the state in iptables-save format (kernel-normalised rules, built-in chains first, user chains sorted)
+     */
     public String render() {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<Table, Map<ChainName, Chain>> e : tables.entrySet()) {

@@ -25,7 +25,11 @@ public enum Table {
         this.builtins = java.util.Arrays.stream(builtins).map(ChainName::new).toList();
     }
 
-    /** The name iptables uses: {@code filter}, {@code nat}, ... */
+    /**
+     * The name iptables uses: {@code filter}, {@code nat}, ...
+     *
+     * @return the name iptables uses
+     */
     public String tableName() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -46,7 +50,11 @@ public enum Table {
         throw new InvalidInputException("unknown table (expected filter, nat, mangle, raw or security)", name);
     }
 
-    /** Built-in chains in the order {@code iptables-save} lists them. */
+    /**
+     * Built-in chains in the order {@code iptables-save} lists them.
+     *
+     * @return built-in chains in the order {@code iptables-save} lists them
+     */
     public List<ChainName> builtinChains() {
         return builtins;
     }

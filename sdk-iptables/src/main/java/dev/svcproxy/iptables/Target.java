@@ -21,7 +21,12 @@ public sealed interface Target {
      */
     void render(Args out);
 
-    /** The kernel's normal form (e.g. {@code --or-mark X} becomes {@code --set-xmark X/X}). */
+    /**
+     * The kernel's normal form (e.g. {@code --or-mark X} becomes {@code --set-xmark X/X}).
+     *
+     * @param family the IP family
+     * @return the normal form
+     */
     default Target normalize(IpFamily family) {
         return this;
     }
@@ -35,7 +40,11 @@ public sealed interface Target {
         return Optional.empty();
     }
 
-    /** The chain this target continues in, for jumps and gotos. */
+    /**
+     * The chain this target continues in, for jumps and gotos.
+     *
+     * @return the chain this target continues in, for jumps and gotos
+     */
     default Optional<ChainName> chain() {
         return Optional.empty();
     }
@@ -88,7 +97,11 @@ public sealed interface Target {
                 "icmp-admin-prohibited", "tcp-reset", "icmp6-no-route", "icmp6-adm-prohibited",
                 "icmp6-addr-unreachable", "icmp6-port-unreachable", "icmp6-policy-fail", "icmp6-reject-route");
 
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param with the ICMP type to answer with
+         */
         public Reject {
             with.ifPresent(w -> {
                 if (!TYPES.contains(w)) {
@@ -118,7 +131,12 @@ public sealed interface Target {
 
     /** {@code -j DNAT --to-destination IP[:PORT]} ({@code [v6]:port} for IPv6). Port 0 = keep the port. */
     record Dnat(IpAddress address, int port) implements Target {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param address the address
+         * @param port the port
+         */
         public Dnat {
             if (port != 0) {
                 dev.svcproxy.api.net.Port.check(port, "DNAT to " + address);
@@ -135,7 +153,11 @@ public sealed interface Target {
             return new Dnat(hp.ip(), hp.port());
         }
 
-        /** {@code IP[:PORT]} as {@code --to-destination} takes it. */
+        /**
+         * {@code IP[:PORT]} as {@code --to-destination} takes it.
+         *
+         * @return {@code IP[:PORT]} as {@code --to-destination} takes it
+         */
         public String destination() {
             return port == 0 ? address.toString() : HostPort.of(address, port).toString();
         }
@@ -153,7 +175,14 @@ public sealed interface Target {
 
     /** {@code -j SNAT --to-source IP[:FROM-TO] [--random-fully]}. Ports 0 = keep. */
     record Snat(IpAddress address, int portFrom, int portTo, boolean randomFully) implements Target {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param address the address
+         * @param portFrom the first port
+         * @param portTo the last port
+         * @param randomFully whether MASQUERADE picks source ports fully at random
+         */
         public Snat {
             if (portFrom != 0 || portTo != 0) {
                 new Match.PortRange(portFrom, portTo);
@@ -177,7 +206,13 @@ public sealed interface Target {
 
     /** {@code -j MASQUERADE [--to-ports FROM[-TO]] [--random-fully]}. Ports 0 = any. */
     record Masquerade(boolean randomFully, int portFrom, int portTo) implements Target {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param portFrom the first port
+         * @param portTo the last port
+         * @param randomFully whether MASQUERADE picks source ports fully at random
+         */
         public Masquerade {
             if (portFrom != 0 || portTo != 0) {
                 new Match.PortRange(portFrom, portTo);
@@ -215,14 +250,24 @@ public sealed interface Target {
      * kernel's (value, mask) pair is equal: new mark = (mark AND NOT mask) XOR value.
      */
     record MarkTarget(MarkOp op, long value, long mask) implements Target {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param mask the mask
+         * @param op the operation
+         * @param value the value
+         */
         public MarkTarget {
             if (value < 0 || value > 0xffffffffL || mask < 0 || mask > 0xffffffffL) {
                 throw new InvalidInputException("mark and mask must fit in 32 bits", Match.hex(value));
             }
         }
 
-        /** The kernel's xmark form. */
+        /**
+         * The kernel's xmark form.
+         *
+         * @return the kernel's xmark form
+         */
         public MarkTarget xmark() {
             return switch (op) {
                 case SET -> new MarkTarget(MarkOp.SET_XMARK, value, mask);
@@ -263,7 +308,12 @@ public sealed interface Target {
 
     /** A target extension this SDK does not model, kept word for word. */
     record Other(String name, List<String> words) implements Target {
-        /** Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one. */
+        /**
+         * Checks the parts; an {@link dev.svcproxy.api.InvalidInputException} names a bad one.
+         *
+         * @param words the rule's words
+         * @param name the name
+         */
         public Other {
             words = List.copyOf(words);
         }

@@ -26,12 +26,20 @@ public record ApplyResult(int servicesAdded, int servicesEdited, int servicesDel
         failures = Map.copyOf(failures);
     }
 
-    /** True if every change was made. */
+    /**
+     * True if every change was made.
+     *
+     * @return true if nothing was refused
+     */
     public boolean isComplete() {
         return failures.isEmpty();
     }
 
-    /** Changes made, all kinds together. */
+    /**
+     * Changes made, all kinds together.
+     *
+     * @return the services and real servers added, edited and deleted
+     */
     public int changes() {
         return servicesAdded + servicesEdited + servicesDeleted + destinationsAdded + destinationsEdited + destinationsDeleted;
     }

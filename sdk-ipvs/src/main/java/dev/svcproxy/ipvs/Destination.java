@@ -49,7 +49,14 @@ public record Destination(IpAddress address, int port, ForwardingMethod forwardi
         }
     }
 
-    /** A masqueraded (NAT) real server with {@code weight}, as kube-proxy adds endpoints (weight 1). */
+    /**
+     * A masqueraded (NAT) real server with {@code weight}, as kube-proxy adds endpoints (weight 1).
+     *
+     * @param address its address
+     * @param port its port
+     * @param weight 0-65535
+     * @return the real server
+     */
     public static Destination masq(IpAddress address, int port, int weight) {
         return new Destination(address, port, ForwardingMethod.MASQ, weight, 0, 0, Optional.empty());
     }
@@ -98,7 +105,12 @@ public record Destination(IpAddress address, int port, ForwardingMethod forwardi
         return new Destination(address, port, ForwardingMethod.TUNNEL, weight, upperThreshold, lowerThreshold, Optional.of(t));
     }
 
-    /** True if this is the same real server (address and port) as {@code o}. */
+    /**
+     * True if this is the same real server (address and port) as {@code o}.
+     *
+     * @param o another real server
+     * @return true for the same address and port
+     */
     public boolean sameServer(Destination o) {
         return port == o.port && address.equals(o.address);
     }
@@ -106,6 +118,9 @@ public record Destination(IpAddress address, int port, ForwardingMethod forwardi
     /**
      * This destination as the kernel stores it under {@code service}: with direct routing or a tunnel the packet
      * keeps the service's port, so the kernel replaces the port with the service's (unless it is a mark service).
+     *
+     * @param service the service it belongs to
+     * @return the real server as the kernel lists it
      */
     public Destination normalizedFor(ServiceKey service) {
         if (forwarding == ForwardingMethod.MASQ || service.isFwmark() || port == service.port()) {
@@ -114,7 +129,11 @@ public record Destination(IpAddress address, int port, ForwardingMethod forwardi
         return new Destination(address, service.port(), forwarding, weight, upperThreshold, lowerThreshold, tunnel);
     }
 
-    /** {@code 10.244.0.27:80} or {@code [fd00::27]:80}. */
+    /**
+     * {@code 10.244.0.27:80} or {@code [fd00::27]:80}.
+     *
+     * @return {@code ip:port}, or {@code [ip6]:port}
+     */
     public String hostPort() {
         return ServiceKey.hostPort(address, port);
     }

@@ -34,7 +34,12 @@ public enum ForwardingMethod {
         return ipvsadmFlag;
     }
 
-    /** The method with the kernel's code (the low 3 bits of the connection flags). */
+    /**
+     * The method with the kernel's code (the low 3 bits of the connection flags).
+     *
+     * @param connFlags the kernel's connection flags
+     * @return the method they hold
+     */
     public static ForwardingMethod of(long connFlags) {
         int c = (int) (connFlags & 0x7);
         for (ForwardingMethod m : values()) {

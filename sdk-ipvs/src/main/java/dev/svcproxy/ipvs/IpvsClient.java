@@ -26,7 +26,11 @@ public interface IpvsClient extends AutoCloseable {
      */
     IpvsInfo info();
 
-    /** Every virtual service with its counters, in ipvsadm's order. */
+    /**
+     * Every virtual service with its counters, in ipvsadm's order.
+     *
+     * @return the services
+     */
     List<ObservedService> services();
 
     /**
@@ -37,7 +41,12 @@ public interface IpvsClient extends AutoCloseable {
      */
     Optional<ObservedService> service(ServiceKey key);
 
-    /** The real servers of a service with their counters; {@link dev.svcproxy.api.NotFoundException} if no such service. */
+    /**
+     * The real servers of a service with their counters; {@link dev.svcproxy.api.NotFoundException} if no such service.
+     *
+     * @param key the service
+     * @return its real servers
+     */
     List<ObservedDestination> destinations(ServiceKey key);
 
     /**
@@ -47,7 +56,11 @@ public interface IpvsClient extends AutoCloseable {
      */
     void addService(VirtualServer service);
 
-    /** Changes scheduler, flags or persistence of an existing service. */
+    /**
+     * Changes scheduler, flags or persistence of an existing service.
+     *
+     * @param service the new configuration of an existing service
+     */
     void editService(VirtualServer service);
 
     /**
@@ -65,7 +78,12 @@ public interface IpvsClient extends AutoCloseable {
      */
     void addDestination(ServiceKey key, Destination destination);
 
-    /** Changes weight, thresholds or forwarding of an existing real server. */
+    /**
+     * Changes weight, thresholds or forwarding of an existing real server.
+     *
+     * @param key the service
+     * @param destination the new configuration of an existing real server
+     */
     void editDestination(ServiceKey key, Destination destination);
 
     /**
@@ -87,13 +105,21 @@ public interface IpvsClient extends AutoCloseable {
      */
     Timeouts timeouts();
 
-    /** Sets the timeouts that are not 0. */
+    /**
+     * Sets the timeouts that are not 0.
+     *
+     * @param timeouts the timeouts; 0 leaves one as it is
+     */
     void setTimeouts(Timeouts timeouts);
 
     /**
      * Makes the kernel's table equal to {@code desired} for the services {@code owned} accepts: adds, edits and
      * deletes services and real servers (services not owned are left alone). Reads the table once, then sends every
      * change in one batch; a refused change does not stop the others and is reported in the result.
+     *
+     * @param desired the table wanted
+     * @param owned which services this caller manages
+     * @return what changed and what was refused
      */
     ApplyResult apply(IpvsTable desired, Predicate<ServiceKey> owned);
 
@@ -102,10 +128,19 @@ public interface IpvsClient extends AutoCloseable {
      * real servers that differ between the two are added, edited or deleted, in one batch. For a caller that keeps
      * what it last applied; if the kernel no longer holds {@code current} (someone else changed it), a change may be
      * refused (reported in the result) or miss a difference, and {@link #apply(IpvsTable, Predicate)} repairs it.
+     *
+     * @param current what the caller last applied
+     * @param desired the table wanted
+     * @return what changed and what was refused
      */
     ApplyResult applyChange(IpvsTable current, IpvsTable desired);
 
-    /** {@link #apply(IpvsTable, Predicate)} owning every service: the kernel's table becomes exactly {@code desired}. */
+    /**
+     * {@link #apply(IpvsTable, Predicate)} owning every service: the kernel's table becomes exactly {@code desired}.
+     *
+     * @param desired the table wanted
+     * @return what changed and what was refused
+     */
     default ApplyResult apply(IpvsTable desired) {
         return apply(desired, k -> true);
     }
@@ -114,17 +149,30 @@ public interface IpvsClient extends AutoCloseable {
     default void close() {
     }
 
-    /** A client in this network namespace (loads {@code ip_vs} if the kernel has it as a module). */
+    /**
+     * A client in this network namespace (loads {@code ip_vs} if the kernel has it as a module).
+     *
+     * @return a client; close it when done
+     */
     static IpvsClient open() {
         return new NetlinkIpvsClient(Optional.empty());
     }
 
-    /** A client in the network namespace at {@code netns}. */
+    /**
+     * A client in the network namespace at {@code netns}.
+     *
+     * @param netns the namespace's path
+     * @return a client; close it when done
+     */
     static IpvsClient open(Path netns) {
         return new NetlinkIpvsClient(Optional.of(netns));
     }
 
-    /** Whether IPVS can be used here, and if not, why. */
+    /**
+     * Whether IPVS can be used here, and if not, why.
+     *
+     * @return available, or why not
+     */
     static Availability availability() {
         return NetlinkIpvsClient.availability();
     }

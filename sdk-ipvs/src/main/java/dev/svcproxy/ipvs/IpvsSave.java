@@ -29,7 +29,12 @@ public final class IpvsSave {
         return b.toString();
     }
 
-    /** {@code -A -u 10.101.57.98:53 -s sh -p 600 -M 255.255.255.0 -o -b sh-fallback,sh-port}. */
+    /**
+     * {@code -A -u 10.101.57.98:53 -s sh -p 600 -M 255.255.255.0 -o -b sh-fallback,sh-port}.
+     *
+     * @param s the service
+     * @return its {@code -A} line
+     */
     public static String service(VirtualServer s) {
         StringBuilder b = new StringBuilder("-A ").append(s.key()).append(" -s ").append(s.scheduler());
         if (s.isPersistent()) {
@@ -56,7 +61,13 @@ public final class IpvsSave {
         return IpAddress.ofBytes(new byte[] {(byte) (m >> 24), (byte) (m >> 16), (byte) (m >> 8), (byte) m}).toString();
     }
 
-    /** {@code -a -t 10.101.57.97:80 -r 10.244.0.27:80 -m -w 1}, with tunnel options after the weight. */
+    /**
+     * {@code -a -t 10.101.57.97:80 -r 10.244.0.27:80 -m -w 1}, with tunnel options after the weight.
+     *
+     * @param key the service
+     * @param d the real server
+     * @return its {@code -a} line
+     */
     public static String destination(ServiceKey key, Destination d) {
         StringBuilder b = new StringBuilder("-a ").append(key).append(" -r ").append(d.hostPort());
         if (!d.forwarding().ipvsadmFlag().isEmpty()) {

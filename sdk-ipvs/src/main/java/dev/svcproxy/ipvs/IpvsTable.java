@@ -24,7 +24,13 @@ public final class IpvsTable {
     private final Map<ServiceKey, VirtualServer> services = new TreeMap<>();
     private final Map<ServiceKey, List<Destination>> destinations = new TreeMap<>();
 
-    /** Adds a service and its real servers. */
+    /**
+     * Adds a service and its real servers.
+     *
+     * @param service the service
+     * @param dests its real servers
+     * @return this table
+     */
     public IpvsTable add(VirtualServer service, List<Destination> dests) {
         if (services.containsKey(service.key())) {
             throw new InvalidInputException("virtual service given twice", service.key().toString());
@@ -43,7 +49,12 @@ public final class IpvsTable {
         return this;
     }
 
-    /** Adds every service of {@code other} with its real servers; a service already here is refused. */
+    /**
+     * Adds every service of {@code other} with its real servers; a service already here is refused.
+     *
+     * @param other another table
+     * @return this table
+     */
     public IpvsTable addAll(IpvsTable other) {
         for (ServiceKey k : other.services.keySet()) {
             if (services.containsKey(k)) {
@@ -85,7 +96,12 @@ public final class IpvsTable {
         return Optional.ofNullable(services.get(key));
     }
 
-    /** The real servers of {@code key} (empty if the table has no such service). */
+    /**
+     * The real servers of {@code key} (empty if the table has no such service).
+     *
+     * @param key the service
+     * @return its real servers
+     */
     public List<Destination> destinations(ServiceKey key) {
         return destinations.getOrDefault(key, List.of());
     }

@@ -6,7 +6,11 @@ package dev.svcproxy.ipvs;
 public record ObservedDestination(Destination destination, long activeConnections, long inactiveConnections,
                                   long persistentConnections, Stats stats) {
 
-    /** True while connections still use it (what graceful termination waits for). */
+    /**
+     * True while connections still use it (what graceful termination waits for).
+     *
+     * @return true while active or inactive connections remain
+     */
     public boolean hasConnections() {
         return activeConnections + inactiveConnections > 0;
     }

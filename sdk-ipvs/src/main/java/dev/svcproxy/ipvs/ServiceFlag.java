@@ -53,7 +53,11 @@ public enum ServiceFlag {
         return bit;
     }
 
-    /** {@code sh-port}, {@code flag-1}, ... ({@code ops} for ONE_PACKET, which ipvsadm sets with {@code -o}). */
+    /**
+     * {@code sh-port}, {@code flag-1}, ... ({@code ops} for ONE_PACKET, which ipvsadm sets with {@code -o}).
+     *
+     * @return the name
+     */
     public String ipvsadmName() {
         return ipvsadmName;
     }
@@ -66,7 +70,13 @@ public enum ServiceFlag {
         return scheduler.isEmpty() ? !named : scheduler.equals(sched);
     }
 
-    /** The flags in {@code bits} as {@code scheduler} reads them. */
+    /**
+     * The flags in {@code bits} as {@code scheduler} reads them.
+     *
+     * @param bits the kernel's flags word
+     * @param scheduler the service's scheduler
+     * @return the flags
+     */
     public static Set<ServiceFlag> decode(long bits, String scheduler) {
         Set<ServiceFlag> out = EnumSet.noneOf(ServiceFlag.class);
         for (ServiceFlag f : values()) {
@@ -86,7 +96,12 @@ public enum ServiceFlag {
         }
     }
 
-    /** The flag bits of {@code flags}. */
+    /**
+     * The flag bits of {@code flags}.
+     *
+     * @param flags the flags
+     * @return their bits
+     */
     public static int bits(Set<ServiceFlag> flags) {
         int b = 0;
         for (ServiceFlag f : flags) {

@@ -48,12 +48,25 @@ public record ServiceKey(IpFamily family, Optional<Protocol> protocol, Optional<
         }
     }
 
-    /** A TCP, UDP or SCTP service on {@code address:port}. */
+    /**
+     * A TCP, UDP or SCTP service on {@code address:port}.
+     *
+     * @param protocol the protocol
+     * @param address the address
+     * @param port the port
+     * @return the key
+     */
     public static ServiceKey of(Protocol protocol, IpAddress address, int port) {
         return new ServiceKey(address.family(), Optional.of(protocol), Optional.of(address), port, 0);
     }
 
-    /** A service for packets marked {@code fwmark} (1-4294967295). */
+    /**
+     * A service for packets marked {@code fwmark} (1-4294967295).
+     *
+     * @param family the family of the marked packets
+     * @param fwmark the mark
+     * @return the key
+     */
     public static ServiceKey fwmark(IpFamily family, long fwmark) {
         if (fwmark == 0) {
             throw new InvalidInputException("a firewall mark is 1-4294967295", "0");

@@ -74,7 +74,11 @@ public record Tunnel(Type type, int port, Checksum checksum) {
         return new Tunnel(Type.GRE, 0, checksum);
     }
 
-    /** The kernel's flag bits for {@link #checksum()}. */
+    /**
+     * The kernel's flag bits for {@link #checksum()}.
+     *
+     * @return the bits
+     */
     public int flagBits() {
         return switch (checksum) {
             case NOCSUM -> 0;
@@ -83,7 +87,12 @@ public record Tunnel(Type type, int port, Checksum checksum) {
         };
     }
 
-    /** The checksum mode of the kernel's flag bits. */
+    /**
+     * The checksum mode of the kernel's flag bits.
+     *
+     * @param bits the kernel's flag bits
+     * @return the checksum mode
+     */
     public static Checksum checksumOf(int bits) {
         return (bits & 2) != 0 ? Checksum.REMCSUM : (bits & 1) != 0 ? Checksum.CSUM : Checksum.NOCSUM;
     }

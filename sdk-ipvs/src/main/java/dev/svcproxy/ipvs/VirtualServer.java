@@ -48,7 +48,13 @@ public record VirtualServer(ServiceKey key, String scheduler, Set<ServiceFlag> f
         }
     }
 
-    /** A service with {@code scheduler}, no flags, no persistence. */
+    /**
+     * A service with {@code scheduler}, no flags, no persistence.
+     *
+     * @param key its identity
+     * @param scheduler the scheduler's name
+     * @return the service, without flags or persistence
+     */
     public static VirtualServer of(ServiceKey key, String scheduler) {
         return new VirtualServer(key, scheduler, Set.of(), 0, key.family() == IpFamily.IPV4 ? 32 : 128);
     }
@@ -63,12 +69,22 @@ public record VirtualServer(ServiceKey key, String scheduler, Set<ServiceFlag> f
         return new VirtualServer(key, scheduler, newFlags, persistenceTimeout, persistenceNetmask);
     }
 
-    /** Persistent for {@code seconds} (ipvsadm {@code -p}; kube-proxy uses the ClientIP affinity timeout). */
+    /**
+     * Persistent for {@code seconds} (ipvsadm {@code -p}; kube-proxy uses the ClientIP affinity timeout).
+     *
+     * @param seconds the timeout, 0 for none
+     * @return a new service
+     */
     public VirtualServer withPersistence(long seconds) {
         return new VirtualServer(key, scheduler, flags, seconds, persistenceNetmask);
     }
 
-    /** Clients in the same {@code /prefix} share a persistence entry (ipvsadm {@code -M}). */
+    /**
+     * Clients in the same {@code /prefix} share a persistence entry (ipvsadm {@code -M}).
+     *
+     * @param prefix the prefix length
+     * @return a new service
+     */
     public VirtualServer withPersistenceNetmask(int prefix) {
         return new VirtualServer(key, scheduler, flags, persistenceTimeout, prefix);
     }

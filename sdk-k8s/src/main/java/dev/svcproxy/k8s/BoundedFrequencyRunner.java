@@ -27,12 +27,25 @@ public final class BoundedFrequencyRunner {
     private long retryAt = Long.MAX_VALUE;
     private boolean retryPending;
 
-    /** A runner on {@link System#nanoTime()}. */
+    /**
+     * A runner on {@link System#nanoTime()}.
+     *
+     * @param minInterval the least time between two runs (kube-proxy's {@code minSyncPeriod})
+     * @param retryInterval the wait before a failed run is retried
+     * @param maxInterval the longest time between two runs (kube-proxy's {@code syncPeriod})
+     */
     public BoundedFrequencyRunner(Duration minInterval, Duration retryInterval, Duration maxInterval) {
         this(minInterval, retryInterval, maxInterval, System::nanoTime);
     }
 
-    /** A runner on the given clock (nanoseconds, monotonic). */
+    /**
+     * A runner on the given clock (nanoseconds, monotonic).
+     *
+     * @param minInterval the least time between two runs (kube-proxy's {@code minSyncPeriod})
+     * @param retryInterval the wait before a failed run is retried
+     * @param maxInterval the longest time between two runs (kube-proxy's {@code syncPeriod})
+     * @param clock the time source in nanoseconds (a fake in tests)
+     */
     public BoundedFrequencyRunner(Duration minInterval, Duration retryInterval, Duration maxInterval, LongSupplier clock) {
         if (minInterval.isNegative() || retryInterval.isNegative() || maxInterval.compareTo(minInterval) < 0) {
             throw new IllegalArgumentException("need 0 <= minInterval <= maxInterval and retryInterval >= 0, got "
@@ -59,14 +72,24 @@ public final class BoundedFrequencyRunner {
         }
     }
 
-    /** True if a run should start at {@code now}. */
+    /**
+     * True if a run should start at {@code now}.
+     *
+     * @param now the clock's current value
+     * @return true if a run should start at {@code now}
+     */
     public boolean due(long now) {
         synchronized (lock) {
             return waitNanosLocked(now) == 0;
         }
     }
 
-    /** How long from {@code now} until the next run is due if nothing else is requested (0 = now). */
+    /**
+     * How long from {@code now} until the next run is due if nothing else is requested (0 = now).
+     *
+     * @param now the clock's current value
+     * @return how long from {@code now} until the next run is due if nothing else is requested (0 = now)
+     */
     public long waitNanos(long now) {
         synchronized (lock) {
             return waitNanosLocked(now);
@@ -95,7 +118,12 @@ public final class BoundedFrequencyRunner {
         }
     }
 
-    /** Records a completed run at {@code now}; a failed one schedules a retry within {@code retryInterval}. */
+    /**
+     * Records a completed run at {@code now}; a failed one schedules a retry within {@code retryInterval}.
+     *
+     * @param now the clock's current value
+     * @param ok whether the run succeeded
+     */
     public void completed(long now, boolean ok) {
         synchronized (lock) {
             ran = true;
@@ -108,6 +136,11 @@ public final class BoundedFrequencyRunner {
     /**
      * Runs {@code fn} whenever it is due until {@code stop} says so (checked at least every {@code pollMillis}).
      * {@code fn} returns false (or throws) for a failed run.
+     *
+     * @param fn the run; false or an exception for a failure
+     * @param stop true to end the loop
+     * @param pollMillis the longest wait between checks, in milliseconds
+     * @throws InterruptedException if the thread is interrupted
      */
     public void loop(BooleanSupplier fn, BooleanSupplier stop, long pollMillis) throws InterruptedException {
         while (!stop.getAsBoolean()) {

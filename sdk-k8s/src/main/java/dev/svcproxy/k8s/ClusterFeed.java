@@ -20,7 +20,11 @@ public final class ClusterFeed implements ClusterSource {
     private boolean changed;
     private Runnable listener = () -> { };
 
-    /** Publishes Services, EndpointSlices and Nodes; they replace what was published before. */
+    /**
+     * Publishes Services, EndpointSlices and Nodes; they replace what was published before.
+     *
+     * @param objects the Services, EndpointSlices and Nodes
+     */
     public synchronized void publish(ClusterSnapshot objects) {
         this.snapshot = objects;
         this.tables = null;
@@ -28,7 +32,11 @@ public final class ClusterFeed implements ClusterSource {
         listener.run();
     }
 
-    /** Publishes ready tables (one per family; a missing family is empty); they replace what was published before. */
+    /**
+     * Publishes ready tables (one per family; a missing family is empty); they replace what was published before.
+     *
+     * @param tables the desired state, one table per family
+     */
     public synchronized void publish(ServiceTable... tables) {
         Map<IpFamily, ServiceTable> m = new EnumMap<>(IpFamily.class);
         for (IpFamily f : IpFamily.values()) {

@@ -18,12 +18,23 @@ public final class ClusterSnapshot {
         this.objects = objects;
     }
 
-    /** Reads {@code path}: a file, or every {@code .yaml}, {@code .yml} and {@code .json} file of a directory. */
+    /**
+     * Reads {@code path}: a file, or every {@code .yaml}, {@code .yml} and {@code .json} file of a directory.
+     *
+     * @param path a file or a directory of manifests
+     * @return the objects read, with a problem for each that was not
+     */
     public static ClusterSnapshot load(Path path) {
         return new ClusterSnapshot(ManifestReader.read(path));
     }
 
-    /** Reads YAML text; {@code source} names it in problems. */
+    /**
+     * Reads YAML text; {@code source} names it in problems.
+     *
+     * @param yaml the YAML text
+     * @param source what the text is, for problems
+     * @return the objects read, with a problem for each that was not
+     */
     public static ClusterSnapshot parse(String yaml, String source) {
         return new ClusterSnapshot(ManifestReader.parse(yaml, source));
     }

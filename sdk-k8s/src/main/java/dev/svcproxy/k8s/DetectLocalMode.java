@@ -19,7 +19,11 @@ public enum DetectLocalMode {
         this.configName = configName;
     }
 
-    /** The spelling in the configuration file. */
+    /**
+     * The spelling in the configuration file.
+     *
+     * @return the spelling in the configuration file
+     */
     public String configName() {
         return configName;
     }

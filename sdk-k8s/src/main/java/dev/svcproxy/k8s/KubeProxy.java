@@ -99,7 +99,11 @@ public final class KubeProxy implements AutoCloseable {
         metrics.buildInfo(version());
     }
 
-    /** svcproxy's version, as the build wrote it ({@code version.properties}), e.g. {@code 0.1.0}. */
+    /**
+     * svcproxy's version, as the build wrote it ({@code version.properties}), e.g. {@code 0.1.0}.
+     *
+     * @return the version
+     */
     public static String version() {
         try (java.io.InputStream in = KubeProxy.class.getResourceAsStream("version.properties")) {
             java.util.Properties p = new java.util.Properties();
@@ -112,7 +116,11 @@ public final class KubeProxy implements AutoCloseable {
         }
     }
 
-    /** A builder: {@link Builder#source} is required for everything but {@link #cleanup()}. */
+    /**
+     * A builder: {@link Builder#source} is required for everything but {@link #cleanup()}.
+     *
+     * @return a builder
+     */
     public static Builder newBuilder() {
         return new Builder();
     }
@@ -124,32 +132,56 @@ public final class KubeProxy implements AutoCloseable {
                         + ")", "--proxy-mode"));
     }
 
-    /** The node this proxy serves. */
+    /**
+     * The node this proxy serves.
+     *
+     * @return the node this proxy serves
+     */
     public String nodeName() {
         return nodeName;
     }
 
-    /** The configuration it runs with. */
+    /**
+     * The configuration it runs with.
+     *
+     * @return the configuration it runs with
+     */
     public ProxyConfig config() {
         return config;
     }
 
-    /** The name of the backend in use, e.g. {@code iptables}. */
+    /**
+     * The name of the backend in use, e.g. {@code iptables}.
+     *
+     * @return the mode's name
+     */
     public String mode() {
         return provider.name();
     }
 
-    /** kube-proxy's metrics, as {@code /metrics} serves them. */
+    /**
+     * kube-proxy's metrics, as {@code /metrics} serves them.
+     *
+     * @return kube-proxy's metrics, as {@code /metrics} serves them
+     */
     public Metrics metrics() {
         return metrics;
     }
 
-    /** kube-proxy's proxy health, as {@code /healthz} serves it. */
+    /**
+     * kube-proxy's proxy health, as {@code /healthz} serves it.
+     *
+     * @return kube-proxy's proxy health, as {@code /healthz} serves it
+     */
     public ProxyHealth health() {
         return health;
     }
 
-    /** The desired state the last sync used (read from the source if nothing was synced yet). */
+    /**
+     * The desired state the last sync used (read from the source if nothing was synced yet).
+     *
+     * @return the desired state the last sync used (read from the source if nothing was synced yet)
+     */
     public synchronized ServiceTables.Result tables() {
         if (tables == null) {
             tables = read();
@@ -173,13 +205,22 @@ public final class KubeProxy implements AutoCloseable {
         return source;
     }
 
-    /** The settings the backend of {@code family} is made with, from the configuration and the current state. */
+    /**
+     * The settings the backend of {@code family} is made with, from the configuration and the current state.
+     *
+     * @param family the IP family
+     * @return the settings the backend of {@code family} is made with, from the configuration and the current state
+     */
     public synchronized BackendContext context(IpFamily family) {
         ServiceTables.Result t = tables();
         return BackendContexts.of(config, family, t.table(family), t.podCidrs(), netns);
     }
 
-    /** What a full sync would apply now, per family, as the backend's own text; touches nothing. */
+    /**
+     * What a full sync would apply now, per family, as the backend's own text; touches nothing.
+     *
+     * @return what a full sync would apply now, per family, as the backend's own text
+     */
     public synchronized Map<IpFamily, String> render() {
         Map<IpFamily, String> out = new LinkedHashMap<>();
         for (IpFamily f : IpFamily.values()) {
@@ -191,6 +232,10 @@ public final class KubeProxy implements AutoCloseable {
     /**
      * What a full sync would apply now for {@code family}, written to {@code out} (line by line where the backend
      * streams: the iptables payload of a large cluster is never held whole); touches nothing.
+     *
+     * @param family the IP family
+     * @param out where the text goes
+     * @throws java.io.IOException if writing to {@code out} fails
      */
     public synchronized void render(IpFamily family, Appendable out) throws IOException {
         provider.render(context(family), tables().table(family), out);
@@ -199,6 +244,8 @@ public final class KubeProxy implements AutoCloseable {
     /**
      * One sync of the source's current state: the prerequisites and backends first if this is the first, and the
      * other modes' state removed after the first good one. Returns whether every family synced.
+     *
+     * @return true if every family synced
      */
     public synchronized boolean syncOnce() {
         if (closed.get()) {
@@ -216,6 +263,8 @@ public final class KubeProxy implements AutoCloseable {
      * kube-proxy's {@code --init-only}: what needs full privileges and nothing else, the conntrack sysctls and each
      * family's backend prerequisites (sysctls, kernel modules), with no source and no rules. Returns the warnings
      * (a prerequisite that could not be set); throws if the IPv4 backend cannot be made at all.
+     *
+     * @return the warnings of the settings that could not be made
      */
     public synchronized List<String> init() {
         List<String> warnings = new ArrayList<>(ConntrackSysctls.apply(config.conntrack(), netns));
@@ -312,6 +361,8 @@ public final class KubeProxy implements AutoCloseable {
      * changes: this process's {@code oomScoreAdj}, the first sync, then the servers the configuration names (an empty
      * bind address disables one; a port that is taken is fatal only with {@code bindAddressHardFail}), then
      * kube-proxy's sync loop. Returns whether the last sync succeeded (false if the configuration file changed).
+     *
+     * @return true if the last sync succeeded
      */
     public boolean run() {
         boolean first;
@@ -472,25 +523,43 @@ public final class KubeProxy implements AutoCloseable {
         /**
          * The file the configuration was read from: {@link KubeProxy#run()} ends, returning false, when its content
          * changes, as kube-proxy exits then so that it is restarted with the new configuration.
+         *
+         * @param file the configuration file
+         * @return the file the configuration was read from
          */
         public Builder configFile(Path file) {
             this.configFile = Optional.of(file);
             return this;
         }
 
-        /** kube-proxy's configuration ({@link ProxyConfigLoader}, {@link ProxyFlags}); default {@link ProxyConfig#defaults()}. */
+        /**
+         * kube-proxy's configuration ({@link ProxyConfigLoader}, {@link ProxyFlags}); default {@link ProxyConfig#defaults()}.
+         *
+         * @param config the configuration
+         * @return kube-proxy's configuration ({@link ProxyConfigLoader}, {@link ProxyFlags})
+         */
         public Builder config(ProxyConfig config) {
             this.config = config;
             return this;
         }
 
-        /** Where Services, EndpointSlices and the Node come from; the proxy closes it when it closes. */
+        /**
+         * Where Services, EndpointSlices and the Node come from; the proxy closes it when it closes.
+         *
+         * @param source the source
+         * @return where Services, EndpointSlices and the Node come from
+         */
         public Builder source(ClusterSource source) {
             this.source = source;
             return this;
         }
 
-        /** The node's name; default {@link ProxyConfig#nodeName()}. */
+        /**
+         * The node's name; default {@link ProxyConfig#nodeName()}.
+         *
+         * @param nodeName this node's name
+         * @return the node's name
+         */
         public Builder nodeName(String nodeName) {
             this.nodeName = Optional.of(nodeName);
             return this;
@@ -500,6 +569,9 @@ public final class KubeProxy implements AutoCloseable {
          * The network namespace to program ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}): rules, sysctls,
          * counters, conntrack clean-up and the services' health-check node ports go there; default this process's
          * namespace. The healthz and metrics servers bind in this process's namespace, on the configured addresses.
+         *
+         * @param netns the network namespace's path
+         * @return the network namespace to program ({@code /run/netns/NAME}, {@code /proc/PID/ns/net})
          */
         public Builder netns(Path netns) {
             this.netns = Optional.of(netns);
@@ -509,6 +581,9 @@ public final class KubeProxy implements AutoCloseable {
         /**
          * The installed backends: the mode's name picks one, and {@link KubeProxy#cleanup()} and the mode switch visit all;
          * default those {@link java.util.ServiceLoader} finds ({@link Backends#providers()}).
+         *
+         * @param providers the backends to choose from
+         * @return the installed backends
          */
         public Builder providers(List<ServiceProxyBackendProvider> providers) {
             this.providers = Optional.of(List.copyOf(providers));
@@ -518,6 +593,10 @@ public final class KubeProxy implements AutoCloseable {
         /**
          * Where progress lines (synced, serving, removed) and warnings go; default this class's slf4j logger, with
          * control characters escaped ({@link Problem#escape}).
+         *
+         * @param info where progress lines go
+         * @param warnings where warnings go
+         * @return where progress lines (synced, serving, removed) and warnings go
          */
         public Builder messages(Consumer<String> info, Consumer<String> warnings) {
             this.info = info;
@@ -525,7 +604,11 @@ public final class KubeProxy implements AutoCloseable {
             return this;
         }
 
-        /** The proxy; fails if no backend of the configured mode is installed. Nothing touches the kernel yet. */
+        /**
+         * The proxy; fails if no backend of the configured mode is installed. Nothing touches the kernel yet.
+         *
+         * @return the proxy
+         */
         public KubeProxy build() {
             return new KubeProxy(this);
         }

@@ -130,6 +130,8 @@ public final class Metrics {
     /**
      * component-base's {@code kubernetes_build_info} (a gauge of 1) with its labels; svcproxy's version stands in the
      * version labels, its Java runtime in {@code goVersion} (the runtime that built the binary in kube-proxy).
+     *
+     * @param version svcproxy's version
      */
     public void buildInfo(String version) {
         String[] v = version.replaceFirst("^v", "").split("[.-]");
@@ -178,7 +180,13 @@ public final class Metrics {
         add(name, 1, labels);
     }
 
-    /** Adds {@code v} to a counter. */
+    /**
+     * Adds {@code v} to a counter.
+     *
+     * @param name the counter's name, as declared
+     * @param v the value
+     * @param labels label name and value pairs, as declared
+     */
     public void add(String name, double v, String... labels) {
         Counter c = (Counter) metric(name);
         c.labelValues(values(name, labels)).inc(v);
@@ -208,7 +216,13 @@ public final class Metrics {
         h.labelValues(values(name, labels)).observe(v);
     }
 
-    /** The current value of a counter or gauge (0 if never set). */
+    /**
+     * The current value of a counter or gauge (0 if never set).
+     *
+     * @param name the metric's name, as declared
+     * @param labels label name and value pairs, as declared
+     * @return the current value of a counter or gauge (0 if never set)
+     */
     public double value(String name, String... labels) {
         Labels wanted = Labels.EMPTY;
         for (int i = 0; i + 1 < labels.length; i += 2) {
@@ -226,7 +240,14 @@ public final class Metrics {
         return 0;
     }
 
-    /** A counter read from elsewhere at each scrape (kube-proxy's nfacct-backed counters); NaN omits the sample. */
+    /**
+     * A counter read from elsewhere at each scrape (kube-proxy's nfacct-backed counters); NaN omits the sample.
+     *
+     * @param name the metric's name
+     * @param help the metric's help text
+     * @param value read at each scrape
+     * @param labels label name and value pairs, as declared
+     */
     public void external(String name, String help, DoubleSupplier value, String... labels) {
         external(name, true, help, value, labels);
     }
@@ -235,6 +256,11 @@ public final class Metrics {
      * A gauge read at each scrape, with alternating label names and values ({@code "ip_family", "IPv4"}); NaN omits
      * the sample. One name may be registered once per label set; a second registration of the same name and labels
      * is ignored (two families' backends reading one counter of the namespace).
+     *
+     * @param name the metric's name
+     * @param help the metric's help text
+     * @param value read at each scrape
+     * @param labels label name and value pairs, as declared
      */
     public void externalGauge(String name, String help, DoubleSupplier value, String... labels) {
         external(name, false, help, value, labels);
@@ -280,7 +306,11 @@ public final class Metrics {
     public record Scrape(String contentType, String body) {
     }
 
-    /** The Prometheus text format (version 0.0.4). */
+    /**
+     * The Prometheus text format (version 0.0.4).
+     *
+     * @return the Prometheus text format (version 0.0.4)
+     */
     public String scrape() {
         return scrape("").body();
     }
@@ -288,6 +318,9 @@ public final class Metrics {
     /**
      * The metrics in the format the {@code Accept} header asks for: OpenMetrics text ({@code application/openmetrics-text})
      * when the scraper offers it, else the Prometheus text format.
+     *
+     * @param accept the request's {@code Accept} header
+     * @return the metrics in the format the {@code Accept} header asks for
      */
     public Scrape scrape(String accept) {
         ExpositionFormatWriter writer = accept != null && accept.contains("application/openmetrics-text")

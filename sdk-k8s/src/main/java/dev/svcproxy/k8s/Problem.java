@@ -14,7 +14,12 @@ public record Problem(String kind, String object, String message) {
         return escape(kind + " " + object + ": " + message);
     }
 
-    /** Newline, carriage return and tab as backslash escapes, other control characters as a backslash-u escape. */
+    /**
+     * Newline, carriage return and tab as backslash escapes, other control characters as a backslash-u escape.
+     *
+     * @param text the text
+     * @return the escaped text
+     */
     public static String escape(String text) {
         StringBuilder b = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {

@@ -26,12 +26,21 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
      */
     public record ClientConnection(Optional<String> kubeconfig, double qps, int burst, String contentType,
                                    String acceptContentTypes) {
-        /** kube-proxy's defaults: no kubeconfig, qps 5, burst 10, protobuf content type. */
+        /**
+         * kube-proxy's defaults: no kubeconfig, qps 5, burst 10, protobuf content type.
+         *
+         * @return kube-proxy's defaults
+         */
         public static ClientConnection defaults() {
             return new ClientConnection(Optional.empty(), 5, 10, "application/vnd.kubernetes.protobuf", "");
         }
 
-        /** Where this connects, for messages: the master, the kubeconfig's server, or the in-cluster API server. */
+        /**
+         * Where this connects, for messages: the master, the kubeconfig's server, or the in-cluster API server.
+         *
+         * @param master the {@code --master} address, if given
+         * @return where this connects, for messages
+         */
         public String describe(Optional<String> master) {
             return master.map(m -> m + kubeconfig.map(k -> " (credentials from " + k + ")").orElse(""))
                     .or(() -> kubeconfig.map(k -> "the API server in " + k)).orElse("the in-cluster API server");
@@ -61,7 +70,11 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
                             boolean tcpBeLiberal, Duration udpTimeout, Duration udpStreamTimeout) {
     }
 
-    /** kube-proxy's defaults (mode iptables, oomScoreAdj -999, masqueradeBit 14, healthz 0.0.0.0:10256, metrics 127.0.0.1:10249, ...). */
+    /**
+     * kube-proxy's defaults (mode iptables, oomScoreAdj -999, masqueradeBit 14, healthz 0.0.0.0:10256, metrics 127.0.0.1:10249, ...).
+     *
+     * @return kube-proxy's defaults (mode iptables, oomScoreAdj -999, masqueradeBit 14, healthz 0.0.0.0:10256, metrics 127.0.0.1:10249, ...)
+     */
     public static ProxyConfig defaults() {
         return new ProxyConfig("iptables", List.of(), Optional.empty(), "0.0.0.0", "0.0.0.0:10256", "127.0.0.1:10249",
                 List.of(), DetectLocalMode.CLUSTER_CIDR, Optional.empty(), Optional.empty(),
@@ -73,7 +86,11 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
                 Duration.ofMinutes(15), Map.of(), ClientConnection.defaults(), -999, false, new Logging("text", 0));
     }
 
-    /** The node this proxy serves: {@code hostnameOverride}, else this host's name, lower-cased as kube-proxy does. */
+    /**
+     * The node this proxy serves: {@code hostnameOverride}, else this host's name, lower-cased as kube-proxy does.
+     *
+     * @return the node this proxy serves
+     */
     public String nodeName() {
         return hostnameOverride().orElseGet(ProxyConfig::hostname).strip().toLowerCase(java.util.Locale.ROOT);
     }
@@ -86,7 +103,11 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
         }
     }
 
-    /** The sync period of the configured mode: {@code ipvs.syncPeriod}, {@code nftables.syncPeriod}, else {@code iptables.syncPeriod}. */
+    /**
+     * The sync period of the configured mode: {@code ipvs.syncPeriod}, {@code nftables.syncPeriod}, else {@code iptables.syncPeriod}.
+     *
+     * @return the sync period of the configured mode
+     */
     public Duration syncPeriod() {
         return switch (mode) {
             case "ipvs" -> ipvs.syncPeriod();
@@ -95,7 +116,11 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
         };
     }
 
-    /** The least time between syncs of the configured mode (from the same section as {@link #syncPeriod()}). */
+    /**
+     * The least time between syncs of the configured mode (from the same section as {@link #syncPeriod()}).
+     *
+     * @return the least time between syncs of the configured mode (from the same section as {@link #syncPeriod()})
+     */
     public Duration minSyncPeriod() {
         return switch (mode) {
             case "ipvs" -> ipvs.minSyncPeriod();
@@ -104,7 +129,11 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
         };
     }
 
-    /** The masquerade bit of the configured mode: {@code nftables.masqueradeBit} in nftables mode, else {@code iptables.masqueradeBit}. */
+    /**
+     * The masquerade bit of the configured mode: {@code nftables.masqueradeBit} in nftables mode, else {@code iptables.masqueradeBit}.
+     *
+     * @return the masquerade bit of the configured mode
+     */
     public int masqueradeBit() {
         return mode.equals("nftables") ? nftables.masqueradeBit() : iptables.masqueradeBit();
     }
@@ -112,12 +141,18 @@ public record ProxyConfig(String mode, List<Cidr> clusterCidrs, Optional<String>
     /**
      * Whether all service traffic is masqueraded: {@code nftables.masqueradeAll} in nftables mode (or
      * {@code --masquerade-all}, which sets {@code iptables.masqueradeAll}), else {@code iptables.masqueradeAll}.
+     *
+     * @return whether all service traffic is masqueraded
      */
     public boolean masqueradeAll() {
         return iptables.masqueradeAll() || mode.equals("nftables") && nftables.masqueradeAll();
     }
 
-    /** The mark kube-proxy sets on packets to masquerade: {@code 1 << masqueradeBit} (0x4000 by default). */
+    /**
+     * The mark kube-proxy sets on packets to masquerade: {@code 1 << masqueradeBit} (0x4000 by default).
+     *
+     * @return the mark kube-proxy sets on packets to masquerade
+     */
     public long masqueradeMark() {
         return 1L << masqueradeBit();
     }

@@ -21,7 +21,7 @@ public final class ProxyConfigWriter {
      * The configuration as a {@code KubeProxyConfiguration} YAML document that {@link ProxyConfigLoader} reads back
      * to an equal configuration.
      *
-     * @param c the configuration
+     * @param c the configurationonfiguration
      * @return the YAML text
      */
     public static String yaml(ProxyConfig c) {
@@ -92,6 +92,9 @@ public final class ProxyConfigWriter {
     /**
      * kube-proxy's {@code /configz} body: {@code {"kubeproxy.config.k8s.io": {...}}}, the configuration's fields as
      * {@link #yaml} writes them, in JSON.
+     *
+     * @param c the configuration
+     * @return kube-proxy's {@code /configz} body
      */
     public static String configz(ProxyConfig c) {
         Object fields = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build()).loadFromString(yaml(c));

@@ -84,6 +84,10 @@ public final class ProxyFlags {
      * The configuration: {@code file} with {@code --hostname-override} and {@code -v} of {@code flags} over it, or
      * without a file, kube-proxy's defaults with every flag of {@code flags} (name without {@code --} to its text)
      * that {@link #FIELDS} knows; other names are left to the caller.
+     *
+     * @param file the configuration file, if given
+     * @param flags kube-proxy's flags, by name without dashes
+     * @return the configuration
      */
     public static ProxyConfig apply(Optional<Path> file, Map<String, String> flags) {
         Map<String, Object> overrides = new LinkedHashMap<>();
@@ -114,7 +118,12 @@ public final class ProxyFlags {
         }
     }
 
-    /** The flags of {@code flags} that a configuration file makes kube-proxy ignore (all of {@link #FIELDS} but two). */
+    /**
+     * The flags of {@code flags} that a configuration file makes kube-proxy ignore (all of {@link #FIELDS} but two).
+     *
+     * @param flags kube-proxy's flags, by name without dashes
+     * @return the flags of {@code flags} that a configuration file makes kube-proxy ignore (all of {@link #FIELDS} but two)
+     */
     public static List<String> ignoredWithConfigFile(Map<String, String> flags) {
         return flags.keySet().stream().filter(f -> FIELDS.containsKey(f) && !OVER_CONFIG_FILE.contains(f)).map(f -> "--" + f).toList();
     }

@@ -34,12 +34,20 @@ public final class ProxyHealth {
         this.clock = clock;
     }
 
-    /** A sync of {@code f} was asked for (kube-proxy's {@code QueuedUpdate}). */
+    /**
+     * A sync of {@code f} was asked for (kube-proxy's {@code QueuedUpdate}).
+     *
+     * @param f the family
+     */
     public synchronized void queued(IpFamily f) {
         queued.putIfAbsent(f, clock.instant());
     }
 
-    /** A sync of {@code f} was applied (kube-proxy's {@code Updated}). */
+    /**
+     * A sync of {@code f} was applied (kube-proxy's {@code Updated}).
+     *
+     * @param f the family
+     */
     public synchronized void updated(IpFamily f) {
         queued.remove(f);
         updated.put(f, clock.instant());
@@ -53,6 +61,8 @@ public final class ProxyHealth {
     /**
      * Where the proxy's state comes from says since when it cannot be read: past the same window the proxy is not
      * fresh any more (unhealthy), though its last good rules stay in force.
+     *
+     * @param unreadableSince since when the source cannot be read, if it cannot
      */
     public synchronized void source(Supplier<Optional<Instant>> unreadableSince) {
         this.sourceUnreadableSince = unreadableSince;
@@ -62,6 +72,8 @@ public final class ProxyHealth {
      * Whether the node may take load-balancer traffic (kube-proxy's {@code nodeEligible}): false while its Node is
      * being deleted or is tainted {@code ToBeDeletedByClusterAutoscaler}; {@code /healthz} then answers 503 so that
      * load balancers drain it, while {@code /livez} ignores it.
+     *
+     * @param eligible false while the Node is being deleted
      */
     public synchronized void nodeEligible(boolean eligible) {
         this.nodeEligible = eligible;
@@ -76,7 +88,11 @@ public final class ProxyHealth {
         return nodeEligible;
     }
 
-    /** {@code /healthz}: {@link #healthy()} and {@link #nodeEligible()}. */
+    /**
+     * {@code /healthz}: {@link #healthy()} and {@link #nodeEligible()}.
+     *
+     * @return true if {@code /healthz} answers 200
+     */
     public synchronized boolean healthzOk() {
         return healthy() && nodeEligible;
     }
@@ -94,7 +110,11 @@ public final class ProxyHealth {
                 && queued.keySet().stream().allMatch(f -> healthy(f, now));
     }
 
-    /** {@code {"lastUpdated": ..., "currentTime": ..., "nodeEligible": true, "healthy": ..., "status": {...}}}. */
+    /**
+     * {@code {"lastUpdated": ..., "currentTime": ..., "nodeEligible": true, "healthy": ..., "status": {...}}}.
+     *
+     * @return the JSON body
+     */
     public synchronized String body() {
         Instant now = clock.instant();
         boolean ok = healthy();

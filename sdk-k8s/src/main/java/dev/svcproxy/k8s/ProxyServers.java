@@ -37,6 +37,16 @@ public final class ProxyServers implements AutoCloseable {
      * that does not parse is refused. One that cannot be bound (the port is taken) is, as kube-proxy's
      * {@code bindAddressHardFail}: fatal if {@code hardFail}, else reported to {@code warn} and tried again every
      * {@value #RETRY_SECONDS} s while the servers are open. {@code configz} is kube-proxy's {@code /configz} JSON.
+     *
+     * @param healthzAddress {@code HOST:PORT} for {@code /healthz} and {@code /livez}, empty for none
+     * @param metricsAddress {@code HOST:PORT} for {@code /metrics}, empty for none
+     * @param health the proxy's health
+     * @param metrics the metrics
+     * @param proxyMode what {@code /proxyMode} answers
+     * @param configz what {@code /configz} answers
+     * @param hardFail whether a port that cannot be bound is fatal
+     * @param warn where a bind failure is reported
+     * @return the servers; close them to stop
      */
     public static ProxyServers start(String healthzAddress, String metricsAddress, ProxyHealth health, Metrics metrics,
                                      Supplier<String> proxyMode, Supplier<String> configz, boolean hardFail,
@@ -106,7 +116,11 @@ public final class ProxyServers implements AutoCloseable {
         return new InetSocketAddress(hp.ip().toString(), anyPort ? 0 : hp.port());
     }
 
-    /** {@code /healthz and /livez on ADDRESS, /metrics and /proxyMode on ADDRESS} with the bound ports, or "disabled". */
+    /**
+     * {@code /healthz and /livez on ADDRESS, /metrics and /proxyMode on ADDRESS} with the bound ports, or "disabled".
+     *
+     * @return {@code /healthz and /livez on ADDRESS, /metrics and /proxyMode on ADDRESS} with the bound ports, or "disabled"
+     */
     public String describe() {
         return "/healthz and /livez on " + where(healthz) + ", /metrics and /proxyMode on " + where(metricsServer);
     }
@@ -135,7 +149,11 @@ public final class ProxyServers implements AutoCloseable {
         }
     }
 
-    /** The ports actually bound (useful when an address asked for port 0). */
+    /**
+     * The ports actually bound (useful when an address asked for port 0).
+     *
+     * @return the ports actually bound (useful when an address asked for port 0)
+     */
     public List<Integer> ports() {
         synchronized (servers) {
             return servers.stream().map(s -> s.getAddress().getPort()).toList();

@@ -51,6 +51,10 @@ public final class ServiceHealthServers implements AutoCloseable {
     /**
      * Servers listening inside {@code netns} (where the node ports are), or in this process's namespace when empty:
      * each socket is opened by a thread that entered the namespace.
+     *
+     * @param proxyHealthy whether the proxy itself is healthy
+     * @param log where a port that cannot be bound is reported
+     * @param netns the network namespace's path
      */
     public ServiceHealthServers(BooleanSupplier proxyHealthy, Consumer<String> log, Optional<Path> netns) {
         this.proxyHealthy = proxyHealthy;
@@ -58,7 +62,11 @@ public final class ServiceHealthServers implements AutoCloseable {
         this.netns = netns;
     }
 
-    /** Opens, keeps and closes servers for the health-check node ports of {@code tables} (all families). */
+    /**
+     * Opens, keeps and closes servers for the health-check node ports of {@code tables} (all families).
+     *
+     * @param tables the desired state of each family
+     */
     public synchronized void sync(List<ServiceTable> tables) {
         Map<Integer, Target> next = new HashMap<>();
         Map<Integer, Set<String>> local = new HashMap<>();
@@ -123,7 +131,11 @@ public final class ServiceHealthServers implements AutoCloseable {
                 + healthy + "\n}";
     }
 
-    /** The ports being served. */
+    /**
+     * The ports being served.
+     *
+     * @return the ports being served
+     */
     public synchronized Set<Integer> ports() {
         return new TreeSet<>(servers.keySet());
     }

@@ -48,7 +48,13 @@ public final class ServiceTables {
      */
     public record Result(Map<IpFamily, ServiceTable> tables, List<Cidr> podCidrs, List<Problem> problems, boolean nodeEligible,
                          Map<String, java.time.Instant> endpointTriggers) {
-        /** A result with no Node to judge and no trigger times (an embedding program's own tables). */
+        /**
+         * A result with no Node to judge and no trigger times (an embedding program's own tables).
+         *
+         * @param tables the table of each family
+         * @param podCidrs this node's pod CIDRs
+         * @param problems the objects skipped, and why
+         */
         public Result(Map<IpFamily, ServiceTable> tables, List<Cidr> podCidrs, List<Problem> problems) {
             this(tables, podCidrs, problems, true, Map.of());
         }
@@ -72,7 +78,13 @@ public final class ServiceTables {
     private ServiceTables() {
     }
 
-    /** Builds the tables for node {@code nodeName}. */
+    /**
+     * Builds the tables for node {@code nodeName}.
+     *
+     * @param snapshot the cluster's objects
+     * @param nodeName this node's name
+     * @return the tables, the pod CIDRs and the problems
+     */
     public static Result build(ClusterSnapshot snapshot, String nodeName) {
         return build(snapshot, nodeName, new TranslationMemo());
     }

@@ -23,7 +23,12 @@ public final class Attributes {
         this.byType = byType;
     }
 
-    /** Parses the attributes in {@code buf} from its position to its limit. */
+    /**
+     * Parses the attributes in {@code buf} from its position to its limit.
+     *
+     * @param buf the attributes' bytes, from the buffer's position to its limit
+     * @return the attributes
+     */
     public static Attributes parse(ByteBuffer buf) {
         ByteBuffer b = buf.slice().order(ByteOrder.nativeOrder());
         Map<Integer, List<ByteBuffer>> m = new LinkedHashMap<>();
@@ -55,13 +60,23 @@ public final class Attributes {
         return byType.containsKey(type);
     }
 
-    /** The payload of the first attribute of {@code type}. */
+    /**
+     * The payload of the first attribute of {@code type}.
+     *
+     * @param type the attribute type
+     * @return its payload, if present
+     */
     public Optional<ByteBuffer> get(int type) {
         List<ByteBuffer> l = byType.get(type);
         return l == null ? Optional.empty() : Optional.of(l.get(0).duplicate().order(ByteOrder.nativeOrder()));
     }
 
-    /** Every attribute of {@code type}, in order (e.g. the entries of a list). */
+    /**
+     * Every attribute of {@code type}, in order (e.g. the entries of a list).
+     *
+     * @param type the attribute type
+     * @return their payloads
+     */
     public List<ByteBuffer> all(int type) {
         return Collections.unmodifiableList(byType.getOrDefault(type, List.of()));
     }
@@ -163,7 +178,12 @@ public final class Attributes {
         return out;
     }
 
-    /** A NUL-terminated (or unterminated) string. */
+    /**
+     * A NUL-terminated (or unterminated) string.
+     *
+     * @param type the attribute type
+     * @return the string, without its NUL
+     */
     public String string(int type) {
         byte[] b = bytes(type);
         int n = 0;
@@ -173,7 +193,12 @@ public final class Attributes {
         return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
-    /** The attributes nested in the first attribute of {@code type}. */
+    /**
+     * The attributes nested in the first attribute of {@code type}.
+     *
+     * @param type the attribute type
+     * @return the nested attributes
+     */
     public Attributes nested(int type) {
         return parse(need(type, 0));
     }

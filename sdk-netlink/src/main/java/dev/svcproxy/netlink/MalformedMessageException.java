@@ -26,7 +26,12 @@ public class MalformedMessageException extends SvcProxyException {
         this.detail = message;
     }
 
-    /** The same fault, naming the operation whose reply it was in (e.g. {@code conntrack -L -f ipv4}). */
+    /**
+     * The same fault, naming the operation whose reply it was in (e.g. {@code conntrack -L -f ipv4}).
+     *
+     * @param operation the operation
+     * @return a new exception
+     */
     public MalformedMessageException in(String operation) {
         return new MalformedMessageException("malformed kernel reply: " + detail, operation, this);
     }

@@ -23,7 +23,13 @@ public final class MessageBuilder {
     private final int flags;
     private final java.util.function.Supplier<String> description;
 
-    /** A message of {@code type} with {@code flags} (NLM_F_REQUEST is added); {@code description} names it in errors. */
+    /**
+     * A message of {@code type} with {@code flags} (NLM_F_REQUEST is added); {@code description} names it in errors.
+     *
+     * @param type the message type
+     * @param flags the message flags
+     * @param description what the message does, for errors
+     */
     public MessageBuilder(int type, int flags, String description) {
         this(type, flags, () -> description);
     }
@@ -31,6 +37,10 @@ public final class MessageBuilder {
     /**
      * As above, with the description made only when it is needed (an error): for batches of many messages whose
      * descriptions cost more to build than the messages.
+     *
+     * @param type the message type
+     * @param flags the message flags
+     * @param description makes the description when an error needs it
      */
     public MessageBuilder(int type, int flags, java.util.function.Supplier<String> description) {
         this.type = type;
@@ -66,7 +76,11 @@ public final class MessageBuilder {
         return (flags & Netlink.NLM_F_DUMP) == Netlink.NLM_F_DUMP;
     }
 
-    /** What this message does, to name it in errors (e.g. {@code ipset add KUBE-LOOP-BACK 10.0.0.1,tcp:80,10.0.0.1}). */
+    /**
+     * What this message does, to name it in errors (e.g. {@code ipset add KUBE-LOOP-BACK 10.0.0.1,tcp:80,10.0.0.1}).
+     *
+     * @return the description
+     */
     public String description() {
         return description.get();
     }
@@ -81,21 +95,38 @@ public final class MessageBuilder {
         }
     }
 
-    /** The nfnetlink header: address family, version 0, resource id (big endian). */
+    /**
+     * The nfnetlink header: address family, version 0, resource id (big endian).
+     *
+     * @param family the address family (NFPROTO_*)
+     * @param resId the resource id (e.g. an nf_tables generation, a subsystem)
+     * @return this builder
+     */
     public MessageBuilder nfgen(int family, int resId) {
         ensure(4);
         buf.put((byte) family).put((byte) 0).put((byte) (resId >> 8)).put((byte) resId);
         return this;
     }
 
-    /** The generic netlink header: command, version, reserved. */
+    /**
+     * The generic netlink header: command, version, reserved.
+     *
+     * @param cmd the family's command
+     * @param version the family's version
+     * @return this builder
+     */
     public MessageBuilder genl(int cmd, int version) {
         ensure(4);
         buf.put((byte) cmd).put((byte) version).putShort((short) 0);
         return this;
     }
 
-    /** Raw family-header bytes (e.g. an ifinfomsg), padded to 4. */
+    /**
+     * Raw family-header bytes (e.g. an ifinfomsg), padded to 4.
+     *
+     * @param bytes the header
+     * @return this builder
+     */
     public MessageBuilder header(byte[] bytes) {
         ensure(Netlink.align(bytes.length));
         buf.put(bytes);
@@ -109,7 +140,13 @@ public final class MessageBuilder {
         }
     }
 
-    /** An attribute with raw payload. */
+    /**
+     * An attribute with raw payload.
+     *
+     * @param attrType the attribute type, with flags
+     * @param payload the payload, at most 65,531 bytes
+     * @return this builder
+     */
     public MessageBuilder attr(int attrType, byte[] payload) {
         int len = 4 + payload.length;
         if (len > 0xffff) {
@@ -154,13 +191,27 @@ public final class MessageBuilder {
         return attr(attrType, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt((int) v).array());
     }
 
-    /** A 16-bit attribute in network byte order (type flagged NLA_F_NET_BYTEORDER when {@code flag}). */
+    /**
+     * A 16-bit attribute in network byte order (type flagged NLA_F_NET_BYTEORDER when {@code flag}).
+     *
+     * @param attrType the attribute type
+     * @param v the value
+     * @param flag whether to flag the type
+     * @return this builder
+     */
     public MessageBuilder u16Be(int attrType, int v, boolean flag) {
         return attr(attrType | (flag ? Netlink.NLA_F_NET_BYTEORDER : 0),
                 ByteBuffer.allocate(2).order(ByteOrder.BIG_ENDIAN).putShort((short) v).array());
     }
 
-    /** A 32-bit attribute in network byte order (type flagged NLA_F_NET_BYTEORDER when {@code flag}). */
+    /**
+     * A 32-bit attribute in network byte order (type flagged NLA_F_NET_BYTEORDER when {@code flag}).
+     *
+     * @param attrType the attribute type
+     * @param v the value (unsigned)
+     * @param flag whether to flag the type
+     * @return this builder
+     */
     public MessageBuilder u32Be(int attrType, long v, boolean flag) {
         return attr(attrType | (flag ? Netlink.NLA_F_NET_BYTEORDER : 0),
                 ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putInt((int) v).array());
@@ -179,18 +230,34 @@ public final class MessageBuilder {
                 ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(v).array());
     }
 
-    /** A NUL-terminated string. */
+    /**
+     * A NUL-terminated string.
+     *
+     * @param attrType the attribute type
+     * @param s the string
+     * @return this builder
+     */
     public MessageBuilder string(int attrType, String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         return attr(attrType, Arrays.copyOf(b, b.length + 1));
     }
 
-    /** An attribute with no payload (a flag). */
+    /**
+     * An attribute with no payload (a flag).
+     *
+     * @param attrType the attribute type
+     * @return this builder
+     */
     public MessageBuilder flag(int attrType) {
         return attr(attrType, new byte[0]);
     }
 
-    /** Opens a nested attribute (type flagged NLA_F_NESTED); close it with {@link #endNested()}. */
+    /**
+     * Opens a nested attribute (type flagged NLA_F_NESTED); close it with {@link #endNested()}.
+     *
+     * @param attrType the attribute type (NLA_F_NESTED is added)
+     * @return this builder
+     */
     public MessageBuilder beginNested(int attrType) {
         ensure(4);
         nests.push(buf.position());
@@ -198,7 +265,11 @@ public final class MessageBuilder {
         return this;
     }
 
-    /** Closes the innermost nested attribute; {@link InvalidInputException} if it outgrew a 16-bit length. */
+    /**
+     * Closes the innermost nested attribute; {@link InvalidInputException} if it outgrew a 16-bit length.
+     *
+     * @return this builder
+     */
     public MessageBuilder endNested() {
         int start = nests.pop();
         int len = buf.position() - start;
@@ -209,7 +280,13 @@ public final class MessageBuilder {
         return this;
     }
 
-    /** The message with {@code seq} and {@code pid} in its header. */
+    /**
+     * The message with {@code seq} and {@code pid} in its header.
+     *
+     * @param seq the sequence number
+     * @param pid the sender's port id, 0 for the kernel to fill
+     * @return the message's bytes
+     */
     public byte[] bytes(int seq, int pid) {
         if (!nests.isEmpty()) {
             throw new IllegalStateException("unclosed nested attribute in " + description());
@@ -220,7 +297,11 @@ public final class MessageBuilder {
         return out;
     }
 
-    /** The message with sequence number and port id 0. */
+    /**
+     * The message with sequence number and port id 0.
+     *
+     * @return the message's bytes
+     */
     public byte[] bytes() {
         return bytes(0, 0);
     }

@@ -54,7 +54,12 @@ public final class Netlink {
     private Netlink() {
     }
 
-    /** {@code len} rounded up to a multiple of 4 (NLMSG_ALIGN / NLA_ALIGN). */
+    /**
+     * {@code len} rounded up to a multiple of 4 (NLMSG_ALIGN / NLA_ALIGN).
+     *
+     * @param len a length
+     * @return the length rounded up to 4
+     */
     public static int align(int len) {
         return (len + 3) & ~3;
     }

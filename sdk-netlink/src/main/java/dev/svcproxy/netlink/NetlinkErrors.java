@@ -21,6 +21,11 @@ public final class NetlinkErrors {
     /**
      * The exception for {@code errno} (positive) returned to {@code operation}; {@code kernelText} is the
      * extended-ack message, if the kernel sent one.
+     *
+     * @param errno the error number, positive
+     * @param operation what failed
+     * @param kernelText the kernel's extended-ack text, possibly empty
+     * @return the typed exception
      */
     public static SvcProxyException toException(int errno, String operation, String kernelText) {
         String text = errnoText(errno) + (kernelText == null || kernelText.isBlank() ? "" : ": " + kernelText);
@@ -35,7 +40,12 @@ public final class NetlinkErrors {
         };
     }
 
-    /** {@code ENOENT (No such file or directory)}-style text. */
+    /**
+     * {@code ENOENT (No such file or directory)}-style text.
+     *
+     * @param errno the error number, positive
+     * @return the text
+     */
     public static String errnoText(int errno) {
         String name = switch (errno) {
             case 1 -> "EPERM";

@@ -10,7 +10,12 @@ import java.util.List;
 /** One received netlink message: header fields and the payload after the 16-byte header. */
 public record NetlinkMessage(int type, int flags, int seq, int pid, ByteBuffer payload) {
 
-    /** Splits a datagram into messages; throws {@link MalformedMessageException} on a bad length. */
+    /**
+     * Splits a datagram into messages; throws {@link MalformedMessageException} on a bad length.
+     *
+     * @param datagram a received datagram
+     * @return its messages
+     */
     public static List<NetlinkMessage> parseAll(ByteBuffer datagram) {
         ByteBuffer b = datagram.slice().order(ByteOrder.nativeOrder());
         List<NetlinkMessage> out = new ArrayList<>();
@@ -33,7 +38,12 @@ public record NetlinkMessage(int type, int flags, int seq, int pid, ByteBuffer p
         return out;
     }
 
-    /** The attributes after a family header of {@code headerLength} bytes (4 for nfnetlink and generic netlink). */
+    /**
+     * The attributes after a family header of {@code headerLength} bytes (4 for nfnetlink and generic netlink).
+     *
+     * @param headerLength the family header's length
+     * @return the attributes
+     */
     public Attributes attributes(int headerLength) {
         if (payload.remaining() < headerLength) {
             throw new MalformedMessageException("message of type " + type + " is shorter than its " + headerLength

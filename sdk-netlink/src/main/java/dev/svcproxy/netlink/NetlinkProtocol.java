@@ -17,7 +17,11 @@ public enum NetlinkProtocol {
         this.number = number;
     }
 
-    /** The kernel's NETLINK_* number. */
+    /**
+     * The kernel's NETLINK_* number.
+     *
+     * @return the {@code NETLINK_*} number
+     */
     public int number() {
         return number;
     }

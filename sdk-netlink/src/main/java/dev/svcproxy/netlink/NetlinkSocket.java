@@ -76,22 +76,41 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
-    /** True if native access works here (jnr-ffi could load libc). */
+    /**
+     * True if native access works here (jnr-ffi could load libc).
+     *
+     * @return true if jnr-ffi loaded libc
+     */
     public static boolean isAvailable() {
         return Native.isAvailable();
     }
 
-    /** Why netlink sockets cannot be used here, if they cannot. */
+    /**
+     * Why netlink sockets cannot be used here, if they cannot.
+     *
+     * @return the cause, if netlink sockets cannot be used
+     */
     public static Optional<String> unavailabilityCause() {
         return Optional.ofNullable(Native.unavailabilityCause()).map(Throwable::toString);
     }
 
-    /** A socket in this process's network namespace. */
+    /**
+     * A socket in this process's network namespace.
+     *
+     * @param protocol the netlink family
+     * @return a socket; close it when done
+     */
     public static NetlinkSocket open(NetlinkProtocol protocol) {
         return new NetlinkSocket(protocol, Native.netlinkSocket(protocol.number()));
     }
 
-    /** A socket in the network namespace at {@code netns} if one is given, else in this process's. */
+    /**
+     * A socket in the network namespace at {@code netns} if one is given, else in this process's.
+     *
+     * @param protocol the netlink family
+     * @param netns the namespace's path, if any
+     * @return a socket; close it when done
+     */
     public static NetlinkSocket open(NetlinkProtocol protocol, java.util.Optional<Path> netns) {
         return netns.isPresent() ? open(protocol, netns.get()) : open(protocol);
     }
@@ -99,6 +118,10 @@ public final class NetlinkSocket implements AutoCloseable {
     /**
      * A socket inside the network namespace at {@code netns} ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}).
      * A short-lived thread enters the namespace and creates the socket; the calling thread never changes namespace.
+     *
+     * @param protocol the netlink family
+     * @param netns the namespace's path
+     * @return a socket; close it when done
      */
     public static NetlinkSocket open(NetlinkProtocol protocol, Path netns) {
         int fd = dev.svcproxy.netlink.netns.InNamespace.call(java.util.Optional.of(netns),
@@ -115,7 +138,12 @@ public final class NetlinkSocket implements AutoCloseable {
         return protocol;
     }
 
-    /** Uses {@code mapper} before the generic errno mapping for every error this socket receives. */
+    /**
+     * Uses {@code mapper} before the generic errno mapping for every error this socket receives.
+     *
+     * @param mapper the protocol's own error mapping
+     * @return this socket
+     */
     public NetlinkSocket errors(ErrorMapper mapper) {
         this.errors = mapper;
         return this;
@@ -126,12 +154,20 @@ public final class NetlinkSocket implements AutoCloseable {
         return e != null ? e : NetlinkErrors.toException(errno, operation, kernelText);
     }
 
-    /** The port id the kernel gave this socket. */
+    /**
+     * The port id the kernel gave this socket.
+     *
+     * @return the port id
+     */
     public int portId() {
         return pid;
     }
 
-    /** How long a receive may wait for the kernel before failing with {@link BusyException}. */
+    /**
+     * How long a receive may wait for the kernel before failing with {@link BusyException}.
+     *
+     * @param timeout the longest wait
+     */
     public void receiveTimeout(Duration timeout) {
         Native.setTimeout(fd, Native.SO_RCVTIMEO, timeout.toMillis());
     }
@@ -139,6 +175,9 @@ public final class NetlinkSocket implements AutoCloseable {
     /**
      * Sends one request and returns its replies: the data messages of a dump (until NLMSG_DONE), or none for a
      * request that only gets an ACK. A kernel error throws the typed exception naming the request.
+     *
+     * @param message the request
+     * @return the data messages of the reply
      */
     public List<NetlinkMessage> request(MessageBuilder message) {
         Reply r = batch(List.of(message), true).get(0);
@@ -156,6 +195,10 @@ public final class NetlinkSocket implements AutoCloseable {
      * Sends many requests in as few datagrams as possible and returns one {@link Reply} per request, in order; a
      * failed request does not stop the others. With {@code ackEach} false only failures are reported by the
      * kernel and the last request of each chunk carries NLM_F_ACK to mark the chunk's end (fewer replies).
+     *
+     * @param messages the requests
+     * @param ackEach whether every request is acknowledged
+     * @return one reply per request, in order
      */
     public List<Reply> batch(List<MessageBuilder> messages, boolean ackEach) {
         ensureOpen();
@@ -203,6 +246,11 @@ public final class NetlinkSocket implements AutoCloseable {
      * reply carries an error, the kernel applied none of them. With {@code end} null the kernel validates every
      * operation and then discards them all (a dry run: nf_tables aborts a batch that has no end). The send buffer
      * grows to fit the datagram.
+     *
+     * @param begin the batch-begin message
+     * @param ops the operations
+     * @param end the batch-end message, or null for a dry run
+     * @return one reply per operation, in order
      */
     public List<Reply> atomicBatch(MessageBuilder begin, List<MessageBuilder> ops, MessageBuilder end) {
         ensureOpen();

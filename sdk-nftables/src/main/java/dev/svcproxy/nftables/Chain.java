@@ -16,8 +16,8 @@ public record Chain(Table table, String name, Optional<Hook> hook, Optional<Stri
     /**
      * A chain.
      *
-     * @param table its table
      * @param name its name
+     * @param table its table
      * @param hook where a base chain is attached; empty for a regular chain
      * @param comment its comment, if any
      * @throws dev.svcproxy.api.InvalidInputException for a bad name or comment
@@ -27,12 +27,25 @@ public record Chain(Table table, String name, Optional<Hook> hook, Optional<Stri
         comment.ifPresent(Names::comment);
     }
 
-    /** A regular chain. */
+    /**
+     * A regular chain.
+     *
+     * @param table the table
+     * @param name the name
+     * @return a regular chain
+     */
     public static Chain of(Table table, String name) {
         return new Chain(table, name, Optional.empty(), Optional.empty());
     }
 
-    /** A base chain. */
+    /**
+     * A base chain.
+     *
+     * @param table the table
+     * @param name the name
+     * @param hook the hook
+     * @return a base chain
+     */
     public static Chain base(Table table, String name, Hook hook) {
         return new Chain(table, name, Optional.of(hook), Optional.empty());
     }
@@ -47,7 +60,11 @@ public record Chain(Table table, String name, Optional<Hook> hook, Optional<Stri
         return new Chain(table, name, hook, Optional.of(text));
     }
 
-    /** {@code ip TABLE NAME}. */
+    /**
+     * {@code ip TABLE NAME}.
+     *
+     * @return {@code ip TABLE NAME}
+     */
     public String reference() {
         return table.reference() + " " + Names.print(name);
     }
@@ -169,7 +186,13 @@ public record Chain(Table table, String name, Optional<Hook> hook, Optional<Stri
                 new Named("dstnat", -100, HookPoint.PREROUTING), new Named("filter", 0, null), new Named("security", 50, null),
                 new Named("srcnat", 100, HookPoint.POSTROUTING));
 
-        /** A priority given as a number, a standard name, or a name with an offset ({@code dstnat - 10}). */
+        /**
+         * A priority given as a number, a standard name, or a name with an offset ({@code dstnat - 10}).
+         *
+         * @param text the text to parse
+         * @param at the hook it is for (dstnat and srcnat are hook-specific)
+         * @return a priority given as a number, a standard name, or a name with an offset ({@code dstnat - 10})
+         */
         public static int priority(String text, HookPoint at) {
             String t = text.replace(" ", "");
             try {
@@ -189,7 +212,11 @@ public record Chain(Table table, String name, Optional<Hook> hook, Optional<Stri
             }
         }
 
-        /** The priority as {@code nft list} prints it: a name within 10 of a standard value valid here, else a number. */
+        /**
+         * The priority as {@code nft list} prints it: a name within 10 of a standard value valid here, else a number.
+         *
+         * @return the priority as {@code nft list} prints it
+         */
         public String printedPriority() {
             for (Named n : STANDARD) {
                 int off = priority - n.value();

@@ -55,6 +55,8 @@ public enum DataType {
     /**
      * The byte order {@code nft} records in a set's user data for this type (0 none, 1 host, 2 big endian); {@code nft
      * list} reads values by it, and sorts elements by it.
+     *
+     * @return the byte order {@code nft} records in a set's user data for this type (0 none, 1 host, 2 big endian)
      */
     public int byteOrderTag() {
         return byteOrderTag;
@@ -69,12 +71,20 @@ public enum DataType {
         return keyword;
     }
 
-    /** {@code nft}'s datatype id. */
+    /**
+     * {@code nft}'s datatype id.
+     *
+     * @return {@code nft}'s datatype id
+     */
     public int id() {
         return id;
     }
 
-    /** The value's size in bytes. */
+    /**
+     * The value's size in bytes.
+     *
+     * @return the value's size in bytes
+     */
     public int length() {
         return length;
     }
@@ -111,7 +121,12 @@ public enum DataType {
         throw new InvalidInputException("unsupported nft data type", keyword);
     }
 
-    /** {@code value} as the kernel holds it; {@link InvalidInputException} naming the value if it is not of this type. */
+    /**
+     * {@code value} as the kernel holds it; {@link InvalidInputException} naming the value if it is not of this type.
+     *
+     * @param value the value as {@code nft} writes it
+     * @return {@code value} as the kernel holds it
+     */
     public byte[] encode(String value) {
         try {
             return switch (this) {
@@ -143,7 +158,12 @@ public enum DataType {
         }
     }
 
-    /** The text {@code nft list} prints for {@code bytes}. */
+    /**
+     * The text {@code nft list} prints for {@code bytes}.
+     *
+     * @param bytes the bytes
+     * @return the text {@code nft list} prints for {@code bytes}
+     */
     public String format(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(order);
         return switch (this) {

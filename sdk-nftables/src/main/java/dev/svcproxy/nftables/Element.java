@@ -37,17 +37,34 @@ public record Element(List<String> key, Optional<Verdict> verdict, List<String> 
         comment.ifPresent(Names::comment);
     }
 
-    /** A set element. */
+    /**
+     * A set element.
+     *
+     * @param key the key's values as {@code nft} writes them
+     * @return a set element
+     */
     public static Element of(String... key) {
         return new Element(List.of(key), Optional.empty(), List.of(), Optional.empty(), Optional.empty());
     }
 
-    /** A verdict map element. */
+    /**
+     * A verdict map element.
+     *
+     * @param key the key's values
+     * @param verdict the verdict
+     * @return a verdict map element
+     */
     public static Element of(List<String> key, Verdict verdict) {
         return new Element(key, Optional.of(verdict), List.of(), Optional.empty(), Optional.empty());
     }
 
-    /** A data map element. */
+    /**
+     * A data map element.
+     *
+     * @param key the key's values
+     * @param value the value's parts
+     * @return a data map element
+     */
     public static Element of(List<String> key, List<String> value) {
         return new Element(key, Optional.empty(), value, Optional.empty(), Optional.empty());
     }
@@ -72,7 +89,12 @@ public record Element(List<String> key, Optional<Verdict> verdict, List<String> 
         return new Element(key, verdict, value, timeout, Optional.of(text));
     }
 
-    /** This element with its values as {@code nft} prints them (so {@code 010.1.2.3} becomes {@code 10.1.2.3}); checks each against {@code set}. */
+    /**
+     * This element with its values as {@code nft} prints them (so {@code 010.1.2.3} becomes {@code 10.1.2.3}); checks each against {@code set}.
+     *
+     * @param set the set
+     * @return this element with its values as {@code nft} prints them (so {@code 010.1.2.3} becomes {@code 10.1.2.3})
+     */
     public Element canonical(NftSet set) {
         if (set.isAddressIntervals()) {
             if (key.size() != 1) {

@@ -13,7 +13,11 @@ import java.util.Optional;
  */
 public sealed interface Expr {
 
-    /** The kernel's name for the expression ({@code payload}, {@code cmp}, ...). */
+    /**
+     * The kernel's name for the expression ({@code payload}, {@code cmp}, ...).
+     *
+     * @return the kernel's name for the expression ({@code payload}, {@code cmp}, ...)
+     */
     String name();
 
     /** Where a payload field starts. */
@@ -209,7 +213,12 @@ public sealed interface Expr {
         }
     }
 
-    /** The registers a list of expressions reads and writes are 32-bit registers 8-23, or the 128-bit 1-4. */
+    /**
+     * The registers a list of expressions reads and writes are 32-bit registers 8-23, or the 128-bit 1-4.
+     *
+     * @param reg a 32-bit register number, 8-23
+     * @return the registers a list of expressions reads and writes are 32-bit registers 8-23, or the 128-bit 1-4
+     */
     static int reg32(int reg) {
         return reg >= 1 && reg <= 4 ? 8 + (reg - 1) * 4 : reg;
     }

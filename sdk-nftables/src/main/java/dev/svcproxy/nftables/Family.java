@@ -21,17 +21,30 @@ public enum Family {
         this.nfproto = nfproto;
     }
 
-    /** {@code ip}, {@code ip6} or {@code inet}. */
+    /**
+     * {@code ip}, {@code ip6} or {@code inet}.
+     *
+     * @return {@code ip}, {@code ip6} or {@code inet}
+     */
     public String keyword() {
         return keyword;
     }
 
-    /** The kernel's NFPROTO_* value. */
+    /**
+     * The kernel's NFPROTO_* value.
+     *
+     * @return the kernel's NFPROTO_* value
+     */
     public int nfproto() {
         return nfproto;
     }
 
-    /** The family of a kernel NFPROTO_* value. */
+    /**
+     * The family of a kernel NFPROTO_* value.
+     *
+     * @param nfproto the kernel's NFPROTO_* number
+     * @return the family of a kernel NFPROTO_* value
+     */
     public static Family ofNfproto(int nfproto) {
         for (Family f : values()) {
             if (f.nfproto == nfproto) {
@@ -41,7 +54,12 @@ public enum Family {
         throw new InvalidInputException("unsupported nftables family " + nfproto, "family");
     }
 
-    /** The family named by {@code keyword} ({@code ip}, {@code ip6}, {@code inet}). */
+    /**
+     * The family named by {@code keyword} ({@code ip}, {@code ip6}, {@code inet}).
+     *
+     * @param keyword {@code ip}, {@code ip6} or {@code inet}
+     * @return the family named by {@code keyword} ({@code ip}, {@code ip6}, {@code inet})
+     */
     public static Family parse(String keyword) {
         for (Family f : values()) {
             if (f.keyword.equals(keyword)) {

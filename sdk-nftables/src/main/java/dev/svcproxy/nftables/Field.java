@@ -43,7 +43,11 @@ public enum Field {
         this.type = type;
     }
 
-    /** How {@code nft} writes the field. */
+    /**
+     * How {@code nft} writes the field.
+     *
+     * @return how {@code nft} writes the field
+     */
     public String text() {
         return text;
     }
@@ -57,7 +61,12 @@ public enum Field {
         return type;
     }
 
-    /** The expression that loads this field into {@code dreg}. */
+    /**
+     * The expression that loads this field into {@code dreg}.
+     *
+     * @param dreg the destination register
+     * @return the expression that loads this field into {@code dreg}
+     */
     public Expr load(int dreg) {
         return base != null ? new Expr.Payload(dreg, base, offset, type.length()) : new Expr.Meta(dreg, metaKey);
     }
@@ -80,7 +89,12 @@ public enum Field {
         return Optional.empty();
     }
 
-    /** The field a load expression reads, if it is one of these. */
+    /**
+     * The field a load expression reads, if it is one of these.
+     *
+     * @param e an expression
+     * @return the field a load expression reads, if it is one of these
+     */
     public static Optional<Field> loadedBy(Expr e) {
         for (Field f : values()) {
             if (e instanceof Expr.Payload p && f.base == p.base() && f.offset == p.offset() && f.type.length() == p.length()

@@ -62,7 +62,12 @@ public final class NftPacketTracer {
         this.local = Set.copyOf(localAddresses);
     }
 
-    /** Every way the packet can go (more than one where a {@code numgen} splits), with their shares summing to 1. */
+    /**
+     * Every way the packet can go (more than one where a {@code numgen} splits), with their shares summing to 1.
+     *
+     * @param p the packet
+     * @return every way the packet can go (more than one where a {@code numgen} splits), with their shares summing to 1
+     */
     public List<Outcome> trace(Packet p) {
         List<Outcome> out = new ArrayList<>();
         State s = new State(p);
@@ -71,7 +76,12 @@ public final class NftPacketTracer {
         return out;
     }
 
-    /** Each destination's share of new connections. */
+    /**
+     * Each destination's share of new connections.
+     *
+     * @param outcomes the outcomes of {@link #trace}
+     * @return each destination's share of new connections
+     */
     public static Map<HostPort, Double> shares(List<Outcome> outcomes) {
         Map<HostPort, Double> m = new LinkedHashMap<>();
         outcomes.stream().filter(o -> o.dnat().isPresent()).sorted(Comparator.comparing(o -> o.dnat().get()))

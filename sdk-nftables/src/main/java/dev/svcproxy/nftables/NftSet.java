@@ -60,8 +60,8 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
     /**
      * A set or map; a default timeout adds the {@code timeout} flag.
      *
-     * @param table its table
      * @param name its name
+     * @param table its table
      * @param key the key's data types, concatenated if more than one
      * @param data the data type for a map; empty for a set
      * @param flags its flags
@@ -84,12 +84,27 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
         comment.ifPresent(Names::comment);
     }
 
-    /** A set of {@code key}. */
+    /**
+     * A set of {@code key}.
+     *
+     * @param table the table
+     * @param name the name
+     * @param key the key's data types
+     * @return a set of {@code key}
+     */
     public static NftSet set(Table table, String name, DataType... key) {
         return new NftSet(table, name, List.of(key), Optional.empty(), Set.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    /** A map from {@code key} to {@code data}. */
+    /**
+     * A map from {@code key} to {@code data}.
+     *
+     * @param table the table
+     * @param name the name
+     * @param key the key's data types
+     * @param data the data type of the values
+     * @return a map from {@code key} to {@code data}
+     */
     public static NftSet map(Table table, String name, List<DataType> key, DataType data) {
         return new NftSet(table, name, key, Optional.of(data), Set.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
@@ -117,7 +132,12 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
         return new NftSet(table, name, key, data, flags, Optional.of(t), size, comment);
     }
 
-    /** The most elements it may hold ({@code size}); the kernel gives a set that a rule updates 65535 if none is set. */
+    /**
+     * The most elements it may hold ({@code size}); the kernel gives a set that a rule updates 65535 if none is set.
+     *
+     * @param n the most elements
+     * @return the most elements it may hold ({@code size})
+     */
     public NftSet withSize(int n) {
         return new NftSet(table, name, key, data, flags, timeout, Optional.of(n), comment);
     }
@@ -141,7 +161,11 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
         return data.isPresent();
     }
 
-    /** {@code nft}'s key type id: the concatenated types' ids, 6 bits each. */
+    /**
+     * {@code nft}'s key type id: the concatenated types' ids, 6 bits each.
+     *
+     * @return {@code nft}'s key type id
+     */
     public long keyTypeId() {
         long id = 0;
         for (DataType t : key) {
@@ -150,17 +174,29 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
         return id;
     }
 
-    /** The key's size in the kernel: a single type's size, or each concatenated field padded to 4 bytes. */
+    /**
+     * The key's size in the kernel: a single type's size, or each concatenated field padded to 4 bytes.
+     *
+     * @return the key's size in the kernel
+     */
     public int keyLength() {
         return key.size() == 1 ? key.get(0).length() : key.stream().mapToInt(t -> (t.length() + 3) & ~3).sum();
     }
 
-    /** The byte order {@code nft} records for the key: its type's, or none for a concatenation. */
+    /**
+     * The byte order {@code nft} records for the key: its type's, or none for a concatenation.
+     *
+     * @return the byte order {@code nft} records for the key
+     */
     public int keyByteOrder() {
         return key.size() == 1 ? key.get(0).byteOrderTag() : 0;
     }
 
-    /** True for an interval set of addresses, whose elements are addresses, prefixes and ranges. */
+    /**
+     * True for an interval set of addresses, whose elements are addresses, prefixes and ranges.
+     *
+     * @return true for an interval set of addresses, whose elements are addresses, prefixes and ranges
+     */
     public boolean isAddressIntervals() {
         return flags.contains(Flag.INTERVAL) && key.size() == 1 && dev.svcproxy.nftables.internal.IntervalKeys.supports(key.get(0));
     }
@@ -168,6 +204,9 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
     /**
      * A key as the kernel holds it: each field's bytes, padded to 4 bytes when concatenated; for an interval of
      * addresses, its first address.
+     *
+     * @param values the key's values as {@code nft} writes them
+     * @return a key as the kernel holds it
      */
     public byte[] encodeKey(List<String> values) {
         if (isAddressIntervals()) {
@@ -177,7 +216,12 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
         return encode(key, values);
     }
 
-    /** A map's value as the kernel holds it. */
+    /**
+     * A map's value as the kernel holds it.
+     *
+     * @param values the value's parts as {@code nft} writes them
+     * @return a map's value as the kernel holds it
+     */
     public byte[] encodeValue(List<String> values) {
         return encode(List.of(data.orElseThrow()), values);
     }
@@ -198,6 +242,8 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
     /**
      * The order {@code nft list} prints elements in: ascending by the key read as one number in the key's recorded
      * byte order (big endian, or host order, little endian here, for host order and concatenations).
+     *
+     * @return the order {@code nft list} prints elements in
      */
     public java.util.Comparator<Element> printOrder() {
         boolean big = keyByteOrder() == 2;
@@ -214,7 +260,11 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
         });
     }
 
-    /** {@code ipv4_addr . inet_proto . inet_service : verdict}. */
+    /**
+     * {@code ipv4_addr . inet_proto . inet_service : verdict}.
+     *
+     * @return the type as {@code nft} writes it
+     */
     public String typeText() {
         return key.stream().map(DataType::keyword).collect(Collectors.joining(" . ")) + data.map(d -> " : " + d.keyword()).orElse("");
     }
@@ -232,7 +282,11 @@ public record NftSet(Table table, String name, List<DataType> key, Optional<Data
         return lines;
     }
 
-    /** {@code ip TABLE NAME}. */
+    /**
+     * {@code ip TABLE NAME}.
+     *
+     * @return {@code ip TABLE NAME}
+     */
     public String reference() {
         return table.reference() + " " + Names.print(name);
     }

@@ -62,7 +62,12 @@ public final class NftTransaction {
      * @param table the table
      */
     public record TableOp(Verb verb, Table table) implements Op {
-        /** Refuses the verbs only rules take. */
+        /**
+         * Refuses the verbs only rules take.
+         *
+         * @param verb what is done (not insert or replace)
+         * @param table the table
+         */
         public TableOp {
             notForRules(verb, "table");
         }
@@ -80,7 +85,12 @@ public final class NftTransaction {
      * @param chain the chain
      */
     public record ChainOp(Verb verb, Chain chain) implements Op {
-        /** Refuses the verbs only rules take. */
+        /**
+         * Refuses the verbs only rules take.
+         *
+         * @param verb what is done (not insert or replace)
+         * @param chain the chain
+         */
         public ChainOp {
             notForRules(verb, "chain");
         }
@@ -98,7 +108,12 @@ public final class NftTransaction {
      * @param set the set
      */
     public record SetOp(Verb verb, NftSet set) implements Op {
-        /** Refuses the verbs only rules take. */
+        /**
+         * Refuses the verbs only rules take.
+         *
+         * @param verb what is done (not insert or replace)
+         * @param set the set
+         */
         public SetOp {
             notForRules(verb, "set");
         }
@@ -111,7 +126,13 @@ public final class NftTransaction {
 
     /** Elements added to ({@code add}, {@code create}) or removed from ({@code delete}, {@code destroy}) a set. */
     public record ElementsOp(Verb verb, NftSet set, List<Element> elements) implements Op {
-        /** Copies the elements; refuses the verbs only rules take, and flush. */
+        /**
+         * Copies the elements; refuses the verbs only rules take, and flush.
+         *
+         * @param elements the elements
+         * @param set the set
+         * @param verb add, create, delete or destroy
+         */
         public ElementsOp {
             elements = List.copyOf(elements);
             notForRules(verb, "element");
@@ -132,7 +153,12 @@ public final class NftTransaction {
      * handle ({@code replace}), or deleted by its handle ({@code delete}, {@code destroy}).
      */
     public record RuleOp(Verb verb, Rule rule) implements Op {
-        /** Refuses create and flush, and a by-handle verb for a rule without a handle. */
+        /**
+         * Refuses create and flush, and a by-handle verb for a rule without a handle.
+         *
+         * @param rule the rule
+         * @param verb add, insert, replace, delete or destroy
+         */
         public RuleOp {
             boolean byHandle = verb == Verb.REPLACE || verb == Verb.DELETE || verb == Verb.DESTROY;
             if (byHandle && rule.handle().isEmpty()) {
@@ -321,37 +347,72 @@ public final class NftTransaction {
         return op(new SetOp(Verb.DESTROY, s));
     }
 
-    /** Deletes every rule of every chain of the table. */
+    /**
+     * Deletes every rule of every chain of the table.
+     *
+     * @param t the table
+     * @return this transaction
+     */
     public NftTransaction flush(Table t) {
         return op(new TableOp(Verb.FLUSH, t));
     }
 
-    /** Deletes every rule of the chain. */
+    /**
+     * Deletes every rule of the chain.
+     *
+     * @param c the chain
+     * @return this transaction
+     */
     public NftTransaction flush(Chain c) {
         return op(new ChainOp(Verb.FLUSH, c));
     }
 
-    /** Deletes every element of the set. */
+    /**
+     * Deletes every element of the set.
+     *
+     * @param s the set
+     * @return this transaction
+     */
     public NftTransaction flush(NftSet s) {
         return op(new SetOp(Verb.FLUSH, s));
     }
 
-    /** Appends the rule to its chain. */
+    /**
+     * Appends the rule to its chain.
+     *
+     * @param r the rule
+     * @return this transaction
+     */
     public NftTransaction add(Rule r) {
         return op(new RuleOp(Verb.ADD, r));
     }
 
-    /** Prepends the rule to its chain. */
+    /**
+     * Prepends the rule to its chain.
+     *
+     * @param r the rule
+     * @return this transaction
+     */
     public NftTransaction insert(Rule r) {
         return op(new RuleOp(Verb.INSERT, r));
     }
 
-    /** Puts {@code r} in place of the rule with {@code r}'s handle. */
+    /**
+     * Puts {@code r} in place of the rule with {@code r}'s handle.
+     *
+     * @param r the rule, with its handle
+     * @return this transaction
+     */
     public NftTransaction replace(Rule r) {
         return op(new RuleOp(Verb.REPLACE, r));
     }
 
-    /** Deletes the rule with {@code r}'s handle. */
+    /**
+     * Deletes the rule with {@code r}'s handle.
+     *
+     * @param r the rule, with its handle
+     * @return this transaction
+     */
     public NftTransaction delete(Rule r) {
         return op(new RuleOp(Verb.DELETE, r));
     }
@@ -440,6 +501,9 @@ public final class NftTransaction {
      * table into an empty namespace, where no traffic depends on it yet. The kernel's cost of one transaction grows
      * faster than its size (it looks up sets created in the same batch by walking the batch), so parts are much
      * faster for hundreds of thousands of operations.
+     *
+     * @param maxOperations the most operations in one part
+     * @return this transaction cut into parts of at most {@code maxOperations} operations each, in order
      */
     public List<NftTransaction> split(int maxOperations) {
         if (maxOperations < 1) {
@@ -465,7 +529,12 @@ public final class NftTransaction {
         return ops.stream().map(o -> o + "\n").collect(Collectors.joining());
     }
 
-    /** {@link #toString()} written to {@code out} one command at a time, never held whole. */
+    /**
+     * {@link #toString()} written to {@code out} one command at a time, never held whole.
+     *
+     * @param out where the text goes
+     * @throws java.io.IOException if writing to {@code out} fails
+     */
     public void renderTo(Appendable out) throws java.io.IOException {
         for (Op o : ops) {
             out.append(o.toString()).append('\n');

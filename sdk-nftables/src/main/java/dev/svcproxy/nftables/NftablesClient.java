@@ -17,30 +17,63 @@ import java.util.Optional;
  */
 public interface NftablesClient extends AutoCloseable {
 
-    /** Applies every operation of {@code tx} in one atomic batch; on any failure nothing is applied. */
+    /**
+     * Applies every operation of {@code tx} in one atomic batch; on any failure nothing is applied.
+     *
+     * @param tx the transaction
+     */
     void apply(NftTransaction tx);
 
-    /** Has the kernel validate {@code tx} as {@link #apply} would, then discards it: nothing changes. */
+    /**
+     * Has the kernel validate {@code tx} as {@link #apply} would, then discards it: nothing changes.
+     *
+     * @param tx the transaction
+     */
     void check(NftTransaction tx);
 
-    /** Every table of every family. */
+    /**
+     * Every table of every family.
+     *
+     * @return every table of every family
+     */
     List<Table> tables();
 
-    /** The names of the table's chains and of its named sets and maps; empty if there is no such table. */
+    /**
+     * The names of the table's chains and of its named sets and maps; empty if there is no such table.
+     *
+     * @param family the IP family
+     * @param table the table
+     * @return the names of the table's chains and of its named sets and maps
+     */
     Optional<TableNames> names(Family family, String table);
 
-    /** The table's sets and maps with their elements, and its chains; empty if there is no such table. */
+    /**
+     * The table's sets and maps with their elements, and its chains; empty if there is no such table.
+     *
+     * @param family the IP family
+     * @param table the table
+     * @return the table's sets and maps with their elements, and its chains
+     */
     Optional<TableContents> list(Family family, String table);
 
     @Override
     void close();
 
-    /** A client in this process's network namespace. */
+    /**
+     * A client in this process's network namespace.
+     *
+     * @return a client in this process's network namespace
+     */
     static NftablesClient open() {
         return new NetlinkNftablesClient(Optional.empty());
     }
 
-    /** A client in the network namespace at {@code netns} ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}). */
+    /**
+     * A client in the network namespace at {@code netns} ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}).
+     *
+     * @param netns the network namespace's path
+     * @return a client in the network namespace at {@code netns} ({@code /run/netns/NAME}, {@code /proc/PID/ns/net})
+     */
     static NftablesClient open(Path netns) {
         return new NetlinkNftablesClient(Optional.of(netns));
     }

@@ -23,8 +23,8 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
     /**
      * A rule; {@code exprs} is copied.
      *
-     * @param chain its chain
      * @param exprs its expressions, in order
+     * @param chain its chain
      * @param comment its comment, if any
      * @param handle its handle, once listed from the kernel
      * @throws dev.svcproxy.api.InvalidInputException for a comment nft refuses
@@ -34,17 +34,31 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
         comment.ifPresent(Names::comment);
     }
 
-    /** A builder of a rule for {@code chain}, statement by statement, in {@code nft}'s order. */
+    /**
+     * A builder of a rule for {@code chain}, statement by statement, in {@code nft}'s order.
+     *
+     * @param chain the chain
+     * @return a builder of a rule for {@code chain}, statement by statement, in {@code nft}'s order
+     */
     public static Builder in(Chain chain) {
         return new Builder(chain);
     }
 
-    /** This rule with a kernel handle (for {@code delete} and {@code replace}). */
+    /**
+     * This rule with a kernel handle (for {@code delete} and {@code replace}).
+     *
+     * @param h the handle
+     * @return this rule with a kernel handle (for {@code delete} and {@code replace})
+     */
     public Rule withHandle(long h) {
         return new Rule(chain, exprs, comment, Optional.of(h));
     }
 
-    /** The statements as {@code nft list} prints them, comment included. */
+    /**
+     * The statements as {@code nft list} prints them, comment included.
+     *
+     * @return the statements as {@code nft list} prints them, comment included
+     */
     public String statements() {
         return RulePrinter.print(this);
     }
@@ -74,14 +88,26 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return 1;
         }
 
-        /** {@code FIELD VALUE}. */
+        /**
+         * {@code FIELD VALUE}.
+         *
+         * @param f the field
+         * @param value the value as {@code nft} writes it
+         * @return this builder
+         */
         public Builder match(Field f, String value) {
             load(f);
             exprs.add(new Expr.Cmp(1, Expr.CmpOp.EQ, f.type().encode(value)));
             return this;
         }
 
-        /** {@code FIELD != VALUE}. */
+        /**
+         * {@code FIELD != VALUE}.
+         *
+         * @param f the field
+         * @param value the value as {@code nft} writes it
+         * @return this builder
+         */
         public Builder notMatch(Field f, String value) {
             load(f);
             exprs.add(new Expr.Cmp(1, Expr.CmpOp.NEQ, f.type().encode(value)));
@@ -91,12 +117,22 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
         /**
          * {@code FIELD PREFIX} for an address field, encoded as {@code nft} encodes it: a shorter load when the prefix
          * ends on a byte boundary, else a mask; a full-length prefix is a plain match.
+         *
+         * @param f an address field
+         * @param prefix the prefix
+         * @return this builder
          */
         public Builder match(Field f, Cidr prefix) {
             return prefix(f, prefix, Expr.CmpOp.EQ);
         }
 
-        /** {@code FIELD != PREFIX} for an address field. */
+        /**
+         * {@code FIELD != PREFIX} for an address field.
+         *
+         * @param f an address field
+         * @param prefix the prefix
+         * @return this builder
+         */
         public Builder notMatch(Field f, Cidr prefix) {
             return prefix(f, prefix, Expr.CmpOp.NEQ);
         }
@@ -132,12 +168,22 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
         /**
          * {@code FIELD { V, ... }}: the field is one of the values (for an address field also prefixes and ranges), in an
          * anonymous set. One value is a plain match, as {@code nft} folds it.
+         *
+         * @param f the field
+         * @param values the values as {@code nft} writes them
+         * @return this builder
          */
         public Builder inValues(Field f, List<String> values) {
             return values(f, values, false);
         }
 
-        /** {@code FIELD != { V, ... }}. */
+        /**
+         * {@code FIELD != { V, ... }}.
+         *
+         * @param f the field
+         * @param values the values as {@code nft} writes them
+         * @return this builder
+         */
         public Builder notInValues(Field f, List<String> values) {
             return values(f, values, true);
         }
@@ -164,17 +210,35 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return this;
         }
 
-        /** {@code tcp dport PORT} (or {@code udp}, {@code sctp}): the protocol match {@code nft} adds, then the port. */
+        /**
+         * {@code tcp dport PORT} (or {@code udp}, {@code sctp}): the protocol match {@code nft} adds, then the port.
+         *
+         * @param protocol the protocol
+         * @param port the port
+         * @return this builder
+         */
         public Builder dport(Protocol protocol, int port) {
             return match(Field.META_L4PROTO, protocol.lowerName()).match(Field.TH_DPORT, String.valueOf(port));
         }
 
-        /** {@code FIELD . FIELD @set}: the key is in the set. */
+        /**
+         * {@code FIELD . FIELD @set}: the key is in the set.
+         *
+         * @param set the set
+         * @param key the fields that make the key
+         * @return this builder
+         */
         public Builder inSet(NftSet set, Field... key) {
             return lookup(set, key, false);
         }
 
-        /** {@code FIELD != @set}. */
+        /**
+         * {@code FIELD != @set}.
+         *
+         * @param set the set
+         * @param key the fields that make the key
+         * @return this builder
+         */
         public Builder notInSet(NftSet set, Field... key) {
             return lookup(set, key, true);
         }
@@ -192,7 +256,13 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             }
         }
 
-        /** {@code FIELD . FIELD vmap @map}: the verdict the map holds for the key. */
+        /**
+         * {@code FIELD . FIELD vmap @map}: the verdict the map holds for the key.
+         *
+         * @param map the verdict map
+         * @param key the fields that make the key
+         * @return this builder
+         */
         public Builder vmap(NftSet map, Field... key) {
             if (map.data().filter(d -> d == DataType.VERDICT).isEmpty()) {
                 throw new InvalidInputException("is not a verdict map", map.reference());
@@ -202,7 +272,12 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return this;
         }
 
-        /** {@code numgen random mod N vmap { 0 : V0, 1 : V1, ... }}: one of the verdicts, at random. */
+        /**
+         * {@code numgen random mod N vmap { 0 : V0, 1 : V1, ... }}: one of the verdicts, at random.
+         *
+         * @param verdicts one verdict per share, in order
+         * @return this builder
+         */
         public Builder numgenVmap(List<Verdict> verdicts) {
             if (verdicts.isEmpty()) {
                 throw new InvalidInputException("needs at least one verdict", "numgen vmap");
@@ -218,7 +293,12 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return this;
         }
 
-        /** {@code ct state STATE,STATE} (invalid, established, related, new, untracked). */
+        /**
+         * {@code ct state STATE,STATE} (invalid, established, related, new, untracked).
+         *
+         * @param states the states
+         * @return this builder
+         */
         public Builder ctState(String... states) {
             exprs.add(new Expr.Ct(1, 0));
             exprs.add(new Expr.Bitwise(1, 1, host32(RulePrinter.ctStateBits(List.of(states))), host32(0)));
@@ -226,21 +306,35 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return this;
         }
 
-        /** {@code fib daddr type local}: the destination is an address of this host. */
+        /**
+         * {@code fib daddr type local}: the destination is an address of this host.
+         *
+         * @return this builder
+         */
         public Builder fibDaddrTypeLocal() {
             exprs.add(new Expr.Fib(1, 3, 2));
             exprs.add(new Expr.Cmp(1, Expr.CmpOp.EQ, host32(2)));
             return this;
         }
 
-        /** {@code fib saddr type local}: the source is an address of this host. */
+        /**
+         * {@code fib saddr type local}: the source is an address of this host.
+         *
+         * @return this builder
+         */
         public Builder fibSaddrTypeLocal() {
             exprs.add(new Expr.Fib(1, 3, 1));
             exprs.add(new Expr.Cmp(1, Expr.CmpOp.EQ, host32(2)));
             return this;
         }
 
-        /** {@code meta mark & MASK == VALUE}. */
+        /**
+         * {@code meta mark & MASK == VALUE}.
+         *
+         * @param mask the bits compared
+         * @param value the bits' value
+         * @return this builder
+         */
         public Builder markMasked(long mask, long value) {
             exprs.add(Field.META_MARK.load(1));
             exprs.add(new Expr.Bitwise(1, 1, host32(mask), host32(0)));
@@ -248,12 +342,22 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return this;
         }
 
-        /** {@code meta mark set meta mark | BITS}. */
+        /**
+         * {@code meta mark set meta mark | BITS}.
+         *
+         * @param bits the bits to set
+         * @return this builder
+         */
         public Builder setMarkOr(long bits) {
             return setMark(~bits, bits);
         }
 
-        /** {@code meta mark set meta mark ^ BITS}. */
+        /**
+         * {@code meta mark set meta mark ^ BITS}.
+         *
+         * @param bits the bits to flip
+         * @return this builder
+         */
         public Builder setMarkXor(long bits) {
             return setMark(0xffffffffL, bits);
         }
@@ -265,7 +369,14 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return this;
         }
 
-        /** {@code update @set { FIELD [timeout T] }}: adds the key to a dynamic set or refreshes its timeout. */
+        /**
+         * {@code update @set { FIELD [timeout T] }}: adds the key to a dynamic set or refreshes its timeout.
+         *
+         * @param set the set
+         * @param key the field added as the key
+         * @param timeout the timeout
+         * @return this builder
+         */
         public Builder update(NftSet set, Field key, Optional<Duration> timeout) {
             checkKey(set, new Field[] {key});
             exprs.add(key.load(1));
@@ -273,7 +384,13 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return this;
         }
 
-        /** {@code dnat to ADDR:PORT} (precede it with a transport protocol match, as {@code nft} requires). */
+        /**
+         * {@code dnat to ADDR:PORT} (precede it with a transport protocol match, as {@code nft} requires).
+         *
+         * @param address the address
+         * @param port the port
+         * @return this builder
+         */
         public Builder dnat(IpAddress address, int port) {
             exprs.add(new Expr.Immediate(1, Optional.empty(), address.bytes()));
             exprs.add(new Expr.Immediate(2, Optional.empty(), ByteBuffer.allocate(2).putShort((short) port).array()));
@@ -281,37 +398,67 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return this;
         }
 
-        /** {@code masquerade [fully-random]}. */
+        /**
+         * {@code masquerade [fully-random]}.
+         *
+         * @param fullyRandom whether to pick source ports fully at random
+         * @return this builder
+         */
         public Builder masquerade(boolean fullyRandom) {
             exprs.add(new Expr.Masquerade(fullyRandom ? 0x10 : 0));
             return this;
         }
 
-        /** {@code counter}. */
+        /**
+         * {@code counter}.
+         *
+         * @return this builder
+         */
         public Builder counter() {
             exprs.add(new Expr.Counter(0, 0));
             return this;
         }
 
-        /** {@code reject}: ICMP port unreachable (ICMPv6 in ip6 tables). */
+        /**
+         * {@code reject}: ICMP port unreachable (ICMPv6 in ip6 tables).
+         *
+         * @return this builder
+         */
         public Builder reject() {
             exprs.add(new Expr.Reject(0, chain.table().family() == Family.IP6 ? 4 : 3));
             return this;
         }
 
-        /** {@code reject with icmp CODE} (e.g. 1, host-unreachable; 13, admin-prohibited). */
+        /**
+         * {@code reject with icmp CODE} (e.g. 1, host-unreachable; 13, admin-prohibited).
+         *
+         * @param code the ICMP code
+         * @return this builder
+         */
         public Builder rejectIcmp(int code) {
             exprs.add(new Expr.Reject(0, code));
             return this;
         }
 
-        /** {@code reject with tcp reset}. */
+        /**
+         * {@code reject with tcp reset}.
+         *
+         * @return this builder
+         */
         public Builder rejectTcpReset() {
             exprs.add(new Expr.Reject(1, 0));
             return this;
         }
 
-        /** {@code limit rate [over] RATE/UNIT [burst N packets]}: {@code unit} one of second, minute, hour, day, week. */
+        /**
+         * {@code limit rate [over] RATE/UNIT [burst N packets]}: {@code unit} one of second, minute, hour, day, week.
+         *
+         * @param rate packets per {@code unit}
+         * @param unit {@code second}, {@code minute}, ...
+         * @param burst packets allowed above the rate at once
+         * @param over whether the rule matches above the rate instead of below
+         * @return this builder
+         */
         public Builder limit(long rate, String unit, int burst, boolean over) {
             long seconds = switch (unit) {
                 case "second" -> 1;
@@ -325,19 +472,34 @@ public record Rule(Chain chain, List<Expr> exprs, Optional<String> comment, Opti
             return this;
         }
 
-        /** {@code log prefix "PREFIX"} (the kernel's default level, warn). */
+        /**
+         * {@code log prefix "PREFIX"} (the kernel's default level, warn).
+         *
+         * @param prefix the log prefix
+         * @return this builder
+         */
         public Builder log(String prefix) {
             exprs.add(new Expr.Log(Optional.of(Names.comment(prefix)), -1));
             return this;
         }
 
-        /** A verdict statement: {@code accept}, {@code drop}, {@code jump X}, {@code goto X}, {@code return}. */
+        /**
+         * A verdict statement: {@code accept}, {@code drop}, {@code jump X}, {@code goto X}, {@code return}.
+         *
+         * @param v the verdict
+         * @return this builder
+         */
         public Builder verdict(Verdict v) {
             exprs.add(new Expr.Immediate(0, Optional.of(v), new byte[0]));
             return this;
         }
 
-        /** Any expression, for what the statements above do not cover. */
+        /**
+         * Any expression, for what the statements above do not cover.
+         *
+         * @param e the expression
+         * @return this builder
+         */
         public Builder expr(Expr e) {
             exprs.add(e);
             return this;

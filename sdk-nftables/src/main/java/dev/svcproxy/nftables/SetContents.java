@@ -9,8 +9,8 @@ public record SetContents(NftSet set, List<Element> elements) {
     /**
      * A listed set; {@code elements} is copied.
      *
-     * @param set its specification
      * @param elements its elements
+     * @param set its specification
      */
     public SetContents {
         elements = List.copyOf(elements);

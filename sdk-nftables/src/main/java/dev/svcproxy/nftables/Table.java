@@ -10,8 +10,8 @@ public record Table(Family family, String name, Optional<String> comment) {
     /**
      * A table.
      *
-     * @param family its family
      * @param name its name
+     * @param family its family
      * @param comment its comment, if any
      * @throws dev.svcproxy.api.InvalidInputException for a bad name or comment
      */
@@ -41,7 +41,11 @@ public record Table(Family family, String name, Optional<String> comment) {
         return new Table(family, name, Optional.of(text));
     }
 
-    /** {@code ip NAME}: how commands name this table. */
+    /**
+     * {@code ip NAME}: how commands name this table.
+     *
+     * @return {@code ip NAME}
+     */
     public String reference() {
         return family + " " + Names.print(name);
     }

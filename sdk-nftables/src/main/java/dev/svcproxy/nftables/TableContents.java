@@ -14,8 +14,8 @@ public record TableContents(Table table, List<SetContents> sets, List<Chain> cha
     /**
      * A listed table; the lists are copied.
      *
-     * @param table the table
      * @param sets its named sets and maps with their elements
+     * @param table the table
      * @param chains its chains
      * @param rules its rules, chain by chain
      */
@@ -25,7 +25,12 @@ public record TableContents(Table table, List<SetContents> sets, List<Chain> cha
         rules = List.copyOf(rules);
     }
 
-    /** The rules of the chain named {@code chain}, in order. */
+    /**
+     * The rules of the chain named {@code chain}, in order.
+     *
+     * @param chain the chain
+     * @return the rules of the chain named {@code chain}, in order
+     */
     public List<Rule> rules(String chain) {
         return rules.stream().filter(r -> r.chain().name().equals(chain)).toList();
     }

@@ -13,8 +13,8 @@ public record TableNames(Table table, List<String> chains, List<String> sets) {
     /**
      * A table's names; the lists are copied.
      *
-     * @param table the table
      * @param chains its chains' names
+     * @param table the table
      * @param sets its named sets' and maps' names
      */
     public TableNames {

@@ -41,7 +41,7 @@ public record Verdict(Kind kind, Optional<String> chain) {
         /**
          * The verdict with the kernel's code.
          *
-         * @param code the code
+         * @param code the kernel's code
          * @return the kind
          * @throws InvalidInputException for an unknown code
          */

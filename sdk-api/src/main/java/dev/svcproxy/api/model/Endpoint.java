@@ -29,7 +29,11 @@ public abstract class Endpoint implements Comparable<Endpoint> {
      */
     public abstract int port();
 
-    /** On this node. */
+    /**
+     * On this node.
+     *
+     * @return true for an endpoint on this node
+     */
     @Value.Default
     public boolean local() {
         return false;
@@ -65,10 +69,18 @@ public abstract class Endpoint implements Comparable<Endpoint> {
         return false;
     }
 
-    /** Zones this endpoint is hinted for (topology-aware routing). */
+    /**
+     * Zones this endpoint is hinted for (topology-aware routing).
+     *
+     * @return zones this endpoint is hinted for (topology-aware routing)
+     */
     public abstract Set<String> zoneHints();
 
-    /** Nodes this endpoint is hinted for. */
+    /**
+     * Nodes this endpoint is hinted for.
+     *
+     * @return nodes this endpoint is hinted for
+     */
     public abstract Set<String> nodeHints();
 
     /**
@@ -96,7 +108,12 @@ public abstract class Endpoint implements Comparable<Endpoint> {
         return builder().ip(hostPort.ip()).port(hostPort.port()).build();
     }
 
-    /** Parses {@code ip:port}. */
+    /**
+     * Parses {@code ip:port}.
+     *
+     * @param text the text to parse
+     * @return the endpoint
+     */
     public static Endpoint parse(String text) {
         return of(HostPort.parse(text));
     }

@@ -24,7 +24,13 @@ public final class NameHash {
     private NameHash() {
     }
 
-    /** The first {@code chars} (at most 51) characters of base32(SHA-256(UTF-8 of {@code text})). */
+    /**
+     * The first {@code chars} (at most 51) characters of base32(SHA-256(UTF-8 of {@code text})).
+     *
+     * @param text the text to hash
+     * @param chars how many characters
+     * @return the first {@code chars} (at most 51) characters of base32(SHA-256(UTF-8 of {@code text}))
+     */
     public static String of(String text, int chars) {
         byte[] d = SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
         StringBuilder sb = new StringBuilder(chars);

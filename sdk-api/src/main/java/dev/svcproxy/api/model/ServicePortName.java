@@ -49,7 +49,12 @@ public record ServicePortName(String namespace, String name, String portName) im
         return new ServicePortName(namespace, name, portName);
     }
 
-    /** Parses {@code ns/name} or {@code ns/name:port}. */
+    /**
+     * Parses {@code ns/name} or {@code ns/name:port}.
+     *
+     * @param text the text to parse
+     * @return the name
+     */
     public static ServicePortName parse(String text) {
         int slash = text.indexOf('/');
         if (slash < 0) {
@@ -62,7 +67,11 @@ public record ServicePortName(String namespace, String name, String portName) im
                 : new ServicePortName(text.substring(0, slash), rest.substring(0, colon), rest.substring(colon + 1));
     }
 
-    /** {@code namespace/name} without the port. */
+    /**
+     * {@code namespace/name} without the port.
+     *
+     * @return {@code namespace/name} without the port
+     */
     public String serviceName() {
         return namespace + "/" + name;
     }

@@ -32,13 +32,19 @@ public abstract class ServiceTable {
      */
     public abstract List<VirtualService> services();
 
-    /** This node's addresses of {@link #family()} (for node ports and local-destination checks). */
+    /**
+     * This node's addresses of {@link #family()} (for node ports and local-destination checks).
+     *
+     * @return this node's addresses of {@link #family()} (for node ports and local-destination checks)
+     */
     public abstract List<IpAddress> nodeIps();
 
     /**
      * The cluster's service CIDRs of {@link #family()} (from {@code ServiceCIDR} objects), when known: cluster IPs are
      * allocated from them, so traffic to an address in them that no service holds can be dropped (kube-proxy's
      * nftables mode does). Empty when unknown.
+     *
+     * @return the cluster's service CIDRs of {@link #family()} (from {@code ServiceCIDR} objects), when known
      */
     public abstract List<dev.svcproxy.api.net.Cidr> serviceCidrs();
 
@@ -73,7 +79,12 @@ public abstract class ServiceTable {
         return name + "/" + protocol;
     }
 
-    /** An empty table of {@code family}. */
+    /**
+     * An empty table of {@code family}.
+     *
+     * @param family the IP family
+     * @return an empty table of {@code family}
+     */
     public static ServiceTable empty(IpFamily family) {
         return builder().family(family).build();
     }

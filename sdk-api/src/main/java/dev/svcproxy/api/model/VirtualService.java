@@ -39,7 +39,11 @@ public abstract class VirtualService {
      */
     public abstract Protocol protocol();
 
-    /** The service port (the port clients connect to on the cluster IP). */
+    /**
+     * The service port (the port clients connect to on the cluster IP).
+     *
+     * @return the service port (the port clients connect to on the cluster IP)
+     */
     public abstract int port();
 
     /**
@@ -49,7 +53,11 @@ public abstract class VirtualService {
      */
     public abstract Optional<IpAddress> clusterIp();
 
-    /** The node port, or 0 for none. */
+    /**
+     * The node port, or 0 for none.
+     *
+     * @return the node port, or 0 for none
+     */
     @Value.Default
     public int nodePort() {
         return 0;
@@ -107,42 +115,72 @@ public abstract class VirtualService {
         return SessionAffinity.NONE;
     }
 
-    /** The health-check node port (externalTrafficPolicy Local load balancers), or 0 for none. */
+    /**
+     * The health-check node port (externalTrafficPolicy Local load balancers), or 0 for none.
+     *
+     * @return the health-check node port (externalTrafficPolicy Local load balancers), or 0 for none
+     */
     @Value.Default
     public int healthCheckNodePort() {
         return 0;
     }
 
-    /** The {@link dev.svcproxy.api.spi.Scheduler} that splits traffic over endpoints; {@code random} by default. */
+    /**
+     * The {@link dev.svcproxy.api.spi.Scheduler} that splits traffic over endpoints; {@code random} by default.
+     *
+     * @return the {@link dev.svcproxy.api.spi.Scheduler} that splits traffic over endpoints
+     */
     @Value.Default
     public String scheduler() {
         return "random";
     }
 
-    /** The Service's annotations, for schedulers that read their settings there (e.g. weights). */
+    /**
+     * The Service's annotations, for schedulers that read their settings there (e.g. weights).
+     *
+     * @return the annotations, by key
+     */
     public abstract java.util.Map<String, String> annotations();
 
-    /** Endpoints for cluster-wide traffic, in any order (backends sort them as kube-proxy does). */
+    /**
+     * Endpoints for cluster-wide traffic, in any order (backends sort them as kube-proxy does).
+     *
+     * @return endpoints for cluster-wide traffic, in any order (backends sort them as kube-proxy does)
+     */
     public abstract List<Endpoint> clusterEndpoints();
 
-    /** Endpoints on this node for traffic with a {@code Local} policy. */
+    /**
+     * Endpoints on this node for traffic with a {@code Local} policy.
+     *
+     * @return endpoints on this node for traffic with a {@code Local} policy
+     */
     public abstract List<Endpoint> localEndpoints();
 
     /**
      * Whether the service has any usable endpoint at all (ready, or serving while terminating), even if
      * topology filtering left none in the two lists; false makes backends reject its traffic.
+     *
+     * @return whether the service has any usable endpoint at all (ready, or serving while terminating), even if topology filtering left none in the two lists
      */
     @Value.Default
     public boolean hasAnyEndpoints() {
         return !clusterEndpoints().isEmpty() || !localEndpoints().isEmpty();
     }
 
-    /** Reachable from outside the node: a node port, external IPs or load-balancer IPs. */
+    /**
+     * Reachable from outside the node: a node port, external IPs or load-balancer IPs.
+     *
+     * @return true for a node port, external IPs or load-balancer IPs
+     */
     public boolean isExternallyAccessible() {
         return nodePort() != 0 || !externalIps().isEmpty() || !loadBalancerIps().isEmpty();
     }
 
-    /** The IP family of its addresses, if it has any. */
+    /**
+     * The IP family of its addresses, if it has any.
+     *
+     * @return the IP family of its addresses, if it has any
+     */
     public Optional<IpFamily> family() {
         List<IpAddress> all = addresses();
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0).family());

@@ -25,7 +25,12 @@ public record Cidr(IpAddress network, int prefixLength) implements Comparable<Ci
         network = network.masked(prefixLength);
     }
 
-    /** Parses {@code ADDR/LEN} or a bare address. */
+    /**
+     * Parses {@code ADDR/LEN} or a bare address.
+     *
+     * @param text the text to parse
+     * @return the prefix
+     */
     public static Cidr parse(String text) {
         return parse(text, false);
     }
@@ -33,6 +38,9 @@ public record Cidr(IpAddress network, int prefixLength) implements Comparable<Ci
     /**
      * Like {@link #parse} but reads zero-padded IPv4 octets and prefix lengths as decimal ({@code 203.0.113.000/025}
      * is {@code 203.0.113.0/25}), as Kubernetes' {@code ParseCIDRSloppy} reads CIDRs stored before it became strict.
+     *
+     * @param text the text to parse
+     * @return the prefix
      */
     public static Cidr parseLenient(String text) {
         return parse(text, true);
@@ -58,7 +66,12 @@ public record Cidr(IpAddress network, int prefixLength) implements Comparable<Ci
         }
     }
 
-    /** The single-address prefix of {@code address}. */
+    /**
+     * The single-address prefix of {@code address}.
+     *
+     * @param address the address
+     * @return the single-address prefix of {@code address}
+     */
     public static Cidr of(IpAddress address) {
         return new Cidr(address, address.family().bits());
     }
@@ -72,7 +85,11 @@ public record Cidr(IpAddress network, int prefixLength) implements Comparable<Ci
         return network.family();
     }
 
-    /** True if this prefix holds exactly one address. */
+    /**
+     * True if this prefix holds exactly one address.
+     *
+     * @return true if this prefix holds exactly one address
+     */
     public boolean isSingleAddress() {
         return prefixLength == network.family().bits();
     }

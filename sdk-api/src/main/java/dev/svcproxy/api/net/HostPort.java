@@ -35,7 +35,12 @@ public record HostPort(IpAddress ip, int port) implements Comparable<HostPort> {
         return new HostPort(ip, port);
     }
 
-    /** Parses {@code 10.1.2.3:80} or {@code [fd00::5]:80}. */
+    /**
+     * Parses {@code 10.1.2.3:80} or {@code [fd00::5]:80}.
+     *
+     * @param text the text to parse
+     * @return the endpoint
+     */
     public static HostPort parse(String text) {
         if (text == null) {
             throw new InvalidInputException("empty endpoint", "null");

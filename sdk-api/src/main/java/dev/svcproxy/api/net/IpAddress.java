@@ -23,17 +23,32 @@ public final class IpAddress implements Comparable<IpAddress> {
         this.bytes = bytes;
     }
 
-    /** Parses a canonical or RFC 4291 IPv4/IPv6 literal; refuses zero-padded IPv4 octets, zones and mapped IPv4. */
+    /**
+     * Parses a canonical or RFC 4291 IPv4/IPv6 literal; refuses zero-padded IPv4 octets, zones and mapped IPv4.
+     *
+     * @param text the text to parse
+     * @return the address
+     */
     public static IpAddress parse(String text) {
         return parse(text, false);
     }
 
-    /** Like {@link #parse} but reads zero-padded IPv4 octets as decimal ({@code 010.0.0.1} is {@code 10.0.0.1}). */
+    /**
+     * Like {@link #parse} but reads zero-padded IPv4 octets as decimal ({@code 010.0.0.1} is {@code 10.0.0.1}).
+     *
+     * @param text the text to parse
+     * @return the address
+     */
     public static IpAddress parseLenient(String text) {
         return parse(text, true);
     }
 
-    /** An address from its 4 or 16 network-order bytes. */
+    /**
+     * An address from its 4 or 16 network-order bytes.
+     *
+     * @param bytes the bytes
+     * @return an address from its 4 or 16 network-order bytes
+     */
     public static IpAddress ofBytes(byte[] bytes) {
         if (bytes.length != 4 && bytes.length != 16) {
             throw new InvalidInputException("an IP address has 4 or 16 bytes, not " + bytes.length, "address");
@@ -104,7 +119,11 @@ public final class IpAddress implements Comparable<IpAddress> {
         return bytes.length == 4 ? IpFamily.IPV4 : IpFamily.IPV6;
     }
 
-    /** The address in network byte order (a copy). */
+    /**
+     * The address in network byte order (a copy).
+     *
+     * @return the address in network byte order (a copy)
+     */
     public byte[] bytes() {
         return bytes.clone();
     }

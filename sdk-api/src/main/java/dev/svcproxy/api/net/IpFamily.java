@@ -21,7 +21,12 @@ public enum IpFamily {
         this.bits = bits;
     }
 
-    /** Parses {@code IPv4} / {@code IPv6} (case-insensitive). */
+    /**
+     * Parses {@code IPv4} / {@code IPv6} (case-insensitive).
+     *
+     * @param text the text to parse
+     * @return the family
+     */
     public static IpFamily parse(String text) {
         for (IpFamily f : values()) {
             if (f.text.equalsIgnoreCase(text.strip())) {
@@ -40,22 +45,38 @@ public enum IpFamily {
         return byteLength;
     }
 
-    /** Address width in bits: 32 or 128. */
+    /**
+     * Address width in bits: 32 or 128.
+     *
+     * @return address width in bits
+     */
     public int bits() {
         return bits;
     }
 
-    /** The all-addresses CIDR of this family: {@code 0.0.0.0/0} or {@code ::/0}. */
+    /**
+     * The all-addresses CIDR of this family: {@code 0.0.0.0/0} or {@code ::/0}.
+     *
+     * @return {@code 0.0.0.0/0} or {@code ::/0}
+     */
     public Cidr any() {
         return Cidr.parse(this == IPV4 ? "0.0.0.0/0" : "::/0");
     }
 
-    /** The loopback range: {@code 127.0.0.0/8} or {@code ::1/128}. */
+    /**
+     * The loopback range: {@code 127.0.0.0/8} or {@code ::1/128}.
+     *
+     * @return {@code 127.0.0.0/8} or {@code ::1/128}
+     */
     public Cidr loopback() {
         return Cidr.parse(this == IPV4 ? "127.0.0.0/8" : "::1/128");
     }
 
-    /** The lower-case tool prefix, {@code ip} or {@code ip6} (as in {@code ip6tables}). */
+    /**
+     * The lower-case tool prefix, {@code ip} or {@code ip6} (as in {@code ip6tables}).
+     *
+     * @return the lower-case tool prefix, {@code ip} or {@code ip6} (as in {@code ip6tables})
+     */
     public String toolPrefix() {
         return this == IPV4 ? "ip" : "ip6";
     }

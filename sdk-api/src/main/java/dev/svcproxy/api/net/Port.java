@@ -27,7 +27,12 @@ public record Port(int value) implements Comparable<Port> {
         return new Port(value);
     }
 
-    /** Parses decimal text, e.g. {@code 8080}; no sign, no leading zeros. */
+    /**
+     * Parses decimal text, e.g. {@code 8080}; no sign, no leading zeros.
+     *
+     * @param text the text to parse
+     * @return the port
+     */
     public static Port parse(String text) {
         if (text == null || !text.matches("[1-9][0-9]{0,4}")) {
             throw new InvalidInputException("invalid port (expected 1-65535)", String.valueOf(text));
@@ -35,7 +40,13 @@ public record Port(int value) implements Comparable<Port> {
         return new Port(Integer.parseInt(text));
     }
 
-    /** Throws {@link InvalidInputException} naming {@code what} unless {@code value} is 1..65535; returns it. */
+    /**
+     * Throws {@link InvalidInputException} naming {@code what} unless {@code value} is 1..65535; returns it.
+     *
+     * @param value the value
+     * @param what what the value is, for the error
+     * @return {@code value}
+     */
     public static int check(int value, String what) {
         if (value < 1 || value > 65535) {
             throw new InvalidInputException("invalid port " + value + " (expected 1-65535)", what);

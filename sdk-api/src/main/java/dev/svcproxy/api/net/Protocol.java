@@ -22,7 +22,12 @@ public enum Protocol {
         this.lowerName = name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code TCP}, {@code udp}, ... (case-insensitive). */
+    /**
+     * Parses {@code TCP}, {@code udp}, ... (case-insensitive).
+     *
+     * @param text the text to parse
+     * @return the protocol
+     */
     public static Protocol parse(String text) {
         for (Protocol p : values()) {
             if (p.name().equalsIgnoreCase(text.strip())) {
@@ -32,12 +37,20 @@ public enum Protocol {
         throw new InvalidInputException("unknown protocol (expected TCP, UDP or SCTP)", text);
     }
 
-    /** The IANA protocol number (6, 17, 132). */
+    /**
+     * The IANA protocol number (6, 17, 132).
+     *
+     * @return the IANA protocol number (6, 17, 132)
+     */
     public int number() {
         return number;
     }
 
-    /** {@code tcp}, {@code udp} or {@code sctp}. */
+    /**
+     * {@code tcp}, {@code udp} or {@code sctp}.
+     *
+     * @return {@code tcp}, {@code udp} or {@code sctp}
+     */
     public String lowerName() {
         return lowerName;
     }

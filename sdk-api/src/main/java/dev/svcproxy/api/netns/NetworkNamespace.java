@@ -23,7 +23,12 @@ public final class NetworkNamespace implements AutoCloseable {
         this.name = name;
     }
 
-    /** Makes a new namespace with its loopback up; fails if the name is taken. */
+    /**
+     * Makes a new namespace with its loopback up; fails if the name is taken.
+     *
+     * @param name the name
+     * @return makes a new namespace with its loopback up
+     */
     public static NetworkNamespace create(String name) {
         if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
             throw new InvalidInputException("invalid namespace name", name);
@@ -52,14 +57,24 @@ public final class NetworkNamespace implements AutoCloseable {
         return Path.of("/run/netns", name);
     }
 
-    /** Runs {@code argv} inside the namespace; returns its standard output; fails with its standard error. */
+    /**
+     * Runs {@code argv} inside the namespace; returns its standard output; fails with its standard error.
+     *
+     * @param argv the command and its arguments
+     * @return its standard output
+     */
     public String exec(String... argv) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
         cmd.addAll(List.of(argv));
         return run(cmd, true);
     }
 
-    /** Starts a long-running command inside the namespace (a server, say); the caller destroys the process. */
+    /**
+     * Starts a long-running command inside the namespace (a server, say); the caller destroys the process.
+     *
+     * @param argv the command and its arguments
+     * @return the running process
+     */
     public Process start(String... argv) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
         cmd.addAll(List.of(argv));
@@ -70,7 +85,12 @@ public final class NetworkNamespace implements AutoCloseable {
         }
     }
 
-    /** Runs a shell command line inside the namespace. */
+    /**
+     * Runs a shell command line inside the namespace.
+     *
+     * @param script the shell command line
+     * @return its standard output
+     */
     public String sh(String script) {
         return exec("sh", "-c", script);
     }

@@ -19,39 +19,65 @@ import org.immutables.value.Value;
 @Value.Immutable
 public abstract class BackendContext {
 
-    /** The IP family this backend programs. */
+    /**
+     * The IP family this backend programs.
+     *
+     * @return the IP family this backend programs
+     */
     @Value.Default
     public IpFamily family() {
         return IpFamily.IPV4;
     }
 
-    /** The network namespace to program ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}); empty = this one. */
+    /**
+     * The network namespace to program ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}); empty = this one.
+     *
+     * @return the network namespace to program ({@code /run/netns/NAME}, {@code /proc/PID/ns/net})
+     */
     public abstract Optional<Path> netns();
 
-    /** The packet-mark bit that flags traffic for masquerade (kube-proxy default 14, mark 0x4000). */
+    /**
+     * The packet-mark bit that flags traffic for masquerade (kube-proxy default 14, mark 0x4000).
+     *
+     * @return the packet-mark bit that flags traffic for masquerade (kube-proxy default 14, mark 0x4000)
+     */
     @Value.Default
     public int masqueradeBit() {
         return 14;
     }
 
-    /** SNAT all traffic to cluster IPs, not only traffic from outside the cluster. */
+    /**
+     * SNAT all traffic to cluster IPs, not only traffic from outside the cluster.
+     *
+     * @return true to masquerade all service traffic
+     */
     @Value.Default
     public boolean masqueradeAll() {
         return false;
     }
 
-    /** How traffic from this node's pods is told apart (kube-proxy's {@code detectLocalMode}). */
+    /**
+     * How traffic from this node's pods is told apart (kube-proxy's {@code detectLocalMode}).
+     *
+     * @return how traffic from this node's pods is told apart (kube-proxy's {@code detectLocalMode})
+     */
     @Value.Default
     public LocalTraffic localTraffic() {
         return LocalTraffic.none();
     }
 
-    /** Addresses node ports listen on; empty means every local address. */
+    /**
+     * Addresses node ports listen on; empty means every local address.
+     *
+     * @return addresses node ports listen on
+     */
     public abstract List<Cidr> nodePortAddresses();
 
     /**
      * IPv4 node ports also on 127.0.0.1 when the node-port addresses allow it ({@code iptables.localhostNodePorts},
      * default true); needs {@code net.ipv4.conf.all.route_localnet=1}, which the backend sets in its namespace.
+     *
+     * @return true to serve IPv4 node ports on localhost too
      */
     @Value.Default
     public boolean localhostNodePorts() {
@@ -62,13 +88,19 @@ public abstract class BackendContext {
      * kube-proxy's {@code conntrack.tcpBeLiberal}: the proxy sets {@code nf_conntrack_tcp_be_liberal=1} at start. A
      * backend that decides by that sysctl (kube-proxy writes no ct INVALID drop rule where it is 1) reads the kernel
      * when it syncs, and takes this setting as what the start will do when it renders without touching anything.
+     *
+     * @return true if the proxy sets the sysctl
      */
     @Value.Default
     public boolean tcpBeLiberal() {
         return false;
     }
 
-    /** kube-proxy's {@code ipvs.*} settings. */
+    /**
+     * kube-proxy's {@code ipvs.*} settings.
+     *
+     * @return kube-proxy's {@code ipvs.*} settings
+     */
     @Value.Default
     public IpvsSettings ipvs() {
         return IpvsSettings.defaults();
@@ -77,13 +109,19 @@ public abstract class BackendContext {
     /**
      * The longest time between two syncs, and the retry interval after a failed one (kube-proxy's {@code syncPeriod},
      * default 30 s).
+     *
+     * @return the longest time between two syncs, and the retry interval after a failed one (kube-proxy's {@code syncPeriod}, default 30 s)
      */
     @Value.Default
     public Duration syncPeriod() {
         return Duration.ofSeconds(30);
     }
 
-    /** The least time between two syncs (kube-proxy's {@code minSyncPeriod}, default 1 s). */
+    /**
+     * The least time between two syncs (kube-proxy's {@code minSyncPeriod}, default 1 s).
+     *
+     * @return the least time between two syncs (kube-proxy's {@code minSyncPeriod}, default 1 s)
+     */
     @Value.Default
     public Duration minSyncPeriod() {
         return Duration.ofSeconds(1);
@@ -101,12 +139,20 @@ public abstract class BackendContext {
         }
     }
 
-    /** kube-proxy's defaults for IPv4 in this network namespace. */
+    /**
+     * kube-proxy's defaults for IPv4 in this network namespace.
+     *
+     * @return kube-proxy's defaults for IPv4 in this network namespace
+     */
     public static BackendContext defaults() {
         return builder().build();
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a builder starting from the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }

@@ -16,7 +16,13 @@ import java.util.function.DoubleSupplier;
  */
 public record BackendMetric(String name, String help, DoubleSupplier value, boolean perFamily) {
 
-    /** A namespace-wide counter ({@code perFamily} false). */
+    /**
+     * A namespace-wide counter ({@code perFamily} false).
+     *
+     * @param name the name
+     * @param help the help
+     * @param value the value
+     */
     public BackendMetric(String name, String help, DoubleSupplier value) {
         this(name, help, value, false);
     }

@@ -25,7 +25,11 @@ public final class Backends {
     private Backends() {
     }
 
-    /** Every provider visible on the module path and class path, sorted by priority then name. */
+    /**
+     * Every provider visible on the module path and class path, sorted by priority then name.
+     *
+     * @return every provider visible on the module path and class path, sorted by priority then name
+     */
     public static List<ServiceProxyBackendProvider> providers() {
         return ServiceLoader.load(ServiceProxyBackendProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
@@ -34,17 +38,35 @@ public final class Backends {
                 .toList();
     }
 
-    /** Chooses and creates a backend for {@code context}; {@code name} may be null or empty for "any". */
+    /**
+     * Chooses and creates a backend for {@code context}; {@code name} may be null or empty for "any".
+     *
+     * @param name the name
+     * @param context the proxy's settings for the family
+     * @return chooses and creates a backend for {@code context}
+     */
     public static ServiceProxyBackend create(String name, BackendContext context) {
         return select(name, context).create(context);
     }
 
-    /** Chooses a provider as {@link #create} does, without creating the backend. */
+    /**
+     * Chooses a provider as {@link #create} does, without creating the backend.
+     *
+     * @param name the name
+     * @param context the proxy's settings for the family
+     * @return chooses a provider as {@link #create} does, without creating the backend
+     */
     public static ServiceProxyBackendProvider select(String name, BackendContext context) {
         return select(providers(), name, context);
     }
 
-    /** Whether {@code provider} can run for {@code context}; a probe that throws counts as "no", with the reason. */
+    /**
+     * Whether {@code provider} can run for {@code context}; a probe that throws counts as "no", with the reason.
+     *
+     * @param provider a backend provider
+     * @param context the proxy's settings for the family
+     * @return whether {@code provider} can run for {@code context}
+     */
     public static Availability availability(ServiceProxyBackendProvider provider, BackendContext context) {
         try {
             return provider.availability(context);
@@ -56,6 +78,10 @@ public final class Backends {
     /**
      * Creates {@code provider}'s backend for {@code context} if it can run there; else throws
      * {@link BackendUnavailableException} with its reason.
+     *
+     * @param provider a backend provider
+     * @param context the proxy's settings for the family
+     * @return creates {@code provider}'s backend for {@code context} if it can run there
      */
     public static ServiceProxyBackend create(ServiceProxyBackendProvider provider, BackendContext context) {
         return select(List.of(provider), provider.name(), context).create(context);

@@ -16,8 +16,8 @@ public record IpvsSettings(String scheduler, List<Cidr> excludeCidrs, boolean st
     /**
      * IPVS settings; {@code excludeCidrs} is copied.
      *
-     * @param scheduler the default IPVS scheduler (e.g. {@code rr})
      * @param excludeCidrs virtual servers in these ranges are never touched
+     * @param scheduler the default IPVS scheduler (e.g. {@code rr})
      * @param strictArp whether to set {@code arp_ignore}/{@code arp_announce} as kube-proxy's {@code strictARP}
      * @param tcpTimeout the IPVS TCP timeout, zero for the kernel's
      * @param tcpFinTimeout the IPVS TCP FIN timeout, zero for the kernel's
@@ -27,7 +27,11 @@ public record IpvsSettings(String scheduler, List<Cidr> excludeCidrs, boolean st
         excludeCidrs = List.copyOf(excludeCidrs);
     }
 
-    /** kube-proxy's defaults: scheduler rr, nothing excluded, no strict ARP, the kernel's timeouts. */
+    /**
+     * kube-proxy's defaults: scheduler rr, nothing excluded, no strict ARP, the kernel's timeouts.
+     *
+     * @return kube-proxy's defaults
+     */
     public static IpvsSettings defaults() {
         return new IpvsSettings("rr", List.of(), false, Duration.ZERO, Duration.ZERO, Duration.ZERO);
     }

@@ -32,7 +32,12 @@ public final class RefusedServices {
         this.lastGood = lastGood;
     }
 
-    /** How a service is named in reports: {@code ns/name:port/proto}. */
+    /**
+     * How a service is named in reports: {@code ns/name:port/proto}.
+     *
+     * @param v the refused service
+     * @return how a service is named in reports
+     */
     public static String key(VirtualService v) {
         return v.name() + "/" + v.protocol().lowerName();
     }
@@ -40,6 +45,12 @@ public final class RefusedServices {
     /**
      * Records that the kernel refused {@code v}, saying {@code message}; adds the report to {@code skipped} and returns
      * {@code table} with {@code v} replaced by its last good version, or without it, to sync again.
+     *
+     * @param table the table
+     * @param v the refused service
+     * @param message the message
+     * @param skipped where each service left out is reported
+     * @return {@code table} without {@code v}
      */
     public ServiceTable refuse(ServiceTable table, VirtualService v, String message, List<SyncResult.Skipped> skipped) {
         refused.put(key(v), new Refusal(v, message));
@@ -47,7 +58,13 @@ public final class RefusedServices {
         return replaced(table, v);
     }
 
-    /** {@code desired} without the refused services that have not changed since; those are reported in {@code skipped}. */
+    /**
+     * {@code desired} without the refused services that have not changed since; those are reported in {@code skipped}.
+     *
+     * @param desired the desired state
+     * @param skipped where each service left out is reported
+     * @return {@code desired} without the refused services that have not changed since
+     */
     public ServiceTable withoutRefused(ServiceTable desired, List<SyncResult.Skipped> skipped) {
         if (refused.isEmpty()) {
             return desired;

@@ -28,7 +28,12 @@ public final class Schedulers {
         return ServiceLoader.load(Scheduler.class).stream().map(ServiceLoader.Provider::get).toList();
     }
 
-    /** The scheduler named {@code name}; fails listing the installed ones if there is none. */
+    /**
+     * The scheduler named {@code name}; fails listing the installed ones if there is none.
+     *
+     * @param name the name
+     * @return the scheduler named {@code name}
+     */
     public static Scheduler find(String name) {
         List<Scheduler> all = all();
         return all.stream().filter(s -> s.name().equals(name)).findFirst()
@@ -40,6 +45,12 @@ public final class Schedulers {
     /**
      * Runs {@code scheduler} for {@code backend}, checking its contract: it supports the backend, returns each
      * given endpoint at most once and no other. Throws {@link InvalidInputException} naming the service otherwise.
+     *
+     * @param scheduler the scheduler
+     * @param backend the backend's name
+     * @param service the service
+     * @param endpoints the service's endpoints
+     * @return the endpoints with their weights
      */
     public static List<WeightedEndpoint> schedule(Scheduler scheduler, String backend, VirtualService service,
                                                   List<Endpoint> endpoints) {

@@ -17,13 +17,19 @@ import java.util.List;
  */
 public interface ServiceProxyBackend extends AutoCloseable {
 
-    /** The provider's name, e.g. {@code iptables}. */
+    /**
+     * The provider's name, e.g. {@code iptables}.
+     *
+     * @return the name
+     */
     String name();
 
     /**
      * Applies this backend's kernel prerequisites in its namespace before the first sync (sysctls such as
      * {@code route_localnet} or IPVS's {@code vs/*}, counters, timeouts), as kube-proxy does when it starts. What the
      * kernel refuses and kube-proxy only warns about is returned as warnings, one line each; the rest throws.
+     *
+     * @return applies this backend's kernel prerequisites in its namespace before the first sync (sysctls such as {@code route_localnet} or IPVS's {@code vs/*}, counters, timeouts), as kube-proxy does when it starts
      */
     default List<String> prepare() {
         return List.of();
@@ -33,34 +39,56 @@ public interface ServiceProxyBackend extends AutoCloseable {
      * Makes the kernel state match {@code desired}. Idempotent: syncing the same table twice changes nothing
      * the second time. A service the backend cannot program is skipped and reported in the result; the others
      * are still programmed. A kernel refusal of the whole change throws and leaves the previous state.
+     *
+     * @param desired the desired state
+     * @return makes the kernel state match {@code desired}
      */
     SyncResult sync(ServiceTable desired);
 
     /**
      * What a full sync of {@code desired} would apply, as the backend's own text (an {@code iptables-restore}
      * payload, ipvsadm and ipset lines, an nft transaction), without reading or changing the kernel.
+     *
+     * @param desired the desired state
+     * @return what a full sync of {@code desired} would apply, as the backend's own text (an {@code iptables-restore} payload, ipvsadm and ipset lines, an nft transaction), without reading or changing the kernel
      */
     String render(ServiceTable desired);
 
     /**
      * {@link #render(ServiceTable)} written to {@code out}. Backends whose payloads are large override it to write line
      * by line instead of holding the whole text (an iptables payload of 10,000 services is tens of megabytes).
+     *
+     * @param desired the desired state
+     * @param out where the text goes
+     * @throws java.io.IOException if writing to {@code out} fails
      */
     default void render(ServiceTable desired, Appendable out) throws IOException {
         out.append(render(desired));
     }
 
-    /** Metrics this backend exposes beside the proxy's own; read at each scrape. */
+    /**
+     * Metrics this backend exposes beside the proxy's own; read at each scrape.
+     *
+     * @return metrics this backend exposes beside the proxy's own
+     */
     default List<BackendMetric> metrics() {
         return List.of();
     }
 
-    /** Kernel objects this backend shares with other modes, which their {@link #removeLeftovers} must keep. */
+    /**
+     * Kernel objects this backend shares with other modes, which their {@link #removeLeftovers} must keep.
+     *
+     * @return kernel objects this backend shares with other modes, which their {@link #removeLeftovers} must keep
+     */
     default SharedState sharedState() {
         return SharedState.none();
     }
 
-    /** Whether this mode left state in the kernel that another mode, now in charge, should remove. */
+    /**
+     * Whether this mode left state in the kernel that another mode, now in charge, should remove.
+     *
+     * @return whether this mode left state in the kernel that another mode, now in charge, should remove
+     */
     default boolean hasLeftovers() {
         return true;
     }
@@ -68,6 +96,8 @@ public interface ServiceProxyBackend extends AutoCloseable {
     /**
      * Removes what this mode installed except what {@code keep} names; called after another mode's first sync,
      * which has rewritten the shared objects so that nothing still refers to what goes.
+     *
+     * @param keep the keep
      */
     void removeLeftovers(SharedState keep);
 

@@ -26,17 +26,33 @@ public record SharedState(Map<String, Set<String>> iptablesChains, Map<String, S
         iptablesRules = Map.copyOf(iptablesRules);
     }
 
-    /** Nothing shared: a full clean-up. */
+    /**
+     * Nothing shared: a full clean-up.
+     *
+     * @return nothing shared
+     */
     public static SharedState none() {
         return new SharedState(Map.of(), Map.of());
     }
 
-    /** True if {@code chain} of {@code table} is shared. */
+    /**
+     * True if {@code chain} of {@code table} is shared.
+     *
+     * @param table the table
+     * @param chain the chain
+     * @return true if {@code chain} of {@code table} is shared
+     */
     public boolean sharesChain(String table, String chain) {
         return iptablesChains.getOrDefault(table, Set.of()).contains(chain);
     }
 
-    /** True if {@code rule} ({@code iptables-save} form) of {@code table} is shared. */
+    /**
+     * True if {@code rule} ({@code iptables-save} form) of {@code table} is shared.
+     *
+     * @param table the table
+     * @param rule the rule
+     * @return true if {@code rule} ({@code iptables-save} form) of {@code table} is shared
+     */
     public boolean sharesRule(String table, String rule) {
         return iptablesRules.getOrDefault(table, Set.of()).contains(rule);
     }

@@ -18,8 +18,8 @@ public record SyncResult(boolean full, List<Skipped> skipped, Duration duration,
     /**
      * A result; lists and maps are copied.
      *
-     * @param full whether the sync rewrote everything
      * @param skipped the objects left out, and why
+     * @param full whether the sync rewrote everything
      * @param duration how long the sync took
      * @param ruleCounts the rules written, by table
      * @param ruleTotals the rules the backend's chains hold afterwards, by table
@@ -30,12 +30,25 @@ public record SyncResult(boolean full, List<Skipped> skipped, Duration duration,
         ruleTotals = Map.copyOf(ruleTotals);
     }
 
-    /** A result with the rules written by table, and no totals. */
+    /**
+     * A result with the rules written by table, and no totals.
+     *
+     * @param full whether the sync rewrote everything
+     * @param skipped the skipped
+     * @param duration how long the sync took
+     * @param ruleCounts the rule counts
+     */
     public SyncResult(boolean full, List<Skipped> skipped, Duration duration, Map<String, Integer> ruleCounts) {
         this(full, skipped, duration, ruleCounts, Map.of());
     }
 
-    /** A result without rule counts. */
+    /**
+     * A result without rule counts.
+     *
+     * @param full whether the sync rewrote everything
+     * @param skipped the skipped
+     * @param duration how long the sync took
+     */
     public SyncResult(boolean full, List<Skipped> skipped, Duration duration) {
         this(full, skipped, duration, Map.of(), Map.of());
     }

@@ -28,7 +28,15 @@ public final class BuiltinJumps {
     private BuiltinJumps() {
     }
 
-    /** True if {@code state} holds {@code rule} in {@code table}. */
+    /**
+     * True if {@code state} holds {@code rule} in {@code table}.
+     *
+     * @param client the client
+     * @param state the state as read
+     * @param table the table
+     * @param rule the rule
+     * @return true if {@code state} holds {@code rule} in {@code table}
+     */
     public static boolean present(IptablesClient client, Ruleset state, Table table, Rule rule) {
         return state.rules(table, rule.chain().name()).stream().anyMatch(r -> r.sameAs(rule, client.family()));
     }
@@ -36,6 +44,11 @@ public final class BuiltinJumps {
     /**
      * Inserts at the top of their chains, in {@code tx}, the {@code jumps} the kernel lacks. {@code nat} is a save of
      * the nat table's built-in chains already read (or null to read it); the filter table is read here.
+     *
+     * @param client the client
+     * @param tx the transaction
+     * @param jumps the jump rules
+     * @param nat the nat table's built-in chains as just read, or null to read them
      */
     public static void insertMissing(IptablesClient client, IptablesTransaction tx, List<KubeProxyRules.JumpRule> jumps,
                                      Ruleset nat) {
@@ -51,6 +64,10 @@ public final class BuiltinJumps {
     /**
      * Deletes the {@code jumps} that are present, except those {@code keep} names (jump rules another mode uses
      * word for word). A jump whose target chain is gone is skipped: the kernel cannot hold it.
+     *
+     * @param client the client
+     * @param jumps the jump rules
+     * @param keep what the mode now in charge shares, kept
      */
     public static void delete(IptablesClient client, List<KubeProxyRules.JumpRule> jumps, SharedState keep) {
         for (KubeProxyRules.JumpRule j : jumps) {
@@ -64,6 +81,10 @@ public final class BuiltinJumps {
     /**
      * A mode's unlink before a full clean-up: deletes its {@code jumps} and empties every existing chain {@code owns}
      * accepts, in one restore, so that no rule refers to state another mode's clean-up deletes.
+     *
+     * @param client the client
+     * @param jumps the jump rules
+     * @param owns which chains are this mode's
      */
     public static void unlink(IptablesClient client, List<KubeProxyRules.JumpRule> jumps, BiPredicate<Table, ChainName> owns) {
         delete(client, jumps, SharedState.none());
@@ -73,6 +94,11 @@ public final class BuiltinJumps {
     /**
      * A mode's removal: deletes its {@code jumps} and every existing chain {@code owns} accepts, in one restore, but
      * the jumps and chains {@code keep} names (another mode's, which that mode's first sync has rewritten).
+     *
+     * @param client the client
+     * @param jumps the jump rules
+     * @param owns which chains are this mode's
+     * @param keep what the mode now in charge shares, kept
      */
     public static void remove(IptablesClient client, List<KubeProxyRules.JumpRule> jumps, BiPredicate<Table, ChainName> owns,
                               SharedState keep) {
@@ -101,6 +127,11 @@ public final class BuiltinJumps {
     /**
      * A mode's iptables footprint as the SPI's {@link SharedState}: the chains {@code ownedChains} gives for nat and
      * filter, and the {@code jumps} in {@code iptables-save} form, for another mode to keep when it removes its own.
+     *
+     * @param ownedChains the chains of each table the mode owns
+     * @param jumps the jump rules
+     * @param family the IP family
+     * @return a mode's iptables footprint as the SPI's {@link SharedState}
      */
     public static SharedState sharedState(Function<Table, List<ChainName>> ownedChains, List<KubeProxyRules.JumpRule> jumps,
                                           IpFamily family) {

@@ -75,6 +75,9 @@ public final class IptablesBackend implements ServiceProxyBackend {
      * A backend over {@code client} (the kernel's or a fake) that touches nothing but iptables: no sysctls, no nfacct
      * counters ({@link KubeProxyRules.KernelFacts#none()}). {@link IptablesBackendProvider} makes backends that also
      * own the namespace's prerequisites.
+     *
+     * @param client the client
+     * @param context the proxy's settings for the family
      */
     public IptablesBackend(IptablesClient client, BackendContext context) {
         this(client, context, Optional.empty());
@@ -280,7 +283,11 @@ public final class IptablesBackend implements ServiceProxyBackend {
         }
     }
 
-    /** The size in bytes of the last sync's restore payload (a partial sync's is much smaller). */
+    /**
+     * The size in bytes of the last sync's restore payload (a partial sync's is much smaller).
+     *
+     * @return the size in bytes of the last sync's restore payload (a partial sync's is much smaller)
+     */
     public synchronized int lastPayloadBytes() {
         return lastPayloadBytes;
     }
@@ -354,7 +361,11 @@ public final class IptablesBackend implements ServiceProxyBackend {
         kernel.ifPresent(NodeKernel::close);
     }
 
-    /** The jump rules this backend keeps in the built-in chains. */
+    /**
+     * The jump rules this backend keeps in the built-in chains.
+     *
+     * @return the jump rules this backend keeps in the built-in chains
+     */
     public List<Rule> jumpRules() {
         return rules.jumpRules().stream().map(KubeProxyRules.JumpRule::rule).toList();
     }

@@ -34,32 +34,68 @@ public final class KubeChains {
     private KubeChains() {
     }
 
-    /** {@code KUBE-SVC-<hash>}: the cluster policy chain of a service port. */
+    /**
+     * {@code KUBE-SVC-<hash>}: the cluster policy chain of a service port.
+     *
+     * @param name the name
+     * @param protocol the protocol
+     * @return {@code KUBE-SVC-<hash>}
+     */
     public static ChainName service(ServicePortName name, Protocol protocol) {
         return ChainName.of("KUBE-SVC-" + hash(name + protocol.lowerName()));
     }
 
-    /** {@code KUBE-SVL-<hash>}: the local policy chain. */
+    /**
+     * {@code KUBE-SVL-<hash>}: the local policy chain.
+     *
+     * @param name the name
+     * @param protocol the protocol
+     * @return {@code KUBE-SVL-<hash>}
+     */
     public static ChainName serviceLocal(ServicePortName name, Protocol protocol) {
         return ChainName.of("KUBE-SVL-" + hash(name + protocol.lowerName()));
     }
 
-    /** {@code KUBE-EXT-<hash>}: the external traffic chain. */
+    /**
+     * {@code KUBE-EXT-<hash>}: the external traffic chain.
+     *
+     * @param name the name
+     * @param protocol the protocol
+     * @return {@code KUBE-EXT-<hash>}
+     */
     public static ChainName external(ServicePortName name, Protocol protocol) {
         return ChainName.of("KUBE-EXT-" + hash(name + protocol.lowerName()));
     }
 
-    /** {@code KUBE-FW-<hash>}: the load-balancer source-range firewall chain. */
+    /**
+     * {@code KUBE-FW-<hash>}: the load-balancer source-range firewall chain.
+     *
+     * @param name the name
+     * @param protocol the protocol
+     * @return {@code KUBE-FW-<hash>}
+     */
     public static ChainName firewall(ServicePortName name, Protocol protocol) {
         return ChainName.of("KUBE-FW-" + hash(name + protocol.lowerName()));
     }
 
-    /** {@code KUBE-SEP-<hash>}: the chain of one endpoint of a service port. */
+    /**
+     * {@code KUBE-SEP-<hash>}: the chain of one endpoint of a service port.
+     *
+     * @param name the name
+     * @param protocol the protocol
+     * @param endpoint the endpoint
+     * @return {@code KUBE-SEP-<hash>}
+     */
     public static ChainName endpoint(ServicePortName name, Protocol protocol, Endpoint endpoint) {
         return ChainName.of("KUBE-SEP-" + hash(name + protocol.lowerName() + endpoint));
     }
 
-    /** True for the chain names kube-proxy owns per service (the only ones its clean-up deletes). */
+    /**
+     * True for the chain names kube-proxy owns per service (the only ones its clean-up deletes).
+     *
+     * @param chain the chain
+     * @return true for the chain names kube-proxy owns per service (the only ones its clean-up deletes)
+     */
     public static boolean isServiceChain(ChainName chain) {
         String n = chain.name();
         return n.startsWith("KUBE-SVC-") || n.startsWith("KUBE-SVL-") || n.startsWith("KUBE-EXT-")

@@ -58,7 +58,11 @@ public final class KubeProxyRules {
      * no ct INVALID drop rule), and which of its two nfacct counters exist (rules count into them only then).
      */
     public record KernelFacts(boolean tcpBeLiberal, boolean counterInvalid, boolean counterLocalhost) {
-        /** Nothing known: the INVALID drop rule, no counters. */
+        /**
+         * Nothing known: the INVALID drop rule, no counters.
+         *
+         * @return the facts
+         */
         public static KernelFacts none() {
             return new KernelFacts(false, false, false);
         }
@@ -75,12 +79,23 @@ public final class KubeProxyRules {
     private boolean largeCluster;
     private boolean cachedLargeCluster;
 
-    /** The rules for {@code context} with {@link KernelFacts#none()}. */
+    /**
+     * The rules for {@code context} with {@link KernelFacts#none()}.
+     *
+     * @param context the proxy's settings for the family
+     * @param randomFully whether MASQUERADE picks source ports fully at random
+     */
     public KubeProxyRules(BackendContext context, boolean randomFully) {
         this(context, randomFully, KernelFacts.none());
     }
 
-    /** The rules for {@code context}; {@code randomFully} when iptables supports {@code --random-fully}. */
+    /**
+     * The rules for {@code context}; {@code randomFully} when iptables supports {@code --random-fully}.
+     *
+     * @param context the proxy's settings for the family
+     * @param randomFully whether MASQUERADE picks source ports fully at random
+     * @param facts what the kernel offers
+     */
     public KubeProxyRules(BackendContext context, boolean randomFully, KernelFacts facts) {
         this.family = context.family();
         this.context = context;
@@ -88,13 +103,22 @@ public final class KubeProxyRules {
         this.facts = facts;
     }
 
-    /** The service whose rules, as the last sync wrote them, include {@code rule} (a refused one, say). */
+    /**
+     * The service whose rules, as the last sync wrote them, include {@code rule} (a refused one, say).
+     *
+     * @param rule the rule
+     * @return the service whose rules, as the last sync wrote them, include {@code rule} (a refused one, say)
+     */
     public synchronized Optional<VirtualService> serviceOf(Rule rule) {
         return cache.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(op -> rule.equals(op.rule())))
                 .map(Map.Entry::getKey).findFirst();
     }
 
-    /** The rules of kube-proxy's jumps from the built-in chains into its own. */
+    /**
+     * The rules of kube-proxy's jumps from the built-in chains into its own.
+     *
+     * @return the rules of kube-proxy's jumps from the built-in chains into its own
+     */
     public List<JumpRule> jumpRules() {
         return List.of(
                 new JumpRule(Table.FILTER, Rule.in("INPUT").ctstate(Match.CtState.NEW)
@@ -127,6 +151,8 @@ public final class KubeProxyRules {
     /**
      * Whether IPv4 localhost node ports are on: {@code iptables.localhostNodePorts} ({@link BackendContext#localhostNodePorts()},
      * default true) and the node-port addresses include 127.0.0.1. Needs {@code net.ipv4.conf.all.route_localnet=1}.
+     *
+     * @return whether IPv4 localhost node ports are on
      */
     public boolean localhostNodePorts() {
         IpAddress lo = IpAddress.parse("127.0.0.1");
@@ -157,14 +183,23 @@ public final class KubeProxyRules {
         }
     }
 
-    /** kubelet's jumps to {@code KUBE-FIREWALL} (INPUT and OUTPUT, no comment); ensured, never removed. */
+    /**
+     * kubelet's jumps to {@code KUBE-FIREWALL} (INPUT and OUTPUT, no comment); ensured, never removed.
+     *
+     * @return kubelet's jumps to {@code KUBE-FIREWALL} (INPUT and OUTPUT, no comment)
+     */
     public List<JumpRule> kubeletJumpRules() {
         return localhostNodePorts() ? List.of(
                 new JumpRule(Table.FILTER, Rule.in("INPUT").jump(KubeChains.KUBELET_FIREWALL)),
                 new JumpRule(Table.FILTER, Rule.in("OUTPUT").jump(KubeChains.KUBELET_FIREWALL))) : List.of();
     }
 
-    /** The fixed chains this layout owns in {@code table} (service chains aside); kubelet's chains are not among them. */
+    /**
+     * The fixed chains this layout owns in {@code table} (service chains aside); kubelet's chains are not among them.
+     *
+     * @param table the table
+     * @return the fixed chains this layout owns in {@code table} (service chains aside)
+     */
     public List<ChainName> ownedChains(Table table) {
         return switch (table) {
             case FILTER -> List.of(KubeChains.SERVICES, KubeChains.EXTERNAL_SERVICES, KubeChains.FORWARD,
@@ -178,13 +213,26 @@ public final class KubeProxyRules {
      * A full sync of {@code table}: every fixed chain and service chain rewritten, and the service chains in
      * {@code existingNatChains} that are no longer wanted deleted. Services that cannot be expressed are skipped
      * and added to {@code skipped}.
+     *
+     * @param table the table
+     * @param existingNatChains the chains the nat table holds now
+     * @param skipped where each service left out is reported
+     * @return this transaction
      */
     public IptablesTransaction fullSync(ServiceTable table, Collection<ChainName> existingNatChains,
                                         List<SyncResult.Skipped> skipped) {
         return sync(table, existingNatChains, skipped, null, new LinkedHashSet<>());
     }
 
-    /** {@link #fullSync}, also adding every service chain the table needs to {@code wanted}. */
+    /**
+     * {@link #fullSync}, also adding every service chain the table needs to {@code wanted}.
+     *
+     * @param table the table
+     * @param existingNatChains the chains the nat table holds now
+     * @param skipped where each service left out is reported
+     * @param wanted collects every service chain the table needs
+     * @return this transaction
+     */
     public IptablesTransaction fullSync(ServiceTable table, Collection<ChainName> existingNatChains,
                                         List<SyncResult.Skipped> skipped, Set<ChainName> wanted) {
         return sync(table, existingNatChains, skipped, null, wanted);
@@ -194,13 +242,28 @@ public final class KubeProxyRules {
      * A partial sync (kube-proxy's MinimizeIPTablesRestore): the fixed chains are rewritten whole, but the chains
      * of a service ({@code KUBE-SVC/SVL/EXT/FW/SEP-*}) only if its name is in {@code changed}; the others keep
      * what the kernel has. Stale service chains are deleted as in a full sync.
+     *
+     * @param table the table
+     * @param existingNatChains the chains the nat table holds now
+     * @param skipped where each service left out is reported
+     * @param changed the services that changed since the last sync
+     * @return this transaction
      */
     public IptablesTransaction partialSync(ServiceTable table, Collection<ChainName> existingNatChains,
                                            List<SyncResult.Skipped> skipped, Set<ServicePortName> changed) {
         return sync(table, existingNatChains, skipped, changed, new LinkedHashSet<>());
     }
 
-    /** {@link #partialSync}, also adding every service chain the table needs to {@code wanted}. */
+    /**
+     * {@link #partialSync}, also adding every service chain the table needs to {@code wanted}.
+     *
+     * @param table the table
+     * @param existingNatChains the chains the nat table holds now
+     * @param skipped where each service left out is reported
+     * @param changed the services that changed since the last sync
+     * @param wanted collects every service chain the table needs
+     * @return this transaction
+     */
     public IptablesTransaction partialSync(ServiceTable table, Collection<ChainName> existingNatChains,
                                            List<SyncResult.Skipped> skipped, Set<ServicePortName> changed,
                                            Set<ChainName> wanted) {
@@ -278,7 +341,12 @@ public final class KubeProxyRules {
         }
     }
 
-    /** More than {@link #LARGE_CLUSTER_ENDPOINTS} endpoints over all services (each counted once per service port). */
+    /**
+     * More than {@link #LARGE_CLUSTER_ENDPOINTS} endpoints over all services (each counted once per service port).
+     *
+     * @param table the table
+     * @return true above the threshold
+     */
     public static boolean isLargeCluster(ServiceTable table) {
         long total = 0;
         for (VirtualService s : table.services()) {
@@ -289,14 +357,25 @@ public final class KubeProxyRules {
         return total > LARGE_CLUSTER_ENDPOINTS;
     }
 
-    /** filter {@code KUBE-FORWARD}'s accepts for marked and for established traffic (iptables and IPVS modes). */
+    /**
+     * filter {@code KUBE-FORWARD}'s accepts for marked and for established traffic (iptables and IPVS modes).
+     *
+     * @param tx the transaction
+     * @param mark the mark
+     */
     public static void writeForwardAccepts(IptablesTransaction tx, long mark) {
         tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).comment("kubernetes forwarding rules").mark(mark, mark).accept());
         tx.append(Table.FILTER, Rule.in(KubeChains.FORWARD).comment("kubernetes forwarding conntrack rule")
                 .ctstate(Match.CtState.RELATED, Match.CtState.ESTABLISHED).accept());
     }
 
-    /** nat {@code KUBE-POSTROUTING}: masquerade what carries the mark, clearing it first (iptables and IPVS modes). */
+    /**
+     * nat {@code KUBE-POSTROUTING}: masquerade what carries the mark, clearing it first (iptables and IPVS modes).
+     *
+     * @param tx the transaction
+     * @param mark the mark
+     * @param randomFully whether MASQUERADE picks source ports fully at random
+     */
     public static void writePostrouting(IptablesTransaction tx, long mark, boolean randomFully) {
         tx.append(Table.NAT, Rule.in(KubeChains.POSTROUTING).notMark(mark, mark).returns());
         tx.append(Table.NAT, Rule.in(KubeChains.POSTROUTING).xorMark(mark));
@@ -304,12 +383,21 @@ public final class KubeProxyRules {
                 .masquerade(randomFully));
     }
 
-    /** nat {@code KUBE-MARK-MASQ}: sets the masquerade mark (iptables and IPVS modes). */
+    /**
+     * nat {@code KUBE-MARK-MASQ}: sets the masquerade mark (iptables and IPVS modes).
+     *
+     * @param tx the transaction
+     * @param mark the mark
+     */
     public static void writeMarkMasq(IptablesTransaction tx, long mark) {
         tx.append(Table.NAT, Rule.in(KubeChains.MARK_MASQ).orMark(mark));
     }
 
-    /** The mark kube-proxy uses, as it writes it ({@code 0x00004000}). */
+    /**
+     * The mark kube-proxy uses, as it writes it ({@code 0x00004000}).
+     *
+     * @return the mark kube-proxy uses, as it writes it ({@code 0x00004000})
+     */
     public String masqueradeMark() {
         return String.format(java.util.Locale.ROOT, "0x%08x", 1L << context.masqueradeBit());
     }

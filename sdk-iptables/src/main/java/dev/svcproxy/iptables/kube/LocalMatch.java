@@ -12,12 +12,24 @@ public final class LocalMatch {
     private LocalMatch() {
     }
 
-    /** Adds the matches for traffic from this node's pods. */
+    /**
+     * Adds the matches for traffic from this node's pods.
+     *
+     * @param b the rule being built
+     * @param context the proxy's settings for the family
+     * @return the builder
+     */
     public static Rule.Builder ifLocal(Rule.Builder b, BackendContext context) {
         return apply(b, context, false);
     }
 
-    /** Adds the matches for traffic not from this node's pods. */
+    /**
+     * Adds the matches for traffic not from this node's pods.
+     *
+     * @param b the rule being built
+     * @param context the proxy's settings for the family
+     * @return the builder
+     */
     public static Rule.Builder ifNotLocal(Rule.Builder b, BackendContext context) {
         return apply(b, context, true);
     }

@@ -245,7 +245,11 @@ public final class IpvsBackend implements ServiceProxyBackend {
         mark[0] = now;
     }
 
-    /** Where the last sync's time went: addresses, build, ipsets, ipvs, bind, iptables, unbind. */
+    /**
+     * Where the last sync's time went: addresses, build, ipsets, ipvs, bind, iptables, unbind.
+     *
+     * @return each phase's duration, by name
+     */
     public synchronized Map<String, Duration> lastPhases() {
         return lastPhases;
     }
@@ -296,7 +300,11 @@ public final class IpvsBackend implements ServiceProxyBackend {
         return out;
     }
 
-    /** The real servers now kept at weight 0 while their connections drain. */
+    /**
+     * The real servers now kept at weight 0 while their connections drain.
+     *
+     * @return the draining real servers, by service
+     */
     public synchronized Map<ServiceKey, Set<Destination>> terminating() {
         Map<ServiceKey, Set<Destination>> copy = new HashMap<>();
         terminating.forEach((k, v) -> copy.put(k, Set.copyOf(v)));

@@ -81,7 +81,13 @@ public final class IpvsProxyRules {
     private final String defaultScheduler;
     private final boolean randomFully;
 
-    /** Rules for {@code context}'s family with {@code scheduler} (kube-proxy's {@code ipvs.scheduler}) as default. */
+    /**
+     * Rules for {@code context}'s family with {@code scheduler} (kube-proxy's {@code ipvs.scheduler}) as default.
+     *
+     * @param context the proxy's settings for the family
+     * @param scheduler the default IPVS scheduler
+     * @param randomFully whether MASQUERADE takes {@code --random-fully}
+     */
     public IpvsProxyRules(BackendContext context, String scheduler, boolean randomFully) {
         this.context = context;
         this.family = context.family();
@@ -89,7 +95,13 @@ public final class IpvsProxyRules {
         this.randomFully = randomFully;
     }
 
-    /** Refuses a scheduler kube-proxy would not accept, naming {@code what}. */
+    /**
+     * Refuses a scheduler kube-proxy would not accept, naming {@code what}.
+     *
+     * @param scheduler the scheduler's name
+     * @param what where it came from, for the error
+     * @return the scheduler
+     */
     public static String checkScheduler(String scheduler, String what) {
         if (!SCHEDULERS.contains(scheduler)) {
             throw new InvalidInputException("unknown IPVS scheduler '" + scheduler + "' (expected one of "
@@ -98,7 +110,12 @@ public final class IpvsProxyRules {
         return scheduler;
     }
 
-    /** The chains this mode owns, by table, in kube-proxy's order ({@code iptablesChains}). */
+    /**
+     * The chains this mode owns, by table, in kube-proxy's order ({@code iptablesChains}).
+     *
+     * @param table the table
+     * @return the chains, empty for tables it does not use
+     */
     public static List<ChainName> ownedChains(Table table) {
         return switch (table) {
             case NAT -> List.of(KubeChains.SERVICES, KubeChains.POSTROUTING, NODE_PORT, LOAD_BALANCER, KubeChains.MARK_MASQ);
@@ -108,7 +125,11 @@ public final class IpvsProxyRules {
         };
     }
 
-    /** kube-proxy's IPVS-mode jumps from the built-in chains ({@code iptablesJumpChain}), each prepended. */
+    /**
+     * kube-proxy's IPVS-mode jumps from the built-in chains ({@code iptablesJumpChain}), each prepended.
+     *
+     * @return the jump rules
+     */
     public static List<KubeProxyRules.JumpRule> jumpRules() {
         return List.of(
                 jump(Table.NAT, "OUTPUT", KubeChains.SERVICES, "kubernetes service portals"),
@@ -160,6 +181,11 @@ public final class IpvsProxyRules {
      * The state for {@code table}. {@code nodeAddresses} are the node's own addresses, those on {@code kube-ipvs0}
      * aside: they are not bound again, and node ports listen on them (within {@code nodePortAddresses}). A service
      * that cannot be expressed is left out whole and reported in {@code skipped}.
+     *
+     * @param table the desired state of one family
+     * @param nodeAddresses the node's own addresses
+     * @param skipped where services left out are reported
+     * @return the state
      */
     public IpvsProxyState build(ServiceTable table, Collection<IpAddress> nodeAddresses, List<SyncResult.Skipped> skipped) {
         Set<IpAddress> local = new LinkedHashSet<>(); // kube-proxy's isValidForSet: no loopback, no link-local

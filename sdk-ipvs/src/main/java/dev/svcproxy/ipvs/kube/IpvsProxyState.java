@@ -35,6 +35,8 @@ public record IpvsProxyState(IpFamily family, IpvsTable ipvs, Map<KubeIpset, Set
      * What a sync would apply, for a reader and for the tools: {@code # ipvs} (as {@code ipvsadm -S -n} prints it),
      * {@code # ipset} (as {@code ipset restore} reads it) and {@code # iptables} (an {@code iptables-restore
      * --noflush} payload), plus the addresses for {@code kube-ipvs0}.
+     *
+     * @return the text
      */
     public String render() {
         StringBuilder b = new StringBuilder("# ipvs\n").append(ipvs);

@@ -64,7 +64,12 @@ public enum KubeIpset {
         this.comment = comment;
     }
 
-    /** The set's name in {@code family}: {@code KUBE-6-...} for IPv6, at most 31 characters. */
+    /**
+     * The set's name in {@code family}: {@code KUBE-6-...} for IPv6, at most 31 characters.
+     *
+     * @param family the family
+     * @return the name
+     */
     public String setName(IpFamily family) {
         if (family == IpFamily.IPV4) {
             return name;
@@ -82,12 +87,21 @@ public enum KubeIpset {
         return type;
     }
 
-    /** The comment kube-proxy's rules for this set carry. */
+    /**
+     * The comment kube-proxy's rules for this set carry.
+     *
+     * @return the comment
+     */
     public String comment() {
         return comment;
     }
 
-    /** The set as kube-proxy creates it in {@code family}. */
+    /**
+     * The set as kube-proxy creates it in {@code family}.
+     *
+     * @param family the family
+     * @return the set's specification
+     */
     public IpSet ipSet(IpFamily family) {
         IpSet s = type == SetType.BITMAP_PORT ? IpSet.bitmapPort(setName(family), 0, 65535)
                 : IpSet.hash(setName(family), type, family).withSizes(1024, 65536);

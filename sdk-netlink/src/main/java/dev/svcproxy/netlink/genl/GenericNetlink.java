@@ -49,7 +49,13 @@ public final class GenericNetlink {
                 a.has(CTRL_ATTR_VERSION) ? (int) a.u32(CTRL_ATTR_VERSION) : 0, groups);
     }
 
-    /** The family {@code name} (e.g. {@code IPVS}); {@link NotFoundException} if this kernel lacks it. */
+    /**
+     * The family {@code name} (e.g. {@code IPVS}); {@link NotFoundException} if this kernel lacks it.
+     *
+     * @param socket a generic netlink socket
+     * @param name the family's name (e.g. {@code IPVS})
+     * @return the family
+     */
     public static GenlFamily family(NetlinkSocket socket, String name) {
         List<NetlinkMessage> replies = socket.request(getFamily(name));
         if (replies.isEmpty()) {

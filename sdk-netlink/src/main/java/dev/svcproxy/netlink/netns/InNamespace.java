@@ -19,7 +19,14 @@ public final class InNamespace {
     private InNamespace() {
     }
 
-    /** Runs {@code task} in {@code netns}, or on the calling thread when it is empty; its exceptions propagate. */
+    /**
+     * Runs {@code task} in {@code netns}, or on the calling thread when it is empty; its exceptions propagate.
+     *
+     * @param <T> the task's result type
+     * @param netns the namespace's path, if any
+     * @param task the work
+     * @return the task's result
+     */
     public static <T> T call(Optional<Path> netns, Supplier<T> task) {
         if (netns.isEmpty()) {
             return task.get();

@@ -28,7 +28,12 @@ public final class Sysctls {
         this.netns = netns;
     }
 
-    /** The sysctls of {@code netns}, or of this process's namespace when it is empty. */
+    /**
+     * The sysctls of {@code netns}, or of this process's namespace when it is empty.
+     *
+     * @param netns the namespace's path, if any
+     * @return the sysctls
+     */
     public static Sysctls in(Optional<Path> netns) {
         return new Sysctls(netns);
     }
@@ -40,7 +45,12 @@ public final class Sysctls {
         return Path.of("/proc/sys", name.replace('.', '/'));
     }
 
-    /** The value of {@code name}, stripped; empty if this kernel has no such sysctl. */
+    /**
+     * The value of {@code name}, stripped; empty if this kernel has no such sysctl.
+     *
+     * @param name e.g. {@code net/ipv4/conf/all/route_localnet}
+     * @return the value, if the sysctl exists
+     */
     public Optional<String> get(String name) {
         Path p = path(name);
         return InNamespace.call(netns, () -> {
@@ -54,7 +64,12 @@ public final class Sysctls {
         });
     }
 
-    /** Sets {@code name} to {@code value} unless it has it already; throws naming the sysctl when refused. */
+    /**
+     * Sets {@code name} to {@code value} unless it has it already; throws naming the sysctl when refused.
+     *
+     * @param name the sysctl's name
+     * @param value the value
+     */
     public void set(String name, String value) {
         Path p = path(name);
         InNamespace.call(netns, () -> {
@@ -71,14 +86,25 @@ public final class Sysctls {
         });
     }
 
-    /** {@link #trySet(String, long)} for each entry, in order; the warnings of those refused. */
+    /**
+     * {@link #trySet(String, long)} for each entry, in order; the warnings of those refused.
+     *
+     * @param values values by sysctl name
+     * @return the warnings, one per refusal
+     */
     public List<String> trySet(Map<String, Long> values) {
         List<String> warnings = new ArrayList<>();
         values.forEach((name, value) -> trySet(name, value).ifPresent(warnings::add));
         return warnings;
     }
 
-    /** As {@link #set}, but a refusal is returned as a one-line warning (kube-proxy only warns for these). */
+    /**
+     * As {@link #set}, but a refusal is returned as a one-line warning (kube-proxy only warns for these).
+     *
+     * @param name the sysctl's name
+     * @param value the value
+     * @return a warning, if it was refused
+     */
     public Optional<String> trySet(String name, long value) {
         try {
             set(name, String.valueOf(value));

@@ -72,7 +72,11 @@ public final class NfacctClient implements AutoCloseable {
         return new MessageBuilder(SUBSYS_ACCT << 8 | msg, flags, what).nfgen(0, 0).string(ATTR_NAME, name);
     }
 
-    /** Creates the counter (at zero); does nothing if it exists. */
+    /**
+     * Creates the counter (at zero); does nothing if it exists.
+     *
+     * @param name the counter's name
+     */
     public synchronized void ensure(String name) {
         try {
             socket.request(message(MSG_NEW, Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL, "nfacct add " + check(name), name));
@@ -81,7 +85,12 @@ public final class NfacctClient implements AutoCloseable {
         }
     }
 
-    /** The counter, if it exists. */
+    /**
+     * The counter, if it exists.
+     *
+     * @param name the counter's name
+     * @return the counter, if it exists
+     */
     public synchronized Optional<Counter> get(String name) {
         MessageBuilder get = message(MSG_GET, 0, "nfacct get " + check(name), name);
         try {
@@ -98,7 +107,12 @@ public final class NfacctClient implements AutoCloseable {
         }
     }
 
-    /** Deletes the counter; false if there was none ({@link BusyException} while a rule uses it). */
+    /**
+     * Deletes the counter; false if there was none ({@link BusyException} while a rule uses it).
+     *
+     * @param name the counter's name
+     * @return true if it was deleted
+     */
     public synchronized boolean delete(String name) {
         try {
             socket.request(message(MSG_DEL, 0, "nfacct del " + check(name), name));

@@ -23,7 +23,12 @@ public record InterfaceAddress(IpAddress address, int prefixLength) {
         }
     }
 
-    /** The address alone ({@code /32} or {@code /128}), as kube-proxy binds service IPs to {@code kube-ipvs0}. */
+    /**
+     * The address alone ({@code /32} or {@code /128}), as kube-proxy binds service IPs to {@code kube-ipvs0}.
+     *
+     * @param address the address
+     * @return the address with a full-length prefix
+     */
     public static InterfaceAddress host(IpAddress address) {
         return new InterfaceAddress(address, address.family().bits());
     }

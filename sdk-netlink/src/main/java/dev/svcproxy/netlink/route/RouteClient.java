@@ -48,12 +48,21 @@ public final class RouteClient implements AutoCloseable {
         this.socket = socket;
     }
 
-    /** A client in this process's network namespace. */
+    /**
+     * A client in this process's network namespace.
+     *
+     * @return a client; close it when done
+     */
     public static RouteClient open() {
         return new RouteClient(NetlinkSocket.open(NetlinkProtocol.ROUTE));
     }
 
-    /** A client in the network namespace at {@code netns}. */
+    /**
+     * A client in the network namespace at {@code netns}.
+     *
+     * @param netns the namespace's path
+     * @return a client; close it when done
+     */
     public static RouteClient open(Path netns) {
         return new RouteClient(NetlinkSocket.open(NetlinkProtocol.ROUTE, netns));
     }
@@ -77,7 +86,12 @@ public final class RouteClient implements AutoCloseable {
                 .put((byte) flags).put((byte) 0).putInt(index).array();
     }
 
-    /** The interface {@code name}: its index and kind ({@code dummy}, {@code veth}, ... or empty), if it exists. */
+    /**
+     * The interface {@code name}: its index and kind ({@code dummy}, {@code veth}, ... or empty), if it exists.
+     *
+     * @param name the interface's name
+     * @return the interface, if it exists
+     */
     public synchronized Optional<Link> link(String name) {
         MessageBuilder get = new MessageBuilder(RTM_GETLINK, 0, "ip link show " + checkName(name)).header(ifinfo(0))
                 .string(IFLA_IFNAME, name);
@@ -104,6 +118,9 @@ public final class RouteClient implements AutoCloseable {
     /**
      * Creates a dummy interface {@code name} (left down, as kube-proxy leaves {@code kube-ipvs0}); does nothing if a
      * dummy of that name exists; {@link AlreadyExistsException} if another kind of interface has the name.
+     *
+     * @param name the interface's name
+     * @return the dummy interface
      */
     public synchronized Link ensureDummy(String name) {
         Optional<Link> have = link(name);
@@ -119,7 +136,12 @@ public final class RouteClient implements AutoCloseable {
         return link(name).orElseThrow(() -> new NotFoundException("created but not found", name));
     }
 
-    /** Deletes the interface; false if there was none. */
+    /**
+     * Deletes the interface; false if there was none.
+     *
+     * @param name the interface's name
+     * @return true if it was deleted
+     */
     public synchronized boolean deleteLink(String name) {
         Optional<Link> have = link(name);
         if (have.isEmpty()) {
@@ -141,7 +163,12 @@ public final class RouteClient implements AutoCloseable {
         return m.attr(IFA_LOCAL, bytes).attr(IFA_ADDRESS, bytes);
     }
 
-    /** Adds {@code address} (e.g. {@code 10.96.0.10/32}); no error if it is there. */
+    /**
+     * Adds {@code address} (e.g. {@code 10.96.0.10/32}); no error if it is there.
+     *
+     * @param name the interface's name
+     * @param address the address
+     */
     public synchronized void addAddress(String name, InterfaceAddress address) {
         Link link = need(name);
         try {
@@ -151,7 +178,13 @@ public final class RouteClient implements AutoCloseable {
         }
     }
 
-    /** Removes {@code address}; false if it was not there. */
+    /**
+     * Removes {@code address}; false if it was not there.
+     *
+     * @param name the interface's name
+     * @param address the address
+     * @return true if it was removed
+     */
     public synchronized boolean deleteAddress(String name, InterfaceAddress address) {
         Link link = need(name);
         try {
@@ -162,13 +195,22 @@ public final class RouteClient implements AutoCloseable {
         }
     }
 
-    /** The addresses on the interface, IPv4 and IPv6 (with their prefix lengths), in the kernel's order. */
+    /**
+     * The addresses on the interface, IPv4 and IPv6 (with their prefix lengths), in the kernel's order.
+     *
+     * @param name the interface's name
+     * @return its addresses
+     */
     public synchronized List<InterfaceAddress> addresses(String name) {
         int index = need(name).index();
         return addressDump("ip addr show dev " + name, i -> i == index);
     }
 
-    /** Every address of every interface (as {@code ip addr show}). */
+    /**
+     * Every address of every interface (as {@code ip addr show}).
+     *
+     * @return every interface's addresses
+     */
     public synchronized List<InterfaceAddress> addresses() {
         return addressDump("ip addr show", i -> true);
     }
@@ -176,6 +218,9 @@ public final class RouteClient implements AutoCloseable {
     /**
      * The addresses of every interface except {@code name} (which need not exist), as kube-proxy's IPVS mode reads
      * the node's own addresses apart from those it bound to {@code kube-ipvs0}.
+     *
+     * @param name the interface to leave out
+     * @return the other interfaces' addresses
      */
     public synchronized List<InterfaceAddress> addressesExcept(String name) {
         int index = link(name).map(Link::index).orElse(-1);

@@ -35,37 +35,80 @@ public final class KubeNftNames {
                 + e.ip().toString().replace(':', '.') + "/" + e.port());
     }
 
-    /** The cluster traffic policy chain, e.g. {@code service-ULMVA6XW-ns1/svc1/tcp/p80}. */
+    /**
+     * The cluster traffic policy chain, e.g. {@code service-ULMVA6XW-ns1/svc1/tcp/p80}.
+     *
+     * @param s the service port
+     * @param p the protocol
+     * @return the chain's name
+     */
     public static String service(ServicePortName s, Protocol p) {
         return "service-" + base(s, p);
     }
 
-    /** The local traffic policy chain. */
+    /**
+     * The local traffic policy chain.
+     *
+     * @param s the service port
+     * @param p the protocol
+     * @return the local traffic policy chain
+     */
     public static String local(ServicePortName s, Protocol p) {
         return "local-" + base(s, p);
     }
 
-    /** The chain of traffic to node ports, external IPs and load-balancer IPs. */
+    /**
+     * The chain of traffic to node ports, external IPs and load-balancer IPs.
+     *
+     * @param s the service port
+     * @param p the protocol
+     * @return the chain of traffic to node ports, external IPs and load-balancer IPs
+     */
     public static String external(ServicePortName s, Protocol p) {
         return "external-" + base(s, p);
     }
 
-    /** The chain that drops load-balancer traffic from outside the source ranges. */
+    /**
+     * The chain that drops load-balancer traffic from outside the source ranges.
+     *
+     * @param s the service port
+     * @param p the protocol
+     * @return the chain that drops load-balancer traffic from outside the source ranges
+     */
     public static String firewall(ServicePortName s, Protocol p) {
         return "firewall-" + base(s, p);
     }
 
-    /** An endpoint's chain, e.g. {@code endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80}. */
+    /**
+     * An endpoint's chain, e.g. {@code endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80}.
+     *
+     * @param s the service port
+     * @param p the protocol
+     * @param e the endpoint
+     * @return the chain's name
+     */
     public static String endpoint(ServicePortName s, Protocol p, Endpoint e) {
         return "endpoint-" + endpointBase(s, p, e);
     }
 
-    /** An endpoint's session-affinity set (ClientIP affinity). */
+    /**
+     * An endpoint's session-affinity set (ClientIP affinity).
+     *
+     * @param s the service port
+     * @param p the protocol
+     * @param e the endpoint
+     * @return an endpoint's session-affinity set (ClientIP affinity)
+     */
     public static String affinity(ServicePortName s, Protocol p, Endpoint e) {
         return "affinity-" + endpointBase(s, p, e);
     }
 
-    /** kube-proxy tells its per-service chains from its fixed ones by the {@code /} only they have. */
+    /**
+     * kube-proxy tells its per-service chains from its fixed ones by the {@code /} only they have.
+     *
+     * @param chain a chain's name
+     * @return true for a per-service chain
+     */
     public static boolean isServiceChain(String chain) {
         return chain.contains("/");
     }

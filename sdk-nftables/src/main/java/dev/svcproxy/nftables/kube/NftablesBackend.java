@@ -104,12 +104,20 @@ public final class NftablesBackend implements ServiceProxyBackend {
                 "Cumulative proxy nftables cleanup failures", cleanupFailures::get, true));
     }
 
-    /** Syncs that the kernel refused (kube-proxy's {@code kubeproxy_sync_proxy_rules_nftables_sync_failures_total}). */
+    /**
+     * Syncs that the kernel refused (kube-proxy's {@code kubeproxy_sync_proxy_rules_nftables_sync_failures_total}).
+     *
+     * @return syncs that the kernel refused (kube-proxy's {@code kubeproxy_sync_proxy_rules_nftables_sync_failures_total})
+     */
     public long syncFailures() {
         return syncFailures.get();
     }
 
-    /** How many operations the last sync's transaction carried (a sync after one change carries that change only). */
+    /**
+     * How many operations the last sync's transaction carried (a sync after one change carries that change only).
+     *
+     * @return how many operations the last sync's transaction carried (a sync after one change carries that change only)
+     */
     public synchronized int lastOperations() {
         return lastOperations;
     }
