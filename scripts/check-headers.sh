@@ -5,11 +5,13 @@
 # every shell script carries the same two lines right after its #! line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+java=$(git ls-files '*.java')
+scripts=$(git ls-files '*.sh' .ci/run bin/svcproxy 'samples/src/main/dist/bin/*' | sort -u)
 missing=$(
-    git ls-files '*.java' | while read -r f; do
+    for f in $java; do
         head -2 "$f" | grep -q '^// SPDX-License-Identifier: Apache-2.0$' || echo "$f"
     done
-    git ls-files '*.sh' .ci/run bin/svcproxy 'samples/src/main/dist/bin/*' | sort -u | while read -r f; do
+    for f in $scripts; do
         sed -n 2,3p "$f" | grep -q '^# SPDX-License-Identifier: Apache-2.0$' || echo "$f"
     done
 )
@@ -18,4 +20,4 @@ if [ -n "$missing" ]; then
     echo "$missing" >&2
     exit 1
 fi
-echo "licence headers: $(git ls-files '*.java' | wc -l) Java files, $(git ls-files '*.sh' .ci/run bin/svcproxy 'samples/src/main/dist/bin/*' | sort -u | wc -l) scripts"
+echo "licence headers: $(echo "$java" | wc -l) Java files, $(echo "$scripts" | wc -l) scripts"

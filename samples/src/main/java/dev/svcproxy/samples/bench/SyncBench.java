@@ -23,8 +23,9 @@ import java.util.List;
 /**
  * The iptables backend's own syncs against the bare {@code iptables-restore} of the same payloads, in fresh
  * namespaces: the first load of N services x 10 endpoints (default 1000), a full sync over those rules (a restarted
- * proxy, or the hourly full sync), then five partial syncs of one endpoint change each (moved back and forth, the JIT warm as in a running proxy, against
- * five bare restores of the partial payload); and the tool's start alone. Prints wall times (best of the rounds), ratios and payload sizes. Arguments: services, flavour
+ * proxy, or the hourly full sync), then five partial syncs of one endpoint change each (moved back and forth, the
+ * JIT warm as in a running proxy, against five bare restores of the partial payload); and the tool's start alone.
+ * Prints wall times (best of the rounds), ratios and payload sizes. Arguments: services, flavour
  * {@code nft|legacy}, rounds (3).
  */
 public final class SyncBench {
@@ -76,7 +77,6 @@ public final class SyncBench {
         VirtualService first = table.services().get(0);
         KubeProxyRules rules = new KubeProxyRules(ctx, true);
         String fullPayload = rules.fullSync(table, List.of(), new ArrayList<>()).render(); // over the rules: no jumps to add
-        String firstPayload = "";
         boolean oneCallFirstLoad = flavour == Flavour.LEGACY || services <= 2000; // nft: > 12 min in one call at 10,000
         double bareFirst = Double.MAX_VALUE;
         double bareFirstFlush = Double.MAX_VALUE;
@@ -86,12 +86,15 @@ public final class SyncBench {
         double firstLoad = Double.MAX_VALUE;
         double fullSync = Double.MAX_VALUE;
         double partialSync = Double.MAX_VALUE;
+        String firstPayload;
+        try (NetworkNamespace ns = NetworkNamespace.create("svcp-bench-bare-" + ProcessHandle.current().pid())) {
+            firstPayload = firstLoadPayload(table, rules, IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build());
+        }
         String partialPayload = "";
         // best of `rounds`, each in fresh namespaces: the first round also warms up the JIT, as a running proxy is
         for (int round = 0; round < rounds; round++) {
             // the bare restores of the same payloads, in namespaces of their own
             try (NetworkNamespace ns = NetworkNamespace.create("svcp-bench-bare-" + ProcessHandle.current().pid())) {
-                firstPayload = firstLoadPayload(table, rules, IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build());
                 bareFirstFlush = Math.min(bareFirstFlush, restore(ns, flavour, firstPayload, "")); // the floor: no --noflush
             }
             try (NetworkNamespace ns = NetworkNamespace.create("svcp-bench-bare-" + ProcessHandle.current().pid())) {

@@ -5,6 +5,7 @@ package dev.svcproxy.samples.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.svcproxy.samples.cli.MockApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -35,12 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiMemoryBenchTest {
     private static final int SERVICES = Integer.getInteger("bench.services", 1000);
     private static final String JAVA_OPTS = System.getProperty("bench.javaOpts", "-XX:+UseSerialGC -Xmx256m");
-    /** The mock server logs every request through java.util.logging; held here so the level sticks. */
-    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     @Test
     void buildsEveryServiceOfTheApiServerAndReportsItsMemory(@TempDir Path dir) throws Exception {
-        QUIET.setLevel(java.util.logging.Level.WARNING);
+        MockApiServer.quiet();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init();
@@ -52,10 +51,7 @@ class ApiMemoryBenchTest {
                     admin.resource(o).create();
                 }
             }
-            Path kubeconfig = dir.resolve("kubeconfig");
-            Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: [{name: mock, cluster: {server: 'http://127.0.0.1:"
-                    + server.getPort() + "'}}]\nusers: [{name: bench, user: {token: t}}]\ncontexts: [{name: c, context: {cluster: mock, user: bench}}]\n"
-                    + "current-context: c\n");
+            Path kubeconfig = MockApiServer.kubeconfig(dir, "http://127.0.0.1:" + server.getPort());
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
             command.addAll(List.of(JAVA_OPTS.split(" ")));
             command.addAll(List.of("-p", Path.of("target/svcproxy/lib").toAbsolutePath().toString(), "--add-modules", "ALL-MODULE-PATH",

@@ -21,11 +21,16 @@ import java.util.HashMap;
  * leaves either loopback. {@link #restart()} stops it and starts a new server on the same port with the same objects:
  * the proxy's watches break and must recover.
  */
-final class MockApiServer implements AutoCloseable {
+public final class MockApiServer implements AutoCloseable {
     /** The mock server logs every request through java.util.logging; held here so the level sticks. */
     private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     static {
+        quiet();
+    }
+
+    /** Only the mock server's warnings are logged, not every request (for a mock server made elsewhere too). */
+    public static void quiet() {
         QUIET.setLevel(java.util.logging.Level.WARNING);
     }
 
@@ -68,9 +73,14 @@ final class MockApiServer implements AutoCloseable {
 
     /** A kubeconfig file for the proxy in the node namespace. */
     Path kubeconfig(Path dir) {
+        return kubeconfig(dir, "http://127.0.0.1:6443");
+    }
+
+    /** A kubeconfig file {@code dir/kubeconfig} for the API server at {@code server}, with a token. */
+    public static Path kubeconfig(Path dir, String server) {
         Path k = dir.resolve("kubeconfig");
         try {
-            Files.writeString(k, "apiVersion: v1\nkind: Config\nclusters: [{name: mock, cluster: {server: 'http://127.0.0.1:6443'}}]\n"
+            Files.writeString(k, "apiVersion: v1\nkind: Config\nclusters: [{name: mock, cluster: {server: '" + server + "'}}]\n"
                     + "users: [{name: proxy, user: {token: t}}]\ncontexts: [{name: c, context: {cluster: mock, user: proxy}}]\n"
                     + "current-context: c\n");
         } catch (IOException e) {
