@@ -14,7 +14,10 @@ import dev.svcproxy.iptables.ChainName;
 public final class KubeChains {
     /** {@code KUBE-SERVICES}: the services' entry chain (nat and filter). */
     public static final ChainName SERVICES = ChainName.of("KUBE-SERVICES");
-    /** {@code KUBE-EXTERNAL-SERVICES} (filter): rejects external traffic to services without endpoints. */
+    /**
+     * {@code KUBE-EXTERNAL-SERVICES} (filter): rejects traffic to the external IPs, load-balancer IPs and node ports
+     * of services without endpoints, and drops it for {@code Local} services without local endpoints.
+     */
     public static final ChainName EXTERNAL_SERVICES = ChainName.of("KUBE-EXTERNAL-SERVICES");
     /** {@code KUBE-NODEPORTS}: node ports (nat and filter). */
     public static final ChainName NODEPORTS = ChainName.of("KUBE-NODEPORTS");

@@ -64,11 +64,14 @@ public final class IpvsProxyRules {
      */
     public static final ChainName SOURCE_RANGES_FIREWALL = ChainName.of("KUBE-SOURCE-RANGES-FIREWALL");
     /**
-     * kube-proxy's {@code KUBE-IPVS-FILTER} chain (filter): drops traffic to {@code kube-ipvs0} addresses that no
-     * service port takes.
+     * kube-proxy's {@code KUBE-IPVS-FILTER} chain (filter INPUT): rejects new connections to {@code kube-ipvs0}
+     * addresses that no service port takes, so host ports are not reachable through service addresses.
      */
     public static final ChainName IPVS_FILTER = ChainName.of("KUBE-IPVS-FILTER");
-    /** kube-proxy's {@code KUBE-IPVS-OUT-FILTER} chain (filter). */
+    /**
+     * kube-proxy's {@code KUBE-IPVS-OUT-FILTER} chain (filter OUTPUT): drops this node's own traffic to
+     * load-balancer IPs whose source ranges leave it out.
+     */
     public static final ChainName IPVS_OUT_FILTER = ChainName.of("KUBE-IPVS-OUT-FILTER");
     /** The schedulers kube-proxy's configuration accepts, plus {@code mh}. */
     public static final Set<String> SCHEDULERS = VirtualServer.WELL_KNOWN_SCHEDULERS;
