@@ -51,13 +51,19 @@ public final class FakeIptables implements IptablesClient {
     }
 
     @Override
-    public synchronized void apply(IptablesTransaction tx) {
-        state = applied(tx);
+    public void apply(IptablesTransaction tx) {
+        tx.complete(); // outside the lock: a lastly callback may wait for a save of this fake on another thread
+        synchronized (this) {
+            state = applied(tx);
+        }
     }
 
     @Override
-    public synchronized void check(IptablesTransaction tx) {
-        applied(tx);
+    public void check(IptablesTransaction tx) {
+        tx.complete();
+        synchronized (this) {
+            applied(tx);
+        }
     }
 
     /**

@@ -84,6 +84,12 @@ public final class IptablesTransaction {
     private long renderedLength = -1;
     private final Map<Table, Set<ChainName>> deleted = new EnumMap<>(Table.class);
     private final Map<Table, Map<ChainName, Rule>> referenced = new EnumMap<>(Table.class);
+    /** The table whose block {@link #lastly} completes, or null. */
+    private Table lastTable;
+    /** What {@link #lastly} adds, until it has run. */
+    private java.util.function.Consumer<IptablesTransaction> last;
+    /** Where the operations {@link #lastly}'s callback added begin in {@link #ops} (its own run in the payload). */
+    private int lastFrom = -1;
 
     private IptablesTransaction(IpFamily family) {
         this.family = family;
@@ -212,6 +218,7 @@ public final class IptablesTransaction {
      * @return an unmodifiable view
      */
     public List<Op> operations() {
+        complete();
         return Collections.unmodifiableList(ops);
     }
 
@@ -221,7 +228,56 @@ public final class IptablesTransaction {
      * @return true if empty
      */
     public boolean isEmpty() {
-        return ops.isEmpty();
+        return ops.isEmpty() && last == null;
+    }
+
+    /**
+     * Leaves operations of {@code table} that can only be decided late to {@code callback}: it runs once, when the
+     * payload is written and reaches that table's {@code COMMIT} (its operations go there, chain lines, rule lines,
+     * then {@code -X} lines, after the rest of the table's), or when the operations are first read, whichever comes
+     * first. That table's block is written first, so that a callback that fails (its exception ends the writing, and
+     * the client stops the tool) leaves no table of the payload committed. A proxy's full sync uses it to read the kernel's table while {@code iptables-restore} already parses the
+     * rules: the stale chains to delete and the missing jumps are known only once that read is done, and they are
+     * sent at the end of the same atomic restore. The callback may add operations of {@code table} only, and nothing
+     * may be added after it has run. {@link #externalChains()} looks at the operations added before it runs.
+     *
+     * <p>A client that does not stream the payload (a fake, a wrapper) calls {@link #complete()} before it takes a
+     * lock of its own: the callback may wait for another thread that uses the same client.
+     *
+     * @param table the table whose block the callback completes
+     * @param callback adds the late operations to the transaction it is given (this one)
+     * @return this transaction
+     * @throws IllegalStateException if a callback is already set or has already run
+     */
+    public IptablesTransaction lastly(Table table, java.util.function.Consumer<IptablesTransaction> callback) {
+        if (last != null || lastFrom >= 0) {
+            throw new IllegalStateException("a transaction has one lastly callback");
+        }
+        lastTable = java.util.Objects.requireNonNull(table, "table");
+        last = java.util.Objects.requireNonNull(callback, "callback");
+        return this;
+    }
+
+    /**
+     * Runs the {@link #lastly} callback now, if there is one that has not run; after this the operations are final.
+     *
+     * @return this transaction
+     * @throws InvalidInputException if the callback added an operation of another table
+     */
+    public IptablesTransaction complete() {
+        if (last == null) {
+            return this;
+        }
+        java.util.function.Consumer<IptablesTransaction> callback = last;
+        last = null;
+        lastFrom = ops.size();
+        callback.accept(this);
+        for (Op op : ops.subList(lastFrom, ops.size())) {
+            if (op.table() != lastTable) {
+                throw new InvalidInputException("a lastly callback for " + lastTable + " added " + op, op.table().tableName());
+            }
+        }
+        return this;
     }
 
     /**
@@ -291,6 +347,7 @@ public final class IptablesTransaction {
         if (rulesPerPart < 1) {
             throw new IllegalArgumentException("rulesPerPart must be at least 1, got " + rulesPerPart);
         }
+        complete();
         List<IptablesTransaction> parts = new ArrayList<>();
         List<IptablesTransaction> declarations = new ArrayList<>();
         List<Op> entries = new ArrayList<>();
@@ -359,6 +416,7 @@ public final class IptablesTransaction {
         if (opsPerPart < 1) {
             throw new IllegalArgumentException("opsPerPart must be at least 1, got " + opsPerPart);
         }
+        complete();
         Map<ChainKey, List<Op>> chains = new LinkedHashMap<>();
         List<Op> entries = new ArrayList<>();
         List<Op> deletions = new ArrayList<>();
@@ -480,17 +538,28 @@ public final class IptablesTransaction {
         StringBuilder line = new StringBuilder(256);
         for (Table t : tables()) {
             n += write(out, line.append('*').append(t.tableName()));
-            for (Op op : orderedOperations(t)) {
-                if (op instanceof Append a) {
-                    a.rule().renderTo(line.append("-A ").append(a.rule().chain().name()).append(' '), family);
-                } else {
-                    line.append(op);
-                }
-                n += write(out, line);
+            n += writeOps(out, line, ordered(t, 0, lastFrom < 0 ? ops.size() : lastFrom));
+            if (t == lastTable) {
+                int from = lastFrom < 0 ? ops.size() : lastFrom;
+                complete(); // the rest of the table is on its way to the tool meanwhile
+                n += writeOps(out, line, ordered(t, from, ops.size()));
             }
             n += write(out, line.append("COMMIT"));
         }
         renderedLength = n;
+        return n;
+    }
+
+    private long writeOps(Appendable out, StringBuilder line, List<Op> ordered) throws IOException {
+        long n = 0;
+        for (Op op : ordered) {
+            if (op instanceof Append a) {
+                a.rule().renderTo(line.append("-A ").append(a.rule().chain().name()).append(' '), family);
+            } else {
+                line.append(op);
+            }
+            n += write(out, line);
+        }
         return n;
     }
 
@@ -525,6 +594,7 @@ public final class IptablesTransaction {
      * @return the operation written on line {@code line} (1-based) of the payload, if that line holds one
      */
     public Optional<Op> atLine(int line) {
+        complete();
         int n = 0;
         for (Table t : tables()) {
             n++; // *table
@@ -537,9 +607,12 @@ public final class IptablesTransaction {
         return Optional.empty();
     }
 
-    /** The tables in the order they first appear. */
+    /** The tables in the order they first appear, the one a {@link #lastly} callback completes first. */
     private Set<Table> tables() {
         Set<Table> tables = new LinkedHashSet<>();
+        if (lastTable != null) {
+            tables.add(lastTable); // first: a callback that fails leaves no table committed
+        }
         ops.forEach(op -> tables.add(op.table()));
         return tables;
     }
@@ -552,10 +625,20 @@ public final class IptablesTransaction {
      * @return the operations of {@code table} in the order iptables-restore applies them
      */
     public List<Op> orderedOperations(Table table) {
+        complete();
+        List<Op> ordered = ordered(table, 0, lastFrom < 0 ? ops.size() : lastFrom);
+        if (table == lastTable) {
+            ordered.addAll(ordered(table, lastFrom, ops.size()));
+        }
+        return ordered;
+    }
+
+    /** The operations of {@code table} among {@code ops[from, to)}: chain lines, rule lines, {@code -X} lines. */
+    private List<Op> ordered(Table table, int from, int to) {
         List<Op> chains = new ArrayList<>();
         List<Op> rules = new ArrayList<>();
         List<Op> deletes = new ArrayList<>();
-        for (Op op : ops) {
+        for (Op op : ops.subList(from, to)) {
             if (op.table() != table) {
                 continue;
             }

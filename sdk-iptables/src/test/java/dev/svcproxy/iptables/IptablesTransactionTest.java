@@ -52,6 +52,68 @@ class IptablesTransactionTest {
     }
 
     /**
+     * What a lastly callback adds is written at the end of its table's block, while the rest is already on its way to
+     * the tool; it runs once, and the line numbers of a refusal name its operations too.
+     */
+    @Test
+    void aLastlyCallbackEndsItsTablesBlockOnce() throws java.io.IOException {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        StringBuilder seenWhenCalled = new StringBuilder();
+        StringBuilder out = new StringBuilder();
+        IptablesTransaction tx = tx()
+                .flushChain(Table.NAT, "KUBE-SERVICES")
+                .append(Table.NAT, Rule.in("KUBE-SERVICES").comment("x").jump("KUBE-MARK-MASQ"))
+                .flushChain(Table.NAT, "KUBE-MARK-MASQ")
+                .flushChain(Table.FILTER, "KUBE-FORWARD")
+                .lastly(Table.NAT, t -> {
+                    runs.incrementAndGet();
+                    seenWhenCalled.append(out);
+                    t.deleteChain(Table.NAT, ChainName.of("KUBE-SEP-OLD")).insert(Table.NAT, Rule.in("PREROUTING").jump("KUBE-SERVICES"));
+                });
+        assertEquals(Map.of(), tx.externalChains(), "the operations before the callback are checked without running it");
+        assertEquals(0, runs.get());
+        tx.renderTo(out);
+        assertEquals("""
+                *nat
+                :KUBE-SERVICES - [0:0]
+                :KUBE-MARK-MASQ - [0:0]
+                -A KUBE-SERVICES -m comment --comment x -j KUBE-MARK-MASQ
+                """, seenWhenCalled.toString(), "called when the nat block's own lines are written, before its COMMIT");
+        assertEquals("""
+                *nat
+                :KUBE-SERVICES - [0:0]
+                :KUBE-MARK-MASQ - [0:0]
+                -A KUBE-SERVICES -m comment --comment x -j KUBE-MARK-MASQ
+                :KUBE-SEP-OLD - [0:0]
+                -I PREROUTING 1 -j KUBE-SERVICES
+                -X KUBE-SEP-OLD
+                COMMIT
+                *filter
+                :KUBE-FORWARD - [0:0]
+                COMMIT
+                """, out.toString());
+        assertEquals(out.toString(), tx.render());
+        assertEquals(1, runs.get(), "once");
+        assertEquals("-I PREROUTING 1 -j KUBE-SERVICES", tx.atLine(6).orElseThrow().toString());
+        assertEquals("-X KUBE-SEP-OLD", tx.atLine(7).orElseThrow().toString());
+        assertEquals(6, tx.orderedOperations(Table.NAT).size());
+        assertThrows(IllegalStateException.class, () -> tx.lastly(Table.NAT, t -> { }));
+    }
+
+    @Test
+    void aLastlyCallbackRunsWhenTheOperationsAreReadAndKeepsToItsTable() {
+        IptablesTransaction tx = tx().flushChain(Table.NAT, "KUBE-SERVICES")
+                .lastly(Table.NAT, t -> t.append(Table.NAT, Rule.in("KUBE-SERVICES").jump("KUBE-SERVICES-X")));
+        assertEquals(1, tx.declaredChains(Table.NAT).size());
+        assertEquals(2, tx.operations().size(), "reading the operations runs the callback");
+        IptablesTransaction other = tx().flushChain(Table.NAT, "KUBE-SERVICES")
+                .lastly(Table.NAT, t -> t.flushChain(Table.FILTER, "KUBE-FORWARD"));
+        InvalidInputException e = assertThrows(InvalidInputException.class, other::render);
+        assertTrue(e.getMessage().contains("filter"), e.getMessage());
+        assertTrue(tx().lastly(Table.NAT, t -> { }).complete().isEmpty(), "a callback that adds nothing leaves it empty");
+    }
+
+    /**
      * A full sync over rules in use, in parts: each chain whole (flush and rules) in one part, after the chains it jumps
      * to; entries and deletions of stale chains last.
      */

@@ -125,6 +125,55 @@ public abstract class IptablesClientContract {
         assertEquals(1, c.save(Table.NAT).rules(Table.NAT, "KUBE-SVC-A").size());
     }
 
+    /**
+     * A transaction's {@link IptablesTransaction#lastly lastly} callback may wait for a read of the same client on
+     * another thread (a proxy's full sync reads the table while the restore runs): the client must not hold a lock of
+     * its own meanwhile, and what the callback adds is applied in the same transaction.
+     *
+     * @throws Exception if the read cannot be waited for
+     */
+    @Test
+    void aLastlyCallbackMayReadTheClientFromAnotherThread() throws Exception {
+        IptablesClient c = client();
+        c.apply(sample(c));
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            IptablesTransaction tx = c.newTransaction().flushChain(Table.NAT, "KUBE-SVC-A")
+                    .append(Table.NAT, Rule.in("KUBE-SVC-A").jump("KUBE-SEP-1"))
+                    .lastly(Table.NAT, t -> {
+                        try {
+                            Ruleset nat = reader.submit(() -> c.save(Table.NAT)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                            if (nat.chains(Table.NAT).containsKey(ChainName.of("KUBE-SEP-2"))) {
+                                t.deleteChain(Table.NAT, ChainName.of("KUBE-SEP-2"));
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException("the read on another thread did not finish: " + e, e);
+                        }
+                    });
+            c.apply(tx);
+        } finally {
+            reader.shutdownNow();
+        }
+        assertFalse(c.chainExists(Table.NAT, ChainName.of("KUBE-SEP-2")), "the callback's deletion was applied");
+        assertEquals(1, c.save(Table.NAT).rules(Table.NAT, "KUBE-SVC-A").size());
+    }
+
+    /** A lastly callback that fails leaves no table of the transaction changed, and its exception reaches the caller. */
+    @Test
+    void aFailingLastlyCallbackChangesNothing() {
+        IptablesClient c = client();
+        c.apply(sample(c));
+        Ruleset before = c.save().only("KUBE-");
+        IptablesTransaction tx = c.newTransaction().flushChain(Table.FILTER, "KUBE-FORWARD")
+                .flushChain(Table.NAT, "KUBE-SVC-A").append(Table.NAT, Rule.in("KUBE-SVC-A").jump("KUBE-SEP-1"))
+                .lastly(Table.NAT, t -> {
+                    throw new IllegalStateException("the late part could not be decided");
+                });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.apply(tx));
+        assertEquals("the late part could not be decided", e.getMessage());
+        assertEquals(before, c.save().only("KUBE-"));
+    }
+
     @Test
     void checkValidatesWithoutApplying() {
         IptablesClient c = client();

@@ -60,7 +60,12 @@ public final class CommandRunner {
         CompletableFuture<String> err = drain(p.getErrorStream());
         try (Writer in = new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), 1 << 16)) {
             if (stdin != null) {
-                stdin.writeTo(in);
+                try {
+                    stdin.writeTo(in);
+                } catch (RuntimeException e) {
+                    p.destroyForcibly(); // the input failed part-way: the tool must not see its end and commit
+                    throw e;
+                }
             }
         } catch (IOException e) {
             // the tool exited early; its stderr says why

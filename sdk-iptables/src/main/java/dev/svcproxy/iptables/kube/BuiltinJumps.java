@@ -52,11 +52,25 @@ public final class BuiltinJumps {
      */
     public static void insertMissing(IptablesClient client, IptablesTransaction tx, List<KubeProxyRules.JumpRule> jumps,
                                      Ruleset nat) {
-        Ruleset natState = nat != null ? nat : client.save(Table.NAT, Table.NAT::isBuiltin);
-        Ruleset filter = client.save(Table.FILTER, Table.FILTER::isBuiltin);
+        insertMissing(client, tx, jumps, Table.FILTER, client.save(Table.FILTER, Table.FILTER::isBuiltin));
+        insertMissing(client, tx, jumps, Table.NAT, nat != null ? nat : client.save(Table.NAT, Table.NAT::isBuiltin));
+    }
+
+    /**
+     * Inserts at the top of their chains, in {@code tx}, the {@code jumps} of {@code table} that {@code state} (a save
+     * of that table's built-in chains) lacks; the jumps of other tables are left alone.
+     *
+     * @param client the client
+     * @param tx the transaction
+     * @param jumps the jump rules
+     * @param table the table whose jumps are looked at
+     * @param state that table's built-in chains as just read
+     */
+    public static void insertMissing(IptablesClient client, IptablesTransaction tx, List<KubeProxyRules.JumpRule> jumps,
+                                     Table table, Ruleset state) {
         for (KubeProxyRules.JumpRule j : jumps) {
-            if (!present(client, j.table() == Table.NAT ? natState : filter, j.table(), j.rule())) {
-                tx.insert(j.table(), j.rule());
+            if (j.table() == table && !present(client, state, table, j.rule())) {
+                tx.insert(table, j.rule());
             }
         }
     }

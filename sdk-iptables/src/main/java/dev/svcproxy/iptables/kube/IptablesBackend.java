@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -177,38 +178,29 @@ public final class IptablesBackend implements ServiceProxyBackend {
             lastCanaryCheck = clock;
         }
         boolean full = due || flushed;
-        // a full sync reads the kernel (one iptables-save of nat); a partial sync trusts the chains this backend wrote
-        // last time, as kube-proxy's partial syncs do
-        Ruleset nat = full ? client.save(Table.NAT, c -> Table.NAT.isBuiltin(c) || c.equals(KubeChains.CANARY)) : null;
-        Set<ChainName> existing = nat != null ? nat.chains(Table.NAT).keySet() : ownChains;
+        // a full sync reads the kernel (one iptables-save of nat and one of filter's built-in chains), while it builds;
+        // a partial sync trusts the chains this backend wrote last time, as kube-proxy's partial syncs do
+        CompletableFuture<Ruleset> natRead = full ? read(() -> client.save(Table.NAT,
+                c -> Table.NAT.isBuiltin(c) || c.equals(KubeChains.CANARY))) : null;
+        CompletableFuture<Ruleset> filterRead = full ? read(() -> client.save(Table.FILTER, Table.FILTER::isBuiltin)) : null;
         List<SyncResult.Skipped> skipped = new ArrayList<>(alreadySkipped);
         Set<ChainName> wanted = new LinkedHashSet<>();
-        IptablesTransaction tx = full ? rules.fullSync(desired, existing, skipped, wanted)
-                : rules.partialSync(desired, existing, skipped, changed, wanted);
-        tx.knownToExist(Table.NAT, existing);
-        if (full) {
-            insertMissingJumps(tx, nat);
-        }
+        IptablesTransaction tx = full ? rules.fullSync(desired, Set.of(), skipped, wanted) // stale chains: once read
+                : rules.partialSync(desired, ownChains, skipped, changed, wanted);
         try {
-            if (full && !existing.contains(KubeChains.SERVICES) && tx.operations().size() > FIRST_LOAD_PART
-                    && client.flavour() == Flavour.NFT) {
-                // a first load (no KUBE-SERVICES yet: nothing can depend on these rules): in parts, each call small
-                // (iptables-nft's --noflush costs more than linearly in one call's size; legacy's does not, but each of
-                // its calls rewrites the whole table, so there one call is fastest); the built-in chains' jumps
-                // come last, so no packet enters a chain before it is complete. A failure part-way leaves the next
-                // sync a full one over existing chains (below).
-                for (IptablesTransaction part : tx.split(firstLoadPart(tx.operations().size()))) {
-                    client.apply(part);
-                }
-            } else if (full && tx.operations().size() > FIRST_LOAD_PART && client.flavour() == Flavour.NFT) {
-                // a full sync over rules in use (a restart, the hourly sync, after a failure): one call of 10,000
-                // services takes iptables-nft minutes, so in parts too, but each chain rewritten whole in one call and
-                // after the chains it jumps to; the built-in chains' jumps and the stale chains' deletion come last
-                for (IptablesTransaction part : tx.splitByChain(firstLoadPart(tx.operations().size()))) {
-                    client.apply(part);
-                }
+            if (!full) {
+                client.apply(tx.knownToExist(Table.NAT, ownChains));
             } else {
-                client.apply(tx);
+                BuiltinJumps.insertMissing(client, tx, allJumps(), Table.FILTER, join(filterRead));
+                if (tx.operations().size() > FIRST_LOAD_PART && client.flavour() == Flavour.NFT) {
+                    Ruleset nat = join(natRead);
+                    completeNat(tx, nat, wanted);
+                    applyInParts(tx, !nat.chains(Table.NAT).containsKey(KubeChains.SERVICES));
+                } else {
+                    // one atomic restore, which iptables-restore parses while the nat table is still being read: the
+                    // stale chains' deletions, the missing jumps and the canary go at the end of the same stream
+                    client.apply(tx.lastly(Table.NAT, t -> completeNat(t, join(natRead), wanted)));
+                }
             }
         } catch (RuntimeException e) {
             needFullSync = true;
@@ -272,14 +264,66 @@ public final class IptablesBackend implements ServiceProxyBackend {
         return BuiltinJumps.present(client, state, table, rule);
     }
 
-    /** The missing jump rules (kube-proxy's and kubelet's) and the canary chain with its rule, in the same restore. */
-    private void insertMissingJumps(IptablesTransaction tx, Ruleset nat) {
-        List<KubeProxyRules.JumpRule> jumps = new ArrayList<>(rules.jumpRules());
-        jumps.addAll(rules.kubeletJumpRules());
-        BuiltinJumps.insertMissing(client, tx, jumps, nat);
+    /**
+     * The end of a full sync's nat block, once the table has been read: the stale chains' deletions, the missing jump
+     * rules (kube-proxy's and kubelet's) and the canary chain with its rule.
+     */
+    private void completeNat(IptablesTransaction tx, Ruleset nat, Set<ChainName> wanted) {
+        Set<ChainName> existing = nat.chains(Table.NAT).keySet();
+        rules.deleteStale(tx, existing, wanted);
+        tx.knownToExist(Table.NAT, existing);
+        BuiltinJumps.insertMissing(client, tx, allJumps(), Table.NAT, nat);
         if (!present(nat, Table.NAT, CANARY_RULE)) {
             tx.flushChain(Table.NAT, KubeChains.CANARY);
             tx.append(Table.NAT, CANARY_RULE);
+        }
+    }
+
+    private List<KubeProxyRules.JumpRule> allJumps() {
+        List<KubeProxyRules.JumpRule> jumps = new ArrayList<>(rules.jumpRules());
+        jumps.addAll(rules.kubeletJumpRules());
+        return jumps;
+    }
+
+    /**
+     * A large full sync on iptables-nft, whose {@code --noflush} costs more than linearly in one call's size: a first
+     * load (no KUBE-SERVICES yet: nothing can depend on these rules) in parts, the built-in chains' jumps last, so no
+     * packet enters a chain before it is complete (legacy's calls each rewrite the whole table, so there one call is
+     * fastest); a full sync over rules in use (a restart, the hourly sync, after a failure) in parts of whole chains,
+     * each chain after the chains it jumps to, the jumps and the stale chains' deletion last. A failure part-way
+     * leaves the next sync a full one over existing chains.
+     */
+    private void applyInParts(IptablesTransaction tx, boolean firstLoad) {
+        int part = firstLoadPart(tx.operations().size());
+        for (IptablesTransaction p : firstLoad ? tx.split(part) : tx.splitByChain(part)) {
+            client.apply(p);
+        }
+    }
+
+    /** Reads on a thread of its own (a daemon: the common pool has one thread on two cores). */
+    private static CompletableFuture<Ruleset> read(java.util.function.Supplier<Ruleset> save) {
+        CompletableFuture<Ruleset> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(save.get());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "svcproxy-iptables-read");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** The read's result, or its own exception (a kernel refusal keeps its type). */
+    private static Ruleset join(CompletableFuture<Ruleset> read) {
+        try {
+            return read.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 

@@ -309,12 +309,24 @@ public final class KubeProxyRules {
                     .destination(family.loopback(), false).source(family.loopback(), true)
                     .notCtstate(Match.CtState.RELATED, Match.CtState.ESTABLISHED, Match.CtState.DNAT).drop());
         }
+        deleteStale(tx, existingNatChains, wanted);
+        return tx;
+    }
+
+    /**
+     * Deletes, in {@code tx}, the service, endpoint and firewall chains of {@code existingNatChains} that the sync
+     * no longer wants.
+     *
+     * @param tx the sync's transaction
+     * @param existingNatChains the chains the nat table holds now
+     * @param wanted the chains the sync wrote or kept
+     */
+    public void deleteStale(IptablesTransaction tx, Collection<ChainName> existingNatChains, Set<ChainName> wanted) {
         for (ChainName c : existingNatChains) {
             if (KubeChains.isServiceChain(c) && !wanted.contains(c)) {
                 tx.deleteChain(Table.NAT, c);
             }
         }
-        return tx;
     }
 
     /**

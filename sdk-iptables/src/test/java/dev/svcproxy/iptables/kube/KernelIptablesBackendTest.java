@@ -67,6 +67,55 @@ class KernelIptablesBackendTest {
     }
 
     /**
+     * A full sync sends its rules while it still reads the nat table, and the stale chains' deletions and the missing
+     * jumps at the end of the same restore. When that read fails part-way, the restore is stopped before any
+     * {@code COMMIT}: neither table changes, and the sync fails with the read's own error. The next sync, full again,
+     * leaves what one restore of its payload into a fresh namespace leaves (stale chains deleted), on both flavours.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = dev.svcproxy.iptables.Flavour.class, names = {"NFT", "LEGACY"})
+    void aFullSyncWhoseTableReadFailsCommitsNothing(dev.svcproxy.iptables.Flavour flavour,
+                                                   @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        String pid = ProcessHandle.current().pid() + flavour.name().substring(0, 1);
+        try (NetworkNamespace ns = NetworkNamespace.create("svcp-test-read-" + pid);
+             NetworkNamespace whole = NetworkNamespace.create("svcp-test-rwhole-" + pid)) {
+            BackendContext ctx = BackendContext.builder().from(IptablesBackendTest.CTX).netns(ns.path()).build();
+            IptablesClient client = IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build();
+            assertTrue(new IptablesBackend(client, ctx).sync(many(100, 244)).full());
+            String before = client.save().normalize().toString();
+            IptablesClient failingRead = (IptablesClient) java.lang.reflect.Proxy.newProxyInstance(
+                    IptablesClient.class.getClassLoader(), new Class<?>[] {IptablesClient.class}, (proxy, m, args) -> {
+                        if (m.getName().equals("save") && args != null && args.length == 2 && args[0] == Table.NAT) {
+                            Thread.sleep(300); // the restore has the rules by now, and waits for the end of nat's block
+                            throw new dev.svcproxy.api.BusyException("injected: the read of nat failed", "iptables-save -t nat");
+                        }
+                        try {
+                            return m.invoke(client, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            ServiceTable changed = many(90, 246);
+            dev.svcproxy.api.BusyException e = org.junit.jupiter.api.Assertions.assertThrows(dev.svcproxy.api.BusyException.class,
+                    () -> new IptablesBackend(failingRead, ctx).sync(changed));
+            assertTrue(e.getMessage().contains("injected"), e.getMessage());
+            assertEquals(before, client.save().normalize().toString(), "no table of the restore was committed");
+
+            IptablesBackend restarted = new IptablesBackend(client, ctx);
+            String payload = restarted.render(changed);
+            assertTrue(restarted.sync(changed).full());
+            java.nio.file.Files.writeString(dir.resolve("payload"), payload);
+            whole.sh((flavour == dev.svcproxy.iptables.Flavour.NFT ? "iptables-nft" : "iptables-legacy")
+                    + "-restore --noflush < " + dir.resolve("payload"));
+            assertEquals(kubeRules(IptablesClient.newBuilder().netns(whole.path()).flavour(flavour).build()), kubeRules(client));
+            assertFalse(client.save().toString().contains("--to-destination 10.244."), "no rule of the old endpoints is left");
+            assertTrue(client.save(Table.NAT).rules(Table.NAT, "PREROUTING").stream()
+                    .anyMatch(r -> r.target().flatMap(t -> t.chain()).map(c -> c.name().equals("KUBE-SERVICES")).orElse(false)),
+                    "the jump into KUBE-SERVICES");
+        }
+    }
+
+    /**
      * A full sync over rules in use (a restarted proxy) on iptables-nft goes in parts of whole chains, and leaves what
      * one restore of its payload into a fresh namespace leaves: the changed services rewritten, the stale chains (100
      * services gone, every endpoint moved) deleted.
