@@ -318,19 +318,22 @@ public final class IptablesTransaction {
         Map<Table, Map<ChainName, Rule>> out = new EnumMap<>(Table.class);
         for (Op op : ops) {
             Rule r = addedRule(op);
-            if (r == null) {
-                continue;
-            }
-            List<ChainName> needed = new ArrayList<>();
-            needed.add(r.chain());
-            r.target().flatMap(Target::chain).ifPresent(needed::add);
-            for (ChainName c : needed) {
-                if (!op.table().isBuiltin(c) && !set(declared, op.table()).contains(c) && !set(known, op.table()).contains(c)) {
-                    out.computeIfAbsent(op.table(), t -> new LinkedHashMap<>()).putIfAbsent(c, r);
+            if (r != null) {
+                external(out, op.table(), r.chain(), r);
+                Optional<ChainName> target = r.target().flatMap(Target::chain);
+                if (target.isPresent()) {
+                    external(out, op.table(), target.get(), r);
                 }
             }
         }
         return out;
+    }
+
+    /** Notes {@code chain} in {@code out} if it is neither built in, declared nor known to exist. */
+    private void external(Map<Table, Map<ChainName, Rule>> out, Table table, ChainName chain, Rule r) {
+        if (!table.isBuiltin(chain) && !set(declared, table).contains(chain) && !set(known, table).contains(chain)) {
+            out.computeIfAbsent(table, t -> new LinkedHashMap<>()).putIfAbsent(chain, r);
+        }
     }
 
     /**

@@ -212,7 +212,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
         if (full) {
             owned.clear();
         }
-        count(tx);
+        Map<String, Integer> written = count(tx);
         if (full) {
             lastFullSync = System.nanoTime();
             lastCanaryCheck = lastFullSync; // it wrote the canary's rule
@@ -223,21 +223,43 @@ public final class IptablesBackend implements ServiceProxyBackend {
         lastPayloadBytes = (int) tx.renderedLength();
         skipped.forEach(s -> LOG.debug("skipped {}: {} (in the sync result)", s.object(), s.reason()));
         LOG.debug("{} sync of {} services ({} skipped)", full ? "full" : "partial", desired.services().size(), skipped.size());
-        return new SyncResult(full, skipped, Duration.ofNanos(System.nanoTime() - start), ruleCounts(tx), ruleTotals());
+        return new SyncResult(full, skipped, Duration.ofNanos(System.nanoTime() - start), written, ruleTotals());
     }
 
-    /** The rules of this backend's own chains after {@code tx}, chain by chain (the built-in chains' jumps are not its). */
-    private void count(IptablesTransaction tx) {
+    /**
+     * Counts, in one pass over {@code tx}: the rules of this backend's own chains after it, chain by chain (the
+     * built-in chains' jumps are not its); returns the rules it wrote, by table (kube-proxy's
+     * {@code kubeproxy_sync_proxy_rules_iptables_last}).
+     */
+    private Map<String, Integer> count(IptablesTransaction tx) {
+        int[] written = new int[Table.values().length];
+        Map<ChainName, Integer> chains = null;
+        Table table = null;
         for (IptablesTransaction.Op op : tx.operations()) {
-            Map<ChainName, Integer> chains = owned.computeIfAbsent(op.table().tableName(), t -> new HashMap<>());
+            if (op.table() != table) {
+                table = op.table();
+                chains = owned.computeIfAbsent(table.tableName(), t -> new HashMap<>());
+            }
             if (op instanceof IptablesTransaction.FlushChain f) {
                 chains.put(f.chain(), 0);
             } else if (op instanceof IptablesTransaction.DeleteChain d) {
                 chains.remove(d.chain());
-            } else if (op instanceof IptablesTransaction.Append a && !a.table().isBuiltin(a.rule().chain())) {
-                chains.merge(a.rule().chain(), 1, Integer::sum);
+            } else if (op instanceof IptablesTransaction.Append a) {
+                written[table.ordinal()]++;
+                if (!table.isBuiltin(a.rule().chain())) {
+                    chains.merge(a.rule().chain(), 1, Integer::sum);
+                }
+            } else if (op instanceof IptablesTransaction.Insert) {
+                written[table.ordinal()]++;
             }
         }
+        Map<String, Integer> out = new HashMap<>();
+        for (Table t : Table.values()) {
+            if (written[t.ordinal()] > 0) {
+                out.put(t.tableName(), written[t.ordinal()]);
+            }
+        }
+        return out;
     }
 
     /** kube-proxy's {@code kubeproxy_sync_proxy_rules_iptables_total}: the rules this backend's chains hold, by table. */
@@ -245,19 +267,6 @@ public final class IptablesBackend implements ServiceProxyBackend {
         Map<String, Integer> totals = new HashMap<>();
         owned.forEach((t, chains) -> totals.put(t, chains.values().stream().mapToInt(Integer::intValue).sum()));
         return totals;
-    }
-
-    /** The rules this sync wrote, by table (kube-proxy's {@code kubeproxy_sync_proxy_rules_iptables_last}). */
-    private static Map<String, Integer> ruleCounts(IptablesTransaction tx) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (IptablesTransaction.Op op : tx.operations()) {
-            if (op instanceof IptablesTransaction.Append a) {
-                counts.merge(a.table().tableName(), 1, Integer::sum);
-            } else if (op instanceof IptablesTransaction.Insert i) {
-                counts.merge(i.table().tableName(), 1, Integer::sum);
-            }
-        }
-        return counts;
     }
 
     private boolean present(Ruleset state, Table table, Rule rule) {
