@@ -90,6 +90,8 @@ public final class IptablesTransaction {
     private java.util.function.Consumer<IptablesTransaction> last;
     /** Where the operations {@link #lastly}'s callback added begin in {@link #ops} (its own run in the payload). */
     private int lastFrom = -1;
+    /** True while the {@link #lastly} callback runs. */
+    private boolean completing;
 
     private IptablesTransaction(IpFamily family) {
         this.family = family;
@@ -208,6 +210,9 @@ public final class IptablesTransaction {
     }
 
     private void add(Op op) {
+        if (lastFrom >= 0 && !completing) {
+            throw new IllegalStateException("the lastly callback has run: the operations are final (" + op + ")");
+        }
         ops.add(op);
         renderedLength = -1;
     }
@@ -236,10 +241,11 @@ public final class IptablesTransaction {
      * payload is written and reaches that table's {@code COMMIT} (its operations go there, chain lines, rule lines,
      * then {@code -X} lines, after the rest of the table's), or when the operations are first read, whichever comes
      * first. That table's block is written first, so that a callback that fails (its exception ends the writing, and
-     * the client stops the tool) leaves no table of the payload committed. A proxy's full sync uses it to read the kernel's table while {@code iptables-restore} already parses the
-     * rules: the stale chains to delete and the missing jumps are known only once that read is done, and they are
+     * the client stops the tool) leaves no table of the payload committed. A proxy's full sync uses it to read the
+     * kernel's table while {@code iptables-restore} already parses the rules: the stale chains to delete and the missing jumps are known only once that read is done, and they are
      * sent at the end of the same atomic restore. The callback may add operations of {@code table} only, and nothing
-     * may be added after it has run. {@link #externalChains()} looks at the operations added before it runs.
+     * may be added after it has run (that throws {@link IllegalStateException}). {@link #externalChains()} looks at the
+     * operations added before it runs.
      *
      * <p>A client that does not stream the payload (a fake, a wrapper) calls {@link #complete()} before it takes a
      * lock of its own: the callback may wait for another thread that uses the same client.
@@ -271,7 +277,12 @@ public final class IptablesTransaction {
         java.util.function.Consumer<IptablesTransaction> callback = last;
         last = null;
         lastFrom = ops.size();
-        callback.accept(this);
+        completing = true;
+        try {
+            callback.accept(this);
+        } finally {
+            completing = false;
+        }
         for (Op op : ops.subList(lastFrom, ops.size())) {
             if (op.table() != lastTable) {
                 throw new InvalidInputException("a lastly callback for " + lastTable + " added " + op, op.table().tableName());

@@ -98,6 +98,8 @@ class IptablesTransactionTest {
         assertEquals("-X KUBE-SEP-OLD", tx.atLine(7).orElseThrow().toString());
         assertEquals(6, tx.orderedOperations(Table.NAT).size());
         assertThrows(IllegalStateException.class, () -> tx.lastly(Table.NAT, t -> { }));
+        assertThrows(IllegalStateException.class, () -> tx.flushChain(Table.FILTER, "KUBE-LATE"),
+                "once the callback has run, nothing more is added (it would not be written)");
     }
 
     @Test
