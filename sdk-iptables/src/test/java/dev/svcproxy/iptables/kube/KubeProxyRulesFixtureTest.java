@@ -112,7 +112,10 @@ class KubeProxyRulesFixtureTest {
     @Test
     void everyPerServiceRuleIsKubeProxysOwn() {
         BackendContext ctx = BackendContext.builder().localTraffic(LocalTraffic.fromCidrs(Cidr.parse("10.0.0.0/8"))).build();
-        String payload = new KubeProxyRules(ctx, false).fullSync(fixture(), Set.of(), new ArrayList<>()).render();
+        dev.svcproxy.iptables.IptablesTransaction tx = new KubeProxyRules(ctx, false).fullSync(fixture(), Set.of(), new ArrayList<>());
+        // a full sync declares every chain its rules use, so its restore can start before the table has been read
+        assertEquals(java.util.Map.of(), tx.externalChains());
+        String payload = tx.render();
         Set<String> fixed = Set.of("KUBE-POSTROUTING", "KUBE-MARK-MASQ", "KUBE-FORWARD");
         TreeSet<String> ours = new TreeSet<>(payload.lines()
                 .filter(l -> l.startsWith("-A ") && !fixed.contains(l.split(" ")[1]) && !l.contains("kubernetes service nodeports"))
