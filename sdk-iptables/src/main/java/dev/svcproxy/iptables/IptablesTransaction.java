@@ -552,11 +552,10 @@ public final class IptablesTransaction {
         StringBuilder line = new StringBuilder(256);
         for (Table t : tables()) {
             n += write(out, line.append('*').append(t.tableName()));
-            n += writeOps(out, line, ordered(t, 0, lastFrom < 0 ? ops.size() : lastFrom));
+            n += writeOps(out, line, ordered(t, 0, bodyEnd()));
             if (t == lastTable) {
-                int from = lastFrom < 0 ? ops.size() : lastFrom;
                 complete(); // the rest of the table is on its way to the tool meanwhile
-                n += writeOps(out, line, ordered(t, from, ops.size()));
+                n += writeOps(out, line, ordered(t, lastFrom, ops.size()));
             }
             n += write(out, line.append("COMMIT"));
         }
@@ -640,11 +639,16 @@ public final class IptablesTransaction {
      */
     public List<Op> orderedOperations(Table table) {
         complete();
-        List<Op> ordered = ordered(table, 0, lastFrom < 0 ? ops.size() : lastFrom);
+        List<Op> ordered = ordered(table, 0, bodyEnd());
         if (table == lastTable) {
             ordered.addAll(ordered(table, lastFrom, ops.size()));
         }
         return ordered;
+    }
+
+    /** Where the operations a {@link #lastly} callback added begin: the end of all of them if none did. */
+    private int bodyEnd() {
+        return lastFrom < 0 ? ops.size() : lastFrom;
     }
 
     /** The operations of {@code table} among {@code ops[from, to)}: chain lines, rule lines, {@code -X} lines. */

@@ -83,18 +83,14 @@ public final class CommandRunner {
         }
     }
 
-    /** Reads a stream to its end on its own daemon thread (the common pool has one thread on two cores). */
+    /** Reads a stream to its end on a daemon thread of its own. */
     private static CompletableFuture<String> drain(InputStream s) {
-        CompletableFuture<String> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        return Daemon.supply("svcproxy-exec-drain", () -> {
             try (s) {
-                f.complete(new String(s.readAllBytes(), StandardCharsets.UTF_8));
+                return new String(s.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                f.complete("");
+                return "";
             }
-        }, "svcproxy-exec-drain");
-        t.setDaemon(true);
-        t.start();
-        return f;
+        });
     }
 }

@@ -19,6 +19,7 @@ import dev.svcproxy.iptables.RestoreRefusedException;
 import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Ruleset;
 import dev.svcproxy.iptables.Table;
+import dev.svcproxy.iptables.internal.Daemon;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,9 +181,10 @@ public final class IptablesBackend implements ServiceProxyBackend {
         boolean full = due || flushed;
         // a full sync reads the kernel (one iptables-save of nat and one of filter's built-in chains), while it builds;
         // a partial sync trusts the chains this backend wrote last time, as kube-proxy's partial syncs do
-        CompletableFuture<Ruleset> natRead = full ? read(() -> client.save(Table.NAT,
+        CompletableFuture<Ruleset> natRead = full ? Daemon.supply("svcproxy-iptables-read", () -> client.save(Table.NAT,
                 c -> Table.NAT.isBuiltin(c) || c.equals(KubeChains.CANARY))) : null;
-        CompletableFuture<Ruleset> filterRead = full ? read(() -> client.save(Table.FILTER, Table.FILTER::isBuiltin)) : null;
+        CompletableFuture<Ruleset> filterRead = full
+                ? Daemon.supply("svcproxy-iptables-read", () -> client.save(Table.FILTER, Table.FILTER::isBuiltin)) : null;
         List<SyncResult.Skipped> skipped = new ArrayList<>(alreadySkipped);
         Set<ChainName> wanted = new LinkedHashSet<>();
         IptablesTransaction tx = full ? rules.fullSync(desired, Set.of(), skipped, wanted) // stale chains: once read
@@ -191,15 +193,16 @@ public final class IptablesBackend implements ServiceProxyBackend {
             if (!full) {
                 client.apply(tx.knownToExist(Table.NAT, ownChains));
             } else {
-                BuiltinJumps.insertMissing(client, tx, allJumps(), Table.FILTER, join(filterRead));
+                List<KubeProxyRules.JumpRule> jumps = allJumps();
+                BuiltinJumps.insertMissing(client, tx, jumps, Table.FILTER, join(filterRead));
                 if (tx.operations().size() > FIRST_LOAD_PART && client.flavour() == Flavour.NFT) {
                     Ruleset nat = join(natRead);
-                    completeNat(tx, nat, wanted);
+                    completeNat(tx, nat, wanted, jumps);
                     applyInParts(tx, !nat.chains(Table.NAT).containsKey(KubeChains.SERVICES));
                 } else {
                     // one atomic restore, which iptables-restore parses while the nat table is still being read: the
                     // stale chains' deletions, the missing jumps and the canary go at the end of the same stream
-                    client.apply(tx.lastly(Table.NAT, t -> completeNat(t, join(natRead), wanted)));
+                    client.apply(tx.lastly(Table.NAT, t -> completeNat(t, join(natRead), wanted, jumps)));
                 }
             }
         } catch (RuntimeException e) {
@@ -277,11 +280,11 @@ public final class IptablesBackend implements ServiceProxyBackend {
      * The end of a full sync's nat block, once the table has been read: the stale chains' deletions, the missing jump
      * rules (kube-proxy's and kubelet's) and the canary chain with its rule.
      */
-    private void completeNat(IptablesTransaction tx, Ruleset nat, Set<ChainName> wanted) {
+    private void completeNat(IptablesTransaction tx, Ruleset nat, Set<ChainName> wanted, List<KubeProxyRules.JumpRule> jumps) {
         Set<ChainName> existing = nat.chains(Table.NAT).keySet();
         rules.deleteStale(tx, existing, wanted);
         tx.knownToExist(Table.NAT, existing);
-        BuiltinJumps.insertMissing(client, tx, allJumps(), Table.NAT, nat);
+        BuiltinJumps.insertMissing(client, tx, jumps, Table.NAT, nat);
         if (!present(nat, Table.NAT, CANARY_RULE)) {
             tx.flushChain(Table.NAT, KubeChains.CANARY);
             tx.append(Table.NAT, CANARY_RULE);
@@ -307,21 +310,6 @@ public final class IptablesBackend implements ServiceProxyBackend {
         for (IptablesTransaction p : firstLoad ? tx.split(part) : tx.splitByChain(part)) {
             client.apply(p);
         }
-    }
-
-    /** Reads on a thread of its own (a daemon: the common pool has one thread on two cores). */
-    private static CompletableFuture<Ruleset> read(java.util.function.Supplier<Ruleset> save) {
-        CompletableFuture<Ruleset> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(save.get());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, "svcproxy-iptables-read");
-        t.setDaemon(true);
-        t.start();
-        return f;
     }
 
     /** The read's result, or its own exception (a kernel refusal keeps its type). */
