@@ -150,7 +150,7 @@ class KubeProxyTest {
             fake.fakes().get(IpFamily.IPV4).apply(IptablesTransaction.create(IpFamily.IPV4)
                     .flushChain(Table.NAT, ChainName.of("KUBE-PROXY-CANARY")).flushChain(Table.NAT, ChainName.of("KUBE-SERVICES")));
             int before = lines.size();
-            assertTrue(waitFor(() -> lines.subList(before, lines.size()).stream().anyMatch(l -> l.startsWith("synced IPv4 (full)")), 3_000),
+            assertTrue(waitFor(() -> lines.stream().skip(before).anyMatch(l -> l.startsWith("synced IPv4 (full)")), 3_000),
                     lines.toString());
             assertTrue(fake.fakes().get(IpFamily.IPV4).save(Table.NAT).rules(Table.NAT, "KUBE-SERVICES").stream()
                     .anyMatch(r -> r.toString().contains("10.96.0.10")), "the service's rule is back");

@@ -69,7 +69,7 @@ class ManifestFaultsKernelTest {
                 assertTrue(SvcproxyKernelTest.waitFor(() -> lines.stream().anyMatch(l -> l.contains(dir.resolve("api.yaml")
                         + ": not valid YAML")), 5_000), lines.toString());
                 int syncs = lines.size();
-                assertTrue(SvcproxyKernelTest.waitFor(() -> lines.subList(syncs, lines.size()).stream()
+                assertTrue(SvcproxyKernelTest.waitFor(() -> lines.stream().skip(syncs)
                         .anyMatch(l -> l.startsWith("synced IPv4")), 5_000), lines.toString());
                 assertTrue(programmed(node, "10.96.0.12"), "api keeps its rules while its file does not parse");
 
