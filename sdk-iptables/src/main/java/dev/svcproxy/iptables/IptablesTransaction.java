@@ -620,6 +620,9 @@ public final class IptablesTransaction {
         return Optional.empty();
     }
 
+    private static final java.util.Comparator<Op> DESCENDING_NAMES =
+            java.util.Comparator.comparing((Op op) -> ((FlushChain) op).chain().name()).reversed();
+
     /** The tables in the order they first appear, the one a {@link #lastly} callback completes first. */
     private Set<Table> tables() {
         Set<Table> tables = new LinkedHashSet<>();
@@ -651,7 +654,14 @@ public final class IptablesTransaction {
         return lastFrom < 0 ? ops.size() : lastFrom;
     }
 
-    /** The operations of {@code table} among {@code ops[from, to)}: chain lines, rule lines, {@code -X} lines. */
+    /**
+     * The operations of {@code table} among {@code ops[from, to)}: chain lines in descending name order, rule lines,
+     * {@code -X} lines. The order of chain lines means nothing to the tool's result, but much to its cost: both
+     * flavours keep the chains they are told of in a list sorted by name and walk it from the smallest name at every
+     * insertion (iptables-nft's cache request, legacy's libiptc), so names in descending order are each inserted at
+     * the head (110,000 chains: 0.8 s instead of 2.5 s on nft in parts, 4.1-4.8 s instead of 7.2-7.7 s for the whole
+     * legacy restore).
+     */
     private List<Op> ordered(Table table, int from, int to) {
         List<Op> chains = new ArrayList<>();
         List<Op> rules = new ArrayList<>();
@@ -669,6 +679,7 @@ public final class IptablesTransaction {
                 rules.add(op);
             }
         }
+        chains.sort(DESCENDING_NAMES);
         chains.addAll(rules);
         chains.addAll(deletes);
         return chains;

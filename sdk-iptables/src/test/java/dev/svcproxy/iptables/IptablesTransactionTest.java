@@ -18,6 +18,10 @@ class IptablesTransactionTest {
         return IptablesTransaction.create(IpFamily.IPV4);
     }
 
+    /**
+     * One block per table: its chain lines in descending name order (iptables' cost, not its result, depends on it),
+     * then its rule lines in the order they were added, then its chain deletions.
+     */
     @Test
     void rendersOnePayloadPerTableInKubeProxysOrder() {
         IptablesTransaction tx = tx()
@@ -34,8 +38,8 @@ class IptablesTransactionTest {
                 -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
                 COMMIT
                 *nat
-                :KUBE-SERVICES - [0:0]
                 :KUBE-SVC-A - [0:0]
+                :KUBE-SERVICES - [0:0]
                 :KUBE-SEP-OLD - [0:0]
                 -A KUBE-SERVICES -m comment --comment x -j KUBE-SVC-A
                 -I PREROUTING 1 -j KUBE-SERVICES

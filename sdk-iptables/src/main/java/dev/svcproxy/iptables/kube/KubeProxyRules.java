@@ -15,6 +15,7 @@ import dev.svcproxy.iptables.IptablesTransaction;
 import dev.svcproxy.iptables.Match;
 import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Table;
+import dev.svcproxy.iptables.Target;
 import java.util.ArrayList;
 import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
@@ -290,9 +291,10 @@ public final class KubeProxyRules {
         Map<String, Scheduler> schedulers = new HashMap<>();
         nextCache = new HashMap<>();
         largeCluster = isLargeCluster(table);
+        List<Rule> entries = new ArrayList<>();
         for (VirtualService s : table.services()) {
             try {
-                writeService(s, tx, wanted, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find), table.nodeIps(),
+                writeService(s, tx, entries, wanted, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find), table.nodeIps(),
                         changed == null || changed.contains(s.name()));
             } catch (SvcProxyException e) {
                 skipped.add(new SyncResult.Skipped(s.name() + "/" + s.protocol().lowerName(), e.getMessage()));
@@ -301,6 +303,8 @@ public final class KubeProxyRules {
         cache = nextCache;
         cachedNodeIps = List.copyOf(table.nodeIps());
         cachedLargeCluster = largeCluster;
+        entries.sort(BY_TARGET_DESCENDING);
+        entries.forEach(r -> tx.append(Table.NAT, r));
         writeNodePortJumps(tx, table.nodeIps());
         if (localhostNodePorts()) {
             // kubelet's guard for localhost node ports (CVE-2020-8558); kube-proxy writes it, and never deletes it
@@ -329,13 +333,26 @@ public final class KubeProxyRules {
         }
     }
 
+    /** The nat chains that lead into the services' own chains, one rule or a few per service. */
+    private static final Set<ChainName> ENTRY_CHAINS = Set.of(KubeChains.SERVICES, KubeChains.NODEPORTS);
+
     /**
-     * Writes one service; with {@code ownChains} false its own chains are only noted as wanted, not rewritten. A
+     * The entry chains' rules in descending order of the chain they jump to (stable, so one service's rules keep their
+     * order). Each matches its own service's addresses and ports, so their order across services means nothing
+     * (kube-proxy writes them in its map's random order), but iptables-nft notes every rule's chain and target in a
+     * list sorted by name, walked from the smallest at each insertion: in descending order each target goes to the
+     * head. Rewriting KUBE-SERVICES of 10,000 services (every partial sync) costs 0.36 s instead of 0.74-0.82 s.
+     */
+    private static final java.util.Comparator<Rule> BY_TARGET_DESCENDING = java.util.Comparator.comparing(
+            (Rule r) -> r.target().flatMap(Target::chain).map(ChainName::name).orElse("")).reversed();
+
+    /**
+     * Writes one service, its entry chains' rules into {@code entries}; with {@code ownChains} false its own chains are only noted as wanted, not rewritten. A
      * service unchanged since the last sync (same value, same node IPs) reuses the rules built then: building them
      * (chain-name hashes, rule text) is most of a partial sync's own cost.
      */
-    private void writeService(VirtualService s, IptablesTransaction tx, Set<ChainName> wanted, Scheduler scheduler,
-                              List<IpAddress> nodeIps, boolean ownChains) {
+    private void writeService(VirtualService s, IptablesTransaction tx, List<Rule> entries, Set<ChainName> wanted,
+                              Scheduler scheduler, List<IpAddress> nodeIps, boolean ownChains) {
         List<KubeServiceRules.Op> ops = nodeIps.equals(cachedNodeIps) && largeCluster == cachedLargeCluster ? cache.get(s) : null;
         if (ops == null) {
             ops = new KubeServiceRules(s, context, scheduler, nodeIps,
@@ -347,6 +364,8 @@ public final class KubeProxyRules {
                 if (wanted.add(op.chain()) && ownChains) {
                     tx.flushChain(op.table(), op.chain());
                 }
+            } else if (op.table() == Table.NAT && ENTRY_CHAINS.contains(op.rule().chain())) {
+                entries.add(op.rule());
             } else if (ownChains || !(op.table() == Table.NAT && KubeChains.isServiceChain(op.rule().chain()))) {
                 tx.append(op.table(), op.rule());
             }

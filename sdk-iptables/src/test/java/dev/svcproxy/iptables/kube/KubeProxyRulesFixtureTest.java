@@ -122,4 +122,31 @@ class KubeProxyRulesFixtureTest {
                 .toList());
         assertEquals(new TreeSet<>(EXPECTED), ours);
     }
+
+    /**
+     * nat KUBE-SERVICES and KUBE-NODEPORTS hold their rules in descending order of the chain each jumps to (what
+     * iptables-nft inserts cheapest), KUBE-SERVICES' jump to KUBE-NODEPORTS still last; a partial sync, which rewrites
+     * them, writes the same order.
+     */
+    @Test
+    void theEntryChainsJumpInDescendingOrderOfTheirTargets() {
+        BackendContext ctx = BackendContext.builder().localTraffic(LocalTraffic.fromCidrs(Cidr.parse("10.0.0.0/8"))).build();
+        KubeProxyRules rules = new KubeProxyRules(ctx, false);
+        String full = rules.fullSync(fixture(), Set.of(), new ArrayList<>()).render();
+        String partial = rules.partialSync(fixture(), Set.of(), new ArrayList<>(), Set.of(), new java.util.HashSet<>()).render();
+        for (String payload : List.of(full, partial)) {
+            String nat = payload.substring(payload.indexOf("*nat"));
+            for (String chain : List.of("KUBE-SERVICES", "KUBE-NODEPORTS")) {
+                List<String> lines = nat.lines().filter(l -> l.startsWith("-A " + chain + " ")).toList();
+                List<String> targets = lines.stream().map(l -> l.substring(l.lastIndexOf(" -j ") + 4)).toList();
+                List<String> services = targets.stream().filter(t -> !t.equals("KUBE-NODEPORTS")).toList();
+                List<String> descending = new ArrayList<>(services);
+                descending.sort(java.util.Comparator.reverseOrder());
+                assertEquals(descending, services, chain);
+                assertEquals(chain.equals("KUBE-SERVICES") ? 9 : 3, services.size(), chain + ": " + lines);
+            }
+            List<String> services = nat.lines().filter(l -> l.startsWith("-A KUBE-SERVICES ")).toList();
+            assertEquals("KUBE-NODEPORTS", services.get(services.size() - 1).substring(services.get(services.size() - 1).lastIndexOf(" -j ") + 4));
+        }
+    }
 }
