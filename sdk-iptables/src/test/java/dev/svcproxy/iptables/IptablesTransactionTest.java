@@ -18,10 +18,6 @@ class IptablesTransactionTest {
         return IptablesTransaction.create(IpFamily.IPV4);
     }
 
-    /**
-     * One block per table: its chain lines in descending name order (iptables' cost, not its result, depends on it),
-     * then its rule lines in the order they were added, then its chain deletions.
-     */
     @Test
     void rendersOnePayloadPerTableInKubeProxysOrder() {
         IptablesTransaction tx = tx()
@@ -38,8 +34,8 @@ class IptablesTransactionTest {
                 -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
                 COMMIT
                 *nat
-                :KUBE-SVC-A - [0:0]
                 :KUBE-SERVICES - [0:0]
+                :KUBE-SVC-A - [0:0]
                 :KUBE-SEP-OLD - [0:0]
                 -A KUBE-SERVICES -m comment --comment x -j KUBE-SVC-A
                 -I PREROUTING 1 -j KUBE-SERVICES
@@ -53,6 +49,30 @@ class IptablesTransactionTest {
         assertEquals(":KUBE-FORWARD - [0:0]", tx.atLine(2).orElseThrow().toString());
         assertEquals(tx.render().length(), tx.renderedLength());
         assertEquals(Map.of(), tx.externalChains());
+    }
+
+    /** Chain lines in descending name order when asked (what iptables-legacy inserts cheapest), line numbers too. */
+    @Test
+    void declaresInDescendingOrderWhenAsked() {
+        IptablesTransaction tx = tx()
+                .flushChain(Table.NAT, "KUBE-SERVICES")
+                .flushChain(Table.NAT, "KUBE-SVC-A")
+                .flushChain(Table.NAT, "KUBE-SEP-B")
+                .append(Table.NAT, Rule.in("KUBE-SVC-A").jump("KUBE-SEP-B"))
+                .deleteChain(Table.NAT, ChainName.of("KUBE-SEP-OLD"))
+                .declareInDescendingOrder();
+        assertEquals("""
+                *nat
+                :KUBE-SVC-A - [0:0]
+                :KUBE-SERVICES - [0:0]
+                :KUBE-SEP-OLD - [0:0]
+                :KUBE-SEP-B - [0:0]
+                -A KUBE-SVC-A -j KUBE-SEP-B
+                -X KUBE-SEP-OLD
+                COMMIT
+                """, tx.render());
+        assertEquals(":KUBE-SEP-B - [0:0]", tx.atLine(5).orElseThrow().toString());
+        assertEquals("-A KUBE-SVC-A -j KUBE-SEP-B", tx.atLine(6).orElseThrow().toString());
     }
 
     /**

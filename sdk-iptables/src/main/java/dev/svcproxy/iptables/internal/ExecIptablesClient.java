@@ -91,6 +91,9 @@ public final class ExecIptablesClient implements IptablesClient {
             return;
         }
         checkExternalChains(tx);
+        if (flavour == Flavour.LEGACY) {
+            tx.declareInDescendingOrder(); // what libiptc inserts cheapest (error line numbers follow the same order)
+        }
         List<String> argv = new ArrayList<>(List.of(base + "-restore"));
         argv.addAll(capabilities.waitFlags());
         argv.add("--noflush");

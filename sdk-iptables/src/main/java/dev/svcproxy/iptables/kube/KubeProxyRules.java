@@ -347,8 +347,8 @@ public final class KubeProxyRules {
             (Rule r) -> r.target().flatMap(Target::chain).map(ChainName::name).orElse("")).reversed();
 
     /**
-     * Writes one service, its entry chains' rules into {@code entries}; with {@code ownChains} false its own chains are only noted as wanted, not rewritten. A
-     * service unchanged since the last sync (same value, same node IPs) reuses the rules built then: building them
+     * Writes one service, its entry chains' rules into {@code entries}; with {@code ownChains} false its own chains
+     * are only noted as wanted, not rewritten. A service unchanged since the last sync (same value, same node IPs) reuses the rules built then: building them
      * (chain-name hashes, rule text) is most of a partial sync's own cost.
      */
     private void writeService(VirtualService s, IptablesTransaction tx, List<Rule> entries, Set<ChainName> wanted,
