@@ -354,6 +354,9 @@ public final class IptablesBackend implements ServiceProxyBackend {
                 : new KubeProxyRules(context, client.capabilities().randomFully(), kernel.get().factsOncePrepared(context.tcpBeLiberal()));
         IptablesTransaction tx = renderRules.fullSync(desired, Set.of(), skipped);
         skipped.forEach(s -> LOG.warn("skipped: {}: {}", s.object(), s.reason()));
+        if (client.flavour() == Flavour.LEGACY) {
+            tx.declareInDescendingOrder(); // as the client writes it to iptables-legacy-restore
+        }
         return tx;
     }
 
