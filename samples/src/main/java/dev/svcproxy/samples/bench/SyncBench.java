@@ -64,7 +64,12 @@ public final class SyncBench {
         jumps.addAll(rules.kubeletJumpRules());
         IptablesTransaction tx = rules.fullSync(table, List.of(), new ArrayList<>());
         BuiltinJumps.insertMissing(fresh, tx, jumps, null);
-        return tx.render();
+        return payload(tx, fresh.flavour());
+    }
+
+    /** {@code tx}'s payload as the client writes it for {@code flavour} (legacy: chain lines in descending order). */
+    private static String payload(IptablesTransaction tx, Flavour flavour) {
+        return (flavour == Flavour.LEGACY ? tx.declareInDescendingOrder() : tx).render();
     }
 
     public static void main(String[] args) throws Exception {
@@ -76,7 +81,7 @@ public final class SyncBench {
         ServiceTable next = IptablesBench.withOneEndpointChanged(table);
         VirtualService first = table.services().get(0);
         KubeProxyRules rules = new KubeProxyRules(ctx, true);
-        String fullPayload = rules.fullSync(table, List.of(), new ArrayList<>()).render(); // over the rules: no jumps to add
+        String fullPayload = payload(rules.fullSync(table, List.of(), new ArrayList<>()), flavour); // over the rules: no jumps to add
         boolean oneCallFirstLoad = flavour == Flavour.LEGACY || services <= 2000; // nft: > 12 min in one call at 10,000
         double bareFirst = Double.MAX_VALUE;
         double bareFirstFlush = Double.MAX_VALUE;
@@ -106,8 +111,8 @@ public final class SyncBench {
                 }
                 IptablesClient bare = IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build();
                 bareFull = Math.min(bareFull, restore(ns, flavour, fullPayload)); // over the same rules: a full resync
-                partialPayload = rules.partialSync(next, bare.chains(dev.svcproxy.iptables.Table.NAT), new ArrayList<>(),
-                        java.util.Set.of(first.name())).render();
+                partialPayload = payload(rules.partialSync(next, bare.chains(dev.svcproxy.iptables.Table.NAT), new ArrayList<>(),
+                        java.util.Set.of(first.name())), flavour);
                 for (int i = 0; i < PARTIALS; i++) {
                     barePartial = Math.min(barePartial, restore(ns, flavour, partialPayload));
                 }
