@@ -294,8 +294,8 @@ public final class KubeProxyRules {
         List<Rule> entries = new ArrayList<>();
         for (VirtualService s : table.services()) {
             try {
-                writeService(s, tx, entries, wanted, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find), table.nodeIps(),
-                        changed == null || changed.contains(s.name()));
+                writeService(s, tx, entries, wanted, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find),
+                        table.nodeIps(), changed == null || changed.contains(s.name()));
             } catch (SvcProxyException e) {
                 skipped.add(new SyncResult.Skipped(s.name() + "/" + s.protocol().lowerName(), e.getMessage()));
             }
@@ -348,8 +348,8 @@ public final class KubeProxyRules {
 
     /**
      * Writes one service, its entry chains' rules into {@code entries}; with {@code ownChains} false its own chains
-     * are only noted as wanted, not rewritten. A service unchanged since the last sync (same value, same node IPs) reuses the rules built then: building them
-     * (chain-name hashes, rule text) is most of a partial sync's own cost.
+     * are only noted as wanted, not rewritten. A service unchanged since the last sync (same value, same node IPs)
+     * reuses the rules built then: building them (chain-name hashes, rule text) is most of a partial sync's own cost.
      */
     private void writeService(VirtualService s, IptablesTransaction tx, List<Rule> entries, Set<ChainName> wanted,
                               Scheduler scheduler, List<IpAddress> nodeIps, boolean ownChains) {
