@@ -360,8 +360,23 @@ public final class IptablesTransaction {
      * @return this transaction as several, applied in order, for a first load where nothing depends on atomicity yet
      */
     public List<IptablesTransaction> split(int rulesPerPart) {
-        if (rulesPerPart < 1) {
-            throw new IllegalArgumentException("rulesPerPart must be at least 1, got " + rulesPerPart);
+        return split(rulesPerPart, rulesPerPart);
+    }
+
+    /**
+     * {@link #split(int)} with parts of declarations of their own size: iptables-nft's cost of one call grows with
+     * the square of the chains it declares (each new name is inserted into a name-sorted list walked from the
+     * smallest), and with the table (each call's commit), so its best part of declarations is smaller than its best
+     * part of rules (110,000 chains: 1.3-1.5 s in parts of 1,000-2,000, 2.5-2.7 s in parts of 7,776).
+     *
+     * @param declarationsPerPart the most chain declarations in one part
+     * @param rulesPerPart the most rule operations in one part
+     * @return this transaction as several, applied in order, for a first load where nothing depends on atomicity yet
+     */
+    public List<IptablesTransaction> split(int declarationsPerPart, int rulesPerPart) {
+        if (rulesPerPart < 1 || declarationsPerPart < 1) {
+            throw new IllegalArgumentException("parts must hold at least 1 operation, got " + declarationsPerPart
+                    + " declarations and " + rulesPerPart + " rules");
         }
         complete();
         List<IptablesTransaction> parts = new ArrayList<>();
@@ -371,7 +386,7 @@ public final class IptablesTransaction {
         IptablesTransaction part = null;
         for (Op op : ops) {
             if (op instanceof FlushChain f) {
-                if (declarations.isEmpty() || declarations.get(declarations.size() - 1).ops.size() >= rulesPerPart) {
+                if (declarations.isEmpty() || declarations.get(declarations.size() - 1).ops.size() >= declarationsPerPart) {
                     declarations.add(create(family));
                 }
                 IptablesTransaction d = declarations.get(declarations.size() - 1);

@@ -195,6 +195,8 @@ class IptablesTransactionTest {
         tx.flushChain(Table.NAT, "KUBE-MARK-MASQ").deleteChain(Table.NAT, ChainName.of("KUBE-SEP-OLD"));
         java.util.List<IptablesTransaction> parts = tx.split(4);
         assertEquals(java.util.List.of(4, 3, 4, 4, 2, 2), parts.stream().map(p -> p.operations().size()).toList());
+        assertEquals(java.util.List.of(2, 2, 2, 1, 4, 4, 2, 2), tx.split(2, 4).stream().map(p -> p.operations().size()).toList(),
+                "declarations in parts of their own size");
         assertTrue(parts.subList(0, 2).stream().allMatch(p -> p.operations().stream().allMatch(op -> op instanceof IptablesTransaction.FlushChain)),
                 "declarations first, in parts too");
         assertEquals("-I PREROUTING 1 -j KUBE-SERVICES", parts.get(5).operations().get(0).toString(), "the entry comes last");

@@ -57,6 +57,8 @@ public final class IptablesBackend implements ServiceProxyBackend {
      * 25.8 s in parts of 20,000, and not within 12 minutes in one call).
      */
     static final int FIRST_LOAD_PART = 2000;
+    /** The chain declarations in one part of a first load on iptables-nft ({@link IptablesTransaction#split(int, int)}). */
+    static final int FIRST_LOAD_DECLARATIONS = 1500;
 
     static int firstLoadPart(int operations) {
         return Math.max(FIRST_LOAD_PART, (int) (12 * Math.sqrt(operations)));
@@ -307,7 +309,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
      */
     private void applyInParts(IptablesTransaction tx, boolean firstLoad) {
         int part = firstLoadPart(tx.operations().size());
-        for (IptablesTransaction p : firstLoad ? tx.split(part) : tx.splitByChain(part)) {
+        for (IptablesTransaction p : firstLoad ? tx.split(FIRST_LOAD_DECLARATIONS, part) : tx.splitByChain(part)) {
             client.apply(p);
         }
     }
