@@ -92,7 +92,7 @@ public final class IptablesTransaction {
     private int lastFrom = -1;
     /** True while the {@link #lastly} callback runs. */
     private boolean completing;
-    /** Whether chain lines are written in descending name order ({@link #declareInDescendingOrder}). */
+    /** Whether chain lines are written in descending name order ({@link #orderFor}: legacy's). */
     private boolean descendingDeclarations;
 
     private IptablesTransaction(IpFamily family) {
@@ -669,23 +669,25 @@ public final class IptablesTransaction {
     }
 
     /**
-     * Writes this transaction's chain lines in descending name order from now on: cheaper for iptables-legacy, which
-     * inserts each new chain into its name-sorted list by walking it from the smallest (110,000 chains: 1.2 s instead of
-     * 3.6 s in payload order, and a legacy restore of 10,000 services in 4.1-4.8 s instead of 7.2-7.7 s). Not for
-     * iptables-nft: the kernel keeps its chains in the order they were made, and {@code iptables-nft-save} sorts them
-     * with a quicksort that degrades on sorted input (a nat table of 110,000 chains made in sorted order could no
-     * longer be saved). The order of chain lines means nothing to the result.
+     * Writes this transaction's lines from now on in the order {@code flavour}'s tool takes cheapest; the order of chain
+     * lines means nothing to the result. iptables-legacy: chain lines in descending name order, as it inserts each new
+     * chain into its name-sorted list by walking it from the smallest (110,000 chains: 1.2 s instead of 3.6 s in
+     * payload order, and a legacy restore of 10,000 services in 4.1-4.8 s instead of 7.2-7.7 s). iptables-nft: the
+     * payload's order, as the kernel keeps its chains in the order they were made and {@code iptables-nft-save} sorts
+     * them with a quicksort that degrades on sorted input (a nat table of 110,000 chains made in sorted order could no
+     * longer be saved).
      *
+     * @param flavour the tool the payload is for
      * @return this transaction
      */
-    public IptablesTransaction declareInDescendingOrder() {
-        descendingDeclarations = true;
+    public IptablesTransaction orderFor(Flavour flavour) {
+        descendingDeclarations = flavour == Flavour.LEGACY;
         return this;
     }
 
     /**
-     * The operations of {@code table} among {@code ops[from, to)}: chain lines (in descending name order if
-     * {@link #declareInDescendingOrder}), rule lines, {@code -X} lines.
+     * The operations of {@code table} among {@code ops[from, to)}: chain lines (in descending name order for
+     * legacy, {@link #orderFor}), rule lines, {@code -X} lines.
      */
     private List<Op> ordered(Table table, int from, int to) {
         List<Op> chains = new ArrayList<>();

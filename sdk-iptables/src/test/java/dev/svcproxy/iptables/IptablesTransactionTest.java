@@ -51,16 +51,19 @@ class IptablesTransactionTest {
         assertEquals(Map.of(), tx.externalChains());
     }
 
-    /** Chain lines in descending name order when asked (what iptables-legacy inserts cheapest), line numbers too. */
+    /**
+     * For iptables-legacy, chain lines in descending name order (what it inserts cheapest), line numbers too; for
+     * iptables-nft, the payload's order.
+     */
     @Test
-    void declaresInDescendingOrderWhenAsked() {
+    void declaresInTheOrderTheFlavourTakesCheapest() {
         IptablesTransaction tx = tx()
                 .flushChain(Table.NAT, "KUBE-SERVICES")
                 .flushChain(Table.NAT, "KUBE-SVC-A")
                 .flushChain(Table.NAT, "KUBE-SEP-B")
                 .append(Table.NAT, Rule.in("KUBE-SVC-A").jump("KUBE-SEP-B"))
                 .deleteChain(Table.NAT, ChainName.of("KUBE-SEP-OLD"))
-                .declareInDescendingOrder();
+                .orderFor(Flavour.LEGACY);
         assertEquals("""
                 *nat
                 :KUBE-SVC-A - [0:0]
@@ -73,6 +76,16 @@ class IptablesTransactionTest {
                 """, tx.render());
         assertEquals(":KUBE-SEP-B - [0:0]", tx.atLine(5).orElseThrow().toString());
         assertEquals("-A KUBE-SVC-A -j KUBE-SEP-B", tx.atLine(6).orElseThrow().toString());
+        assertEquals("""
+                *nat
+                :KUBE-SERVICES - [0:0]
+                :KUBE-SVC-A - [0:0]
+                :KUBE-SEP-B - [0:0]
+                :KUBE-SEP-OLD - [0:0]
+                -A KUBE-SVC-A -j KUBE-SEP-B
+                -X KUBE-SEP-OLD
+                COMMIT
+                """, tx.orderFor(Flavour.NFT).render());
     }
 
     /**

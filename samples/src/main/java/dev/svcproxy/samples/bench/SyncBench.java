@@ -67,9 +67,9 @@ public final class SyncBench {
         return payload(tx, fresh.flavour());
     }
 
-    /** {@code tx}'s payload as the client writes it for {@code flavour} (legacy: chain lines in descending order). */
+    /** {@code tx}'s payload as the client writes it for {@code flavour}. */
     private static String payload(IptablesTransaction tx, Flavour flavour) {
-        return (flavour == Flavour.LEGACY ? tx.declareInDescendingOrder() : tx).render();
+        return tx.orderFor(flavour).render();
     }
 
     public static void main(String[] args) throws Exception {

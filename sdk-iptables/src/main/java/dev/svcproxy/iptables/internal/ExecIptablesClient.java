@@ -91,9 +91,7 @@ public final class ExecIptablesClient implements IptablesClient {
             return;
         }
         checkExternalChains(tx);
-        if (flavour == Flavour.LEGACY) {
-            tx.declareInDescendingOrder(); // what libiptc inserts cheapest (error line numbers follow the same order)
-        }
+        tx.orderFor(flavour); // what this tool takes cheapest (error line numbers follow the same order)
         List<String> argv = new ArrayList<>(List.of(base + "-restore"));
         argv.addAll(capabilities.waitFlags());
         argv.add("--noflush");

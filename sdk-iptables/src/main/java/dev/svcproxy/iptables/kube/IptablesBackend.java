@@ -356,10 +356,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
                 : new KubeProxyRules(context, client.capabilities().randomFully(), kernel.get().factsOncePrepared(context.tcpBeLiberal()));
         IptablesTransaction tx = renderRules.fullSync(desired, Set.of(), skipped);
         skipped.forEach(s -> LOG.warn("skipped: {}: {}", s.object(), s.reason()));
-        if (client.flavour() == Flavour.LEGACY) {
-            tx.declareInDescendingOrder(); // as the client writes it to iptables-legacy-restore
-        }
-        return tx;
+        return tx.orderFor(client.flavour()); // as the client writes it to its tool
     }
 
     /** kube-proxy's iptables clean-up, and the nfacct counters. */
