@@ -60,7 +60,7 @@ public final class Metrics {
      * The JVM's metrics are registered at the first scrape: registering them loads and starts much of the JVM's
      * management (0.1 s of a start), which the first sync does not need.
      */
-    private volatile boolean jvmRegistered;
+    private boolean jvmRegistered;
     private final Object jvmLock = new Object();
 
     /** A registry with kube-proxy's metrics declared (sync durations, rule counts, change counters, health). */
@@ -331,12 +331,10 @@ public final class Metrics {
         ExpositionFormatWriter writer = accept != null && accept.contains("application/openmetrics-text")
                 ? OpenMetricsTextFormatWriter.create() : PrometheusTextFormatWriter.create();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (!jvmRegistered) {
-            synchronized (jvmLock) {
-                if (!jvmRegistered) {
-                    JvmMetrics.builder().register(registry);
-                    jvmRegistered = true;
-                }
+        synchronized (jvmLock) { // a scrape is rare: no need to avoid the lock
+            if (!jvmRegistered) {
+                JvmMetrics.builder().register(registry);
+                jvmRegistered = true;
             }
         }
         try {
