@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.k8s;
 
+import dev.svcproxy.k8s.internal.DaemonThreads;
 import io.fabric8.kubernetes.api.model.MicroTimeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
@@ -34,11 +35,7 @@ final class ProblemEvents implements AutoCloseable {
     private final KubernetesClient client;
     private final String instance;
     private final Consumer<String> log;
-    private final ExecutorService poster = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "svcproxy-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService poster = Executors.newSingleThreadExecutor(DaemonThreads.named("svcproxy-events"));
     private Set<String> current = Set.of();
 
     ProblemEvents(KubernetesClient client, String instance, Consumer<String> log) {

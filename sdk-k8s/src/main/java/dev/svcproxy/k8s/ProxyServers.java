@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.k8s;
 
+import dev.svcproxy.k8s.internal.DaemonThreads;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.svcproxy.api.InvalidInputException;
@@ -23,11 +24,8 @@ public final class ProxyServers implements AutoCloseable {
     /** How long kube-proxy waits before it tries again to listen on an address it could not bind. */
     static final long RETRY_SECONDS = 5;
     private final List<HttpServer> servers = new ArrayList<>();
-    private final java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "svcproxy-bind-retry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(DaemonThreads.named("svcproxy-bind-retry"));
     private volatile HttpServer healthz;
     private volatile HttpServer metricsServer;
     private volatile boolean closed;

@@ -168,11 +168,7 @@ public final class ManifestReader {
 
     /** One daemon thread, started when a large text is read and stopped after 10 s without one. */
     private static final ExecutorService CONVERTER = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "svcproxy-manifest-convert");
-                t.setDaemon(true);
-                return t;
-            });
+            new LinkedBlockingQueue<>(), DaemonThreads.named("svcproxy-manifest-convert"));
 
     /** What one document gives: its object(s), or the problem. */
     private static ManifestReader one(Object doc, String source) {
