@@ -76,10 +76,11 @@ final class ManifestSource implements ClusterSource {
                 look = List.copyOf(files.keySet());
             }
         }
+        boolean toldOf = named.isPresent() && look == named.get(); // an event named each of these files
         for (Path p : look) {
             Cached before = files.get(p);
-            String stamp = ManifestWatch.stamp(p); // a file is parsed again only when it changes
-            if (before != null && (before.stamp().equals(stamp) || unreadableSince != null)) {
+            String stamp = ManifestWatch.stamp(p); // parsed again only when an event named it or its stamp changed
+            if (before != null && (unreadableSince != null || (!toldOf && before.stamp().equals(stamp)))) {
                 next.put(p, before);
                 continue;
             }

@@ -12,6 +12,7 @@ import dev.svcproxy.api.net.IpFamily;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -164,6 +165,50 @@ class ManifestSourceTest {
             assertSame(before.table(IpFamily.IPV4).services().get(0), after.table(IpFamily.IPV4).services().get(0),
                     "api.yaml was neither parsed nor translated again: the very same service object");
             assertFalse(source.changed(), "a temporary file that is not a manifest name is no change of its own");
+        } finally {
+            source.close();
+        }
+    }
+
+    private static String clusterIp(ServiceTables.Result r) {
+        return r.table(IpFamily.IPV4).services().get(0).clusterIp().orElseThrow().toString();
+    }
+
+    @Test
+    void aFileRenamedIntoPlaceWithTheSameSizeAndTimeIsReadAgainEvenBeforeItsEvent(@TempDir Path dir) throws Exception {
+        Path web = dir.resolve("web.yaml");
+        Files.writeString(web, service("web", "10.96.0.10"));
+        FileTime tick = Files.getLastModifiedTime(web);
+        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
+        try {
+            assertEquals("10.96.0.10", clusterIp(source.read("node-a")));
+            // two writes within one tick of the kernel's coarse clock get the same time; here the time is set to be sure
+            Path tmp = dir.resolve(".web.yaml.tmp");
+            Files.writeString(tmp, service("web", "10.96.0.20"));
+            Files.setLastModifiedTime(tmp, tick);
+            Files.move(tmp, web, StandardCopyOption.ATOMIC_MOVE);
+            assertEquals(Files.size(web), service("web", "10.96.0.10").length(), "the same size");
+            assertEquals("10.96.0.20", clusterIp(source.read("node-a")),
+                    "a read that comes before the watch's events (every file looked at) tells the new file by its inode");
+        } finally {
+            source.close();
+        }
+    }
+
+    @Test
+    void aFileRewrittenInPlaceWithTheSameSizeAndTimeIsReadAgainOnItsEvent(@TempDir Path dir) throws Exception {
+        Path web = dir.resolve("web.yaml");
+        Files.writeString(web, service("web", "10.96.0.10"));
+        FileTime tick = Files.getLastModifiedTime(web);
+        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
+        try {
+            assertEquals("10.96.0.10", clusterIp(source.read("node-a")));
+            CountDownLatch woken = new CountDownLatch(1);
+            source.onChange(woken::countDown);
+            Files.writeString(web, service("web", "10.96.0.30")); // the same file, size and (set) time: only the event tells
+            Files.setLastModifiedTime(web, tick);
+            awaitChanged(source, woken);
+            assertEquals("10.96.0.30", clusterIp(source.read("node-a")));
         } finally {
             source.close();
         }

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * Notices changes to a manifest file or directory: through the JDK's {@link WatchService} (inotify on Linux), which
  * names the files that changed within milliseconds, and, as a safety net for file systems that send no events (and
- * while the directory is gone), by the names, sizes and modification times of its files, compared at every call
+ * while the directory is gone), by the names and {@link #stamp stamps} of its files, compared at every call
  * without events and every {@link #RESCAN_NANOS} with them (a difference counts only if no event came meanwhile).
  * An event on a name the kubelet's atomic writer uses ({@code ..data}, a ConfigMap volume's swap) or an overflow asks
  * for every file to be looked at again. Thread-safe.
@@ -87,10 +87,17 @@ public final class ManifestWatch implements AutoCloseable {
         return b.toString();
     }
 
-    /** A file's size and modification time, or {@code gone}: what tells that it changed. */
+    /**
+     * A file's size, modification time and identity (device and inode, behind symbolic links), or {@code gone}: what
+     * tells that it changed without reading it. The identity is what tells a file renamed into place (as editors,
+     * kubectl and the kubelet write) from the one it replaced when both have the same size and the clock's coarse
+     * tick gave them the same time; a file rewritten in place within one tick to the same size is told only by its
+     * event, so a file an event named is always read again.
+     */
     public static String stamp(Path p) {
         try {
-            return Files.size(p) + " " + Files.getLastModifiedTime(p);
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            return a.size() + " " + a.lastModifiedTime() + " " + a.fileKey();
         } catch (IOException e) {
             return "gone";
         }
