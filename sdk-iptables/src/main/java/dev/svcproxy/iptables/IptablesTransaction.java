@@ -88,8 +88,11 @@ public final class IptablesTransaction {
     private Table lastTable;
     /** What {@link #lastly} adds, until it has run. */
     private java.util.function.Consumer<IptablesTransaction> last;
-    /** Where the operations {@link #lastly}'s callback added begin in {@link #ops} (its own run in the payload). */
-    private int lastFrom = -1;
+    /**
+     * Where the operations each {@link #lastly} callback added begin in {@link #ops}, in the order they ran: each is a
+     * run of its own in the payload, after the one before.
+     */
+    private final List<Integer> lateFrom = new ArrayList<>();
     /** True while the {@link #lastly} callback runs. */
     private boolean completing;
     /** Whether chain lines are written in descending name order ({@link #orderFor}: legacy's). */
@@ -212,7 +215,7 @@ public final class IptablesTransaction {
     }
 
     private void add(Op op) {
-        if (lastFrom >= 0 && !completing) {
+        if (!lateFrom.isEmpty() && !completing) {
             throw new IllegalStateException("the lastly callback has run: the operations are final (" + op + ")");
         }
         ops.add(op);
@@ -239,27 +242,31 @@ public final class IptablesTransaction {
     }
 
     /**
-     * Leaves operations of {@code table} that can only be decided late to {@code callback}: it runs once, when the
-     * payload is written and reaches that table's {@code COMMIT} (its operations go there, chain lines, rule lines,
-     * then {@code -X} lines, after the rest of the table's), or when the operations are first read, whichever comes
-     * first. That table's block is written first, so that a callback that fails (its exception ends the writing, and
-     * the client stops the tool) leaves no table of the payload committed. A proxy's full sync uses it to read the
-     * kernel's table while {@code iptables-restore} already parses the rules: the stale chains to delete and the missing jumps are known only once that read is done, and they are
-     * sent at the end of the same atomic restore. The callback may add operations of {@code table} only, and nothing
-     * may be added after it has run (that throws {@link IllegalStateException}). {@link #externalChains()} looks at the
-     * operations added before it runs.
+     * Leaves operations that can only be decided late to {@code callback}: it runs once, when the payload is written and
+     * reaches {@code table}'s {@code COMMIT} (its operations of that table go there, chain lines, rule lines, then
+     * {@code -X} lines, after the rest of the table's), or when the operations are first read, whichever comes first.
+     * That table's block is written first, so that a callback that fails (its exception ends the writing, and the
+     * client stops the tool) leaves no table of the payload committed; the callback's operations of other tables go at
+     * the end of their blocks, which follow. A proxy's full sync uses it to read the kernel's tables while
+     * {@code iptables-restore} already parses the rules: the stale chains to delete and the missing jumps (nat's and
+     * filter's) are known only once the reads are done, and they are sent at the end of the same restore. Nothing may
+     * be added after the callback has run (that throws {@link IllegalStateException}). {@link #externalChains()} looks
+     * at the operations added before it runs. A callback may set the next one (for the same table): its operations
+     * are written, and the tool parses them, before that one runs; a proxy's full sync builds its rules in the first
+     * (the tool, started already, reads the table meanwhile) and waits for its reads in the second.
      *
      * <p>A client that does not stream the payload (a fake, a wrapper) calls {@link #complete()} before it takes a
      * lock of its own: the callback may wait for another thread that uses the same client.
      *
-     * @param table the table whose block the callback completes
+     * @param table the table whose block is written first and ends with the callback's operations of that table
      * @param callback adds the late operations to the transaction it is given (this one)
      * @return this transaction
-     * @throws IllegalStateException if a callback is already set or has already run
+     * @throws IllegalStateException if a callback is already set, or one has run and this is not called by the one
+     *     running, or {@code table} is not the table of the callbacks before
      */
     public IptablesTransaction lastly(Table table, java.util.function.Consumer<IptablesTransaction> callback) {
-        if (last != null || lastFrom >= 0) {
-            throw new IllegalStateException("a transaction has one lastly callback");
+        if (last != null || !lateFrom.isEmpty() && !completing || lastTable != null && table != lastTable) {
+            throw new IllegalStateException("one lastly callback at a time, the next set by the one running, for one table");
         }
         lastTable = java.util.Objects.requireNonNull(table, "table");
         last = java.util.Objects.requireNonNull(callback, "callback");
@@ -270,27 +277,24 @@ public final class IptablesTransaction {
      * Runs the {@link #lastly} callback now, if there is one that has not run; after this the operations are final.
      *
      * @return this transaction
-     * @throws InvalidInputException if the callback added an operation of another table
      */
     public IptablesTransaction complete() {
-        if (last == null) {
-            return this;
+        while (last != null) {
+            runLast();
         }
+        return this;
+    }
+
+    private void runLast() {
         java.util.function.Consumer<IptablesTransaction> callback = last;
         last = null;
-        lastFrom = ops.size();
+        lateFrom.add(ops.size());
         completing = true;
         try {
             callback.accept(this);
         } finally {
             completing = false;
         }
-        for (Op op : ops.subList(lastFrom, ops.size())) {
-            if (op.table() != lastTable) {
-                throw new InvalidInputException("a lastly callback for " + lastTable + " added " + op, op.table().tableName());
-            }
-        }
-        return this;
     }
 
     /**
@@ -567,14 +571,32 @@ public final class IptablesTransaction {
     public long renderTo(Appendable out) throws IOException {
         long n = 0;
         StringBuilder line = new StringBuilder(256);
-        for (Table t : tables()) {
-            n += write(out, line.append('*').append(t.tableName()));
-            n += writeOps(out, line, ordered(t, 0, bodyEnd()));
-            if (t == lastTable) {
-                complete(); // the rest of the table is on its way to the tool meanwhile
-                n += writeOps(out, line, ordered(t, lastFrom, ops.size()));
+        if (lastTable != null) {
+            n += write(out, line.append('*').append(lastTable.tableName()));
+            int from = 0;
+            for (int run = 0; ; run++) {
+                int to = run < lateFrom.size() ? lateFrom.get(run) : last != null ? ops.size() : -1;
+                if (to < 0) {
+                    n += writeOps(out, line, ordered(lastTable, from, ops.size()));
+                    break;
+                }
+                n += writeOps(out, line, ordered(lastTable, from, to));
+                from = to;
+                if (run == lateFrom.size()) {
+                    if (out instanceof java.io.Flushable f) {
+                        f.flush(); // the tool reads its table and parses what came so far while the callback runs
+                    }
+                    runLast();
+                }
             }
             n += write(out, line.append("COMMIT"));
+        }
+        for (Table t : tables()) { // the other tables, with what the callback added to them
+            if (t != lastTable) {
+                n += write(out, line.append('*').append(t.tableName()));
+                n += writeOps(out, line, ordered(t, 0, ops.size()));
+                n += write(out, line.append("COMMIT"));
+            }
         }
         renderedLength = n;
         return n;
@@ -656,17 +678,19 @@ public final class IptablesTransaction {
      */
     public List<Op> orderedOperations(Table table) {
         complete();
-        List<Op> ordered = ordered(table, 0, bodyEnd());
-        if (table == lastTable) {
-            ordered.addAll(ordered(table, lastFrom, ops.size()));
+        if (table != lastTable) {
+            return ordered(table, 0, ops.size());
         }
+        List<Op> ordered = new ArrayList<>();
+        int from = 0;
+        for (int to : lateFrom) {
+            ordered.addAll(ordered(table, from, to));
+            from = to;
+        }
+        ordered.addAll(ordered(table, from, ops.size()));
         return ordered;
     }
 
-    /** Where the operations a {@link #lastly} callback added begin: the end of all of them if none did. */
-    private int bodyEnd() {
-        return lastFrom < 0 ? ops.size() : lastFrom;
-    }
 
     /**
      * Writes this transaction's lines from now on in the order {@code flavour}'s tool takes cheapest; the order of chain

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.api.net.Protocol;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -139,16 +140,75 @@ class IptablesTransactionTest {
                 "once the callback has run, nothing more is added (it would not be written)");
     }
 
+    /**
+     * A callback may set the next one: what the first added is written (and flushed to the tool) before the second
+     * runs, as a full sync builds its rules in the first and waits for its reads in the second.
+     */
     @Test
-    void aLastlyCallbackRunsWhenTheOperationsAreReadAndKeepsToItsTable() {
+    void aLastlyCallbackMaySetTheNextWhichRunsOnceTheFirstsLinesAreWritten() throws java.io.IOException {
+        StringBuilder seenBySecond = new StringBuilder();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
+        java.io.Writer counting = new java.io.FilterWriter(out) {
+            @Override
+            public void flush() throws java.io.IOException {
+                flushes.incrementAndGet();
+                super.flush();
+            }
+        };
+        IptablesTransaction tx = tx().lastly(Table.NAT, t -> t.flushChain(Table.NAT, "KUBE-SERVICES")
+                .flushChain(Table.FILTER, "KUBE-FORWARD")
+                .lastly(Table.NAT, u -> {
+                    seenBySecond.append(out);
+                    u.insert(Table.NAT, Rule.in("PREROUTING").jump("KUBE-SERVICES"));
+                }));
+        tx.renderTo(counting);
+        assertEquals("*nat\n:KUBE-SERVICES - [0:0]\n", seenBySecond.toString());
+        assertEquals(2, flushes.get(), "flushed before each callback");
+        String payload = """
+                *nat
+                :KUBE-SERVICES - [0:0]
+                -I PREROUTING 1 -j KUBE-SERVICES
+                COMMIT
+                *filter
+                :KUBE-FORWARD - [0:0]
+                COMMIT
+                """;
+        assertEquals(payload, out.toString());
+        assertEquals(payload, tx.render(), "rendered again, the same");
+        assertEquals("-I PREROUTING 1 -j KUBE-SERVICES", tx.atLine(3).orElseThrow().toString());
+        assertThrows(IllegalStateException.class, () -> tx.lastly(Table.NAT, t -> { }), "not once they have run");
+        assertThrows(IllegalStateException.class, () -> tx().lastly(Table.NAT, t -> t.lastly(Table.FILTER, u -> { })).complete(),
+                "the next callback is for the same table");
+    }
+
+    @Test
+    void aLastlyCallbackRunsWhenTheOperationsAreReadAndEndsTheBlocksOfTheOtherTablesToo() {
         IptablesTransaction tx = tx().flushChain(Table.NAT, "KUBE-SERVICES")
                 .lastly(Table.NAT, t -> t.append(Table.NAT, Rule.in("KUBE-SERVICES").jump("KUBE-SERVICES-X")));
         assertEquals(1, tx.declaredChains(Table.NAT).size());
         assertEquals(2, tx.operations().size(), "reading the operations runs the callback");
-        IptablesTransaction other = tx().flushChain(Table.NAT, "KUBE-SERVICES")
-                .lastly(Table.NAT, t -> t.flushChain(Table.FILTER, "KUBE-FORWARD"));
-        InvalidInputException e = assertThrows(InvalidInputException.class, other::render);
-        assertTrue(e.getMessage().contains("filter"), e.getMessage());
+        IptablesTransaction other = tx().flushChain(Table.FILTER, "KUBE-FORWARD").flushChain(Table.NAT, "KUBE-SERVICES")
+                .append(Table.FILTER, Rule.in("KUBE-FORWARD").accept())
+                .lastly(Table.NAT, t -> t.insert(Table.FILTER, Rule.in("FORWARD").jump("KUBE-FORWARD"))
+                        .flushChain(Table.MANGLE, "KUBE-IPTABLES-HINT"));
+        String payload = other.render();
+        assertEquals("""
+                *nat
+                :KUBE-SERVICES - [0:0]
+                COMMIT
+                *filter
+                :KUBE-FORWARD - [0:0]
+                -A KUBE-FORWARD -j ACCEPT
+                -I FORWARD 1 -j KUBE-FORWARD
+                COMMIT
+                *mangle
+                :KUBE-IPTABLES-HINT - [0:0]
+                COMMIT
+                """, payload, "the callback's filter rule ends filter's block; a table only it writes comes after");
+        assertEquals("-I FORWARD 1 -j KUBE-FORWARD", other.atLine(7).orElseThrow().toString());
+        assertEquals(List.of(":KUBE-FORWARD - [0:0]", "-A KUBE-FORWARD -j ACCEPT", "-I FORWARD 1 -j KUBE-FORWARD"),
+                other.orderedOperations(Table.FILTER).stream().map(Object::toString).toList());
         assertTrue(tx().lastly(Table.NAT, t -> { }).complete().isEmpty(), "a callback that adds nothing leaves it empty");
     }
 

@@ -189,22 +189,32 @@ public final class IptablesBackend implements ServiceProxyBackend {
                 ? Daemon.supply("svcproxy-iptables-read", () -> client.save(Table.FILTER, Table.FILTER::isBuiltin)) : null;
         List<SyncResult.Skipped> skipped = new ArrayList<>(alreadySkipped);
         Set<ChainName> wanted = new LinkedHashSet<>();
-        IptablesTransaction tx = full ? rules.fullSync(desired, Set.of(), skipped, wanted) // stale chains: once read
+        IptablesTransaction tx = full ? IptablesTransaction.create(context.family())
                 : rules.partialSync(desired, ownChains, skipped, changed, wanted);
         try {
             if (!full) {
                 client.apply(tx.knownToExist(Table.NAT, ownChains));
             } else {
                 List<KubeProxyRules.JumpRule> jumps = allJumps();
-                BuiltinJumps.insertMissing(client, tx, jumps, Table.FILTER, join(filterRead));
-                if (tx.operations().size() > FIRST_LOAD_PART && client.flavour() == Flavour.NFT) {
-                    Ruleset nat = join(natRead);
-                    completeNat(tx, nat, wanted, jumps);
-                    applyInParts(tx, !nat.chains(Table.NAT).containsKey(KubeChains.SERVICES));
+                // what only the reads decide (nat's stale chains' deletions, the missing jumps of nat and filter, the
+                // canary) goes at the end of the tables' blocks in the same restore, nat's block first, so a failed
+                // read commits nothing
+                java.util.function.Consumer<IptablesTransaction> late = t -> {
+                    completeNat(t, join(natRead), wanted, jumps);
+                    BuiltinJumps.insertMissing(client, t, jumps, Table.FILTER, join(filterRead));
+                };
+                if (client.flavour() == Flavour.LEGACY) {
+                    // one restore, its tool started before the build: it reads the nat table it rewrites (0.48 s of
+                    // 10,000 services) while the rules are built, then parses them while the tables are still read
+                    client.apply(tx.lastly(Table.NAT, t -> rules.fullSyncInto(t, desired, skipped, wanted).lastly(Table.NAT, late)));
                 } else {
-                    // one atomic restore, which iptables-restore parses while the nat table is still being read: the
-                    // stale chains' deletions, the missing jumps and the canary go at the end of the same stream
-                    client.apply(tx.lastly(Table.NAT, t -> completeNat(t, join(natRead), wanted, jumps)));
+                    rules.fullSyncInto(tx, desired, skipped, wanted);
+                    if (tx.operations().size() > FIRST_LOAD_PART) {
+                        late.accept(tx);
+                        applyInParts(tx, !join(natRead).chains(Table.NAT).containsKey(KubeChains.SERVICES));
+                    } else {
+                        client.apply(tx.lastly(Table.NAT, late)); // parsed while the tables are read
+                    }
                 }
             }
         } catch (RuntimeException e) {

@@ -271,9 +271,22 @@ public final class KubeProxyRules {
         return sync(table, existingNatChains, skipped, changed, wanted);
     }
 
-    private synchronized IptablesTransaction sync(ServiceTable table, Collection<ChainName> existingNatChains,
+    /**
+     * {@link #fullSync(ServiceTable, Collection, List, Set)} from scratch (no stale chains), written into {@code tx}:
+     * a backend that starts its tool before it builds (the tool reads the table meanwhile) builds in a
+     * {@link IptablesTransaction#lastly} callback.
+     */
+    IptablesTransaction fullSyncInto(IptablesTransaction tx, ServiceTable table, List<SyncResult.Skipped> skipped, Set<ChainName> wanted) {
+        return sync(tx, table, Set.of(), skipped, null, wanted);
+    }
+
+    private IptablesTransaction sync(ServiceTable table, Collection<ChainName> existingNatChains,
                                      List<SyncResult.Skipped> skipped, Set<ServicePortName> changed, Set<ChainName> wanted) {
-        IptablesTransaction tx = IptablesTransaction.create(family);
+        return sync(IptablesTransaction.create(family), table, existingNatChains, skipped, changed, wanted);
+    }
+
+    private synchronized IptablesTransaction sync(IptablesTransaction tx, ServiceTable table, Collection<ChainName> existingNatChains,
+                                     List<SyncResult.Skipped> skipped, Set<ServicePortName> changed, Set<ChainName> wanted) {
         ownedChains(Table.FILTER).forEach(c -> tx.flushChain(Table.FILTER, c));
         ownedChains(Table.NAT).forEach(c -> tx.flushChain(Table.NAT, c));
         long m = 1L << context.masqueradeBit();

@@ -16,6 +16,7 @@ import dev.svcproxy.api.spi.SyncResult;
 import dev.svcproxy.iptables.FakeIptables;
 import dev.svcproxy.iptables.IptablesClient;
 import dev.svcproxy.iptables.Table;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -83,23 +84,25 @@ class KernelIptablesBackendTest {
             IptablesClient client = IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build();
             assertTrue(new IptablesBackend(client, ctx).sync(many(100, 244)).full());
             String before = client.save().normalize().toString();
-            IptablesClient failingRead = (IptablesClient) java.lang.reflect.Proxy.newProxyInstance(
-                    IptablesClient.class.getClassLoader(), new Class<?>[] {IptablesClient.class}, (proxy, m, args) -> {
-                        if (m.getName().equals("save") && args != null && args.length == 2 && args[0] == Table.NAT) {
-                            Thread.sleep(300); // the restore has the rules by now, and waits for the end of nat's block
-                            throw new dev.svcproxy.api.BusyException("injected: the read of nat failed", "iptables-save -t nat");
-                        }
-                        try {
-                            return m.invoke(client, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
             ServiceTable changed = many(90, 246);
-            dev.svcproxy.api.BusyException e = org.junit.jupiter.api.Assertions.assertThrows(dev.svcproxy.api.BusyException.class,
-                    () -> new IptablesBackend(failingRead, ctx).sync(changed));
-            assertTrue(e.getMessage().contains("injected"), e.getMessage());
-            assertEquals(before, client.save().normalize().toString(), "no table of the restore was committed");
+            for (Table failing : List.of(Table.NAT, Table.FILTER)) { // the filter read's jumps end filter's block
+                IptablesClient failingRead = (IptablesClient) java.lang.reflect.Proxy.newProxyInstance(
+                        IptablesClient.class.getClassLoader(), new Class<?>[] {IptablesClient.class}, (proxy, m, args) -> {
+                            if (m.getName().equals("save") && args != null && args.length == 2 && args[0] == failing) {
+                                Thread.sleep(300); // the restore has the rules by now, and waits for the end of nat's block
+                                throw new dev.svcproxy.api.BusyException("injected: the read of " + failing + " failed", "iptables-save");
+                            }
+                            try {
+                                return m.invoke(client, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+                dev.svcproxy.api.BusyException e = org.junit.jupiter.api.Assertions.assertThrows(dev.svcproxy.api.BusyException.class,
+                        () -> new IptablesBackend(failingRead, ctx).sync(changed));
+                assertTrue(e.getMessage().contains("injected: the read of " + failing), e.getMessage());
+                assertEquals(before, client.save().normalize().toString(), "no table of the restore was committed (" + failing + ")");
+            }
 
             IptablesBackend restarted = new IptablesBackend(client, ctx);
             String payload = restarted.render(changed);
