@@ -151,8 +151,7 @@ class ManifestSourceTest {
     void aFileRenamedIntoPlaceWakesTheProxyAndOnlyItsServiceIsTranslatedAgain(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("api.yaml"), service("api", "10.96.0.12"));
         Files.writeString(dir.resolve("web.yaml"), service("web", "10.96.0.10"));
-        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
-        try {
+        try (ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC())) {
             ServiceTables.Result before = source.read("node-a");
             CountDownLatch woken = new CountDownLatch(1);
             source.onChange(woken::countDown);
@@ -165,8 +164,6 @@ class ManifestSourceTest {
             assertSame(before.table(IpFamily.IPV4).services().get(0), after.table(IpFamily.IPV4).services().get(0),
                     "api.yaml was neither parsed nor translated again: the very same service object");
             assertFalse(source.changed(), "a temporary file that is not a manifest name is no change of its own");
-        } finally {
-            source.close();
         }
     }
 
@@ -174,43 +171,32 @@ class ManifestSourceTest {
         return r.table(IpFamily.IPV4).services().get(0).clusterIp().orElseThrow().toString();
     }
 
-    @Test
-    void aFileRenamedIntoPlaceWithTheSameSizeAndTimeIsReadAgainEvenBeforeItsEvent(@TempDir Path dir) throws Exception {
+    /**
+     * Two writes within one tick of the kernel's coarse clock get the same modification time (here it is set to be
+     * sure): a file renamed into place is told by its inode (a read before the watch's events looks at every file),
+     * a file rewritten in place by its event alone.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "renamed into place: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aFileReplacedWithTheSameSizeAndTimeIsReadAgain(boolean renamed, @TempDir Path dir) throws Exception {
         Path web = dir.resolve("web.yaml");
         Files.writeString(web, service("web", "10.96.0.10"));
         FileTime tick = Files.getLastModifiedTime(web);
-        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
-        try {
-            assertEquals("10.96.0.10", clusterIp(source.read("node-a")));
-            // two writes within one tick of the kernel's coarse clock get the same time; here the time is set to be sure
-            Path tmp = dir.resolve(".web.yaml.tmp");
-            Files.writeString(tmp, service("web", "10.96.0.20"));
-            Files.setLastModifiedTime(tmp, tick);
-            Files.move(tmp, web, StandardCopyOption.ATOMIC_MOVE);
-            assertEquals(Files.size(web), service("web", "10.96.0.10").length(), "the same size");
-            assertEquals("10.96.0.20", clusterIp(source.read("node-a")),
-                    "a read that comes before the watch's events (every file looked at) tells the new file by its inode");
-        } finally {
-            source.close();
-        }
-    }
-
-    @Test
-    void aFileRewrittenInPlaceWithTheSameSizeAndTimeIsReadAgainOnItsEvent(@TempDir Path dir) throws Exception {
-        Path web = dir.resolve("web.yaml");
-        Files.writeString(web, service("web", "10.96.0.10"));
-        FileTime tick = Files.getLastModifiedTime(web);
-        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
-        try {
+        try (ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC())) {
             assertEquals("10.96.0.10", clusterIp(source.read("node-a")));
             CountDownLatch woken = new CountDownLatch(1);
             source.onChange(woken::countDown);
-            Files.writeString(web, service("web", "10.96.0.30")); // the same file, size and (set) time: only the event tells
-            Files.setLastModifiedTime(web, tick);
-            awaitChanged(source, woken);
-            assertEquals("10.96.0.30", clusterIp(source.read("node-a")));
-        } finally {
-            source.close();
+            Path written = renamed ? dir.resolve(".web.yaml.tmp") : web;
+            Files.writeString(written, service("web", "10.96.0.20"));
+            Files.setLastModifiedTime(written, tick);
+            if (renamed) {
+                Files.move(written, web, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                awaitChanged(source, woken);
+            }
+            assertEquals(service("web", "10.96.0.10").length(), Files.size(web), "the same size");
+            assertEquals(tick, Files.getLastModifiedTime(web), "the same time");
+            assertEquals("10.96.0.20", clusterIp(source.read("node-a")));
         }
     }
 
@@ -221,8 +207,7 @@ class ManifestSourceTest {
         Files.writeString(dir.resolve("..2026_11_30_1/web.yaml"), service("web", "10.96.0.10"));
         Files.createSymbolicLink(dir.resolve("..data"), Path.of("..2026_11_30_1"));
         Files.createSymbolicLink(dir.resolve("web.yaml"), Path.of("..data/web.yaml"));
-        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
-        try {
+        try (ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC())) {
             assertEquals("10.96.0.10", source.read("node-a").table(IpFamily.IPV4).services().get(0).clusterIp().orElseThrow().toString());
             CountDownLatch woken = new CountDownLatch(1);
             source.onChange(woken::countDown);
@@ -233,8 +218,6 @@ class ManifestSourceTest {
                     StandardCopyOption.REPLACE_EXISTING);
             awaitChanged(source, woken);
             assertEquals("10.96.0.30", source.read("node-a").table(IpFamily.IPV4).services().get(0).clusterIp().orElseThrow().toString());
-        } finally {
-            source.close();
         }
     }
 
@@ -242,8 +225,7 @@ class ManifestSourceTest {
     void aDirectoryReplacedByAnotherIsWatchedInItsPlace(@TempDir Path tmp) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("manifests"));
         Files.writeString(dir.resolve("web.yaml"), service("web", "10.96.0.10"));
-        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
-        try {
+        try (ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC())) {
             source.read("node-a");
             Path next = Files.createDirectories(tmp.resolve("next"));
             Files.writeString(next.resolve("web.yaml"), service("web", "10.96.0.40"));
@@ -263,8 +245,6 @@ class ManifestSourceTest {
                 Thread.sleep(5);
             }
             assertEquals(List.of("default/api:http", "default/web:http"), names(source.read("node-a")));
-        } finally {
-            source.close();
         }
     }
 
@@ -272,8 +252,7 @@ class ManifestSourceTest {
     void aFileRewrittenInPlaceIsReadOnlyOnceQuietNeverEmpty(@TempDir Path dir) throws Exception {
         Path web = dir.resolve("web.yaml");
         Files.writeString(web, service("web", "10.96.0.10"));
-        ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC());
-        try {
+        try (ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC())) {
             source.read("node-a");
             CountDownLatch woken = new CountDownLatch(1);
             source.onChange(woken::countDown);
@@ -300,8 +279,6 @@ class ManifestSourceTest {
             writer.join();
             assertEquals("10.96.0.20", ip, "the rewrite is read once the file is quiet");
             assertTrue(woken.await(1, TimeUnit.SECONDS), "the listener was called");
-        } finally {
-            source.close();
         }
     }
 }
