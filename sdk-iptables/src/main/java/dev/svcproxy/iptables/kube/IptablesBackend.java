@@ -337,6 +337,14 @@ public final class IptablesBackend implements ServiceProxyBackend {
     }
 
     /**
+     * Makes the next sync a full one, as kube-proxy's hourly sync is: it reads the tables and repairs whatever was
+     * changed behind the proxy's back (a program that knows it changed them, or a benchmark of that sync, calls this).
+     */
+    public synchronized void fullSyncNext() {
+        needFullSync = true;
+    }
+
+    /**
      * The size in bytes of the last sync's restore payload (a partial sync's is much smaller).
      *
      * @return the size in bytes of the last sync's restore payload (a partial sync's is much smaller)

@@ -150,6 +150,9 @@ class IptablesBackendTest {
         fake.apply(fake.newTransaction().flushChain(Table.NAT, KubeChains.CANARY));
         assertTrue(backend.sync(table(many.toArray(VirtualService[]::new))).full());
         assertFalse(backend.sync(table(many.toArray(VirtualService[]::new))).full(), "then partial again");
+        backend.fullSyncNext(); // the hourly sync's way: nothing changed, the next sync is full all the same
+        assertTrue(backend.sync(table(many.toArray(VirtualService[]::new))).full());
+        assertFalse(backend.sync(table(many.toArray(VirtualService[]::new))).full(), "and then partial again");
     }
 
     /**
