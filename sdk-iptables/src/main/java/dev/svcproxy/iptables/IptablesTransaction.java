@@ -691,7 +691,6 @@ public final class IptablesTransaction {
         return ordered;
     }
 
-
     /**
      * Writes this transaction's lines from now on in the order {@code flavour}'s tool takes cheapest; the order of chain
      * lines means nothing to the result. iptables-legacy: chain lines in descending name order, as it inserts each new
