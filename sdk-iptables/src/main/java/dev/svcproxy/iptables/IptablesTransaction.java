@@ -574,21 +574,19 @@ public final class IptablesTransaction {
         if (lastTable != null) {
             n += write(out, line.append('*').append(lastTable.tableName()));
             int from = 0;
-            for (int run = 0; ; run++) {
-                int to = run < lateFrom.size() ? lateFrom.get(run) : last != null ? ops.size() : -1;
-                if (to < 0) {
-                    n += writeOps(out, line, ordered(lastTable, from, ops.size()));
-                    break;
-                }
+            for (int run = 0; run < lateFrom.size() || last != null; run++) { // each run up to the next callback's
+                boolean ran = run < lateFrom.size();
+                int to = ran ? lateFrom.get(run) : ops.size();
                 n += writeOps(out, line, ordered(lastTable, from, to));
                 from = to;
-                if (run == lateFrom.size()) {
+                if (!ran) {
                     if (out instanceof java.io.Flushable f) {
                         f.flush(); // the tool reads its table and parses what came so far while the callback runs
                     }
                     runLast();
                 }
             }
+            n += writeOps(out, line, ordered(lastTable, from, ops.size()));
             n += write(out, line.append("COMMIT"));
         }
         for (Table t : tables()) { // the other tables, with what the callback added to them
@@ -708,6 +706,9 @@ public final class IptablesTransaction {
         return this;
     }
 
+    private static final java.util.Comparator<Op> DESCENDING_NAMES =
+            java.util.Comparator.comparing((Op op) -> ((FlushChain) op).chain().name()).reversed();
+
     /**
      * The operations of {@code table} among {@code ops[from, to)}: chain lines (in descending name order for
      * legacy, {@link #orderFor}), rule lines, {@code -X} lines.
@@ -730,7 +731,7 @@ public final class IptablesTransaction {
             }
         }
         if (descendingDeclarations) {
-            chains.sort(java.util.Comparator.comparing((Op op) -> ((FlushChain) op).chain().name()).reversed());
+            chains.sort(DESCENDING_NAMES);
         }
         chains.addAll(rules);
         chains.addAll(deletes);

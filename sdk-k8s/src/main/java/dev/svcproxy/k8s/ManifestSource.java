@@ -59,7 +59,8 @@ final class ManifestSource implements ClusterSource {
         Optional<Set<Path>> named = watch.takeChanged();
         Collection<Path> look;
         TreeMap<Path, Cached> next;
-        if (named.isPresent() && unreadableSince == null) { // never on the first read: the watch names nothing yet
+        boolean toldOf = named.isPresent() && unreadableSince == null; // an event named each file that changed
+        if (toldOf) { // never on the first read: the watch names nothing yet
             look = named.get(); // the watch named what changed: the other files stay as they are
             next = new TreeMap<>(files);
         } else {
@@ -76,7 +77,6 @@ final class ManifestSource implements ClusterSource {
                 look = List.copyOf(files.keySet());
             }
         }
-        boolean toldOf = named.isPresent() && look == named.get(); // an event named each of these files
         for (Path p : look) {
             Cached before = files.get(p);
             String stamp = ManifestWatch.stamp(p); // parsed again only when an event named it or its stamp changed

@@ -38,6 +38,11 @@ public final class SyncBench {
     private SyncBench() {
     }
 
+    /** The flavour's tools' common name: {@code iptables-nft} or {@code iptables-legacy}. */
+    private static String tool(Flavour flavour) {
+        return flavour == Flavour.NFT ? "iptables-nft" : "iptables-legacy";
+    }
+
     private static double restore(NetworkNamespace ns, Flavour flavour, String payload) throws Exception {
         return restore(ns, flavour, payload, "--noflush");
     }
@@ -47,7 +52,7 @@ public final class SyncBench {
         try {
             Files.writeString(f, payload);
             long t0 = System.nanoTime();
-            ns.sh((flavour == Flavour.NFT ? "iptables-nft-restore" : "iptables-legacy-restore") + " -w 5 " + flags + " < " + f);
+            ns.sh(tool(flavour) + "-restore -w 5 " + flags + " < " + f);
             return (System.nanoTime() - t0) / 1e9;
         } finally {
             Files.delete(f);
@@ -116,7 +121,7 @@ public final class SyncBench {
                 IptablesClient bare = IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build();
                 bareFull = Math.min(bareFull, restore(ns, flavour, fullPayload)); // over the same rules: a full resync
                 long s0 = System.nanoTime(); // what a full sync reads besides: the nat table (stale chains, jumps)
-                ns.sh((flavour == Flavour.NFT ? "iptables-nft-save" : "iptables-legacy-save") + " -t nat > /dev/null");
+                ns.sh(tool(flavour) + "-save -t nat > /dev/null");
                 bareSave = Math.min(bareSave, (System.nanoTime() - s0) / 1e9);
                 partialPayload = payload(rules.partialSync(next, bare.chains(dev.svcproxy.iptables.Table.NAT), new ArrayList<>(),
                         java.util.Set.of(first.name())), flavour);

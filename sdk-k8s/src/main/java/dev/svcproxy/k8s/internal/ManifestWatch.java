@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * for every file to be looked at again. Thread-safe.
  */
 public final class ManifestWatch implements AutoCloseable {
-    /** How often the names, sizes and times are compared even when no event came. */
+    /** How often the names and {@link #stamp stamps} are compared even when no event came. */
     static final long RESCAN_NANOS = 5_000_000_000L;
     /**
      * How long a file must be quiet after an event before it counts as changed: a writer that truncates and then writes
