@@ -6,18 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.svcproxy.samples.cli.MockApiServer;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -39,18 +31,8 @@ class ApiMemoryBenchTest {
 
     @Test
     void buildsEveryServiceOfTheApiServerAndReportsItsMemory(@TempDir Path dir) throws Exception {
-        MockApiServer.quiet();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
-        try (KubernetesClient admin = server.createClient()) {
-            admin.resource(admin.getKubernetesSerialization().unmarshal("apiVersion: v1\nkind: Node\nmetadata: {name: node-a}\n"
-                    + "status: {addresses: [{type: InternalIP, address: 192.168.77.1}]}\n", HasMetadata.class)).create();
-            for (int i = 0; i < SERVICES; i++) {
-                for (HasMetadata o : admin.load(new ByteArrayInputStream(MemoryBench.service(i, 0, "").getBytes(StandardCharsets.UTF_8))).items()) {
-                    admin.resource(o).create();
-                }
-            }
+        KubernetesMockServer server = BenchApiServer.start(SERVICES);
+        try {
             Path kubeconfig = MockApiServer.kubeconfig(dir, "http://127.0.0.1:" + server.getPort());
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
             command.addAll(List.of(JAVA_OPTS.split(" ")));
