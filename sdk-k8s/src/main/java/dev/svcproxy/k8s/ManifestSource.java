@@ -43,7 +43,7 @@ final class ManifestSource implements ClusterSource {
     private final long maxFileBytes;
     private Map<Path, Cached> files = new TreeMap<>();
     private final TranslationMemo memo = new TranslationMemo();
-    private Map<String, Path> lastOwners = Map.of();
+    private Map<Owned, Path> lastOwners = Map.of();
     private Instant unreadableSince;
 
     ManifestSource(Path path, long maxFileBytes, Clock clock) {
@@ -109,10 +109,10 @@ final class ManifestSource implements ClusterSource {
      * order; every other definition is reported, naming both files.
      */
     private ClusterSnapshot merge(List<Problem> problems) {
-        Map<String, Path> owners = new HashMap<>();
+        Map<Owned, Path> owners = new HashMap<>();
         files.forEach((file, c) -> {
             for (HasMetadata o : all(c.objects())) {
-                String key = key(o);
+                Owned key = key(o);
                 if (!owners.containsKey(key) || file.equals(lastOwners.get(key))) {
                     owners.put(key, file);
                 }
@@ -146,11 +146,15 @@ final class ManifestSource implements ClusterSource {
         return o.getMetadata() == null ? "" : KubeObjects.id(o);
     }
 
-    private static String key(HasMetadata o) {
-        return o.getKind() + " " + name(o);
+    /** An object's kind, namespace and name: what one definition of it is kept by (a record: no string per read). */
+    private record Owned(String kind, KubeObjects.Key id) {
     }
 
-    private static <T extends HasMetadata> void keep(List<T> objects, List<T> into, Path file, Map<String, Path> owners,
+    private static Owned key(HasMetadata o) {
+        return new Owned(o.getKind(), o.getMetadata() == null ? null : KubeObjects.key(o));
+    }
+
+    private static <T extends HasMetadata> void keep(List<T> objects, List<T> into, Path file, Map<Owned, Path> owners,
                                                    List<Problem> problems) {
         for (T o : objects) {
             Path owner = owners.get(key(o));

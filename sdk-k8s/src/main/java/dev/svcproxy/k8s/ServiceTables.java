@@ -101,10 +101,11 @@ public final class ServiceTables {
         Map<IpFamily, ServiceTable> tables = new EnumMap<>(IpFamily.class);
         List<Service> services = firstOfEach(snapshot.objects().services(), problems);
         List<EndpointSlice> slices = firstOfEach(snapshot.objects().endpointSlices(), problems);
+        Map<KubeObjects.Key, List<EndpointSlice>> slicesByService = ServiceTranslator.byService(slices);
         for (IpFamily f : IpFamily.values()) {
             ServiceTranslator t = new ServiceTranslator(f, nodeName, zone, problems, memo);
             tables.put(f, ServiceTable.builder().family(f)
-                    .addAllServices(t.translate(services, slices))
+                    .addAllServices(t.translate(services, slicesByService))
                     .addAllNodeIps(nodeIps(node, f, problems))
                     .addAllServiceCidrs(serviceCidrs(snapshot.objects().serviceCidrs(), f, problems)).build());
         }
@@ -151,21 +152,20 @@ public final class ServiceTables {
      * beside the original, say) is reported and skipped, so that one duplicate never stops the others.
      */
     static <T extends HasMetadata> List<T> firstOfEach(List<T> objects, List<Problem> problems) {
-        Set<String> seen = new HashSet<>();
+        Set<KubeObjects.Key> seen = new HashSet<>();
         List<T> out = new ArrayList<>();
         for (T o : objects) {
-            String id = o.getMetadata() == null ? null : KubeObjects.id(o);
+            KubeObjects.Key id = o.getMetadata() == null ? null : KubeObjects.key(o);
             if (id == null || seen.add(id)) {
                 out.add(o);
             } else {
-                problems.add(new Problem(Optional.ofNullable(o.getKind()).orElse(o.getClass().getSimpleName()), id,
+                problems.add(new Problem(Optional.ofNullable(o.getKind()).orElse(o.getClass().getSimpleName()), id.toString(),
                         "defined more than once; the first definition is kept"));
             }
         }
         return out;
     }
 
-    /** InternalIP and ExternalIP addresses of the Node, else the host's global addresses of family {@code f}. */
     /** The {@code spec.cidrs} of family {@code f} of every ServiceCIDR, in order, once each; a bad one is a problem. */
     static List<Cidr> serviceCidrs(List<io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR> objects, IpFamily f,
                                    List<Problem> problems) {
@@ -189,6 +189,7 @@ public final class ServiceTables {
         return List.copyOf(out);
     }
 
+    /** InternalIP and ExternalIP addresses of the Node, else the host's global addresses of family {@code f}. */
     static List<IpAddress> nodeIps(Optional<Node> node, IpFamily f, List<Problem> problems) {
         List<IpAddress> out = new ArrayList<>();
         if (node.isPresent() && node.get().getStatus() != null && node.get().getStatus().getAddresses() != null) {

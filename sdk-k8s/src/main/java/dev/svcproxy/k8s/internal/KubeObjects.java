@@ -17,7 +17,26 @@ public record KubeObjects(List<Service> services, List<EndpointSlice> endpointSl
 
     /** {@code namespace/name} of an object, its namespace {@code default} when it has none, as the API server sets it. */
     public static String id(HasMetadata o) {
-        return Optional.ofNullable(o.getMetadata().getNamespace()).orElse("default") + "/" + o.getMetadata().getName();
+        return key(o).toString();
+    }
+
+    /**
+     * An object's namespace and name as a map key, without building the {@code namespace/name} string: every read of a
+     * large cluster keys each of its objects (the strings' hashes are cached, the key's is not).
+     *
+     * @param namespace the namespace, {@code default} when the object has none
+     * @param name the name
+     */
+    public record Key(String namespace, String name) {
+        @Override
+        public String toString() {
+            return namespace + "/" + name;
+        }
+    }
+
+    /** {@link #id}'s key. */
+    public static Key key(HasMetadata o) {
+        return new Key(Optional.ofNullable(o.getMetadata().getNamespace()).orElse("default"), o.getMetadata().getName());
     }
 
     public KubeObjects {

@@ -79,16 +79,35 @@ public final class ServiceTranslator {
                 || spec.getClusterIP() == null || spec.getClusterIP().isEmpty() || "None".equals(spec.getClusterIP());
     }
 
-    public List<VirtualService> translate(List<Service> services, List<EndpointSlice> slices) {
-        Map<String, List<EndpointSlice>> byService = new HashMap<>(); // "ns/name" of the service they are labelled with
+    /**
+     * The EndpointSlices by the Service their {@code kubernetes.io/service-name} label names, in the order given; one
+     * grouping serves every family's translation.
+     *
+     * @param slices the EndpointSlices
+     * @return the EndpointSlices by the Service their {@code kubernetes.io/service-name} label names, in the order given
+     */
+    public static Map<KubeObjects.Key, List<EndpointSlice>> byService(List<EndpointSlice> slices) {
+        Map<KubeObjects.Key, List<EndpointSlice>> byService = new HashMap<>();
         for (EndpointSlice slice : slices) {
             String service = slice.getMetadata() == null || slice.getMetadata().getLabels() == null ? null
                     : slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
             if (service != null) {
                 String ns = Optional.ofNullable(slice.getMetadata().getNamespace()).orElse("default");
-                byService.computeIfAbsent(ns + "/" + service, k -> new ArrayList<>()).add(slice);
+                byService.computeIfAbsent(new KubeObjects.Key(ns, service), k -> new ArrayList<>()).add(slice);
             }
         }
+        return byService;
+    }
+
+    /**
+     * The service ports of {@code services} for this translator's family, sorted by name, each with the endpoints of
+     * its EndpointSlices ({@link #byService}).
+     *
+     * @param services the Services
+     * @param slicesByService the EndpointSlices, grouped by {@link #byService}
+     * @return the service ports of {@code services} for this translator's family, sorted by name
+     */
+    public List<VirtualService> translate(List<Service> services, Map<KubeObjects.Key, List<EndpointSlice>> slicesByService) {
         Map<Service, TranslationMemo.Entry> last = memo.entries(family, nodeName, nodeZone);
         IdentityHashMap<Service, TranslationMemo.Entry> next = new IdentityHashMap<>();
         List<VirtualService> out = new ArrayList<>();
@@ -99,7 +118,7 @@ public final class ServiceTranslator {
             if (s.getMetadata().getNamespace() == null) {
                 s.getMetadata().setNamespace("default");
             }
-            List<EndpointSlice> mine = byService.getOrDefault(id(s), List.of());
+            List<EndpointSlice> mine = slicesByService.getOrDefault(KubeObjects.key(s), List.of());
             TranslationMemo.Entry e = last.get(s);
             if (e == null || !TranslationMemo.sameSlices(e.slices(), mine)) {
                 int before = problems.size();
