@@ -9,6 +9,7 @@ import dev.svcproxy.k8s.Metrics;
 import dev.svcproxy.k8s.ServiceTables;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,12 +27,15 @@ import java.util.Set;
  */
 public final class ChangeCounter {
     private final Metrics metrics;
-    /** The last read's services, grouped by {@code ns/name}. */
-    private Map<String, Set<VirtualService>> last = Map.of();
-    private final Set<String> pendingServices = new HashSet<>();
-    private final Set<String> pendingEndpoints = new HashSet<>();
-    private final Map<String, Instant> pendingTriggers = new HashMap<>();
-    private final Map<String, Instant> observed = new HashMap<>();
+    /**
+     * The last read's service ports, grouped by Service, in the tables' order (a Service whose ports are the very same
+     * objects compares equal at once: a read of 10,000 Services hashes none of them).
+     */
+    private Map<KubeObjects.Key, List<VirtualService>> last = Map.of();
+    private final Set<KubeObjects.Key> pendingServices = new HashSet<>();
+    private final Set<KubeObjects.Key> pendingEndpoints = new HashSet<>();
+    private final Map<KubeObjects.Key, Instant> pendingTriggers = new HashMap<>();
+    private final Map<KubeObjects.Key, Instant> observed = new HashMap<>();
 
     public ChangeCounter(Metrics metrics) {
         this.metrics = metrics;
@@ -39,19 +43,19 @@ public final class ChangeCounter {
 
     /** Counts what changed since the previous read (the first read counts every Service, as kube-proxy's adds do). */
     public void read(ServiceTables.Result r) {
-        Map<String, Set<VirtualService>> now = new HashMap<>();
+        Map<KubeObjects.Key, List<VirtualService>> now = new HashMap<>();
         for (ServiceTable t : r.tables().values()) {
             for (VirtualService v : t.services()) {
-                now.computeIfAbsent(v.name().namespace() + "/" + v.name().name(), k -> new HashSet<>()).add(v);
+                now.computeIfAbsent(key(v), k -> new ArrayList<>(1)).add(v);
             }
         }
-        Set<String> keys = new HashSet<>(last.keySet());
+        Set<KubeObjects.Key> keys = new HashSet<>(last.keySet());
         keys.addAll(now.keySet());
         int services = 0;
         int endpointChanges = 0;
-        for (String k : keys) {
-            Set<VirtualService> before = last.get(k);
-            Set<VirtualService> after = now.get(k);
+        for (KubeObjects.Key k : keys) {
+            List<VirtualService> before = last.get(k);
+            List<VirtualService> after = now.get(k);
             if (Objects.equals(before, after)) {
                 continue; // most services, most of the time: nothing to take apart
             }
@@ -64,8 +68,8 @@ public final class ChangeCounter {
                 pendingEndpoints.add(k);
             }
         }
-        for (String key : pendingEndpoints) {
-            Instant t = r.endpointTriggers().get(key);
+        for (KubeObjects.Key key : pendingEndpoints) {
+            Instant t = r.endpointTriggers().get(key.toString());
             if (t != null && !t.equals(observed.get(key))) {
                 pendingTriggers.put(key, t);
             }
@@ -76,8 +80,12 @@ public final class ChangeCounter {
         pending();
     }
 
+    private static KubeObjects.Key key(VirtualService v) {
+        return new KubeObjects.Key(v.name().namespace(), v.name().name());
+    }
+
     /** A Service's ports without their endpoints (null if the Service is absent). */
-    private static Set<VirtualService> frontends(Set<VirtualService> ports) {
+    private static Set<VirtualService> frontends(List<VirtualService> ports) {
         if (ports == null) {
             return null;
         }
@@ -88,7 +96,7 @@ public final class ChangeCounter {
     }
 
     /** A Service's ports' endpoints (null if the Service is absent). */
-    private static Set<Object> endpoints(Set<VirtualService> ports) {
+    private static Set<Object> endpoints(List<VirtualService> ports) {
         if (ports == null) {
             return null;
         }
@@ -104,10 +112,10 @@ public final class ChangeCounter {
 
     /** Every family synced at {@code now}: the network programming latencies of the changes it carried, and no change pending. */
     public void synced(Map<IpFamily, ServiceTable> tables, Instant now) {
-        for (Map.Entry<String, Instant> e : pendingTriggers.entrySet()) {
+        for (Map.Entry<KubeObjects.Key, Instant> e : pendingTriggers.entrySet()) {
             double seconds = Math.max(0, Duration.between(e.getValue(), now).toNanos() / 1e9);
             for (Map.Entry<IpFamily, ServiceTable> t : tables.entrySet()) {
-                if (t.getValue().services().stream().anyMatch(v -> e.getKey().equals(v.name().namespace() + "/" + v.name().name()))) {
+                if (t.getValue().services().stream().anyMatch(v -> e.getKey().equals(key(v)))) {
                     metrics.observe("kubeproxy_network_programming_duration_seconds", seconds, "ip_family", t.getKey().toString());
                 }
             }
