@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * manifest holds them, {@code -Dbench.services}, 1000), then the bench runs in a JVM of its own ({@code
  * -Dbench.javaOpts}, {@code -XX:+UseSerialGC -Xmx256m}) from the distribution's module path, connected through a
  * kubeconfig, so its heap holds the proxy and its informers' caches and nothing of the server's. Run after a build:
- * {@code mvn -o -pl samples surefire:test@bench}. The report goes to {@code target/api-memory-report.txt}.
+ * {@code mvn -o -pl samples surefire:test@bench -Dtest=ApiMemoryBenchTest}. The report goes to {@code target/api-memory-report.txt}.
  */
 @Tag("bench")
 class ApiMemoryBenchTest {
