@@ -119,24 +119,29 @@ class KernelIptablesBackendTest {
     }
 
     /**
-     * A full sync over rules in use (a restarted proxy) on iptables-nft goes in parts of whole chains, and leaves what
-     * one restore of its payload into a fresh namespace leaves: the changed services rewritten, the stale chains (100
-     * services gone, every endpoint moved) deleted.
+     * A full sync over rules in use (a restarted proxy) leaves what one restore of its payload into a fresh namespace
+     * leaves: the changed services rewritten, the stale chains (100 services gone, every endpoint moved) deleted. On
+     * iptables-nft it goes in parts of whole chains; on legacy in one restore whose services come in batches
+     * ({@link IptablesBackend#FULL_SYNC_BATCH}), each batch's chain lines before its rules.
      */
-    @Test
-    void aFullResyncInPartsLeavesWhatOneRestoreLeaves(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
-        try (NetworkNamespace parts = NetworkNamespace.create("svcp-test-resync-" + ProcessHandle.current().pid());
-             NetworkNamespace whole = NetworkNamespace.create("svcp-test-whole-" + ProcessHandle.current().pid())) {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = dev.svcproxy.iptables.Flavour.class, names = {"NFT", "LEGACY"})
+    void aFullResyncOverRulesInUseLeavesWhatOneRestoreLeaves(dev.svcproxy.iptables.Flavour flavour,
+                                                             @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        String pid = ProcessHandle.current().pid() + flavour.name().substring(0, 1);
+        try (NetworkNamespace parts = NetworkNamespace.create("svcp-test-resync-" + pid);
+             NetworkNamespace whole = NetworkNamespace.create("svcp-test-whole-" + pid)) {
             BackendContext ctx = BackendContext.builder().from(IptablesBackendTest.CTX).netns(parts.path()).build();
-            IptablesClient client = IptablesClient.newBuilder().netns(parts.path()).flavour(dev.svcproxy.iptables.Flavour.NFT).build();
+            IptablesClient client = IptablesClient.newBuilder().netns(parts.path()).flavour(flavour).build();
             assertTrue(new IptablesBackend(client, ctx).sync(many(1000, 244)).full());
             ServiceTable changed = many(900, 246);
             IptablesBackend restarted = new IptablesBackend(client, ctx);
             String payload = restarted.render(changed);
             assertTrue(restarted.sync(changed).full(), "a new backend's first sync is full, over the rules in place");
             java.nio.file.Files.writeString(dir.resolve("payload"), payload);
-            whole.sh("iptables-restore --noflush < " + dir.resolve("payload"));
-            assertEquals(kubeRules(IptablesClient.newBuilder().netns(whole.path()).build()), kubeRules(client));
+            whole.sh((flavour == dev.svcproxy.iptables.Flavour.NFT ? "iptables-nft" : "iptables-legacy")
+                    + "-restore --noflush < " + dir.resolve("payload"));
+            assertEquals(kubeRules(IptablesClient.newBuilder().netns(whole.path()).flavour(flavour).build()), kubeRules(client));
             assertFalse(client.save().toString().contains("--to-destination 10.244."), "no rule of the old endpoints is left");
             String before = client.save().normalize().only("KUBE-").toString();
             assertFalse(restarted.sync(changed).full());
