@@ -24,6 +24,14 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel")
 class KernelIptablesBackendTest {
 
+    /** A test run once on iptables-nft and once on iptables-legacy (the flavour its parameter). */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.METHOD)
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = dev.svcproxy.iptables.Flavour.class, names = {"NFT", "LEGACY"})
+    @interface OnBothFlavours {
+    }
+
     @Test
     void syncsLikeTheFakeIdempotentlyAndCleansUp() {
         try (NetworkNamespace ns = NetworkNamespace.create("svcp-test-backend-" + ProcessHandle.current().pid())) {
@@ -61,6 +69,13 @@ class KernelIptablesBackendTest {
         return IptablesBackendTest.table(many.toArray(dev.svcproxy.api.model.VirtualService[]::new));
     }
 
+    /** A client of {@code flavour} in {@code ctx}'s namespace, after a first (full) sync of {@code table} there. */
+    static IptablesClient loaded(dev.svcproxy.iptables.Flavour flavour, BackendContext ctx, ServiceTable table) {
+        IptablesClient client = IptablesClient.newBuilder().netns(ctx.netns().orElseThrow()).flavour(flavour).build();
+        assertTrue(new IptablesBackend(client, ctx).sync(table).full());
+        return client;
+    }
+
     /** The KUBE- chains of a namespace, normalized, without the canary (a sync writes it, a render does not). */
     static String kubeRules(IptablesClient c) {
         return c.save().normalize().only("KUBE-").toString().lines().filter(l -> !l.contains("KUBE-PROXY-CANARY"))
@@ -73,16 +88,14 @@ class KernelIptablesBackendTest {
      * {@code COMMIT}: neither table changes, and the sync fails with the read's own error. The next sync, full again,
      * leaves what one restore of its payload into a fresh namespace leaves (stale chains deleted), on both flavours.
      */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = dev.svcproxy.iptables.Flavour.class, names = {"NFT", "LEGACY"})
+    @OnBothFlavours
     void aFullSyncWhoseTableReadFailsCommitsNothing(dev.svcproxy.iptables.Flavour flavour,
                                                    @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
         String pid = ProcessHandle.current().pid() + flavour.name().substring(0, 1);
         try (NetworkNamespace ns = NetworkNamespace.create("svcp-test-read-" + pid);
              NetworkNamespace whole = NetworkNamespace.create("svcp-test-rwhole-" + pid)) {
             BackendContext ctx = BackendContext.builder().from(IptablesBackendTest.CTX).netns(ns.path()).build();
-            IptablesClient client = IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build();
-            assertTrue(new IptablesBackend(client, ctx).sync(many(100, 244)).full());
+            IptablesClient client = loaded(flavour, ctx, many(100, 244));
             String before = client.save().normalize().toString();
             ServiceTable changed = many(90, 246);
             for (Table failing : List.of(Table.NAT, Table.FILTER)) { // the filter read's jumps end filter's block
@@ -124,16 +137,14 @@ class KernelIptablesBackendTest {
      * iptables-nft it goes in parts of whole chains; on legacy in one restore whose services come in batches
      * ({@link IptablesBackend#FULL_SYNC_BATCH}), each batch's chain lines before its rules.
      */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = dev.svcproxy.iptables.Flavour.class, names = {"NFT", "LEGACY"})
+    @OnBothFlavours
     void aFullResyncOverRulesInUseLeavesWhatOneRestoreLeaves(dev.svcproxy.iptables.Flavour flavour,
                                                              @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
         String pid = ProcessHandle.current().pid() + flavour.name().substring(0, 1);
         try (NetworkNamespace parts = NetworkNamespace.create("svcp-test-resync-" + pid);
              NetworkNamespace whole = NetworkNamespace.create("svcp-test-whole-" + pid)) {
             BackendContext ctx = BackendContext.builder().from(IptablesBackendTest.CTX).netns(parts.path()).build();
-            IptablesClient client = IptablesClient.newBuilder().netns(parts.path()).flavour(flavour).build();
-            assertTrue(new IptablesBackend(client, ctx).sync(many(1000, 244)).full());
+            IptablesClient client = loaded(flavour, ctx, many(1000, 244));
             ServiceTable changed = many(900, 246);
             IptablesBackend restarted = new IptablesBackend(client, ctx);
             String payload = restarted.render(changed);
