@@ -57,12 +57,6 @@ public final class IptablesBackend implements ServiceProxyBackend {
      * 25.8 s in parts of 20,000, and not within 12 minutes in one call).
      */
     static final int FIRST_LOAD_PART = 2000;
-    /**
-     * The services per batch of a full sync on iptables-legacy over a table that holds the chains: the tool parses one
-     * batch while the next is built, and what it has not yet read (a pipe's 64 KiB, about 9 ms of its work) must last
-     * while a batch of services is built with nothing cached (about 0.15 ms each at 10,000 services).
-     */
-    static final int FULL_SYNC_BATCH = 50;
     /** The chain declarations in one part of a first load on iptables-nft ({@link IptablesTransaction#split(int, int)}). */
     static final int FIRST_LOAD_DECLARATIONS = 1500;
 
@@ -209,26 +203,30 @@ public final class IptablesBackend implements ServiceProxyBackend {
                     completeNat(t, join(natRead), wanted, jumps);
                     BuiltinJumps.insertMissing(client, t, jumps, Table.FILTER, join(filterRead));
                 };
+                rules.fullSyncInto(tx, desired, skipped, wanted); // while the tables are read
                 if (client.flavour() == Flavour.LEGACY) {
-                    // one restore, its tool started before the build: it reads the nat table it rewrites (0.48 s of
-                    // 10,000 services) while the rules are built, then parses them while the tables are still read
-                    client.apply(tx.lastly(Table.NAT, t -> {
-                        if (join(filterRead).chains(Table.FILTER).containsKey(KubeChains.FORWARD)) {
-                            // a proxy synced here before (a restart, the hourly sync): the nat table holds its chains,
-                            // so their lines need no one order, and the tool parses each batch while the next is built
-                            rules.fullSyncInBatches(t, desired, skipped, wanted, FULL_SYNC_BATCH, late);
-                        } else { // a first load: legacy adds new chains cheaply only in descending order (orderFor)
-                            rules.fullSyncInto(t, desired, skipped, wanted).lastly(Table.NAT, late);
-                        }
-                    }));
-                } else {
-                    rules.fullSyncInto(tx, desired, skipped, wanted);
-                    if (tx.operations().size() > FIRST_LOAD_PART) {
+                    long deadline = System.nanoTime() + LEGACY_WAIT_FOR_READS.toNanos();
+                    try { // the tool parses the rules while the reads end, if they end in time
+                        client.apply(tx.lastly(Table.NAT, t -> {
+                            awaitUntil(natRead, deadline);
+                            awaitUntil(filterRead, deadline);
+                            late.accept(t);
+                        }));
+                    } catch (ReadsTooSlow e) { // nothing was applied: once the reads are done, the same again
+                        LOG.debug("the reads of the tables took longer than {}: restoring once they are done", LEGACY_WAIT_FOR_READS);
+                        join(natRead);
+                        join(filterRead);
+                        skipped.retainAll(alreadySkipped);
+                        wanted.clear();
+                        tx = rules.fullSyncInto(IptablesTransaction.create(context.family()), desired, skipped, wanted);
                         late.accept(tx);
-                        applyInParts(tx, !join(natRead).chains(Table.NAT).containsKey(KubeChains.SERVICES));
-                    } else {
-                        client.apply(tx.lastly(Table.NAT, late)); // parsed while the tables are read
+                        client.apply(tx);
                     }
+                } else if (tx.operations().size() > FIRST_LOAD_PART) {
+                    late.accept(tx);
+                    applyInParts(tx, !join(natRead).chains(Table.NAT).containsKey(KubeChains.SERVICES));
+                } else {
+                    client.apply(tx.lastly(Table.NAT, late)); // iptables-nft (no lock) parses while the tables are read
                 }
             }
         } catch (RuntimeException e) {
@@ -335,6 +333,36 @@ public final class IptablesBackend implements ServiceProxyBackend {
         int part = firstLoadPart(tx.operations().size());
         for (IptablesTransaction p : firstLoad ? tx.split(FIRST_LOAD_DECLARATIONS, part) : tx.splitByChain(part)) {
             client.apply(p);
+        }
+    }
+
+    /**
+     * How long a full sync on iptables-legacy lets its restore wait for the reads of the tables at the end of nat's
+     * block. {@code iptables-legacy-restore -w 5} arms a 5-second alarm when it takes the xtables lock at {@code *nat},
+     * and if its read of standard input is waiting when the alarm goes off, that read ends as if the input had
+     * ({@code COMMIT expected}, nothing applied). The tool starts once the rules are built, so it waits only for the
+     * reads, and never past this bound, which the clock starts before the tool does.
+     */
+    static final Duration LEGACY_WAIT_FOR_READS = Duration.ofSeconds(4);
+
+    /** The reads of the tables did not end within {@link #LEGACY_WAIT_FOR_READS}: the restore is given up. */
+    private static final class ReadsTooSlow extends RuntimeException {
+        ReadsTooSlow() {
+            super("the reads of the tables did not end in time", null, false, false);
+        }
+    }
+
+    /** Waits for {@code read} until {@code deadline} (a {@link System#nanoTime()}); its own failure is thrown as it is. */
+    private static void awaitUntil(CompletableFuture<Ruleset> read, long deadline) {
+        try {
+            read.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ReadsTooSlow();
+        } catch (java.util.concurrent.ExecutionException e) {
+            join(read); // its own exception
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.svcproxy.api.SvcProxyException("interrupted while reading the tables", "iptables-save", e);
         }
     }
 

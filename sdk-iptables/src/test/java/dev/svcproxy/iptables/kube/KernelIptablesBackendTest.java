@@ -69,6 +69,46 @@ class KernelIptablesBackendTest {
         return IptablesBackendTest.table(many.toArray(dev.svcproxy.api.model.VirtualService[]::new));
     }
 
+    /** {@code client}, but a sync's read of {@code table} ({@code save(table, rulesOf)}) runs {@code first} before it. */
+    static IptablesClient readingFirst(IptablesClient client, Table table, java.util.concurrent.Callable<?> first) {
+        return (IptablesClient) java.lang.reflect.Proxy.newProxyInstance(IptablesClient.class.getClassLoader(),
+                new Class<?>[] {IptablesClient.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("save") && args != null && args.length == 2 && args[0] == table) {
+                        first.call();
+                    }
+                    try {
+                        return m.invoke(client, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /**
+     * iptables-legacy-restore {@code -w 5} arms a 5-second alarm when it takes the xtables lock at {@code *nat}, and its
+     * signal ends a read of standard input that is waiting at that moment as if the input had ended ({@code COMMIT
+     * expected}, nothing applied). A full sync whose read of the nat table takes longer than that (a slow or busy node)
+     * still succeeds: the restore waits for the read at the end of nat's block only until
+     * {@link IptablesBackend#LEGACY_WAIT_FOR_READS}, then is given up and made again once the read is done. It failed
+     * so when the end of nat's block waited for the read without a bound.
+     */
+    @Test
+    void aLegacyFullSyncWhoseReadOutlastsTheLocksAlarmSucceeds() {
+        try (NetworkNamespace ns = NetworkNamespace.create("svcp-test-alarm-" + ProcessHandle.current().pid())) {
+            BackendContext ctx = BackendContext.builder().from(IptablesBackendTest.CTX).netns(ns.path()).build();
+            IptablesClient client = IptablesClient.newBuilder().netns(ns.path()).flavour(dev.svcproxy.iptables.Flavour.LEGACY).build();
+            IptablesClient slowRead = readingFirst(client, Table.NAT, () -> {
+                Thread.sleep(6_000);
+                return null;
+            });
+            assertTrue(new IptablesBackend(slowRead, ctx).sync(many(100, 244)).full());
+            assertTrue(client.chainExists(Table.NAT, KubeChains.SERVICES) && kubeRules(client).contains("-A KUBE-SVC-"), kubeRules(client));
+            assertTrue(client.save(Table.NAT).rules(Table.NAT, "PREROUTING").stream()
+                    .anyMatch(r -> r.target().flatMap(t -> t.chain()).map(c -> c.name().equals("KUBE-SERVICES")).orElse(false)),
+                    "what the read decided (the jump into KUBE-SERVICES) is applied too");
+        }
+    }
+
     /** A client of {@code flavour} in {@code ctx}'s namespace, after a first (full) sync of {@code table} there. */
     static IptablesClient loaded(dev.svcproxy.iptables.Flavour flavour, BackendContext ctx, ServiceTable table) {
         IptablesClient client = IptablesClient.newBuilder().netns(ctx.netns().orElseThrow()).flavour(flavour).build();
@@ -99,18 +139,10 @@ class KernelIptablesBackendTest {
             String before = client.save().normalize().toString();
             ServiceTable changed = many(90, 246);
             for (Table failing : List.of(Table.NAT, Table.FILTER)) { // the filter read's jumps end filter's block
-                IptablesClient failingRead = (IptablesClient) java.lang.reflect.Proxy.newProxyInstance(
-                        IptablesClient.class.getClassLoader(), new Class<?>[] {IptablesClient.class}, (proxy, m, args) -> {
-                            if (m.getName().equals("save") && args != null && args.length == 2 && args[0] == failing) {
-                                Thread.sleep(300); // the restore has the rules by now, and waits for the end of nat's block
-                                throw new dev.svcproxy.api.BusyException("injected: the read of " + failing + " failed", "iptables-save");
-                            }
-                            try {
-                                return m.invoke(client, args);
-                            } catch (java.lang.reflect.InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        });
+                IptablesClient failingRead = readingFirst(client, failing, () -> {
+                    Thread.sleep(300); // on iptables-nft the restore has the rules by now, and waits for the end of nat's block
+                    throw new dev.svcproxy.api.BusyException("injected: the read of " + failing + " failed", "iptables-save");
+                });
                 dev.svcproxy.api.BusyException e = org.junit.jupiter.api.Assertions.assertThrows(dev.svcproxy.api.BusyException.class,
                         () -> new IptablesBackend(failingRead, ctx).sync(changed));
                 assertTrue(e.getMessage().contains("injected: the read of " + failing), e.getMessage());
