@@ -216,7 +216,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
                         LOG.debug("the reads of the tables took longer than {}: restoring once they are done", LEGACY_WAIT_FOR_READS);
                         join(natRead);
                         join(filterRead);
-                        skipped.retainAll(alreadySkipped);
+                        skipped.retainAll(alreadySkipped); // the build below reports its own again
                         wanted.clear();
                         tx = rules.fullSyncInto(IptablesTransaction.create(context.family()), desired, skipped, wanted);
                         late.accept(tx);
