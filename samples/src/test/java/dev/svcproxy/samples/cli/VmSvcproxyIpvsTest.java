@@ -92,7 +92,7 @@ class VmSvcproxyIpvsTest {
             assertTrue(node.exec("iptables-save", "-t", "nat").contains("-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODE-PORT"));
 
             // rr: 30 connections from the node, 10 to each pod
-            Map<String, Integer> rr = byPod(topo.connect(node, "10.101.57.97:80", 30));
+            Map<String, Integer> rr = byPod(topo.connect(node, "10.101.57.97:80", 30, DemoTopology.VM_SECONDS));
             assertEquals(Map.of("pod27", 10, "pod28", 10, "pod30", 10), rr, () -> rr + "\n" + node.sh("ip route get 10.101.57.97; ip addr;"
                     + " ipvsadm -Lnc; ipvsadm -Ln --stats; conntrack -L 2>&1; iptables-save -c; sysctl net.ipv4.vs.conntrack;"
                     + " socat -d -d -T2 - TCP:10.101.57.97:80,connect-timeout=2 </dev/null 2>&1; true"));
@@ -100,12 +100,12 @@ class VmSvcproxyIpvsTest {
             assertEquals("10.244.0.1", connect(topo.client(), "192.168.77.1:30080").strip().split(" ")[1]);
             assertTrue(connect(topo.client(), "203.0.113.10:80").startsWith("pod"), "external IP");
             // ClientIP affinity: one client keeps one pod
-            assertEquals(1, byPod(topo.connect(topo.client(), "10.101.57.110:80", 12)).size(), "persistence");
+            assertEquals(1, byPod(topo.connect(topo.client(), "10.101.57.110:80", 12, DemoTopology.VM_SECONDS)).size(), "persistence");
             // loadBalancerSourceRanges: the client's range is let in, another range is dropped
             assertTrue(connect(topo.client(), "203.0.113.20:80").startsWith("pod"), "allowed source range");
             assertFalse(connect(topo.client(), "203.0.113.21:80").startsWith("pod"), "blocked by KUBE-SOURCE-RANGES-FIREWALL");
             // externalTrafficPolicy Local: the local pod only, and it sees the client's own address
-            for (String a : topo.connect(topo.client(), "192.168.77.1:30114", 6)) {
+            for (String a : topo.connect(topo.client(), "192.168.77.1:30114", 6, DemoTopology.VM_SECONDS)) {
                 assertEquals("pod30 " + DemoTopology.CLIENT_IP, a.strip());
             }
             // hairpin through KUBE-LOOP-BACK: a pod reaching itself is masqueraded to the node's address
@@ -200,14 +200,14 @@ class VmSvcproxyIpvsTest {
             assertFalse(nat.contains("KUBE-SVC-") || nat.contains("KUBE-NODEPORTS") || nat.contains("KUBE-PROXY-CANARY"),
                     "the iptables mode's chains are gone:\n" + nat);
             assertFalse(node.exec("iptables-save", "-t", "filter").contains("KUBE-EXTERNAL-SERVICES"));
-            assertEquals(3, topo.connect(topo.client(), "192.168.77.1:30080", 3).size(), "served by IPVS");
+            assertEquals(3, topo.connect(topo.client(), "192.168.77.1:30080", 3, DemoTopology.VM_SECONDS).size(), "served by IPVS");
 
             // ipvs -> nftables (in Debian's 6.1 kernel here): IPVS's state goes, the nftables table serves
             String nft = svcproxy(node, "run --proxy-mode nftables --nodeport-addresses 192.168.77.0/24" + args);
             assertTrue(nft.endsWith("rc=0\n") && nft.contains("removed the ipvs mode's state"), nft);
             assertEquals("", node.exec("ipvsadm", "-S", "-n").strip());
             assertFalse(node.exec("ipset", "list", "-n").contains("KUBE-"));
-            assertEquals(3, topo.connect(topo.client(), "192.168.77.1:30080", 3).size(), "served by nftables");
+            assertEquals(3, topo.connect(topo.client(), "192.168.77.1:30080", 3, DemoTopology.VM_SECONDS).size(), "served by nftables");
 
             String back = svcproxy(node, "run --proxy-mode iptables" + args);
             assertTrue(back.endsWith("rc=0\n") && back.contains("removed the nftables mode's state"), back);
@@ -216,7 +216,7 @@ class VmSvcproxyIpvsTest {
             assertFalse(node.sh("ip link show kube-ipvs0 2>&1 || true").contains("kube-ipvs0:"));
             assertFalse(node.exec("ipset", "list", "-n").contains("KUBE-"));
             assertFalse(node.exec("iptables-save").contains("KUBE-IPVS") || node.exec("iptables-save").contains("KUBE-NODE-PORT "));
-            assertEquals(3, topo.connect(topo.client(), "192.168.77.1:30080", 3).size(), "served by iptables again");
+            assertEquals(3, topo.connect(topo.client(), "192.168.77.1:30080", 3, DemoTopology.VM_SECONDS).size(), "served by iptables again");
             String cleanup = svcproxy(node, "cleanup");
             assertTrue(cleanup.endsWith("rc=0\n"), cleanup);
         }

@@ -91,7 +91,7 @@ class VmIpvsSeedTest {
                     .masquerade(false), false);
 
             // 300 connections from outside the node: rr gives each pod a third
-            Map<String, Integer> hits = byPod(topo.connect(topo.client(), VIP + ":80", 300));
+            Map<String, Integer> hits = byPod(topo.connect(topo.client(), VIP + ":80", 300, DemoTopology.VM_SECONDS));
             assertEquals(Map.of("pod27", 100, "pod28", 100, "pod30", 100), hits);
             for (ObservedDestination d : ipvs.destinations(web)) {
                 assertEquals(100, d.activeConnections() + d.inactiveConnections(), d.toString());
@@ -108,7 +108,7 @@ class VmIpvsSeedTest {
                     stats);
 
             // hairpin: pod27 reaches the VIP 6 times; rr sends two of them back to pod27 itself, masqueraded
-            List<String> fromPod = topo.connect(topo.pod("pod27"), VIP + ":80", 6);
+            List<String> fromPod = topo.connect(topo.pod("pod27"), VIP + ":80", 6, DemoTopology.VM_SECONDS);
             assertEquals(Map.of("pod27", 2, "pod28", 2, "pod30", 2), byPod(fromPod), fromPod.toString());
             assertTrue(fromPod.stream().filter(a -> a.startsWith("pod27 ")).allMatch(a -> a.contains(DemoTopology.NODE_BRIDGE_IP)),
                     "a pod reaching itself sees the node's address (KUBE-LOOP-BACK masquerade): " + fromPod);
