@@ -122,7 +122,7 @@ public final class DemoTopology implements AutoCloseable {
         return connect(from, target, count, 2);
     }
 
-    /** The limit of each connection in the kernel VM, whose CPU qemu emulates: 2 s once left one of 300 answers out. */
+    /** The limit of each connection in the kernel VM, whose CPU qemu emulates (2 s is tight there). */
     public static final int VM_SECONDS = 10;
 
     /** {@link #connect(NetworkNamespace, String, int)} with {@code seconds} to connect and to hear back. */
