@@ -60,6 +60,19 @@ public interface IptablesClient {
     void apply(IptablesTransaction tx);
 
     /**
+     * Whether {@link #apply} lets the transaction's input pause for any time: whether an
+     * {@link IptablesTransaction#lastly} callback may wait (for a read of the tables, or while the rules are built).
+     * False only where the tool itself would end a pausing input: {@code iptables-legacy-restore -w N} before 1.8.5,
+     * which arms an N-second alarm when it takes the xtables lock. The exec client takes the lock for the tool
+     * instead, from iptables 1.8.5 on, and the nft flavour takes none.
+     *
+     * @return whether the input of {@link #apply} may pause; true unless the client says otherwise
+     */
+    default boolean inputMayWait() {
+        return true;
+    }
+
+    /**
      * Checks {@code tx} without applying it ({@code iptables-restore --test}), with the same errors.
      *
      * @param tx the transaction

@@ -254,11 +254,13 @@ public final class IptablesTransaction {
      * at the operations added before it runs. A callback may set the next one (for the same table): its operations
      * are written, and the tool parses them, before that one runs.
      *
-     * <p>While a callback runs, the tool waits for its input. {@code iptables-legacy-restore -w N} (the exec client
-     * passes kube-proxy's {@code -w 5}) arms an N-second alarm when it takes the xtables lock at {@code *table}, and if
-     * it is waiting for input when the alarm goes off, its input ends there: {@code COMMIT expected}, nothing applied.
-     * On that flavour a callback must end well within N seconds of the tool's start, as the iptables backend's does
-     * (it waits for its reads at most 4 s, then gives the restore up and makes it again).
+     * <p>While a callback runs, the tool waits for its input. {@code iptables-legacy-restore -w N} (kube-proxy passes
+     * {@code -w 5}) arms an N-second alarm when it takes the xtables lock at {@code *table}, and if it is waiting for
+     * input when the alarm goes off, its input ends there: {@code COMMIT expected}, nothing applied. The exec client
+     * takes the lock for the tool from iptables 1.8.5 on, so that it has no alarm; where
+     * {@link IptablesClient#inputMayWait()} is false, a callback must end well within N seconds of the tool's start, as
+     * the iptables backend's does there (it waits for its reads at most 4 s, then gives the restore up and makes it
+     * again).
      *
      * <p>A client that does not stream the payload (a fake, a wrapper) calls {@link #complete()} before it takes a
      * lock of its own: the callback may wait for another thread that uses the same client.

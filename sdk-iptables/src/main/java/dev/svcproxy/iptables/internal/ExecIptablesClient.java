@@ -41,6 +41,9 @@ public final class ExecIptablesClient implements IptablesClient {
     private final Capabilities capabilities;
     private final CommandRunner runner;
     private final String base;
+    /** The lock taken for iptables-legacy-restore, so that its input may pause ({@link XtablesLock}). */
+    private final Optional<XtablesLock> lock;
+    private final boolean inputMayWait;
 
     public ExecIptablesClient(IpFamily family, Optional<Path> netns, Optional<Flavour> flavour, Duration timeout) {
         this.family = family;
@@ -55,6 +58,11 @@ public final class ExecIptablesClient implements IptablesClient {
         Matcher m = Pattern.compile("v(\\d+(?:\\.\\d+)*)").matcher(v.stdout());
         this.capabilities = Capabilities.forVersion(m.find() ? m.group(1) : "0");
         this.flavour = v.stdout().contains("nf_tables") ? Flavour.NFT : Flavour.LEGACY;
+        int wait = capabilities.waitFlags().size() > 1 ? Integer.parseInt(capabilities.waitFlags().get(1)) : -1;
+        // legacy takes the xtables lock; from 1.8.5 its tool can be told to lock another file (XTABLES_LOCKFILE)
+        this.lock = this.flavour == Flavour.LEGACY && wait > 0 && capabilities.atLeast(1, 8, 5)
+                ? Optional.of(new XtablesLock(XtablesLock.systemLockFile(), wait)) : Optional.empty();
+        this.inputMayWait = this.flavour == Flavour.NFT || lock.isPresent() || wait <= 0;
         LOG.debug("{} {} ({}) in {}", base, capabilities.version(), this.flavour, netns.map(Path::toString).orElse("this namespace"));
     }
 
@@ -71,6 +79,11 @@ public final class ExecIptablesClient implements IptablesClient {
     @Override
     public Capabilities capabilities() {
         return capabilities;
+    }
+
+    @Override
+    public boolean inputMayWait() {
+        return inputMayWait;
     }
 
     @Override
@@ -92,18 +105,23 @@ public final class ExecIptablesClient implements IptablesClient {
         }
         checkExternalChains(tx);
         tx.orderFor(flavour); // what this tool takes cheapest (error line numbers follow the same order)
-        List<String> argv = new ArrayList<>(List.of(base + "-restore"));
-        argv.addAll(capabilities.waitFlags());
-        argv.add("--noflush");
+        List<String> flags = new ArrayList<>(List.of("--noflush"));
         if (test) {
-            argv.add("--test");
+            flags.add("--test");
         }
+        List<String> argv = lock.map(l -> l.wrap(base + "-restore", flags)).orElseGet(() -> {
+            List<String> own = new ArrayList<>(List.of(base + "-restore"));
+            own.addAll(capabilities.waitFlags());
+            own.addAll(flags);
+            return own;
+        });
         if (LOG.isTraceEnabled()) {
             LOG.trace("{}:\n{}", String.join(" ", argv), tx.render());
         }
         CommandRunner.Result r = runner.stream(argv, tx::renderTo);
         if (r.exit() != 0) {
-            throw failure(r, tx);
+            SvcProxyException locked = lock.map(l -> l.failure(r.exit(), r.stderr(), base + "-restore")).orElse(null);
+            throw locked != null ? locked : failure(r, tx);
         }
     }
 

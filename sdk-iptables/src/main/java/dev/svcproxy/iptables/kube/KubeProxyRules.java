@@ -27,6 +27,7 @@ import dev.svcproxy.api.spi.Scheduler;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Writes a {@link ServiceTable} as kube-proxy's iptables mode does, rule for rule: nat {@code KUBE-SERVICES ->
@@ -75,9 +76,7 @@ public final class KubeProxyRules {
     private final KernelFacts facts;
     /** The rules each service had in the last sync, for services that did not change. */
     private Map<VirtualService, List<KubeServiceRules.Op>> cache = Map.of();
-    private Map<VirtualService, List<KubeServiceRules.Op>> nextCache = new HashMap<>();
     private List<IpAddress> cachedNodeIps = List.of();
-    private boolean largeCluster;
     private boolean cachedLargeCluster;
 
     /**
@@ -272,11 +271,24 @@ public final class KubeProxyRules {
     }
 
     /**
-     * {@link #fullSync(ServiceTable, Collection, List, Set)} from scratch (no stale chains), written into {@code tx},
-     * which the backend made before it started its reads of the tables.
+     * {@link #fullSync(ServiceTable, Collection, List, Set)} from scratch (no stale chains), written into {@code tx}:
+     * a backend that starts its tool before it builds (the tool reads the table meanwhile) builds in a
+     * {@link IptablesTransaction#lastly} callback.
      */
     IptablesTransaction fullSyncInto(IptablesTransaction tx, ServiceTable table, List<SyncResult.Skipped> skipped, Set<ChainName> wanted) {
         return sync(tx, table, Set.of(), skipped, null, wanted);
+    }
+
+    /**
+     * {@link #fullSyncInto}, its services written {@code perBatch} at a time, each batch in a
+     * {@link IptablesTransaction#lastly} callback of its own (the first in the caller's), so that the tool parses one
+     * batch while the next is built; {@code then} is the callback after the last. Each batch's chain lines come
+     * before its rules, but the chain lines of the whole table are no longer in one order: for a tool that finds a
+     * new chain's place cheaply wherever it falls (iptables-legacy over a table that holds the chains already).
+     */
+    void fullSyncInBatches(IptablesTransaction tx, ServiceTable table, List<SyncResult.Skipped> skipped, Set<ChainName> wanted,
+                           int perBatch, Consumer<IptablesTransaction> then) {
+        new Pass(tx, table, skipped, null, wanted).batches(0, perBatch, then);
     }
 
     private IptablesTransaction sync(ServiceTable table, Collection<ChainName> existingNatChains,
@@ -284,49 +296,125 @@ public final class KubeProxyRules {
         return sync(IptablesTransaction.create(family), table, existingNatChains, skipped, changed, wanted);
     }
 
-    private synchronized IptablesTransaction sync(IptablesTransaction tx, ServiceTable table, Collection<ChainName> existingNatChains,
+    private IptablesTransaction sync(IptablesTransaction tx, ServiceTable table, Collection<ChainName> existingNatChains,
                                      List<SyncResult.Skipped> skipped, Set<ServicePortName> changed, Set<ChainName> wanted) {
-        ownedChains(Table.FILTER).forEach(c -> tx.flushChain(Table.FILTER, c));
-        ownedChains(Table.NAT).forEach(c -> tx.flushChain(Table.NAT, c));
-        long m = 1L << context.masqueradeBit();
-        if (!facts.tcpBeLiberal()) { // kube-proxy reads the sysctl; setting it is the conntrack settings' job
-            Rule.Builder invalid = Rule.in(KubeChains.FORWARD).ctstate(Match.CtState.INVALID);
-            if (facts.counterInvalid()) {
-                invalid.nfacct(COUNTER_INVALID);
-            }
-            tx.append(Table.FILTER, invalid.drop());
-        }
-        writeForwardAccepts(tx, m);
-        writePostrouting(tx, m, randomFully);
-        writeMarkMasq(tx, m);
+        Pass pass = new Pass(tx, table, skipped, changed, wanted);
+        pass.services(table.services());
+        return pass.end(existingNatChains);
+    }
 
-        Map<String, Scheduler> schedulers = new HashMap<>();
-        nextCache = new HashMap<>();
-        largeCluster = isLargeCluster(table);
-        List<Rule> entries = new ArrayList<>();
-        for (VirtualService s : table.services()) {
-            try {
-                writeService(s, tx, entries, wanted, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find),
-                        table.nodeIps(), changed == null || changed.contains(s.name()));
-            } catch (SvcProxyException e) {
-                skipped.add(new SyncResult.Skipped(s.name() + "/" + s.protocol().lowerName(), e.getMessage()));
+    /**
+     * One sync being written: the fixed chains first, then the services (all at once, or in batches), then the entry
+     * chains' rules and the stale chains' deletion. It reuses the rules of the services that did not change since the
+     * last sync that ended, and publishes its own when it ends.
+     */
+    private final class Pass {
+        private final IptablesTransaction tx;
+        private final ServiceTable table;
+        private final List<SyncResult.Skipped> skipped;
+        /** The services whose own chains are rewritten; null: all (a full sync). */
+        private final Set<ServicePortName> changed;
+        private final Set<ChainName> wanted;
+        private final boolean largeCluster;
+        private final Map<VirtualService, List<KubeServiceRules.Op>> reusable;
+        private final Map<VirtualService, List<KubeServiceRules.Op>> built = new HashMap<>();
+        private final Map<String, Scheduler> schedulers = new HashMap<>();
+        private final List<Rule> entries = new ArrayList<>();
+
+        Pass(IptablesTransaction tx, ServiceTable table, List<SyncResult.Skipped> skipped, Set<ServicePortName> changed,
+             Set<ChainName> wanted) {
+            this.tx = tx;
+            this.table = table;
+            this.skipped = skipped;
+            this.changed = changed;
+            this.wanted = wanted;
+            this.largeCluster = isLargeCluster(table);
+            synchronized (KubeProxyRules.this) {
+                reusable = table.nodeIps().equals(cachedNodeIps) && largeCluster == cachedLargeCluster ? cache : Map.of();
+            }
+            ownedChains(Table.FILTER).forEach(c -> tx.flushChain(Table.FILTER, c));
+            ownedChains(Table.NAT).forEach(c -> tx.flushChain(Table.NAT, c));
+            long m = 1L << context.masqueradeBit();
+            if (!facts.tcpBeLiberal()) { // kube-proxy reads the sysctl; setting it is the conntrack settings' job
+                Rule.Builder invalid = Rule.in(KubeChains.FORWARD).ctstate(Match.CtState.INVALID);
+                if (facts.counterInvalid()) {
+                    invalid.nfacct(COUNTER_INVALID);
+                }
+                tx.append(Table.FILTER, invalid.drop());
+            }
+            writeForwardAccepts(tx, m);
+            writePostrouting(tx, m, randomFully);
+            writeMarkMasq(tx, m);
+        }
+
+        void services(List<VirtualService> services) {
+            for (VirtualService s : services) {
+                try {
+                    write(s, schedulers.computeIfAbsent(s.scheduler(), Schedulers::find));
+                } catch (SvcProxyException e) {
+                    skipped.add(new SyncResult.Skipped(s.name() + "/" + s.protocol().lowerName(), e.getMessage()));
+                }
             }
         }
-        cache = nextCache;
-        cachedNodeIps = List.copyOf(table.nodeIps());
-        cachedLargeCluster = largeCluster;
-        entries.sort(BY_TARGET_DESCENDING);
-        entries.forEach(r -> tx.append(Table.NAT, r));
-        writeNodePortJumps(tx, table.nodeIps());
-        if (localhostNodePorts()) {
-            // kubelet's guard for localhost node ports (CVE-2020-8558); kube-proxy writes it, and never deletes it
-            tx.flushChain(Table.FILTER, KubeChains.KUBELET_FIREWALL);
-            tx.append(Table.FILTER, Rule.in(KubeChains.KUBELET_FIREWALL).comment("block incoming localnet connections")
-                    .destination(family.loopback(), false).source(family.loopback(), true)
-                    .notCtstate(Match.CtState.RELATED, Match.CtState.ESTABLISHED, Match.CtState.DNAT).drop());
+
+        /** The services from {@code from} on, {@code perBatch} per callback, then the end and {@code then}. */
+        void batches(int from, int perBatch, Consumer<IptablesTransaction> then) {
+            List<VirtualService> all = table.services();
+            int to = Math.min(all.size(), from + perBatch);
+            services(all.subList(from, to));
+            if (to < all.size()) {
+                tx.lastly(Table.NAT, t -> batches(to, perBatch, then));
+            } else {
+                end(Set.of()).lastly(Table.NAT, then);
+            }
         }
-        deleteStale(tx, existingNatChains, wanted);
-        return tx;
+
+        IptablesTransaction end(Collection<ChainName> existingNatChains) {
+            synchronized (KubeProxyRules.this) {
+                cache = built;
+                cachedNodeIps = List.copyOf(table.nodeIps());
+                cachedLargeCluster = largeCluster;
+            }
+            entries.sort(BY_TARGET_DESCENDING);
+            entries.forEach(r -> tx.append(Table.NAT, r));
+            writeNodePortJumps(tx, table.nodeIps());
+            if (localhostNodePorts()) {
+                // kubelet's guard for localhost node ports (CVE-2020-8558); kube-proxy writes it, and never deletes it
+                tx.flushChain(Table.FILTER, KubeChains.KUBELET_FIREWALL);
+                tx.append(Table.FILTER, Rule.in(KubeChains.KUBELET_FIREWALL).comment("block incoming localnet connections")
+                        .destination(family.loopback(), false).source(family.loopback(), true)
+                        .notCtstate(Match.CtState.RELATED, Match.CtState.ESTABLISHED, Match.CtState.DNAT).drop());
+            }
+            deleteStale(tx, existingNatChains, wanted);
+            return tx;
+        }
+
+        /**
+         * Writes one service, its entry chains' rules into {@link #entries}; a service that did not change (see
+         * {@link #changed}) has its own chains only noted as wanted, not rewritten. A service unchanged since the last
+         * sync (same value, same node IPs) reuses the rules built then: building them (chain-name hashes, rule text) is
+         * most of a partial sync's own cost.
+         */
+        private void write(VirtualService s, Scheduler scheduler) {
+            boolean ownChains = changed == null || changed.contains(s.name());
+            List<KubeServiceRules.Op> ops = reusable.get(s);
+            if (ops == null) {
+                ops = new KubeServiceRules(s, context, scheduler, table.nodeIps(),
+                        localhostNodePorts() && facts.counterLocalhost(), largeCluster).write();
+            }
+            built.put(s, ops);
+            for (KubeServiceRules.Op op : ops) {
+                if (op.chain() != null) {
+                    if (wanted.add(op.chain()) && ownChains) {
+                        tx.flushChain(op.table(), op.chain());
+                    }
+                } else if (op.table() == Table.NAT && ENTRY_CHAINS.contains(op.rule().chain())) {
+                    entries.add(op.rule());
+                } else if (ownChains || !(op.table() == Table.NAT && KubeChains.isServiceChain(op.rule().chain()))) {
+                    tx.append(op.table(), op.rule());
+                }
+            }
+        }
     }
 
     /**
@@ -357,32 +445,6 @@ public final class KubeProxyRules {
      */
     private static final java.util.Comparator<Rule> BY_TARGET_DESCENDING = java.util.Comparator.comparing(
             (Rule r) -> r.target().flatMap(Target::chain).map(ChainName::name).orElse("")).reversed();
-
-    /**
-     * Writes one service, its entry chains' rules into {@code entries}; with {@code ownChains} false its own chains
-     * are only noted as wanted, not rewritten. A service unchanged since the last sync (same value, same node IPs)
-     * reuses the rules built then: building them (chain-name hashes, rule text) is most of a partial sync's own cost.
-     */
-    private void writeService(VirtualService s, IptablesTransaction tx, List<Rule> entries, Set<ChainName> wanted,
-                              Scheduler scheduler, List<IpAddress> nodeIps, boolean ownChains) {
-        List<KubeServiceRules.Op> ops = nodeIps.equals(cachedNodeIps) && largeCluster == cachedLargeCluster ? cache.get(s) : null;
-        if (ops == null) {
-            ops = new KubeServiceRules(s, context, scheduler, nodeIps,
-                    localhostNodePorts() && facts.counterLocalhost(), largeCluster).write();
-        }
-        nextCache.put(s, ops);
-        for (KubeServiceRules.Op op : ops) {
-            if (op.chain() != null) {
-                if (wanted.add(op.chain()) && ownChains) {
-                    tx.flushChain(op.table(), op.chain());
-                }
-            } else if (op.table() == Table.NAT && ENTRY_CHAINS.contains(op.rule().chain())) {
-                entries.add(op.rule());
-            } else if (ownChains || !(op.table() == Table.NAT && KubeChains.isServiceChain(op.rule().chain()))) {
-                tx.append(op.table(), op.rule());
-            }
-        }
-    }
 
     /**
      * More than {@link #LARGE_CLUSTER_ENDPOINTS} endpoints over all services (each counted once per service port).

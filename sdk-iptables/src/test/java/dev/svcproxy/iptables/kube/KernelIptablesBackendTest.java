@@ -69,12 +69,18 @@ class KernelIptablesBackendTest {
         return IptablesBackendTest.table(many.toArray(dev.svcproxy.api.model.VirtualService[]::new));
     }
 
-    /** {@code client}, but a sync's read of {@code table} ({@code save(table, rulesOf)}) runs {@code first} before it. */
-    static IptablesClient readingFirst(IptablesClient client, Table table, java.util.concurrent.Callable<?> first) {
+    /**
+     * {@code client}, but a sync's read of {@code table} ({@code save(table, rulesOf)}) runs {@code first} before it,
+     * and its {@code inputMayWait()} says {@code inputMayWait} (false: as an iptables-legacy before 1.8.5).
+     */
+    static IptablesClient readingFirst(IptablesClient client, Table table, java.util.concurrent.Callable<?> first, boolean inputMayWait) {
         return (IptablesClient) java.lang.reflect.Proxy.newProxyInstance(IptablesClient.class.getClassLoader(),
                 new Class<?>[] {IptablesClient.class}, (proxy, m, args) -> {
                     if (m.getName().equals("save") && args != null && args.length == 2 && args[0] == table) {
                         first.call();
+                    }
+                    if (m.getName().equals("inputMayWait")) {
+                        return inputMayWait && client.inputMayWait();
                     }
                     try {
                         return m.invoke(client, args);
@@ -88,19 +94,22 @@ class KernelIptablesBackendTest {
      * iptables-legacy-restore {@code -w 5} arms a 5-second alarm when it takes the xtables lock at {@code *nat}, and its
      * signal ends a read of standard input that is waiting at that moment as if the input had ended ({@code COMMIT
      * expected}, nothing applied). A full sync whose read of the nat table takes longer than that (a slow or busy node)
-     * still succeeds: the restore waits for the read at the end of nat's block only until
-     * {@link IptablesBackend#LEGACY_WAIT_FOR_READS}, then is given up and made again once the read is done. It failed
-     * so when the end of nat's block waited for the read without a bound.
+     * still succeeds: from iptables 1.8.5 the client takes the lock for the tool, which then has no alarm, and its
+     * input waits for the read; before, the restore waits for the read at the end of nat's block only until
+     * {@link IptablesBackend#LEGACY_WAIT_FOR_READS}, then is given up and made again once the read is done (as a client
+     * that says its input may not wait). It failed so when the end of nat's block waited for the read without a bound.
      */
-    @Test
-    void aLegacyFullSyncWhoseReadOutlastsTheLocksAlarmSucceeds() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "input may wait: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aLegacyFullSyncWhoseReadOutlastsTheLocksAlarmSucceeds(boolean inputMayWait) {
         try (NetworkNamespace ns = NetworkNamespace.create("svcp-test-alarm-" + ProcessHandle.current().pid())) {
             BackendContext ctx = BackendContext.builder().from(IptablesBackendTest.CTX).netns(ns.path()).build();
             IptablesClient client = IptablesClient.newBuilder().netns(ns.path()).flavour(dev.svcproxy.iptables.Flavour.LEGACY).build();
+            assertTrue(client.inputMayWait(), "iptables " + client.capabilities().version() + " (1.8.5+): the client takes the lock");
             IptablesClient slowRead = readingFirst(client, Table.NAT, () -> {
                 Thread.sleep(6_000);
                 return null;
-            });
+            }, inputMayWait);
             assertTrue(new IptablesBackend(slowRead, ctx).sync(many(100, 244)).full());
             assertTrue(client.chainExists(Table.NAT, KubeChains.SERVICES) && kubeRules(client).contains("-A KUBE-SVC-"), kubeRules(client));
             assertTrue(client.save(Table.NAT).rules(Table.NAT, "PREROUTING").stream()
@@ -142,7 +151,7 @@ class KernelIptablesBackendTest {
                 IptablesClient failingRead = readingFirst(client, failing, () -> {
                     Thread.sleep(300); // on iptables-nft the restore has the rules by now, and waits for the end of nat's block
                     throw new dev.svcproxy.api.BusyException("injected: the read of " + failing + " failed", "iptables-save");
-                });
+                }, true);
                 dev.svcproxy.api.BusyException e = org.junit.jupiter.api.Assertions.assertThrows(dev.svcproxy.api.BusyException.class,
                         () -> new IptablesBackend(failingRead, ctx).sync(changed));
                 assertTrue(e.getMessage().contains("injected: the read of " + failing), e.getMessage());
