@@ -67,10 +67,6 @@ public final class ServiceTranslator {
         this.memo = memo;
     }
 
-    private static String id(Service s) {
-        return s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
-    }
-
     /** kube-proxy's ShouldSkipService, plus the label selector its informers use. */
     static boolean skipped(Service s) {
         ServiceSpec spec = s.getSpec();
@@ -126,7 +122,7 @@ public final class ServiceTranslator {
                 try {
                     ports = service(s, mine);
                 } catch (SvcProxyException x) {
-                    problems.add(new Problem("Service", id(s), x.getMessage() + " (service skipped)"));
+                    problems.add(new Problem("Service", KubeObjects.id(s), x.getMessage() + " (service skipped)"));
                     ports = List.of();
                 }
                 e = new TranslationMemo.Entry(mine, ports, List.copyOf(problems.subList(before, problems.size())));
@@ -169,7 +165,7 @@ public final class ServiceTranslator {
                     out.add(a);
                 }
             } catch (InvalidInputException e) {
-                problems.add(new Problem("Service", id(s), "invalid " + field + " '" + t + "' ignored: " + e.getMessage()));
+                problems.add(new Problem("Service", KubeObjects.id(s), "invalid " + field + " '" + t + "' ignored: " + e.getMessage()));
             }
         }
         return out;
@@ -184,7 +180,7 @@ public final class ServiceTranslator {
                     out.add(c);
                 }
             } catch (InvalidInputException e) {
-                problems.add(new Problem("Service", id(s), "invalid loadBalancerSourceRange '" + t + "' ignored: " + e.getMessage()));
+                problems.add(new Problem("Service", KubeObjects.id(s), "invalid loadBalancerSourceRange '" + t + "' ignored: " + e.getMessage()));
             }
         }
         return out;
@@ -259,7 +255,7 @@ public final class ServiceTranslator {
                         .scheduler(annotations.getOrDefault(SCHEDULER_ANNOTATION, "random")).putAllAnnotations(annotations)
                         .build());
             } catch (SvcProxyException e) {
-                problems.add(new Problem("Service", id(s), "port " + (portName.isEmpty() ? p.getPort() : portName) + ": "
+                problems.add(new Problem("Service", KubeObjects.id(s), "port " + (portName.isEmpty() ? p.getPort() : portName) + ": "
                         + e.getMessage() + " (port skipped)"));
             }
         }
