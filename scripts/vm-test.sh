@@ -21,10 +21,32 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 M2=${MAVEN_REPO:-$HOME/.m2}
 start=$(date +%s)
-set +e
 # -Xshare:off: the JVM has crashed (SIGSEGV, SEGV_ACCERR) with its class-data archive mapped over 9p in the VM
 export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -Xshare:off"
-bash scripts/kernel-vm.sh run -w "$M2" -e JAVA_HOME -e JAVA_TOOL_OPTIONS -- \
+# Class-data sharing for the svcproxy commands the tests start (a JVM start under emulation is most of a minute):
+# the JDK's archive and one of svcproxy's classes (made here by a render) are copied into the guest's own memory,
+# where mapping them is safe, and the launcher is pointed at them (SVCPROXY_JAVA_OPTS); no archive, no sharing.
+cds=samples/target/vm-cds
+jdk=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+rm -rf "$cds"
+if [ -x samples/target/svcproxy/bin/svcproxy ] && [ -f "$jdk/lib/server/classes.jsa" ] && mkdir -p "$cds" \
+        && cp "$jdk/lib/server/classes.jsa" "$cds/base.jsa" && printf '%s\n' \
+        'apiVersion: v1' 'kind: Service' 'metadata: {name: web, namespace: default}' \
+        'spec: {type: NodePort, clusterIP: 10.96.0.10, ports: [{port: 80, nodePort: 30080}]}' '---' \
+        'apiVersion: discovery.k8s.io/v1' 'kind: EndpointSlice' \
+        'metadata: {name: web-1, namespace: default, labels: {kubernetes.io/service-name: web}}' \
+        'addressType: IPv4' 'endpoints: [{addresses: [10.244.0.5]}]' 'ports: [{port: 80}]' > "$cds/svc.yaml" \
+        && SVCPROXY_JAVA_OPTS="-Xshare:auto -XX:SharedArchiveFile=$cds/base.jsa -XX:ArchiveClassesAtExit=$cds/top.jsa -Xlog:disable" \
+           samples/target/svcproxy/bin/svcproxy render --proxy-mode ipvs --manifests "$cds/svc.yaml" \
+           --hostname-override node-a >/dev/null 2>&1 && [ -s "$cds/top.jsa" ]; then
+    export SVCPROXY_JAVA_OPTS="-XX:SharedArchiveFile=/tmp/svcproxy-base.jsa:/tmp/svcproxy-top.jsa -Xshare:auto -Xlog:disable"
+    in_vm="cp $cds/base.jsa /tmp/svcproxy-base.jsa && cp $cds/top.jsa /tmp/svcproxy-top.jsa && exec \"\$@\""
+else
+    echo "vm-test: no class-data archive for the svcproxy commands (they start without sharing)"
+    in_vm='exec "$@"'
+fi
+set +e
+bash scripts/kernel-vm.sh run -w "$M2" -e JAVA_HOME -e JAVA_TOOL_OPTIONS -e SVCPROXY_JAVA_OPTS -- sh -c "$in_vm" sh \
     mvn -o -B -q -Dmaven.repo.local="$M2/repository" surefire:test@vm-tests -pl "$VM_TEST_MODULES" ${VM_TEST_ARGS:-}
 rc=$?
 set -e
