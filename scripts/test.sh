@@ -22,7 +22,8 @@ setsid bash -c 'cd "$1" && SKIP_BUILD=1 exec scripts/vm-test.sh' vm-test "$vm_tr
 vm=$!
 # (qemu runs under timeout(1), in a process group of its own: found by the tree it shares)
 trap 'kill -TERM -- "-$vm" 2>/dev/null || true; pkill -TERM -f -- "path=$vm_tree," || true; rm -rf "$vm_tree" "$vm_tree.log"' EXIT
-mvn -B verify "$@"
+# at a lower priority than qemu: the VM's tests keep their one core (connections under emulation have time limits)
+nice -n 10 mvn -B verify "$@"
 echo "== reproducible builds: a second build, byte for byte"
 scripts/reproducible.sh
 echo "== fabric8's file-name-derived module names: read by svcproxy-k8s alone"

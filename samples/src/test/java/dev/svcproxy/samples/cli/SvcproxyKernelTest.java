@@ -103,7 +103,12 @@ class SvcproxyKernelTest {
             "");
 
     static String connect(NetworkNamespace from, String target) {
-        return from.sh("socat -T2 - TCP:" + target + ",connect-timeout=2 </dev/null 2>&1; true");
+        return connect(from, target, 2);
+    }
+
+    /** One connection to {@code target} from {@code from}: what the server says, or socat's error after {@code seconds}. */
+    static String connect(NetworkNamespace from, String target, int seconds) {
+        return from.sh("socat -T" + seconds + " - TCP:" + target + ",connect-timeout=" + seconds + " </dev/null 2>&1; true");
     }
 
     @Test

@@ -97,19 +97,19 @@ class VmSvcproxyIpvsTest {
                     + " ipvsadm -Lnc; ipvsadm -Ln --stats; conntrack -L 2>&1; iptables-save -c; sysctl net.ipv4.vs.conntrack;"
                     + " socat -d -d -T2 - TCP:10.101.57.97:80,connect-timeout=2 </dev/null 2>&1; true"));
             // node port and external IP from outside, masqueraded to the node's address on the pods' bridge
-            assertEquals("10.244.0.1", connect(topo.client(), "192.168.77.1:30080").strip().split(" ")[1]);
-            assertTrue(connect(topo.client(), "203.0.113.10:80").startsWith("pod"), "external IP");
+            assertEquals("10.244.0.1", connect(topo.client(), "192.168.77.1:30080", DemoTopology.VM_SECONDS).strip().split(" ")[1]);
+            assertTrue(connect(topo.client(), "203.0.113.10:80", DemoTopology.VM_SECONDS).startsWith("pod"), "external IP");
             // ClientIP affinity: one client keeps one pod
             assertEquals(1, byPod(topo.connect(topo.client(), "10.101.57.110:80", 12, DemoTopology.VM_SECONDS)).size(), "persistence");
             // loadBalancerSourceRanges: the client's range is let in, another range is dropped
-            assertTrue(connect(topo.client(), "203.0.113.20:80").startsWith("pod"), "allowed source range");
-            assertFalse(connect(topo.client(), "203.0.113.21:80").startsWith("pod"), "blocked by KUBE-SOURCE-RANGES-FIREWALL");
+            assertTrue(connect(topo.client(), "203.0.113.20:80", DemoTopology.VM_SECONDS).startsWith("pod"), "allowed source range");
+            assertFalse(connect(topo.client(), "203.0.113.21:80", DemoTopology.VM_SECONDS).startsWith("pod"), "blocked by KUBE-SOURCE-RANGES-FIREWALL");
             // externalTrafficPolicy Local: the local pod only, and it sees the client's own address
             for (String a : topo.connect(topo.client(), "192.168.77.1:30114", 6, DemoTopology.VM_SECONDS)) {
                 assertEquals("pod30 " + DemoTopology.CLIENT_IP, a.strip());
             }
             // hairpin through KUBE-LOOP-BACK: a pod reaching itself is masqueraded to the node's address
-            assertEquals("pod27 " + DemoTopology.NODE_BRIDGE_IP, connect(topo.pod("pod27"), "10.101.57.115:80").strip());
+            assertEquals("pod27 " + DemoTopology.NODE_BRIDGE_IP, connect(topo.pod("pod27"), "10.101.57.115:80", DemoTopology.VM_SECONDS).strip());
 
             String cleanup = svcproxy(node, "cleanup --ipvs-exclude-cidrs 10.200.0.0/16");
             assertTrue(cleanup.endsWith("rc=0\n"), cleanup);
@@ -168,7 +168,7 @@ class VmSvcproxyIpvsTest {
                     () -> "kept with weight 0:\n" + node.exec("ipvsadm", "-L", "-n") + "\nthe proxy's log:\n" + read(log));
             Set<String> fresh = new TreeSet<>();
             for (int i = 0; i < 6; i++) {
-                fresh.add(node.sh("socat -T2 - TCP:10.101.57.120:8080,connect-timeout=2 </dev/null 2>/dev/null | head -1; true").strip());
+                fresh.add(connect(node, "10.101.57.120:8080", DemoTopology.VM_SECONDS).lines().findFirst().orElse("").strip());
             }
             assertEquals(Set.of(staying), fresh, "new connections go to the remaining endpoint");
             Files.writeString(trigger, "");
