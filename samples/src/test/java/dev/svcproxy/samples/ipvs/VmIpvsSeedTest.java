@@ -109,7 +109,10 @@ class VmIpvsSeedTest {
             assertTrue(scheduled >= answers.size(), "every answered connection was scheduled: " + dests);
             for (ObservedDestination d : dests) {
                 assertTrue(Math.abs(3 * d.stats().connections() - scheduled) <= 2, "rr in the kernel: " + dests);
-                assertEquals(d.stats().connections(), d.activeConnections() + d.inactiveConnections(), d.toString());
+                // each scheduled connection is still in the connection table (closed ones wait there), but the entry
+                // of a connection lost on its way may have expired already: as many, or at most two fewer
+                long inTable = d.activeConnections() + d.inactiveConnections();
+                assertTrue(inTable <= d.stats().connections() && inTable >= d.stats().connections() - 2, d.toString());
             }
             String stats = topo.node().exec("ipvsadm", "-L", "-n", "--stats");
             for (ObservedDestination d : dests) {
