@@ -2,8 +2,8 @@
 # Copyright 2026 The svcproxy Authors
 # SPDX-License-Identifier: Apache-2.0
 # Every test: unit tests, the compatibility kits (fake and kernel), the kernel tests in throw-away network
-# namespaces (root), and, at the same time, the tests that need IPVS and dummy interfaces inside Debian's kernel
-# under qemu (scripts/vm-test.sh); then the demo on the module path as a smoke test of the launcher's module graph.
+# namespaces (root), then the tests that need IPVS and dummy interfaces inside Debian's kernel under qemu
+# (scripts/vm-test.sh), then the demo on the module path as a smoke test of the launcher's module graph.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || exec sudo -E "$0" "$@"
@@ -11,19 +11,7 @@ scripts/install-deps.sh
 scripts/check-headers.sh
 # namespaces a killed earlier run may have left behind (tests delete their own, even on failure)
 for ns in $(ip netns list | awk '/^svcp-/{print $1}'); do ip netns del "$ns" || true; done
-echo "== the build, without tests: the jars the VM's tests resolve (~/.m2), and the VM's own copy of the tree"
-mvn -B -q install -DskipTests "$@"
-vm_tree=$(mktemp -d /var/tmp/svcproxy-vm-tree.XXXXXX)
-cp -a . "$vm_tree"
-echo "== tests tagged vm, inside the kernel VM (IPVS, dummy interfaces), in the background while the host's tests run"
-# qemu's emulation takes one host thread; the host's tests take the rest. Its own copy of the tree and no install
-# below: nothing the VM reads changes under it. Stopped with this script, whatever ends it.
-setsid bash -c 'cd "$1" && SKIP_BUILD=1 exec scripts/vm-test.sh' vm-test "$vm_tree" >"$vm_tree.log" 2>&1 &
-vm=$!
-# (qemu runs under timeout(1), in a process group of its own: found by the tree it shares)
-trap 'kill -TERM -- "-$vm" 2>/dev/null || true; pkill -TERM -f -- "path=$vm_tree," || true; rm -rf "$vm_tree" "$vm_tree.log"' EXIT
-# at a lower priority than qemu: the VM's tests keep their one core (connections under emulation have time limits)
-nice -n 10 mvn -B verify "$@"
+mvn -B install "$@"
 echo "== reproducible builds: a second build, byte for byte"
 scripts/reproducible.sh
 echo "== fabric8's file-name-derived module names: read by svcproxy-k8s alone"
@@ -37,6 +25,8 @@ for jar in */target/svcproxy-*.jar; do
         exit 1
     fi
 done
+echo "== tests tagged vm, inside the kernel VM (IPVS, dummy interfaces)"
+SKIP_BUILD=1 scripts/vm-test.sh
 echo "== backend and scheduler discovery on the module path and on the class path: the same lists"
 DIST=samples/target/svcproxy
 on_mp=$(java -p "$DIST/lib:$DIST/plugins" --add-modules ALL-MODULE-PATH -m dev.svcproxy.samples/dev.svcproxy.samples.ListBackends)
@@ -53,15 +43,7 @@ echo "== module-path smoke run of the demo"
 samples/target/svcproxy/bin/svcproxy demo --connections 30 >/tmp/svcproxy-smoke.txt
 grep -q "HTTP requests from the node" /tmp/svcproxy-smoke.txt
 echo "module-path smoke run: ok"
-echo "== tests tagged vm, inside the kernel VM: waiting for the background run"
-vm_rc=0
-wait "$vm" || vm_rc=$?
-cat "$vm_tree.log"
-for reports in "$vm_tree"/*/target/vm-test-reports; do
-    [ -d "$reports" ] && rm -rf "${reports#"$vm_tree"/}" && cp -r "$reports" "${reports#"$vm_tree"/}"
-done
-[ "$vm_rc" = 0 ] || { echo "the VM's tests failed (exit $vm_rc)" >&2; exit "$vm_rc"; }
-# one closing line over the Surefire passes of every module
+# one closing line over both Surefire passes of every module
 python3 - <<'PY' 2>/dev/null || awk 'BEGIN{print "summary: see the Surefire results above"}'
 import glob, re
 t = f = s = 0
