@@ -73,6 +73,24 @@ public interface IptablesClient {
     }
 
     /**
+     * Writes what it can of a first load straight into the kernel, and returns the rest, to apply with {@link #apply}
+     * (in parts, as the caller likes). A first load is a full sync into a table that holds none of the proxy's chains
+     * yet: no traffic depends on atomicity there, and nothing here is atomic. The chains {@code tx} declares that the
+     * table does not hold are made, then the rules of those chains in order, as long as each can be written this way;
+     * a failure part-way leaves what was written (the next full sync rewrites it). The default writes nothing and
+     * returns {@code tx}. The exec client on iptables-nft 1.8.9 writes over nf_tables netlink, rule for rule as its
+     * tool would (the chains and rules of the nat table with addresses, tcp/udp ports, comment, statistic, addrtype,
+     * jumps, {@code DNAT} and {@code MARK}): its {@code iptables-nft-restore --noflush} costs more than linearly in the
+     * size of one call.
+     *
+     * @param tx a first load, with its {@link IptablesTransaction#lastly} callback run or not
+     * @return what is left of {@code tx}, to apply after this returns
+     */
+    default IptablesTransaction writeDirectly(IptablesTransaction tx) {
+        return tx;
+    }
+
+    /**
      * Checks {@code tx} without applying it ({@code iptables-restore --test}), with the same errors.
      *
      * @param tx the transaction
@@ -197,6 +215,7 @@ public interface IptablesClient {
         private Optional<Path> netns = Optional.empty();
         private Optional<Flavour> flavour = Optional.empty();
         private Duration timeout = Duration.ofMinutes(5);
+        private boolean direct = true;
 
         private Builder() {
         }
@@ -249,12 +268,24 @@ public interface IptablesClient {
         }
 
         /**
+         * Whether {@link #writeDirectly} may write over nf_tables netlink, where the tool is iptables-nft 1.8.9 (the
+         * version whose encodings it writes); true by default. False leaves every rule to the tool.
+         *
+         * @param enabled whether to write a first load directly
+         * @return this builder
+         */
+        public Builder writeDirectly(boolean enabled) {
+            this.direct = enabled;
+            return this;
+        }
+
+        /**
          * The client; it reads the tools' version on first use.
          *
          * @return a new client
          */
         public IptablesClient build() {
-            return new ExecIptablesClient(family, netns, flavour, timeout);
+            return new ExecIptablesClient(family, netns, flavour, timeout, direct);
         }
     }
 }

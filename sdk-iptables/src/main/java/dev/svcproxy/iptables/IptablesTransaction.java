@@ -497,6 +497,36 @@ public final class IptablesTransaction {
         return finish(parts, entries, deletions);
     }
 
+    /**
+     * What is left of this transaction once the operations at the positions {@code done} (of {@link #operations()})
+     * were applied some other way, which also created the chains {@code created} in {@code table}: the other
+     * operations in their order, knowing every chain this transaction knows and those. An iptables-nft client writes
+     * most of a first load over netlink this way, and restores the rest.
+     *
+     * @param done the positions of the operations applied already
+     * @param table the table of {@code created}
+     * @param created the chains made already
+     * @return what is left of this transaction, to apply after what was done
+     */
+    public IptablesTransaction rest(java.util.BitSet done, Table table, java.util.Collection<ChainName> created) {
+        complete();
+        IptablesTransaction rest = create(family);
+        known.forEach(rest::knownToExist);
+        rest.knownToExist(table, created);
+        for (int i = 0; i < ops.size(); i++) {
+            Op op = ops.get(i);
+            if (!done.get(i)) {
+                rest.add(op);
+                if (op instanceof FlushChain f) {
+                    set(rest.declared, f.table()).add(f.chain());
+                } else if (op instanceof DeleteChain d) {
+                    set(rest.deleted, d.table()).add(d.chain());
+                }
+            }
+        }
+        return rest;
+    }
+
     /** A chain of one table, as {@link #splitByChain} orders them. */
     private record ChainKey(Table table, ChainName chain) {
     }

@@ -19,6 +19,7 @@ import dev.svcproxy.iptables.Ruleset;
 import dev.svcproxy.iptables.RestoreRefusedException;
 import dev.svcproxy.iptables.Table;
 import dev.svcproxy.iptables.Target;
+import dev.svcproxy.netlink.NetlinkSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,9 +45,16 @@ public final class ExecIptablesClient implements IptablesClient {
     /** The lock taken for iptables-legacy-restore, so that its input may pause ({@link XtablesLock}). */
     private final Optional<XtablesLock> lock;
     private final boolean inputMayWait;
+    private final Optional<Path> netns;
+    /** Whether {@link #writeDirectly} writes over netlink. */
+    private final boolean writeDirectly;
+    /** The iptables-nft version {@link NftCompatRules} encodes as. */
+    static final String DIRECT_VERSION = "1.8.9";
 
-    public ExecIptablesClient(IpFamily family, Optional<Path> netns, Optional<Flavour> flavour, Duration timeout) {
+    public ExecIptablesClient(IpFamily family, Optional<Path> netns, Optional<Flavour> flavour, Duration timeout,
+                              boolean writeDirectly) {
         this.family = family;
+        this.netns = netns;
         this.runner = new CommandRunner(netns, timeout);
         String plain = family == IpFamily.IPV4 ? "iptables" : "ip6tables";
         this.base = flavour.map(f -> plain + (f == Flavour.NFT ? "-nft" : "-legacy")).orElse(plain);
@@ -63,6 +71,9 @@ public final class ExecIptablesClient implements IptablesClient {
         this.lock = this.flavour == Flavour.LEGACY && wait > 0 && capabilities.atLeast(1, 8, 5)
                 ? Optional.of(new XtablesLock(XtablesLock.systemLockFile(), wait)) : Optional.empty();
         this.inputMayWait = this.flavour == Flavour.NFT || lock.isPresent() || wait <= 0;
+        // the version whose encodings NftCompatRules writes (checked against its messages and its save)
+        this.writeDirectly = writeDirectly && this.flavour == Flavour.NFT && capabilities.version().equals(DIRECT_VERSION)
+                && NetlinkSocket.isAvailable();
         LOG.debug("{} {} ({}) in {}", base, capabilities.version(), this.flavour, netns.map(Path::toString).orElse("this namespace"));
     }
 
@@ -89,6 +100,11 @@ public final class ExecIptablesClient implements IptablesClient {
     @Override
     public void apply(IptablesTransaction tx) {
         restore(tx, false);
+    }
+
+    @Override
+    public IptablesTransaction writeDirectly(IptablesTransaction tx) {
+        return writeDirectly && tx.family() == family ? new NftDirectLoad(family, netns).load(tx) : tx;
     }
 
     @Override

@@ -327,15 +327,17 @@ public final class IptablesBackend implements ServiceProxyBackend {
 
     /**
      * A large full sync on iptables-nft, whose {@code --noflush} costs more than linearly in one call's size: a first
-     * load (no KUBE-SERVICES yet: nothing can depend on these rules) in parts, the built-in chains' jumps last, so no
+     * load (no KUBE-SERVICES yet: nothing can depend on these rules) written directly where the client can
+     * ({@link IptablesClient#writeDirectly}), the rest in parts, the built-in chains' jumps last, so no
      * packet enters a chain before it is complete (legacy's calls each rewrite the whole table, so there one call is
      * fastest); a full sync over rules in use (a restart, the hourly sync, after a failure) in parts of whole chains,
      * each chain after the chains it jumps to, the jumps and the stale chains' deletion last. A failure part-way
      * leaves the next sync a full one over existing chains.
      */
     private void applyInParts(IptablesTransaction tx, boolean firstLoad) {
-        int part = firstLoadPart(tx.operations().size());
-        for (IptablesTransaction p : firstLoad ? tx.split(FIRST_LOAD_DECLARATIONS, part) : tx.splitByChain(part)) {
+        IptablesTransaction rest = firstLoad ? client.writeDirectly(tx) : tx;
+        int part = firstLoadPart(rest.operations().size());
+        for (IptablesTransaction p : firstLoad ? rest.split(FIRST_LOAD_DECLARATIONS, part) : rest.splitByChain(part)) {
             client.apply(p);
         }
     }

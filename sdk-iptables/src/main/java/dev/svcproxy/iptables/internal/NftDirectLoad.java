@@ -1,0 +1,124 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
+package dev.svcproxy.iptables.internal;
+
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.iptables.ChainName;
+import dev.svcproxy.iptables.IptablesTransaction;
+import dev.svcproxy.iptables.Table;
+import dev.svcproxy.netlink.MessageBuilder;
+import dev.svcproxy.netlink.NetlinkMessage;
+import dev.svcproxy.netlink.NetlinkProtocol;
+import dev.svcproxy.netlink.NetlinkSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A first load's nat chains and rules written over nf_tables netlink as iptables-nft writes them
+ * ({@link NftCompatRules}), in transactions of {@link #OPS_PER_BATCH} messages: every chain the load declares that the
+ * table does not hold, then the rules of those chains in the load's order. A chain's rules go this way until one
+ * has no encoding here; from that one on, its rules are left to the tool, which appends them after. What is left
+ * (other tables, the built-in chains' jumps, chains that existed, deletions) is returned for the restores.
+ */
+final class NftDirectLoad {
+    private static final Logger LOG = LoggerFactory.getLogger(NftDirectLoad.class);
+    /** Messages in one nf_tables transaction: the kernel's commit grows with the batch (as the nftables backend's parts). */
+    static final int OPS_PER_BATCH = 10_000;
+
+    private final IpFamily family;
+    private final Optional<Path> netns;
+
+    NftDirectLoad(IpFamily family, Optional<Path> netns) {
+        this.family = family;
+        this.netns = netns;
+    }
+
+    IptablesTransaction load(IptablesTransaction tx) {
+        long t0 = System.nanoTime();
+        List<IptablesTransaction.Op> ops = tx.operations();
+        try (NetlinkSocket socket = NetlinkSocket.open(NetlinkProtocol.NETFILTER, netns)) {
+            Set<String> existing = existingChains(socket);
+            Set<ChainName> created = new LinkedHashSet<>();
+            BitSet done = new BitSet(ops.size());
+            List<MessageBuilder> batch = new ArrayList<>();
+            batch.add(NftCompatRules.newTable(family, Table.NAT));
+            for (int i = 0; i < ops.size(); i++) {
+                if (ops.get(i) instanceof IptablesTransaction.FlushChain f && f.table() == Table.NAT && !existing.contains(f.chain().name())) {
+                    created.add(f.chain());
+                    done.set(i);
+                    batch = add(socket, batch, NftCompatRules.newChain(family, Table.NAT, f.chain()));
+                }
+            }
+            Set<ChainName> toTool = new HashSet<>(); // chains whose next rules the tool appends
+            int rules = 0;
+            for (int i = 0; i < ops.size(); i++) {
+                if (ops.get(i) instanceof IptablesTransaction.Append a && a.table() == Table.NAT
+                        && created.contains(a.rule().chain()) && !toTool.contains(a.rule().chain())) {
+                    Optional<MessageBuilder> m = NftCompatRules.newRule(family, Table.NAT, a.rule());
+                    if (m.isPresent()) {
+                        done.set(i);
+                        rules++;
+                        batch = add(socket, batch, m.get());
+                    } else {
+                        toTool.add(a.rule().chain());
+                    }
+                }
+            }
+            send(socket, batch);
+            IptablesTransaction rest = tx.rest(done, Table.NAT, created);
+            LOG.debug("first load over nf_tables netlink: {} chains and {} rules in {} ms; {} chains' rules and {} other"
+                    + " operations left to the tool", created.size(), rules, (System.nanoTime() - t0) / 1_000_000,
+                    toTool.size(), rest.operations().size());
+            return rest;
+        }
+    }
+
+    /** The chains of this family's nat table, if it exists. */
+    private Set<String> existingChains(NetlinkSocket socket) {
+        Set<String> out = new HashSet<>();
+        for (NetlinkMessage m : socket.request(NftCompatRules.listChains(family, Table.NAT))) {
+            var a = m.attributes(4);
+            if (a.string(NftCompatRules.CHAIN_TABLE).equals(Table.NAT.tableName())) {
+                out.add(a.string(NftCompatRules.CHAIN_NAME));
+            }
+        }
+        return out;
+    }
+
+    /** {@code m} added to the batch, which is sent first if full; returns the batch to add to next. */
+    private static List<MessageBuilder> add(NetlinkSocket socket, List<MessageBuilder> batch, MessageBuilder m) {
+        if (batch.size() >= OPS_PER_BATCH) {
+            send(socket, batch);
+            batch = new ArrayList<>();
+        }
+        batch.add(m);
+        return batch;
+    }
+
+    /** One nf_tables transaction; the kernel applies all of it or, on the first error, none (which is thrown). */
+    private static void send(NetlinkSocket socket, List<MessageBuilder> batch) {
+        SvcProxyException first = null;
+        for (NetlinkSocket.Reply r : socket.atomicBatch(NftCompatRules.batchMarker(NftCompatRules.BATCH_BEGIN), batch,
+                NftCompatRules.batchMarker(NftCompatRules.BATCH_END))) {
+            if (r.error().isPresent()) {
+                if (first == null) {
+                    first = r.error().get();
+                } else {
+                    first.addSuppressed(r.error().get());
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
