@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.svcproxy.api.model.ServiceTable;
+import dev.svcproxy.api.model.SessionAffinity;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.api.netns.NetworkNamespace;
 import dev.svcproxy.api.spi.BackendContext;
@@ -202,31 +203,89 @@ class KernelIptablesBackendTest {
     }
 
     /**
-     * A first load too big for one part goes in parts (no KUBE-SERVICES yet), and leaves exactly what one atomic
-     * restore of the same payload leaves (and the canary); the next sync is partial and changes nothing.
+     * A first load too big for one part goes in parts (no KUBE-SERVICES yet), most of it written over nf_tables
+     * netlink where the tool is iptables-nft 1.8.9, and leaves exactly what one atomic restore of the same payload
+     * leaves (and the canary): the same {@code iptables-save}, and the same nf_tables expressions rule for rule, for
+     * 1,000 services plus kube-proxy's fixture (node ports, external and load-balancer IPs, source ranges, local
+     * policy), session affinity (left to the tool) and UDP. The next sync is partial and changes nothing.
      */
     @Test
     void aFirstLoadInPartsLeavesWhatOneRestoreLeaves(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
         try (NetworkNamespace parts = NetworkNamespace.create("svcp-test-parts-" + ProcessHandle.current().pid());
              NetworkNamespace whole = NetworkNamespace.create("svcp-test-whole-" + ProcessHandle.current().pid())) {
-            ServiceTable table = many(1000, 244);
+            ServiceTable table = ServiceTable.builder().from(many(1000, 244))
+                    .addAllServices(KubeProxyRulesFixtureTest.fixture().services())
+                    .addServices(KubeProxyRulesFixtureTest.svc(7, "172.30.0.47").sessionAffinity(SessionAffinity.clientIp(10800))
+                                    .addClusterEndpoints(KubeProxyRulesFixtureTest.ep("10.180.0.7:80")).build(),
+                            KubeProxyRulesFixtureTest.svc(8, "172.30.0.48").protocol(dev.svcproxy.api.net.Protocol.UDP).nodePort(3008)
+                                    .addClusterEndpoints(KubeProxyRulesFixtureTest.ep("10.180.0.8:53")).build())
+                    .build();
             BackendContext ctx = BackendContext.builder().from(IptablesBackendTest.CTX).netns(parts.path()).build();
             // iptables-nft: the flavour whose --noflush costs more than linearly (legacy loads in one call)
-            IptablesBackend backend = new IptablesBackend(IptablesClient.newBuilder().netns(parts.path())
-                    .flavour(dev.svcproxy.iptables.Flavour.NFT).build(), ctx);
+            IptablesClient real = IptablesClient.newBuilder().netns(parts.path()).flavour(dev.svcproxy.iptables.Flavour.NFT).build();
+            java.util.List<dev.svcproxy.iptables.IptablesTransaction> rests = new java.util.ArrayList<>();
+            IptablesClient nft = (IptablesClient) java.lang.reflect.Proxy.newProxyInstance(IptablesClient.class.getClassLoader(),
+                    new Class<?>[] {IptablesClient.class}, (proxy, m, args) -> {
+                        try {
+                            Object out = m.invoke(real, args);
+                            if (m.getName().equals("writeDirectly")) {
+                                rests.add((dev.svcproxy.iptables.IptablesTransaction) out);
+                            }
+                            return out;
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            IptablesBackend backend = new IptablesBackend(nft, ctx);
             String payload = backend.render(table);
             assertTrue(payload.lines().filter(l -> l.startsWith("-A ")).count() > IptablesBackend.FIRST_LOAD_PART, "big enough to split");
+            assertTrue(payload.contains("-m recent"), "a rule the direct load leaves to the tool");
             assertTrue(backend.sync(table).full());
             java.nio.file.Files.writeString(dir.resolve("payload"), payload);
-            whole.sh("iptables-restore --noflush < " + dir.resolve("payload"));
+            whole.sh("iptables-nft-restore --noflush < " + dir.resolve("payload"));
             IptablesClient wholeClient = IptablesClient.newBuilder().netns(whole.path()).build();
             IptablesClient partsClient = IptablesClient.newBuilder().netns(parts.path()).build();
             // the same rules, but the canary, which a sync adds and a render leaves out
             assertEquals(kubeRules(wholeClient), kubeRules(partsClient));
+            assertEquals(1, rests.size(), "one first load");
+            if (nft.capabilities().version().equals("1.8.9")) {
+                // left to the tool: the filter table, KUBE-POSTROUTING (a mark match, MASQUERADE), the affinity
+                // service's chains (recent), the canary and the built-in chains' jumps
+                String rest = rests.get(0).render();
+                assertTrue(rest.lines().filter(l -> l.startsWith("-")).count() < 60, rest);
+                assertTrue(rest.contains("-m recent") && !rest.substring(rest.indexOf("*nat")).contains("-A KUBE-SERVICES "), rest);
+                java.util.Map<String, java.util.List<String>> tool = expressions(whole);
+                java.util.Map<String, java.util.List<String>> direct = expressions(parts);
+                assertEquals(tool.keySet(), direct.keySet());
+                tool.forEach((chain, exprs) -> assertEquals(exprs, direct.get(chain), "the nf_tables expressions of " + chain));
+            }
             String before = partsClient.save().normalize().only("KUBE-").toString();
             SyncResult again = backend.sync(table);
             assertFalse(again.full(), "the chains exist now: the next sync is a partial one, atomic again");
             assertEquals(before, partsClient.save().normalize().only("KUBE-").toString());
         }
+    }
+
+    /**
+     * The KUBE- chains of the nat table as nf_tables holds them ({@code nft --debug=netlink}: every expression of every
+     * rule), without handles, by chain name, without the canary.
+     */
+    static java.util.Map<String, java.util.List<String>> expressions(NetworkNamespace ns) {
+        java.util.Map<String, java.util.List<String>> out = new java.util.TreeMap<>();
+        String chain = null;
+        for (String l : ns.sh("nft --debug=netlink list table ip nat").lines().toList()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^ip nat (\\S+) \\d+( \\d+)?$").matcher(l);
+            if (m.matches()) {
+                chain = m.group(1);
+                out.computeIfAbsent(chain, c -> new java.util.ArrayList<>()).add("rule");
+            } else if (l.startsWith("  [") && chain != null) {
+                out.get(chain).add(l.strip());
+            } else if (l.startsWith("table ")) {
+                break;
+            }
+        }
+        out.keySet().removeIf(c -> !c.startsWith("KUBE-") || c.equals("KUBE-PROXY-CANARY"));
+        assertTrue(out.size() > 2000, "read the rules of " + out.size() + " chains");
+        return out;
     }
 }
