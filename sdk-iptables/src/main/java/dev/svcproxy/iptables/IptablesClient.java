@@ -215,7 +215,9 @@ public interface IptablesClient {
         private Optional<Path> netns = Optional.empty();
         private Optional<Flavour> flavour = Optional.empty();
         private Duration timeout = Duration.ofMinutes(5);
-        private boolean direct = true;
+        /** The system property that turns direct writes off for every client that does not set them ({@code false}). */
+        public static final String WRITE_DIRECTLY_PROPERTY = "svcproxy.iptables.writeDirectly";
+        private boolean direct = !"false".equals(System.getProperty(WRITE_DIRECTLY_PROPERTY));
 
         private Builder() {
         }
@@ -269,7 +271,8 @@ public interface IptablesClient {
 
         /**
          * Whether {@link #writeDirectly} may write over nf_tables netlink, where the tool is iptables-nft 1.8.9 (the
-         * version whose encodings it writes); true by default. False leaves every rule to the tool.
+         * version whose encodings it writes); true by default, unless the system property
+         * {@value #WRITE_DIRECTLY_PROPERTY} is {@code false}. False leaves every rule to the tool.
          *
          * @param enabled whether to write a first load directly
          * @return this builder

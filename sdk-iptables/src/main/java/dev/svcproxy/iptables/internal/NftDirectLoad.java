@@ -36,6 +36,10 @@ final class NftDirectLoad {
 
     private final IpFamily family;
     private final Optional<Path> netns;
+    /** Time spent sending batches and waiting for the kernel's answers, for the log. */
+    private long kernelNanos;
+    /** The batch the kernel is taking, on a thread of its own, while the next is encoded: one at a time, in order. */
+    private java.util.concurrent.CompletableFuture<Void> inFlight = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     NftDirectLoad(IpFamily family, Optional<Path> netns) {
         this.family = family;
@@ -43,43 +47,53 @@ final class NftDirectLoad {
     }
 
     IptablesTransaction load(IptablesTransaction tx) {
+        try (NetlinkSocket socket = NetlinkSocket.open(NetlinkProtocol.NETFILTER, netns)) {
+            try {
+                return write(socket, tx);
+            } finally {
+                inFlight.exceptionally(e -> null).join(); // the socket closes only once the kernel has answered
+            }
+        }
+    }
+
+    private IptablesTransaction write(NetlinkSocket socket, IptablesTransaction tx) {
         long t0 = System.nanoTime();
         List<IptablesTransaction.Op> ops = tx.operations();
-        try (NetlinkSocket socket = NetlinkSocket.open(NetlinkProtocol.NETFILTER, netns)) {
-            Set<String> existing = existingChains(socket);
-            Set<ChainName> created = new LinkedHashSet<>();
-            BitSet done = new BitSet(ops.size());
-            List<MessageBuilder> batch = new ArrayList<>();
-            batch.add(NftCompatRules.newTable(family, Table.NAT));
-            for (int i = 0; i < ops.size(); i++) {
-                if (ops.get(i) instanceof IptablesTransaction.FlushChain f && f.table() == Table.NAT && !existing.contains(f.chain().name())) {
-                    created.add(f.chain());
-                    done.set(i);
-                    batch = add(socket, batch, NftCompatRules.newChain(family, Table.NAT, f.chain()));
-                }
+        Set<String> existing = existingChains(socket);
+        Set<ChainName> created = new LinkedHashSet<>();
+        BitSet done = new BitSet(ops.size());
+        List<MessageBuilder> batch = new ArrayList<>();
+        batch.add(NftCompatRules.newTable(family, Table.NAT));
+        for (int i = 0; i < ops.size(); i++) {
+            if (ops.get(i) instanceof IptablesTransaction.FlushChain f && f.table() == Table.NAT
+                    && !existing.contains(f.chain().name())) {
+                created.add(f.chain());
+                done.set(i);
+                batch = add(socket, batch, NftCompatRules.newChain(family, Table.NAT, f.chain()));
             }
-            Set<ChainName> toTool = new HashSet<>(); // chains whose next rules the tool appends
-            int rules = 0;
-            for (int i = 0; i < ops.size(); i++) {
-                if (ops.get(i) instanceof IptablesTransaction.Append a && a.table() == Table.NAT
-                        && created.contains(a.rule().chain()) && !toTool.contains(a.rule().chain())) {
-                    Optional<MessageBuilder> m = NftCompatRules.newRule(family, Table.NAT, a.rule());
-                    if (m.isPresent()) {
-                        done.set(i);
-                        rules++;
-                        batch = add(socket, batch, m.get());
-                    } else {
-                        toTool.add(a.rule().chain());
-                    }
-                }
-            }
-            send(socket, batch);
-            IptablesTransaction rest = tx.rest(done, Table.NAT, created);
-            LOG.debug("first load over nf_tables netlink: {} chains and {} rules in {} ms; {} chains' rules and {} other"
-                    + " operations left to the tool", created.size(), rules, (System.nanoTime() - t0) / 1_000_000,
-                    toTool.size(), rest.operations().size());
-            return rest;
         }
+        Set<ChainName> toTool = new HashSet<>(); // chains whose next rules the tool appends
+        int rules = 0;
+        for (int i = 0; i < ops.size(); i++) {
+            if (ops.get(i) instanceof IptablesTransaction.Append a && a.table() == Table.NAT
+                    && created.contains(a.rule().chain()) && !toTool.contains(a.rule().chain())) {
+                Optional<MessageBuilder> m = NftCompatRules.newRule(family, Table.NAT, a.rule());
+                if (m.isPresent()) {
+                    done.set(i);
+                    rules++;
+                    batch = add(socket, batch, m.get());
+                } else {
+                    toTool.add(a.rule().chain());
+                }
+            }
+        }
+        sendAfterTheOneInFlight(socket, batch);
+        await();
+        IptablesTransaction rest = tx.rest(done, Table.NAT, created);
+        LOG.debug("first load over nf_tables netlink: {} chains and {} rules in {} ms ({} ms sending and committing);"
+                + " {} chains' rules and {} other operations left to the tool", created.size(), rules,
+                (System.nanoTime() - t0) / 1_000_000, kernelNanos / 1_000_000, toTool.size(), rest.operations().size());
+        return rest;
     }
 
     /** The chains of this family's nat table, if it exists. */
@@ -95,17 +109,42 @@ final class NftDirectLoad {
     }
 
     /** {@code m} added to the batch, which is sent first if full; returns the batch to add to next. */
-    private static List<MessageBuilder> add(NetlinkSocket socket, List<MessageBuilder> batch, MessageBuilder m) {
+    private List<MessageBuilder> add(NetlinkSocket socket, List<MessageBuilder> batch, MessageBuilder m) {
         if (batch.size() >= OPS_PER_BATCH) {
-            send(socket, batch);
+            sendAfterTheOneInFlight(socket, batch);
             batch = new ArrayList<>();
         }
         batch.add(m);
         return batch;
     }
 
+    /**
+     * Sends {@code batch} once the batch in flight is done (its failure thrown here), on a thread of its own, so that
+     * the next batch is encoded meanwhile (at 10,000 services: 2.3 s of encoding beside 3.6 s of the kernel's work).
+     */
+    private void sendAfterTheOneInFlight(NetlinkSocket socket, List<MessageBuilder> batch) {
+        await();
+        inFlight = Daemon.supply("svcproxy-nft-direct", () -> {
+            send(socket, batch);
+            return null;
+        });
+    }
+
+    /** Waits for the batch in flight; its failure is thrown. */
+    private void await() {
+        try {
+            inFlight.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
     /** One nf_tables transaction; the kernel applies all of it or, on the first error, none (which is thrown). */
-    private static void send(NetlinkSocket socket, List<MessageBuilder> batch) {
+    private void send(NetlinkSocket socket, List<MessageBuilder> batch) {
+        long t0 = System.nanoTime();
         SvcProxyException first = null;
         for (NetlinkSocket.Reply r : socket.atomicBatch(NftCompatRules.batchMarker(NftCompatRules.BATCH_BEGIN), batch,
                 NftCompatRules.batchMarker(NftCompatRules.BATCH_END))) {
@@ -117,6 +156,7 @@ final class NftDirectLoad {
                 }
             }
         }
+        kernelNanos += System.nanoTime() - t0;
         if (first != null) {
             throw first;
         }

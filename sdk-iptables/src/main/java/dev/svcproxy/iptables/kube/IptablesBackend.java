@@ -80,6 +80,8 @@ public final class IptablesBackend implements ServiceProxyBackend {
     private final java.util.concurrent.atomic.AtomicLong partialRestoreFailures = new java.util.concurrent.atomic.AtomicLong();
     private Set<ChainName> ownChains = Set.of();
     private int lastPayloadBytes;
+    /** The bytes the last sync's restores were given when it restored in parts, else -1 (one restore: its payload). */
+    private long restoredInParts = -1;
 
     /**
      * A backend over {@code client} (the kernel's or a fake) that touches nothing but iptables: no sysctls, no nfacct
@@ -235,6 +237,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
             }
         } catch (RuntimeException e) {
             needFullSync = true;
+            restoredInParts = -1;
             if (!full) {
                 partialRestoreFailures.incrementAndGet();
             }
@@ -251,7 +254,8 @@ public final class IptablesBackend implements ServiceProxyBackend {
         needFullSync = false;
         previous = now;
         ownChains = wanted;
-        lastPayloadBytes = (int) tx.renderedLength();
+        lastPayloadBytes = (int) (restoredInParts >= 0 ? restoredInParts : tx.renderedLength());
+        restoredInParts = -1;
         skipped.forEach(s -> LOG.debug("skipped {}: {} (in the sync result)", s.object(), s.reason()));
         LOG.debug("{} sync of {} services ({} skipped)", full ? "full" : "partial", desired.services().size(), skipped.size());
         return new SyncResult(full, skipped, Duration.ofNanos(System.nanoTime() - start), written, ruleTotals());
@@ -337,8 +341,10 @@ public final class IptablesBackend implements ServiceProxyBackend {
     private void applyInParts(IptablesTransaction tx, boolean firstLoad) {
         IptablesTransaction rest = firstLoad ? client.writeDirectly(tx) : tx;
         int part = firstLoadPart(rest.operations().size());
+        restoredInParts = 0;
         for (IptablesTransaction p : firstLoad ? rest.split(FIRST_LOAD_DECLARATIONS, part) : rest.splitByChain(part)) {
             client.apply(p);
+            restoredInParts += p.renderedLength(); // cached by the restore, which rendered it
         }
     }
 
@@ -425,9 +431,10 @@ public final class IptablesBackend implements ServiceProxyBackend {
     }
 
     /**
-     * The size in bytes of the last sync's restore payload (a partial sync's is much smaller).
+     * The size in bytes of the last sync's restore payloads (a partial sync's is much smaller; a first load written
+     * directly ({@link IptablesClient#writeDirectly}) counts only what it left to the tool).
      *
-     * @return the size in bytes of the last sync's restore payload (a partial sync's is much smaller)
+     * @return the size in bytes of the last sync's restore payloads
      */
     public synchronized int lastPayloadBytes() {
         return lastPayloadBytes;
