@@ -28,15 +28,31 @@ class NftCompatRulesTest {
     @Test
     void encodesKubeProxysRulesAsIptablesNftDoes() throws IOException {
         List<String> declined = new ArrayList<>();
+        assertEquals(16, encode("iptables-nft-1.8.9-rules.txt", IpFamily.IPV4, declined), "the rules encoded");
+        assertEquals(List.of(
+                "-A KUBE-SEP-U -m sctp -p sctp -j DNAT --to-destination 10.180.0.4:53",
+                "-A KUBE-SEP-U -m sctp -p sctp -d 1.2.3.4 --dport 80 -j RETURN",
+                "-A KUBE-SEP-U -i eth0 ! -o lo -j KUBE-SEP-U2"), declined);
+    }
+
+    @Test
+    void encodesKubeProxysIpv6RulesAsIp6tablesNftDoes() throws IOException {
+        List<String> declined = new ArrayList<>();
+        assertEquals(10, encode("ip6tables-nft-1.8.9-rules.txt", IpFamily.IPV6, declined), "the rules encoded");
+        assertEquals(List.of(), declined);
+    }
+
+    /** Encodes each rule of {@code resource}, checks it against the tool's message, and returns how many it encoded. */
+    private static int encode(String resource, IpFamily family, List<String> declined) throws IOException {
         int encoded = 0;
         List<String> lines;
-        try (InputStream in = NftCompatRulesTest.class.getResourceAsStream("iptables-nft-1.8.9-rules.txt")) {
+        try (InputStream in = NftCompatRulesTest.class.getResourceAsStream(resource)) {
             lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#")).toList();
         }
         for (int i = 0; i < lines.size(); i += 2) {
             List<String> words = Args.split(lines.get(i));
             Rule rule = RuleParser.parse(ChainName.of(words.get(1)), words.subList(2, words.size()));
-            Optional<dev.svcproxy.netlink.MessageBuilder> m = NftCompatRules.newRule(IpFamily.IPV4, Table.NAT, rule);
+            Optional<dev.svcproxy.netlink.MessageBuilder> m = NftCompatRules.newRule(family, Table.NAT, rule);
             if (m.isEmpty()) {
                 declined.add(lines.get(i));
                 continue;
@@ -48,11 +64,7 @@ class NftCompatRulesTest {
             assertEquals(0xc01, m.get().flags(), "NLM_F_REQUEST | NLM_F_CREATE | NLM_F_APPEND, as the tool");
             encoded++;
         }
-        assertEquals(16, encoded, "the rules encoded");
-        assertEquals(List.of(
-                "-A KUBE-SEP-U -m sctp -p sctp -j DNAT --to-destination 10.180.0.4:53",
-                "-A KUBE-SEP-U -m sctp -p sctp -d 1.2.3.4 --dport 80 -j RETURN",
-                "-A KUBE-SEP-U -i eth0 ! -o lo -j KUBE-SEP-U2"), declined);
+        return encoded;
     }
 
     @Test
