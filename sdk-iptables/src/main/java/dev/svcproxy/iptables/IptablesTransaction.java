@@ -292,6 +292,30 @@ public final class IptablesTransaction {
         return this;
     }
 
+    /**
+     * Runs the pending {@link #lastly} callback once, if there is one (it may set the next): for a client that takes a
+     * transaction's operations as they come, so that what it does with them overlaps the building of the next.
+     *
+     * @return whether a callback ran
+     */
+    public boolean completeNext() {
+        if (last == null) {
+            return false;
+        }
+        runLast();
+        return true;
+    }
+
+    /**
+     * The operations added so far, without running a pending {@link #lastly} callback ({@link #operations()} runs it):
+     * they only grow, at the end, as callbacks run ({@link #completeNext()}).
+     *
+     * @return an unmodifiable view
+     */
+    public List<Op> operationsSoFar() {
+        return Collections.unmodifiableList(ops);
+    }
+
     private void runLast() {
         java.util.function.Consumer<IptablesTransaction> callback = last;
         last = null;

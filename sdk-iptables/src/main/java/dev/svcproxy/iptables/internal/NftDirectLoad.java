@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,10 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A first load's nat chains and rules written over nf_tables netlink as iptables-nft writes them
- * ({@link NftCompatRules}), in transactions of {@link #OPS_PER_BATCH} messages: every chain the load declares that the
- * table does not hold, then the rules of those chains in the load's order. A chain's rules go this way until one
- * has no encoding here; from that one on, its rules are left to the tool, which appends them after. What is left
- * (other tables, the built-in chains' jumps, chains that existed, deletions) is returned for the restores.
+ * ({@link NftCompatRules}), in transactions of {@link #OPS_PER_BATCH} messages: each chain the load declares that the
+ * table does not hold, and the rules of those chains in the load's order. The load's {@link IptablesTransaction#lastly}
+ * callbacks run one at a time as their operations are taken, so a load built in batches is sent while the next batch
+ * is built; each batch's chains go before its rules. A chain's rules go this way until one has no encoding here, or
+ * jumps to a chain not made yet; from that one on, its rules are left to the tool, which appends them after. What is
+ * left (other tables, the built-in chains' jumps, chains that existed, deletions) is returned for the restores.
  */
 final class NftDirectLoad {
     private static final Logger LOG = LoggerFactory.getLogger(NftDirectLoad.class);
@@ -58,35 +59,42 @@ final class NftDirectLoad {
 
     private IptablesTransaction write(NetlinkSocket socket, IptablesTransaction tx) {
         long t0 = System.nanoTime();
-        List<IptablesTransaction.Op> ops = tx.operations();
         Set<String> existing = existingChains(socket);
-        Set<ChainName> created = new LinkedHashSet<>();
-        BitSet done = new BitSet(ops.size());
+        Set<ChainName> created = new HashSet<>();
+        Set<ChainName> toTool = new HashSet<>(); // chains whose next rules the tool appends
+        BitSet done = new BitSet();
         List<MessageBuilder> batch = new ArrayList<>();
         batch.add(NftCompatRules.newTable(family, Table.NAT));
-        for (int i = 0; i < ops.size(); i++) {
-            if (ops.get(i) instanceof IptablesTransaction.FlushChain f && f.table() == Table.NAT
-                    && !existing.contains(f.chain().name())) {
-                created.add(f.chain());
-                done.set(i);
-                batch = add(socket, batch, NftCompatRules.newChain(family, Table.NAT, f.chain()));
-            }
-        }
-        Set<ChainName> toTool = new HashSet<>(); // chains whose next rules the tool appends
         int rules = 0;
-        for (int i = 0; i < ops.size(); i++) {
-            if (ops.get(i) instanceof IptablesTransaction.Append a && a.table() == Table.NAT
-                    && created.contains(a.rule().chain()) && !toTool.contains(a.rule().chain())) {
-                Optional<MessageBuilder> m = NftCompatRules.newRule(family, Table.NAT, a.rule());
-                if (m.isPresent()) {
+        int next = 0;
+        do { // the operations as the transaction's callbacks add them: each batch of services is sent as it is built
+            List<IptablesTransaction.Op> ops = tx.operationsSoFar();
+            // the batch's chains first, so that its rules may jump to any of them
+            for (int i = next; i < ops.size(); i++) {
+                if (ops.get(i) instanceof IptablesTransaction.FlushChain f && f.table() == Table.NAT
+                        && !existing.contains(f.chain().name())) {
+                    created.add(f.chain());
                     done.set(i);
-                    rules++;
-                    batch = add(socket, batch, m.get());
-                } else {
-                    toTool.add(a.rule().chain());
+                    batch = add(socket, batch, NftCompatRules.newChain(family, Table.NAT, f.chain()));
                 }
             }
-        }
+            for (; next < ops.size(); next++) {
+                if (ops.get(next) instanceof IptablesTransaction.Append a && a.table() == Table.NAT
+                        && created.contains(a.rule().chain()) && !toTool.contains(a.rule().chain())) {
+                    Optional<ChainName> target = a.rule().target().flatMap(dev.svcproxy.iptables.Target::chain);
+                    Optional<MessageBuilder> m = target.isPresent() && !created.contains(target.get())
+                            && !existing.contains(target.get().name()) ? Optional.empty() // made later, or never
+                            : NftCompatRules.newRule(family, Table.NAT, a.rule());
+                    if (m.isPresent()) {
+                        done.set(next);
+                        rules++;
+                        batch = add(socket, batch, m.get());
+                    } else {
+                        toTool.add(a.rule().chain());
+                    }
+                }
+            }
+        } while (tx.completeNext());
         sendAfterTheOneInFlight(socket, batch);
         await();
         IptablesTransaction rest = tx.rest(done, Table.NAT, created);

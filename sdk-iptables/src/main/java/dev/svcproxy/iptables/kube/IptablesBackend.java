@@ -225,6 +225,11 @@ public final class IptablesBackend implements ServiceProxyBackend {
                     }));
                 } else if (client.flavour() == Flavour.LEGACY) {
                     tx = restoreWithinTheAlarm(tx, desired, skipped, alreadySkipped, wanted, natRead, filterRead, late);
+                } else if (ownChains.isEmpty() && !client.chainExists(Table.NAT, KubeChains.SERVICES)) {
+                    // a first load (a new or rebooted node, after --cleanup): no traffic depends on atomicity yet, so
+                    // what the client writes directly goes while the next services are built, the rest after
+                    rules.fullSyncInBatches(tx, desired, skipped, wanted, FULL_SYNC_BATCH, late);
+                    applyFirstLoad(tx);
                 } else {
                     rules.fullSyncInto(tx, desired, skipped, wanted); // while the tables are read
                     if (tx.operations().size() > FIRST_LOAD_PART) {
@@ -339,10 +344,28 @@ public final class IptablesBackend implements ServiceProxyBackend {
      * leaves the next sync a full one over existing chains.
      */
     private void applyInParts(IptablesTransaction tx, boolean firstLoad) {
-        IptablesTransaction rest = firstLoad ? client.writeDirectly(tx) : tx;
-        int part = firstLoadPart(rest.operations().size());
+        if (firstLoad) {
+            applyFirstLoad(tx);
+            return;
+        }
         restoredInParts = 0;
-        for (IptablesTransaction p : firstLoad ? rest.split(FIRST_LOAD_DECLARATIONS, part) : rest.splitByChain(part)) {
+        for (IptablesTransaction p : tx.splitByChain(firstLoadPart(tx.operations().size()))) {
+            client.apply(p);
+            restoredInParts += p.renderedLength(); // cached by the restore, which rendered it
+        }
+    }
+
+    /**
+     * A first load: what the client writes directly ({@link IptablesClient#writeDirectly}: iptables-nft 1.8.9, over
+     * netlink, as {@code tx}'s batches are built), then the rest in one restore, or in parts if it is large (the
+     * built-in chains' jumps last).
+     */
+    private void applyFirstLoad(IptablesTransaction tx) {
+        IptablesTransaction rest = client.writeDirectly(tx);
+        int size = rest.operations().size();
+        restoredInParts = 0;
+        for (IptablesTransaction p : size <= FIRST_LOAD_PART ? List.of(rest)
+                : rest.split(FIRST_LOAD_DECLARATIONS, firstLoadPart(size))) {
             client.apply(p);
             restoredInParts += p.renderedLength(); // cached by the restore, which rendered it
         }
