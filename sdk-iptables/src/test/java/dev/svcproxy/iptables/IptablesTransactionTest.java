@@ -257,6 +257,31 @@ class IptablesTransactionTest {
                 .append(Table.NAT, Rule.in("KUBE-BIG").returns()).splitByChain(1).size(), "a chain larger than a part stays whole");
     }
 
+    /**
+     * What is left once some operations were applied another way: the others in order, knowing the chains made
+     * meanwhile and those the transaction knew; callbacks run one at a time, their operations seen as they come.
+     */
+    @Test
+    void theRestKeepsTheOtherOperationsAndKnowsWhatWasMade() {
+        IptablesTransaction tx = tx().knownToExist(Table.NAT, List.of(ChainName.of("KUBE-MARK-DROP")))
+                .flushChain(Table.NAT, "KUBE-SVC-A").append(Table.NAT, Rule.in("KUBE-SVC-A").jump("KUBE-MARK-DROP"));
+        tx.lastly(Table.NAT, t -> t.flushChain(Table.NAT, "KUBE-SVC-B").append(Table.NAT, Rule.in("KUBE-SVC-B").jump("KUBE-SVC-A"))
+                .lastly(Table.NAT, u -> u.insert(Table.NAT, Rule.in("PREROUTING").jump("KUBE-SVC-B"))));
+        assertEquals(2, tx.operationsSoFar().size(), "a pending callback has not run");
+        assertTrue(tx.completeNext());
+        assertEquals(4, tx.operationsSoFar().size(), "the first callback's operations, at the end");
+        assertTrue(tx.completeNext(), "the callback it set");
+        assertEquals(false, tx.completeNext(), "none left");
+        java.util.BitSet done = new java.util.BitSet();
+        done.set(0, 4); // both chains and their rules, written another way
+        IptablesTransaction rest = tx.rest(done, Table.NAT, List.of(ChainName.of("KUBE-SVC-A"), ChainName.of("KUBE-SVC-B")));
+        assertEquals(List.of("-I PREROUTING 1 -j KUBE-SVC-B"), rest.operations().stream().map(Object::toString).toList());
+        assertEquals(Map.of(), rest.externalChains(), "it knows the chains made meanwhile");
+        IptablesTransaction partly = tx.rest(new java.util.BitSet(), Table.NAT, List.of());
+        assertEquals(tx.operations(), partly.operations(), "nothing done: the same operations");
+        assertEquals(Map.of(), partly.externalChains(), "and the chains the transaction knew");
+    }
+
     /** A first load in parts: declarations, the own chains' rules in order and in parts, then the built-in chains' entries. */
     @Test
     void splitsIntoDeclarationsRulePartsAndEntriesLast() {
