@@ -281,6 +281,22 @@ public final class MessageBuilder {
     }
 
     /**
+     * Gives back the capacity beyond what the message holds so far (it grows by doubling): for the many messages of a
+     * large batch that wait to be sent. More may still be added.
+     *
+     * @return this builder
+     */
+    public MessageBuilder trim() {
+        if (buf.remaining() > 0) {
+            ByteBuffer exact = ByteBuffer.allocate(buf.position()).order(ByteOrder.nativeOrder());
+            buf.flip();
+            exact.put(buf);
+            buf = exact;
+        }
+        return this;
+    }
+
+    /**
      * The message with {@code seq} and {@code pid} in its header.
      *
      * @param seq the sequence number

@@ -122,7 +122,7 @@ final class NftDirectLoad {
             sendAfterTheOneInFlight(socket, batch);
             batch = new ArrayList<>();
         }
-        batch.add(m);
+        batch.add(m.trim()); // it waits with up to 20,000 others (this batch and the one in flight)
         return batch;
     }
 
