@@ -267,14 +267,67 @@ class KernelIptablesBackendTest {
     }
 
     /**
+     * An IPv6 first load written directly (ip6tables-nft 1.8.9) leaves what one {@code ip6tables-restore} of its payload
+     * leaves, in {@code ip6tables-save} and in every nf_tables expression: cluster IPs, node ports, an external IP,
+     * a load-balancer IP with a source range of a prefix that ends inside a byte, UDP, a port-less DNAT.
+     */
+    @Test
+    void anIpv6FirstLoadWrittenDirectlyLeavesWhatOneRestoreLeaves(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        try (NetworkNamespace direct = NetworkNamespace.create("svcp-test-v6d-" + ProcessHandle.current().pid());
+             NetworkNamespace whole = NetworkNamespace.create("svcp-test-v6w-" + ProcessHandle.current().pid())) {
+            java.util.List<dev.svcproxy.api.model.VirtualService> services = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                services.add(dev.svcproxy.api.model.VirtualService.builder()
+                        .name(dev.svcproxy.api.model.ServicePortName.of("ns" + i % 7, "svc" + i, "p"))
+                        .protocol(i % 3 == 0 ? dev.svcproxy.api.net.Protocol.UDP : dev.svcproxy.api.net.Protocol.TCP).port(53 + i % 2)
+                        .clusterIp(dev.svcproxy.api.net.IpAddress.parse("fd00:96::" + Integer.toHexString(i + 1)))
+                        .nodePort(i % 10 == 0 ? 30000 + i : 0)
+                        .addAllExternalIps(i == 5 ? java.util.List.of(dev.svcproxy.api.net.IpAddress.parse("2001:db8:99::5")) : java.util.List.of())
+                        .addAllLoadBalancerIps(i == 6 ? java.util.List.of(dev.svcproxy.api.net.IpAddress.parse("2001:db8:77::6")) : java.util.List.of())
+                        .addAllLoadBalancerSourceRanges(i == 6 ? java.util.List.of(dev.svcproxy.api.net.Cidr.parse("2001:db8:1000::/36")) : java.util.List.of())
+                        .addClusterEndpoints(KubeProxyRulesFixtureTest.ep("[fd00:244::" + Integer.toHexString(2 * i + 1) + "]:8053"),
+                                KubeProxyRulesFixtureTest.ep("[fd00:244::" + Integer.toHexString(2 * i + 2) + "]:8053"))
+                        .build());
+            }
+            ServiceTable table = ServiceTable.builder().family(IpFamily.IPV6)
+                    .addNodeIps(dev.svcproxy.api.net.IpAddress.parse("fd00:1::2")).addAllServices(services).build();
+            BackendContext ctx = BackendContext.builder().family(IpFamily.IPV6).netns(direct.path())
+                    .localTraffic(dev.svcproxy.api.spi.LocalTraffic.fromCidrs(dev.svcproxy.api.net.Cidr.parse("fd00:244::/64"))).build();
+            IptablesClient client = IptablesClient.newBuilder().family(IpFamily.IPV6).netns(direct.path())
+                    .flavour(dev.svcproxy.iptables.Flavour.NFT).build();
+            IptablesBackend backend = new IptablesBackend(client, ctx);
+            String payload = backend.render(table);
+            assertTrue(backend.sync(table).full());
+            java.nio.file.Files.writeString(dir.resolve("payload"), payload);
+            whole.sh("ip6tables-nft-restore --noflush < " + dir.resolve("payload"));
+            IptablesClient wholeClient = IptablesClient.newBuilder().family(IpFamily.IPV6).netns(whole.path()).build();
+            assertEquals(kubeRules(wholeClient), kubeRules(client));
+            if (client.capabilities().version().equals("1.8.9")) {
+                java.util.Map<String, java.util.List<String>> tool = expressions(whole, "ip6", 400);
+                java.util.Map<String, java.util.List<String>> written = expressions(direct, "ip6", 400);
+                assertEquals(tool.keySet(), written.keySet());
+                tool.forEach((chain, exprs) -> assertEquals(exprs, written.get(chain), "the nf_tables expressions of " + chain));
+                assertTrue(backend.lastPayloadBytes() < payload.length() / 10, "most of it written directly: "
+                        + backend.lastPayloadBytes() + " of " + payload.length() + " bytes restored");
+            }
+        }
+    }
+
+    /**
      * The KUBE- chains of the nat table as nf_tables holds them ({@code nft --debug=netlink}: every expression of every
      * rule), without handles, by chain name, without the canary.
      */
     static java.util.Map<String, java.util.List<String>> expressions(NetworkNamespace ns) {
+        return expressions(ns, "ip", 2000);
+    }
+
+    /** As {@link #expressions(NetworkNamespace)}, for the nat table of {@code family} ({@code ip}, {@code ip6}). */
+    static java.util.Map<String, java.util.List<String>> expressions(NetworkNamespace ns, String family, int atLeast) {
         java.util.Map<String, java.util.List<String>> out = new java.util.TreeMap<>();
         String chain = null;
-        for (String l : ns.sh("nft --debug=netlink list table ip nat").lines().toList()) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^ip nat (\\S+) \\d+( \\d+)?$").matcher(l);
+        for (String l : ns.sh("nft --debug=netlink list table " + family + " nat").lines().toList()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^" + family + " nat (\\S+) \\d+( \\d+)?$").matcher(l);
             if (m.matches()) {
                 chain = m.group(1);
                 out.computeIfAbsent(chain, c -> new java.util.ArrayList<>()).add("rule");
@@ -285,7 +338,7 @@ class KernelIptablesBackendTest {
             }
         }
         out.keySet().removeIf(c -> !c.startsWith("KUBE-") || c.equals("KUBE-PROXY-CANARY"));
-        assertTrue(out.size() > 2000, "read the rules of " + out.size() + " chains");
+        assertTrue(out.size() > atLeast, "read the rules of " + out.size() + " chains");
         return out;
     }
 }
