@@ -288,6 +288,40 @@ public final class NetlinkSocket implements AutoCloseable {
         return out;
     }
 
+    /**
+     * One nfnetlink transaction of {@code subsystem} (10: nf_tables): the {@code ops} between the batch-begin and, when
+     * {@code commit}, batch-end messages, in one datagram ({@link #atomicBatch}). If the kernel refused any operation, it
+     * applied none: the first refusal is thrown, the others suppressed in it.
+     *
+     * @param subsystem the nfnetlink subsystem the batch is for
+     * @param ops the operations
+     * @param commit false for a dry run (the kernel validates every operation and discards them all)
+     */
+    public void nfnetlinkTransaction(int subsystem, List<MessageBuilder> ops, boolean commit) {
+        SvcProxyException first = null;
+        for (Reply r : atomicBatch(batchMarker(NFNL_MSG_BATCH_BEGIN, subsystem), ops,
+                commit ? batchMarker(NFNL_MSG_BATCH_END, subsystem) : null)) {
+            if (r.error().isPresent()) {
+                if (first == null) {
+                    first = r.error().get();
+                } else {
+                    first.addSuppressed(r.error().get());
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static final int NFNL_MSG_BATCH_BEGIN = 0x10;
+    private static final int NFNL_MSG_BATCH_END = 0x11;
+
+    /** A batch-begin or batch-end message: no family, the subsystem as the resource id. */
+    private static MessageBuilder batchMarker(int type, int subsystem) {
+        return new MessageBuilder(type, 0, "batch").nfgen(0, subsystem);
+    }
+
     private void receive(List<MessageBuilder> messages, List<Reply> out, Map<Integer, Integer> bySeq, int from, int to,
                          boolean ackAll) {
         List<List<NetlinkMessage>> data = new ArrayList<>();

@@ -28,8 +28,6 @@ import java.util.Optional;
  */
 final class NftCompatRules {
     static final int SUBSYS = 10; // NFNL_SUBSYS_NFTABLES
-    static final int BATCH_BEGIN = 0x10;
-    static final int BATCH_END = 0x11;
     static final int NEWTABLE = 0;
     static final int NEWCHAIN = 3;
     static final int GETCHAIN = 4;
@@ -61,11 +59,7 @@ final class NftCompatRules {
     }
 
     static MessageBuilder message(int msg, int flags, IpFamily family, java.util.function.Supplier<String> what) {
-        return new MessageBuilder(SUBSYS << 8 | msg, flags, what).nfgen(family == null ? 0 : nfproto(family), 0);
-    }
-
-    static MessageBuilder batchMarker(int type) {
-        return new MessageBuilder(type, 0, "batch").nfgen(0, SUBSYS);
+        return new MessageBuilder(SUBSYS << 8 | msg, flags, what).nfgen(nfproto(family), 0);
     }
 
     /** The table, created if it is missing (the tool's message before each chain and rule it adds). */

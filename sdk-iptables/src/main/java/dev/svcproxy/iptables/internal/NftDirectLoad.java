@@ -2,7 +2,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.iptables.internal;
 
-import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.iptables.ChainName;
 import dev.svcproxy.iptables.IptablesTransaction;
@@ -153,20 +152,10 @@ final class NftDirectLoad {
     /** One nf_tables transaction; the kernel applies all of it or, on the first error, none (which is thrown). */
     private void send(NetlinkSocket socket, List<MessageBuilder> batch) {
         long t0 = System.nanoTime();
-        SvcProxyException first = null;
-        for (NetlinkSocket.Reply r : socket.atomicBatch(NftCompatRules.batchMarker(NftCompatRules.BATCH_BEGIN), batch,
-                NftCompatRules.batchMarker(NftCompatRules.BATCH_END))) {
-            if (r.error().isPresent()) {
-                if (first == null) {
-                    first = r.error().get();
-                } else {
-                    first.addSuppressed(r.error().get());
-                }
-            }
-        }
-        kernelNanos += System.nanoTime() - t0;
-        if (first != null) {
-            throw first;
+        try {
+            socket.nfnetlinkTransaction(NftCompatRules.SUBSYS, batch, true);
+        } finally {
+            kernelNanos += System.nanoTime() - t0;
         }
     }
 }

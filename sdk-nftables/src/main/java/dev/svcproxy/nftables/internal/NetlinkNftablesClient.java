@@ -2,7 +2,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.nftables.internal;
 
-import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.netlink.MessageBuilder;
 import dev.svcproxy.netlink.Netlink;
 import dev.svcproxy.netlink.NetlinkMessage;
@@ -40,10 +39,6 @@ public final class NetlinkNftablesClient implements NftablesClient {
         return socket;
     }
 
-    private static MessageBuilder batchMarker(int type) {
-        return new MessageBuilder(type, 0, "batch").nfgen(0, Nft.SUBSYS);
-    }
-
     @Override
     public synchronized void apply(NftTransaction tx) {
         send(tx, true);
@@ -62,22 +57,11 @@ public final class NetlinkNftablesClient implements NftablesClient {
         List<NftEncoder.Encoded> encoded = NftEncoder.encode(tx);
         List<MessageBuilder> messages = encoded.stream().map(NftEncoder.Encoded::message).toList();
         long t1 = System.nanoTime();
-        List<NetlinkSocket.Reply> replies = socket().atomicBatch(batchMarker(Nft.BATCH_BEGIN), messages,
-                commit ? batchMarker(Nft.BATCH_END) : null);
-        LOG.debug("{} operations as {} messages: encoded in {} ms, sent and answered in {} ms", tx.size(), messages.size(),
-                (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
-        SvcProxyException first = null;
-        for (NetlinkSocket.Reply r : replies) {
-            if (r.error().isPresent()) {
-                if (first == null) {
-                    first = r.error().get();
-                } else {
-                    first.addSuppressed(r.error().get());
-                }
-            }
-        }
-        if (first != null) {
-            throw first; // the kernel aborted the whole batch: nothing of it was applied
+        try {
+            socket().nfnetlinkTransaction(Nft.SUBSYS, messages, commit); // a refusal: nothing of it was applied
+        } finally {
+            LOG.debug("{} operations as {} messages: encoded in {} ms, sent and answered in {} ms", tx.size(), messages.size(),
+                    (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         }
     }
 

@@ -8,8 +8,6 @@ final class Nft {
     }
 
     static final int SUBSYS = 10; // NFNL_SUBSYS_NFTABLES
-    static final int BATCH_BEGIN = 0x10;
-    static final int BATCH_END = 0x11;
 
     static final int NEWTABLE = 0;
     static final int GETTABLE = 1;
