@@ -420,13 +420,11 @@ public final class IptablesTransaction {
         List<Op> deletions = new ArrayList<>();
         IptablesTransaction part = null;
         for (Op op : ops) {
-            if (op instanceof FlushChain f) {
+            if (op instanceof FlushChain) {
                 if (declarations.isEmpty() || declarations.get(declarations.size() - 1).ops.size() >= declarationsPerPart) {
                     declarations.add(create(family));
                 }
-                IptablesTransaction d = declarations.get(declarations.size() - 1);
-                d.add(op);
-                set(d.declared, f.table()).add(f.chain());
+                declarations.get(declarations.size() - 1).adopt(op);
             } else if (op instanceof DeleteChain) {
                 deletions.add(op);
             } else if (isBuiltin(op)) {
@@ -511,12 +509,7 @@ public final class IptablesTransaction {
                 part = create(family);
                 parts.add(part);
             }
-            for (Op op : chain) {
-                part.add(op);
-                if (op instanceof FlushChain f) {
-                    set(part.declared, f.table()).add(f.chain());
-                }
-            }
+            chain.forEach(part::adopt);
         }
         return finish(parts, entries, deletions);
     }
@@ -538,17 +531,21 @@ public final class IptablesTransaction {
         known.forEach(rest::knownToExist);
         rest.knownToExist(table, created);
         for (int i = 0; i < ops.size(); i++) {
-            Op op = ops.get(i);
             if (!done.get(i)) {
-                rest.add(op);
-                if (op instanceof FlushChain f) {
-                    set(rest.declared, f.table()).add(f.chain());
-                } else if (op instanceof DeleteChain d) {
-                    set(rest.deleted, d.table()).add(d.chain());
-                }
+                rest.adopt(ops.get(i));
             }
         }
         return rest;
+    }
+
+    /** Adds {@code op}, taken from another transaction, noting the chain it declares or deletes as its own methods do. */
+    private void adopt(Op op) {
+        add(op);
+        if (op instanceof FlushChain f) {
+            set(declared, f.table()).add(f.chain());
+        } else if (op instanceof DeleteChain d) {
+            set(deleted, d.table()).add(d.chain());
+        }
     }
 
     /** A chain of one table, as {@link #splitByChain} orders them. */
