@@ -2,8 +2,10 @@
 # Copyright 2026 The svcproxy Authors
 # SPDX-License-Identifier: Apache-2.0
 # Every test: unit tests, the compatibility kits (fake and kernel), the kernel tests in throw-away network
-# namespaces (root), then the tests that need IPVS and dummy interfaces inside Debian's kernel under qemu
-# (scripts/vm-test.sh), then the demo on the module path as a smoke test of the launcher's module graph.
+# namespaces (root), and beside them the tests that need IPVS and dummy interfaces inside Debian's kernel under
+# qemu (scripts/vm-test.sh: one host core for most of the run), then the demo on the module path as a smoke test of
+# the launcher's module graph. One build comes first and nothing rebuilds while the VM reads it: the host's tests
+# run as `surefire:test` goals over the installed build, as the VM's do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || exec sudo -E "$0" "$@"
@@ -11,9 +13,7 @@ scripts/install-deps.sh
 scripts/check-headers.sh
 # namespaces a killed earlier run may have left behind (tests delete their own, even on failure)
 for ns in $(ip netns list | awk '/^svcp-/{print $1}'); do ip netns del "$ns" || true; done
-mvn -B install "$@"
-echo "== reproducible builds: a second build, byte for byte"
-scripts/reproducible.sh
+mvn -B install -DskipTests "$@"
 echo "== fabric8's file-name-derived module names: read by svcproxy-k8s alone"
 for jar in */target/svcproxy-*.jar; do
     case "$jar" in *-sources.jar | *-javadoc.jar | *-tests.jar) continue ;; esac
@@ -25,8 +25,24 @@ for jar in */target/svcproxy-*.jar; do
         exit 1
     fi
 done
-echo "== tests tagged vm, inside the kernel VM (IPVS, dummy interfaces)"
-SKIP_BUILD=1 scripts/vm-test.sh
+echo "== tests tagged vm, inside the kernel VM (IPVS, dummy interfaces), started beside the host's tests"
+vm_log=$(mktemp /tmp/svcproxy-vm-test.XXXXXX)
+SKIP_BUILD=1 scripts/vm-test.sh >"$vm_log" 2>&1 &
+vm_pid=$!
+# a failed host stage stops the VM (the whole process tree: timeout(1) runs qemu in a process group of its own)
+kill_tree() { local c; for c in $(pgrep -P "$1"); do kill_tree "$c"; done; kill "$1" 2>/dev/null || true; }
+trap 'kill_tree "$vm_pid"' EXIT
+echo "== unit tests and kernel tests on the host"
+mvn -o -B surefire:test@default-test surefire:test@kernel-tests "$@"
+echo "== reproducible builds: a second build, byte for byte"
+scripts/reproducible.sh
+echo "== waiting for the VM's tests"
+vm_rc=0
+wait "$vm_pid" || vm_rc=$?
+trap - EXIT
+cat "$vm_log"
+rm -f "$vm_log"
+[ "$vm_rc" = 0 ] || { echo "VM tests failed (exit $vm_rc)" >&2; exit "$vm_rc"; }
 echo "== backend and scheduler discovery on the module path and on the class path: the same lists"
 DIST=samples/target/svcproxy
 on_mp=$(java -p "$DIST/lib:$DIST/plugins" --add-modules ALL-MODULE-PATH -m dev.svcproxy.samples/dev.svcproxy.samples.ListBackends)
