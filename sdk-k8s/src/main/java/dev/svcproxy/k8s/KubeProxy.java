@@ -6,6 +6,7 @@ import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.spi.Availability;
 import dev.svcproxy.api.spi.BackendContext;
 import dev.svcproxy.api.spi.BackendMetric;
 import dev.svcproxy.api.spi.Backends;
@@ -14,6 +15,7 @@ import dev.svcproxy.api.spi.ServiceProxyBackendProvider;
 import dev.svcproxy.k8s.internal.BackendContexts;
 import dev.svcproxy.k8s.internal.ConntrackSysctls;
 import dev.svcproxy.k8s.internal.ChangeCounter;
+import dev.svcproxy.k8s.internal.DaemonThreads;
 import dev.svcproxy.k8s.internal.SyncRecorder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,7 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -282,13 +287,27 @@ public final class KubeProxy implements AutoCloseable {
         return warnings;
     }
 
+    /**
+     * The first read, then each family's backend. The backends' availability probes (a save, a netlink request: 0.1-0.3
+     * s cold) need no service, so they run on a second thread while the source is read.
+     */
     private void start() {
-        tables = read();
+        Map<IpFamily, CompletableFuture<Availability>> probes = new EnumMap<>(IpFamily.class);
+        ExecutorService prober = Executors.newSingleThreadExecutor(DaemonThreads.named("svcproxy-backend-probe"));
+        try {
+            for (IpFamily f : IpFamily.values()) {
+                BackendContext probing = BackendContexts.of(config, f, ServiceTable.empty(f), List.of(), netns);
+                probes.put(f, CompletableFuture.supplyAsync(() -> Backends.availability(provider, probing), prober));
+            }
+            tables = read();
+        } finally {
+            prober.shutdown();
+        }
         ConntrackSysctls.apply(config.conntrack(), netns).forEach(warn);
         for (IpFamily f : IpFamily.values()) {
             ServiceProxyBackend b = null;
             try {
-                b = Backends.create(provider, context(f));
+                b = Backends.create(provider, context(f), probes.get(f).join());
                 b.prepare().forEach(warn);
                 backends.put(f, b);
                 for (BackendMetric m : b.metrics()) {

@@ -84,7 +84,28 @@ public final class Backends {
      * @return creates {@code provider}'s backend for {@code context} if it can run there
      */
     public static ServiceProxyBackend create(ServiceProxyBackendProvider provider, BackendContext context) {
-        return select(List.of(provider), provider.name(), context).create(context);
+        return create(provider, context, availability(provider, context));
+    }
+
+    /**
+     * Creates {@code provider}'s backend for {@code context} with its availability already probed (for the same family
+     * and network namespace: a probe does not depend on the services, so it can run while they are still being read);
+     * throws {@link BackendUnavailableException} with the probe's reason as {@link #create(ServiceProxyBackendProvider,
+     * BackendContext)} would.
+     *
+     * @param provider a backend provider
+     * @param context the proxy's settings for the family
+     * @param probed what {@link #availability} said for this provider, family and namespace
+     * @return the backend
+     */
+    public static ServiceProxyBackend create(ServiceProxyBackendProvider provider, BackendContext context,
+                                             Availability probed) {
+        if (!probed.available()) {
+            throw new BackendUnavailableException("backend '" + provider.name() + "' cannot run here",
+                    Map.of(provider.name(), probed.reason()));
+        }
+        LOG.info("backend {} selected for {}", provider.name(), context.family());
+        return provider.create(context);
     }
 
     static ServiceProxyBackendProvider select(List<ServiceProxyBackendProvider> providers, String name,

@@ -84,6 +84,21 @@ class BackendsTest {
     }
 
     @Test
+    void aProviderIsCreatedOnAnAvailabilityProbedBeforeOrRefusedWithItsReason() {
+        assertEquals("nftables", Backends.create(nft, ctx, Availability.yes()).name());
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> Backends.create(nft, ctx, Availability.no("nf_tables: permission denied")));
+        assertEquals("nf_tables: permission denied", e.reasons().get("nftables"));
+        assertTrue(e.getMessage().contains("backend 'nftables' cannot run here"), e.getMessage());
+        BackendUnavailableException probedNow = assertThrows(BackendUnavailableException.class,
+                () -> Backends.create(ipvs, ctx));
+        BackendUnavailableException probedBefore = assertThrows(BackendUnavailableException.class,
+                () -> Backends.create(ipvs, ctx, ipvs.availability(ctx)));
+        assertEquals(probedNow.getMessage(), probedBefore.getMessage());
+        assertEquals(probedNow.reasons(), probedBefore.reasons());
+    }
+
+    @Test
     void noProvidersIsExplained() {
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
                 () -> Backends.select(List.of(), null, ctx));
