@@ -414,6 +414,25 @@ class SvcproxyKernelTest {
         assertTrue(tool.contains("-XX:+UseParallelGC") && !tool.contains("-XX:+UseSerialGC") && tool.endsWith("rc=0\n"), tool);
     }
 
+    /**
+     * A command that ends after one job compiles with C1 alone; the proxy that keeps running keeps tiered compilation;
+     * JVM options that set the JIT win.
+     */
+    @Test
+    void theLauncherCompilesShortCommandsWithC1AloneUnlessTheOptionsSetTheJit(@TempDir Path dir) throws Exception {
+        Map<String, String> flags = Map.of("SVCPROXY_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        String missing = dir.resolve("none.yaml").toString();
+        for (String[] args : java.util.List.of(new String[] {"--version"}, new String[] {"render", "--manifests", missing},
+                new String[] {"run", "--manifests", missing, "--once"}, new String[] {"--init-only", "--config", missing})) {
+            String out = run(LAUNCHER, flags, args);
+            assertTrue(out.contains("-XX:TieredStopAtLevel=1"), String.join(" ", args) + ": " + out);
+        }
+        String daemon = run(LAUNCHER, flags, "run", "--manifests", missing);
+        assertTrue(!daemon.contains("TieredStopAtLevel") && daemon.contains("rc=2\n"), daemon);
+        String chosen = run(LAUNCHER, Map.of("SVCPROXY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:TieredStopAtLevel=4"), "--version");
+        assertTrue(chosen.contains("-XX:TieredStopAtLevel=4") && !chosen.contains("-XX:TieredStopAtLevel=1"), chosen);
+    }
+
     private static String run(Path launcher, Map<String, String> env, String... args) throws IOException, InterruptedException {
         return run(launcher, env, 60, args);
     }
