@@ -221,6 +221,11 @@ public final class KubeProxy implements AutoCloseable {
         return BackendContexts.of(config, family, t.table(family), t.podCidrs(), netns);
     }
 
+    /** The settings of {@code family}'s backend with no service yet: enough to probe, prepare or clean up. */
+    private BackendContext emptyContext(IpFamily family) {
+        return BackendContexts.of(config, family, ServiceTable.empty(family), List.of(), netns);
+    }
+
     /**
      * What a full sync would apply now, per family, as the backend's own text; touches nothing.
      *
@@ -274,7 +279,7 @@ public final class KubeProxy implements AutoCloseable {
     public synchronized List<String> init() {
         List<String> warnings = new ArrayList<>(ConntrackSysctls.apply(config.conntrack(), netns));
         for (IpFamily f : IpFamily.values()) {
-            BackendContext context = BackendContexts.of(config, f, ServiceTable.empty(f), List.of(), netns);
+            BackendContext context = emptyContext(f);
             try (ServiceProxyBackend b = Backends.create(provider, context)) {
                 warnings.addAll(b.prepare());
             } catch (SvcProxyException e) {
@@ -296,7 +301,7 @@ public final class KubeProxy implements AutoCloseable {
         ExecutorService prober = Executors.newSingleThreadExecutor(DaemonThreads.named("svcproxy-backend-probe"));
         try {
             for (IpFamily f : IpFamily.values()) {
-                BackendContext probing = BackendContexts.of(config, f, ServiceTable.empty(f), List.of(), netns);
+                BackendContext probing = emptyContext(f);
                 probes.put(f, CompletableFuture.supplyAsync(() -> Backends.availability(provider, probing), prober));
             }
             tables = read();
@@ -462,7 +467,7 @@ public final class KubeProxy implements AutoCloseable {
         try {
             for (ServiceProxyBackendProvider p : installed) {
                 for (IpFamily f : IpFamily.values()) {
-                    BackendContext context = BackendContexts.of(config, f, ServiceTable.empty(f), List.of(), netns);
+                    BackendContext context = emptyContext(f);
                     try {
                         if (Backends.availability(p, context).available()) {
                             made.add(new Made(p.name() + " " + f, f, p.create(context)));
