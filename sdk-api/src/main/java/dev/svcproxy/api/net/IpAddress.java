@@ -23,6 +23,12 @@ public final class IpAddress implements Comparable<IpAddress> {
         this.bytes = bytes;
     }
 
+    /** An address whose canonical text is {@code text}: kept, not formatted again (the caller's string is shared). */
+    private IpAddress(byte[] bytes, String text) {
+        this.bytes = bytes;
+        this.text = text;
+    }
+
     /**
      * Parses a canonical or RFC 4291 IPv4/IPv6 literal; refuses zero-padded IPv4 octets, zones and mapped IPv4.
      *
@@ -67,7 +73,17 @@ public final class IpAddress implements Comparable<IpAddress> {
         if (b == null) {
             throw new InvalidInputException("invalid IP address", text);
         }
-        return new IpAddress(b);
+        return zeroPadded(text) ? new IpAddress(b) : new IpAddress(b, text);
+    }
+
+    /** Whether a parsed IPv4 text has an octet with a leading zero ({@code 010}), so is not canonical. */
+    private static boolean zeroPadded(String text) {
+        for (int i = 0; i + 1 < text.length(); i++) {
+            if (text.charAt(i) == '0' && (i == 0 || text.charAt(i - 1) == '.') && text.charAt(i + 1) != '.') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] parseV4(String text, boolean lenient) {
@@ -134,12 +150,13 @@ public final class IpAddress implements Comparable<IpAddress> {
     }
 
     /** This address with all bits after the first {@code prefix} cleared. */
+    /** This address with the bits after {@code prefix} cleared: itself when none is set (a host's /32, say). */
     IpAddress masked(int prefix) {
         byte[] m = bytes.clone();
         for (int i = prefix; i < m.length * 8; i++) {
             m[i >> 3] &= (byte) ~(0x80 >> (i & 7));
         }
-        return new IpAddress(m);
+        return Arrays.equals(m, bytes) ? this : new IpAddress(m);
     }
 
     /**

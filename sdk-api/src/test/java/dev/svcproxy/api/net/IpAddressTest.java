@@ -4,6 +4,8 @@ package dev.svcproxy.api.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +45,27 @@ class IpAddressTest {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> IpAddress.parse("010.000.0.01"));
         assertTrue(e.getMessage().contains("zero-padded"), e.getMessage());
         assertEquals("10.0.0.1", IpAddress.parseLenient("010.000.0.01").toString());
+        assertEquals("10.0.0.1", IpAddress.parseLenient("10.00.0.1").toString());
+        assertEquals("10.0.0.1", IpAddress.parseLenient("10.0.0.01").toString());
+    }
+
+    @Test
+    void aCanonicalIpv4TextIsKeptAsTheAddressText() {
+        for (String text : new String[] {"10.0.0.1", "0.0.0.0", "100.10.200.0"}) {
+            String copy = new String(text.toCharArray()); // an instance of its own, not a literal
+            assertSame(copy, IpAddress.parse(copy).toString(), text);
+            assertSame(copy, IpAddress.parseLenient(copy).toString(), text);
+        }
+    }
+
+    @Test
+    void aPrefixWithNoHostBitsSharesItsAddress() {
+        IpAddress ip = IpAddress.parse("10.1.2.3");
+        assertSame(ip, Cidr.of(ip).network());
+        assertNotSame(ip, new Cidr(ip, 24).network(), "10.1.2.3/24 is masked to a new address");
+        assertEquals("10.1.2.0", new Cidr(ip, 24).network().toString());
+        IpAddress net = IpAddress.parse("10.1.2.0");
+        assertSame(net, new Cidr(net, 24).network());
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Table;
 import dev.svcproxy.iptables.Target;
 import java.util.ArrayList;
+import java.util.Arrays;
 import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
 import java.util.Collection;
@@ -75,7 +76,7 @@ public final class KubeProxyRules {
     private final boolean randomFully;
     private final KernelFacts facts;
     /** The rules each service had in the last sync, for services that did not change. */
-    private Map<VirtualService, List<KubeServiceRules.Op>> cache = Map.of();
+    private Map<VirtualService, Object[]> cache = Map.of();
     private List<IpAddress> cachedNodeIps = List.of();
     private boolean cachedLargeCluster;
 
@@ -110,8 +111,8 @@ public final class KubeProxyRules {
      * @return the service whose rules, as the last sync wrote them, include {@code rule} (a refused one, say)
      */
     public synchronized Optional<VirtualService> serviceOf(Rule rule) {
-        return cache.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(op -> rule.equals(op.rule())))
-                .map(Map.Entry::getKey).findFirst();
+        return cache.entrySet().stream().filter(e -> Arrays.stream(e.getValue()).anyMatch(op -> rule.equals(op)
+                || op instanceof KubeServiceRules.Filter f && rule.equals(f.rule()))).map(Map.Entry::getKey).findFirst();
     }
 
     /**
@@ -316,8 +317,8 @@ public final class KubeProxyRules {
         private final Set<ServicePortName> changed;
         private final Set<ChainName> wanted;
         private final boolean largeCluster;
-        private final Map<VirtualService, List<KubeServiceRules.Op>> reusable;
-        private final Map<VirtualService, List<KubeServiceRules.Op>> built = new HashMap<>();
+        private final Map<VirtualService, Object[]> reusable;
+        private final Map<VirtualService, Object[]> built = new HashMap<>();
         private final Map<String, Scheduler> schedulers = new HashMap<>();
         private final List<Rule> entries = new ArrayList<>();
 
@@ -397,21 +398,23 @@ public final class KubeProxyRules {
          */
         private void write(VirtualService s, Scheduler scheduler) {
             boolean ownChains = changed == null || changed.contains(s.name());
-            List<KubeServiceRules.Op> ops = reusable.get(s);
+            Object[] ops = reusable.get(s);
             if (ops == null) {
                 ops = new KubeServiceRules(s, context, scheduler, table.nodeIps(),
                         localhostNodePorts() && facts.counterLocalhost(), largeCluster).write();
             }
             built.put(s, ops);
-            for (KubeServiceRules.Op op : ops) {
-                if (op.chain() != null) {
-                    if (wanted.add(op.chain()) && ownChains) {
-                        tx.flushChain(op.table(), op.chain());
+            for (Object op : ops) {
+                if (op instanceof ChainName chain) {
+                    if (wanted.add(chain) && ownChains) {
+                        tx.flushChain(Table.NAT, chain);
                     }
-                } else if (op.table() == Table.NAT && ENTRY_CHAINS.contains(op.rule().chain())) {
-                    entries.add(op.rule());
-                } else if (ownChains || !(op.table() == Table.NAT && KubeChains.isServiceChain(op.rule().chain()))) {
-                    tx.append(op.table(), op.rule());
+                } else if (op instanceof KubeServiceRules.Filter f) {
+                    tx.append(Table.FILTER, f.rule());
+                } else if (ENTRY_CHAINS.contains(((Rule) op).chain())) {
+                    entries.add((Rule) op);
+                } else if (ownChains || !KubeChains.isServiceChain(((Rule) op).chain())) {
+                    tx.append(Table.NAT, (Rule) op);
                 }
             }
         }

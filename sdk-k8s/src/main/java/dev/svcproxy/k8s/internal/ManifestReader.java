@@ -217,8 +217,8 @@ public final class ManifestReader {
         }
         try {
             switch (kind) {
-                case "Service" -> services.add(SERIALIZATION.convertValue(m, Service.class));
-                case "EndpointSlice" -> slices.add(SERIALIZATION.convertValue(m, EndpointSlice.class));
+                case "Service" -> services.add(KubeObjectTrim.service(SERIALIZATION.convertValue(m, Service.class)));
+                case "EndpointSlice" -> slices.add(KubeObjectTrim.endpointSlice(SERIALIZATION.convertValue(m, EndpointSlice.class)));
                 case "Node" -> nodes.add(SERIALIZATION.convertValue(m, Node.class));
                 case "ServiceCIDR" -> serviceCidrs.add(SERIALIZATION.convertValue(m, io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR.class));
                 default -> problems.add(new Problem(kind, name, "ignored: svcproxy reads Services, EndpointSlices, Nodes and ServiceCIDRs (in "
