@@ -26,9 +26,12 @@ import dev.svcproxy.nftables.Table;
 import dev.svcproxy.nftables.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * kube-proxy's nftables table ({@code pkg/proxy/nftables/proxier.go}, v1.34 layout) for one IP family: the fixed
@@ -274,6 +277,10 @@ public final class KubeNftLayout {
         Chain fwChain = Chain.of(table, KubeNftNames.firewall(s.name(), s.protocol()));
         boolean usesCluster = !clusterEps.isEmpty() && (!itpLocal || external);
         boolean usesLocal = !localEps.isEmpty() && (itpLocal || etpLocal);
+        // each endpoint's chain made once: its rules and every jump to it share the chain and its name
+        Map<Endpoint, Chain> endpointChains = new HashMap<>();
+        Function<Endpoint, Chain> endpointChain = e -> endpointChains.computeIfAbsent(e,
+                x -> Chain.of(table, KubeNftNames.endpoint(s.name(), s.protocol(), x)));
         TreeMap<String, Endpoint> reachable = new TreeMap<>();
         if (usesCluster) {
             clusterEps.forEach(e -> reachable.put(e.toString(), e));
@@ -292,7 +299,7 @@ public final class KubeNftLayout {
 
         List<Chain> chains = new ArrayList<>();
         for (Endpoint e : reachable.values()) {
-            chains.add(Chain.of(table, KubeNftNames.endpoint(s.name(), s.protocol(), e)));
+            chains.add(endpointChain.apply(e));
         }
         if (usesCluster) {
             chains.add(clusterChain);
@@ -401,13 +408,13 @@ public final class KubeNftLayout {
             }
         }
         if (usesCluster) {
-            policyRules(s, clusterChain, clusterEps, rules);
+            policyRules(s, clusterChain, clusterEps, endpointChain, rules);
         }
         if (usesLocal) {
-            policyRules(s, localChain, localEps, rules);
+            policyRules(s, localChain, localEps, endpointChain, rules);
         }
         for (Endpoint e : reachable.values()) {
-            Chain ep = Chain.of(table, KubeNftNames.endpoint(s.name(), s.protocol(), e));
+            Chain ep = endpointChain.apply(e);
             rules.add(Rule.in(ep).match(saddr, e.ip().toString()).verdict(Verdict.jump(markMasq.name())).build());
             if (s.sessionAffinity().isClientIp()) {
                 rules.add(Rule.in(ep).update(affinitySet(s, e, timeout), saddr, Optional.empty()).build());
@@ -427,7 +434,8 @@ public final class KubeNftLayout {
      * scheduler's weights become slots: each endpoint gets weight/gcd slots of the map, which splits new connections
      * exactly in the weights' proportions (kube-proxy's equal split is one slot each).
      */
-    private void policyRules(VirtualService s, Chain chain, List<Endpoint> endpoints, List<Rule> rules) {
+    private void policyRules(VirtualService s, Chain chain, List<Endpoint> endpoints, Function<Endpoint, Chain> endpointChain,
+                             List<Rule> rules) {
         Scheduler scheduler = Schedulers.find(s.scheduler());
         List<WeightedEndpoint> split = Schedulers.schedule(scheduler, NftablesBackendProvider.NAME, s, endpoints).stream()
                 .filter(w -> w.weight() > 0).toList();
@@ -437,7 +445,7 @@ public final class KubeNftLayout {
         if (s.sessionAffinity().isClientIp()) {
             for (WeightedEndpoint w : split) {
                 rules.add(Rule.in(chain).inSet(affinitySet(s, w.endpoint(), s.sessionAffinity().timeoutSeconds()), saddr)
-                        .verdict(Verdict.goTo(KubeNftNames.endpoint(s.name(), s.protocol(), w.endpoint()))).build());
+                        .verdict(Verdict.goTo(endpointChain.apply(w.endpoint()).name())).build());
             }
         }
         long gcd = 0;
@@ -454,8 +462,9 @@ public final class KubeNftLayout {
         }
         List<Verdict> verdicts = new ArrayList<>();
         for (WeightedEndpoint w : split) {
+            Verdict to = Verdict.goTo(endpointChain.apply(w.endpoint()).name());
             for (long i = 0; i < w.weight() / gcd; i++) {
-                verdicts.add(Verdict.goTo(KubeNftNames.endpoint(s.name(), s.protocol(), w.endpoint())));
+                verdicts.add(to);
             }
         }
         rules.add(Rule.in(chain).numgenVmap(verdicts).build());
