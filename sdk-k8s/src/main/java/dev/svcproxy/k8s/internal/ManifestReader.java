@@ -35,7 +35,14 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * that does not parse becomes a {@link Problem}; everything else is still read.
  */
 public final class ManifestReader {
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    /**
+     * Jackson with fabric8's model (0.4-0.5 s to make, cold), made at the first conversion rather than when this class
+     * is first used: listing or naming manifest files ({@link #files}, {@link #isManifestName}) never makes it, and a
+     * large text's first documents are parsed while a reader thread makes it.
+     */
+    private static final class Jackson {
+        static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    }
 
     private final List<Service> services = new ArrayList<>();
     private final List<EndpointSlice> slices = new ArrayList<>();
@@ -309,10 +316,10 @@ public final class ManifestReader {
         }
         try {
             switch (kind) {
-                case "Service" -> services.add(KubeObjectTrim.service(SERIALIZATION.convertValue(m, Service.class)));
-                case "EndpointSlice" -> slices.add(KubeObjectTrim.endpointSlice(SERIALIZATION.convertValue(m, EndpointSlice.class)));
-                case "Node" -> nodes.add(SERIALIZATION.convertValue(m, Node.class));
-                case "ServiceCIDR" -> serviceCidrs.add(SERIALIZATION.convertValue(m, io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR.class));
+                case "Service" -> services.add(KubeObjectTrim.service(Jackson.SERIALIZATION.convertValue(m, Service.class)));
+                case "EndpointSlice" -> slices.add(KubeObjectTrim.endpointSlice(Jackson.SERIALIZATION.convertValue(m, EndpointSlice.class)));
+                case "Node" -> nodes.add(Jackson.SERIALIZATION.convertValue(m, Node.class));
+                case "ServiceCIDR" -> serviceCidrs.add(Jackson.SERIALIZATION.convertValue(m, io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR.class));
                 default -> problems.add(new Problem(kind, name, "ignored: svcproxy reads Services, EndpointSlices, Nodes and ServiceCIDRs (in "
                         + source + ")"));
             }
