@@ -6,6 +6,7 @@ import dev.svcproxy.k8s.internal.ApiClients;
 
 import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.k8s.internal.KubeObjectTrim;
 import dev.svcproxy.k8s.internal.KubeObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -16,6 +17,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -23,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Services, EndpointSlices and this node's Node from the Kubernetes API, through fabric8 informers with
@@ -42,13 +46,31 @@ final class KubeApiSource implements AutoCloseable {
     private KubeApiSource(KubernetesClient client, String nodeName, Duration resync, Runnable onChange) {
         this.client = client;
         long period = resync.toMillis();
-        this.services = add(client.services().inAnyNamespace().withoutLabel("service.kubernetes.io/service-proxy-name")
-                .withoutLabel("service.kubernetes.io/headless").inform(handler(onChange), period));
-        this.slices = add(client.discovery().v1().endpointSlices().inAnyNamespace()
+        this.services = add(trimmed(client.services().inAnyNamespace().withoutLabel("service.kubernetes.io/service-proxy-name")
+                .withoutLabel("service.kubernetes.io/headless").runnableInformer(period), KubeObjectTrim::service, onChange));
+        this.slices = add(trimmed(client.discovery().v1().endpointSlices().inAnyNamespace()
                 .withoutLabel("service.kubernetes.io/service-proxy-name").withoutLabel("service.kubernetes.io/headless")
-                .inform(handler(onChange), period));
+                .runnableInformer(period), KubeObjectTrim::endpointSlice, onChange));
         this.nodes = add(client.nodes().withField("metadata.name", nodeName).inform(handler(onChange), period));
         this.serviceCidrs = client.network().v1().serviceCIDRs().inform(handler(onChange), period);
+    }
+
+    /**
+     * Runs {@code informer} (blocking for its first list, as {@code inform} does) over a cache that keeps each object
+     * trimmed ({@link KubeObjectTrim}: shared empty maps and lists): the informers' objects are most of an API-fed
+     * proxy's heap.
+     */
+    private static <T extends HasMetadata> SharedIndexInformer<T> trimmed(SharedIndexInformer<T> informer, UnaryOperator<T> trim,
+                                                                         Runnable onChange) {
+        informer.itemStore(new BasicItemStore<>(Cache::metaNamespaceKeyFunc) {
+            @Override
+            public T put(String key, T obj) {
+                return super.put(key, trim.apply(obj));
+            }
+        });
+        informer.addEventHandler(handler(onChange));
+        informer.run();
+        return informer;
     }
 
     private <T> SharedIndexInformer<T> add(SharedIndexInformer<T> i) {

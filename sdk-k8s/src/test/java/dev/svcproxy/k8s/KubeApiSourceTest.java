@@ -3,6 +3,7 @@
 package dev.svcproxy.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.svcproxy.api.model.Endpoint;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,6 +94,23 @@ class KubeApiSourceTest {
             admin.services().inNamespace("default").withName("web").delete();
             await(() -> endpoints(source, "web").isEmpty()
                     && ServiceTables.build(source.snapshot(), "node-a").table(IpFamily.IPV4).services().isEmpty(), "deleted");
+        }
+    }
+
+    @Test
+    void theInformersKeepServicesAndSlicesTrimmedAfterAListAndAnUpdate() throws Exception {
+        admin.services().inNamespace("default").resource(service("web", "10.96.0.10")).create();
+        admin.discovery().v1().endpointSlices().inNamespace("default").resource(slice("web", "10.244.0.27")).create();
+        try (KubeApiSource source = KubeApiSource.start(server.createClient(), "node-a", Duration.ofMinutes(15), () -> { })) {
+            assertTrue(source.awaitSynced(Duration.ofSeconds(10)));
+            Service listed = source.snapshot().objects().services().get(0);
+            assertSame(Collections.emptyMap(), listed.getMetadata().getAnnotations());
+            assertSame(Collections.emptyMap(), listed.getSpec().getAdditionalProperties());
+            admin.discovery().v1().endpointSlices().inNamespace("default").resource(slice("web", "10.244.0.27", "10.244.0.28")).update();
+            await(() -> endpoints(source, "web").size() == 2, "the new endpoint arrives");
+            EndpointSlice updated = source.snapshot().objects().endpointSlices().get(0);
+            assertSame(Collections.emptyMap(), updated.getEndpoints().get(1).getDeprecatedTopology());
+            assertEquals(List.of("10.244.0.28"), updated.getEndpoints().get(1).getAddresses());
         }
     }
 
