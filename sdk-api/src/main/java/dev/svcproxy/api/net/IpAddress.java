@@ -149,7 +149,6 @@ public final class IpAddress implements Comparable<IpAddress> {
         return (bytes[i >> 3] & (0x80 >> (i & 7))) != 0;
     }
 
-    /** This address with all bits after the first {@code prefix} cleared. */
     /** This address with the bits after {@code prefix} cleared: itself when none is set (a host's /32, say). */
     IpAddress masked(int prefix) {
         byte[] m = bytes.clone();
