@@ -222,4 +222,18 @@ class IptablesBackendTest {
                 service("default/fresh:http", "10.101.57.99", "10.244.0.51:80"))).skipped().isEmpty(), "a change is tried again");
         assertTrue(dnatTo(fake, "10.244.0.42:80") && fake.save().toString().contains("10.101.57.99"));
     }
+
+    /** A refused filter-table rule (a service without endpoints: its REJECT) is traced to its service too. */
+    @Test
+    void aRefusedFilterRuleLeavesOutItsServiceAlone() {
+        FakeIptables fake = new FakeIptables(IpFamily.IPV4);
+        IptablesBackend backend = new IptablesBackend(fake, CTX);
+        VirtualService web = service("default/web:http", "10.101.57.97", "10.244.0.27:80");
+        fake.refuse(r -> r.toString().contains("default/gone:http has no endpoints"), "RULE_APPEND failed (Invalid argument)");
+        SyncResult r = backend.sync(table(web, service("default/gone:http", "10.101.57.96")));
+        assertEquals(List.of(new SyncResult.Skipped("default/gone:http/tcp",
+                "the kernel refused its rules (RULE_APPEND failed (Invalid argument)); left out until it changes")), r.skipped());
+        assertTrue(dnatTo(fake, "10.244.0.27:80"), "the other service is programmed");
+        assertFalse(fake.save().toString().contains("10.101.57.96"), "the refused one is left out whole");
+    }
 }
