@@ -73,10 +73,10 @@ public final class IpAddress implements Comparable<IpAddress> {
         if (b == null) {
             throw new InvalidInputException("invalid IP address", text);
         }
-        return zeroPadded(text) ? new IpAddress(b) : new IpAddress(b, text);
+        return lenient && zeroPadded(text) ? new IpAddress(b) : new IpAddress(b, text); // strict: padding was refused
     }
 
-    /** Whether a parsed IPv4 text has an octet with a leading zero ({@code 010}), so is not canonical. */
+    /** Whether a leniently parsed IPv4 text has an octet with a leading zero ({@code 010}), so is not canonical. */
     private static boolean zeroPadded(String text) {
         for (int i = 0; i + 1 < text.length(); i++) {
             if (text.charAt(i) == '0' && (i == 0 || text.charAt(i - 1) == '.') && text.charAt(i + 1) != '.') {

@@ -411,10 +411,12 @@ public final class KubeProxyRules {
                     }
                 } else if (op instanceof KubeServiceRules.Filter f) {
                     tx.append(Table.FILTER, f.rule());
-                } else if (ENTRY_CHAINS.contains(((Rule) op).chain())) {
-                    entries.add((Rule) op);
-                } else if (ownChains || !KubeChains.isServiceChain(((Rule) op).chain())) {
-                    tx.append(Table.NAT, (Rule) op);
+                } else if (op instanceof Rule nat) {
+                    if (ENTRY_CHAINS.contains(nat.chain())) {
+                        entries.add(nat);
+                    } else if (ownChains || !KubeChains.isServiceChain(nat.chain())) {
+                        tx.append(Table.NAT, nat);
+                    }
                 }
             }
         }

@@ -181,7 +181,7 @@ public final class ManifestReader {
     /** Parses and converts the documents of one part; throws if it is not valid YAML. */
     private static ManifestReader part(String yaml, String source) {
         ManifestReader r = new ManifestReader();
-        for (Object d : new Load(LoadSettings.builder().build()).loadAllFromString(yaml)) {
+        for (Object d : documents(yaml)) {
             r.object(d, source);
         }
         return r;
@@ -196,7 +196,7 @@ public final class ManifestReader {
         List<Future<ManifestReader>> docs = new ArrayList<>();
         boolean pipelined = yaml.length() >= PIPELINED_FROM;
         try {
-            for (Object d : new Load(LoadSettings.builder().build()).loadAllFromString(yaml)) {
+            for (Object d : documents(yaml)) {
                 docs.add(pipelined ? READERS.submit(() -> one(d, source)) : CompletableFuture.completedFuture(one(d, source)));
             }
         } catch (YamlEngineException e) {
@@ -207,6 +207,11 @@ public final class ManifestReader {
             add(join(f).result());
         }
         return Optional.empty();
+    }
+
+    /** The documents of {@code yaml}, parsed one at a time as they are taken. */
+    private static Iterable<Object> documents(String yaml) {
+        return new Load(LoadSettings.builder().build()).loadAllFromString(yaml);
     }
 
     /** What one document gives: its object(s), or the problem. */
@@ -280,9 +285,6 @@ public final class ManifestReader {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading manifests", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof YamlEngineException y) {
-                throw y;
-            }
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
