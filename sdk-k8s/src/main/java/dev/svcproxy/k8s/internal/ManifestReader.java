@@ -153,7 +153,7 @@ public final class ManifestReader {
      * joined in text order. YAML forbids a document marker ({@code ---} at the start of a line) inside any scalar, so
      * the parts hold the same documents as the whole; a text with directives ({@code %YAML}, {@code %TAG}, which
      * belong to the document after them) is read whole. If a part does not parse, the whole text is parsed again
-     * alone, so the error names its line in the file.
+     * ({@link #invalid}), so the error names its line in the file.
      */
     private Optional<String> text(String yaml, String source) {
         List<String> parts = parts(yaml, PARTS);
@@ -172,7 +172,7 @@ public final class ManifestReader {
             }
         } catch (YamlEngineException e) {
             read.forEach(f -> f.cancel(true));
-            return whole(yaml, source);
+            return Optional.of(invalid(yaml, e));
         }
         done.forEach(r -> add(r.result()));
         return Optional.empty();
@@ -201,7 +201,7 @@ public final class ManifestReader {
             }
         } catch (YamlEngineException e) {
             docs.forEach(f -> f.cancel(false));
-            return Optional.of("not valid YAML: " + e.getMessage().replace('\n', ' '));
+            return Optional.of(invalid(yaml, e));
         }
         for (Future<ManifestReader> f : docs) {
             add(join(f).result());
@@ -209,9 +209,26 @@ public final class ManifestReader {
         return Optional.empty();
     }
 
-    /** The documents of {@code yaml}, parsed one at a time as they are taken. */
+    /**
+     * The documents of {@code yaml}, parsed one at a time as they are taken. Without marks (each token's position in
+     * the text, 30 MB of garbage for 1,000 Services and their slices), so an error is explained by {@link #invalid}.
+     */
     private static Iterable<Object> documents(String yaml) {
-        return new Load(LoadSettings.builder().build()).loadAllFromString(yaml);
+        return new Load(LoadSettings.builder().setSchema(ManifestSchema.INSTANCE).setUseMarks(false).build())
+                .loadAllFromString(yaml);
+    }
+
+    /** Why {@code yaml} is not valid YAML, with the line and column of the error: it is parsed again, with marks. */
+    private static String invalid(String yaml, YamlEngineException withoutMarks) {
+        YamlEngineException e = withoutMarks;
+        try {
+            for (Object d : new Load(LoadSettings.builder().setSchema(ManifestSchema.INSTANCE).build()).loadAllFromString(yaml)) {
+                continue;
+            }
+        } catch (YamlEngineException withMarks) {
+            e = withMarks;
+        }
+        return "not valid YAML: " + e.getMessage().replace('\n', ' ');
     }
 
     /** What one document gives: its object(s), or the problem. */
@@ -318,8 +335,10 @@ public final class ManifestReader {
         }
         try {
             switch (kind) {
-                case "Service" -> services.add(KubeObjectTrim.service(Jackson.SERIALIZATION.convertValue(m, Service.class)));
-                case "EndpointSlice" -> slices.add(KubeObjectTrim.endpointSlice(Jackson.SERIALIZATION.convertValue(m, EndpointSlice.class)));
+                case "Service" -> services.add(KubeObjectTrim.service(KubeObjectMaps.service(m)
+                        .orElseGet(() -> Jackson.SERIALIZATION.convertValue(m, Service.class))));
+                case "EndpointSlice" -> slices.add(KubeObjectTrim.endpointSlice(KubeObjectMaps.endpointSlice(m)
+                        .orElseGet(() -> Jackson.SERIALIZATION.convertValue(m, EndpointSlice.class))));
                 case "Node" -> nodes.add(Jackson.SERIALIZATION.convertValue(m, Node.class));
                 case "ServiceCIDR" -> serviceCidrs.add(Jackson.SERIALIZATION.convertValue(m, io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR.class));
                 default -> problems.add(new Problem(kind, name, "ignored: svcproxy reads Services, EndpointSlices, Nodes and ServiceCIDRs (in "
