@@ -148,14 +148,22 @@ public final class MessageBuilder {
      * @return this builder
      */
     public MessageBuilder attr(int attrType, byte[] payload) {
-        int len = 4 + payload.length;
+        attrHeader(attrType, payload.length).put(payload);
+        pad();
+        return this;
+    }
+
+    /**
+     * An attribute's header, with room made for its payload and padding: the payload is written straight into the
+     * message (no array of its own), then padded.
+     */
+    private ByteBuffer attrHeader(int attrType, int payloadLength) {
+        int len = 4 + payloadLength;
         if (len > 0xffff) {
             throw new InvalidInputException("attribute too long (" + len + " bytes)", description());
         }
         ensure(Netlink.align(len));
-        buf.putShort((short) len).putShort((short) attrType).put(payload);
-        pad();
-        return this;
+        return buf.putShort((short) len).putShort((short) attrType);
     }
 
     /**
@@ -166,7 +174,9 @@ public final class MessageBuilder {
      * @return this builder
      */
     public MessageBuilder u8(int attrType, int v) {
-        return attr(attrType, new byte[] {(byte) v});
+        attrHeader(attrType, 1).put((byte) v);
+        pad();
+        return this;
     }
 
     /**
@@ -177,7 +187,9 @@ public final class MessageBuilder {
      * @return this builder
      */
     public MessageBuilder u16(int attrType, int v) {
-        return attr(attrType, ByteBuffer.allocate(2).order(ByteOrder.nativeOrder()).putShort((short) v).array());
+        attrHeader(attrType, 2).putShort((short) v);
+        pad();
+        return this;
     }
 
     /**
@@ -188,7 +200,8 @@ public final class MessageBuilder {
      * @return this builder
      */
     public MessageBuilder u32(int attrType, long v) {
-        return attr(attrType, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt((int) v).array());
+        attrHeader(attrType, 4).putInt((int) v);
+        return this;
     }
 
     /**
@@ -200,8 +213,10 @@ public final class MessageBuilder {
      * @return this builder
      */
     public MessageBuilder u16Be(int attrType, int v, boolean flag) {
-        return attr(attrType | (flag ? Netlink.NLA_F_NET_BYTEORDER : 0),
-                ByteBuffer.allocate(2).order(ByteOrder.BIG_ENDIAN).putShort((short) v).array());
+        attrHeader(attrType | (flag ? Netlink.NLA_F_NET_BYTEORDER : 0), 2).order(ByteOrder.BIG_ENDIAN).putShort((short) v)
+                .order(ByteOrder.nativeOrder());
+        pad();
+        return this;
     }
 
     /**
@@ -213,8 +228,9 @@ public final class MessageBuilder {
      * @return this builder
      */
     public MessageBuilder u32Be(int attrType, long v, boolean flag) {
-        return attr(attrType | (flag ? Netlink.NLA_F_NET_BYTEORDER : 0),
-                ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putInt((int) v).array());
+        attrHeader(attrType | (flag ? Netlink.NLA_F_NET_BYTEORDER : 0), 4).order(ByteOrder.BIG_ENDIAN).putInt((int) v)
+                .order(ByteOrder.nativeOrder());
+        return this;
     }
 
     /**
@@ -226,8 +242,9 @@ public final class MessageBuilder {
      * @return this builder
      */
     public MessageBuilder u64Be(int attrType, long v, boolean flag) {
-        return attr(attrType | (flag ? Netlink.NLA_F_NET_BYTEORDER : 0),
-                ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(v).array());
+        attrHeader(attrType | (flag ? Netlink.NLA_F_NET_BYTEORDER : 0), 8).order(ByteOrder.BIG_ENDIAN).putLong(v)
+                .order(ByteOrder.nativeOrder());
+        return this;
     }
 
     /**
@@ -239,7 +256,9 @@ public final class MessageBuilder {
      */
     public MessageBuilder string(int attrType, String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        return attr(attrType, Arrays.copyOf(b, b.length + 1));
+        attrHeader(attrType, b.length + 1).put(b).put((byte) 0);
+        pad();
+        return this;
     }
 
     /**
@@ -249,7 +268,8 @@ public final class MessageBuilder {
      * @return this builder
      */
     public MessageBuilder flag(int attrType) {
-        return attr(attrType, new byte[0]);
+        attrHeader(attrType, 0);
+        return this;
     }
 
     /**
