@@ -86,26 +86,39 @@ public final class IpAddress implements Comparable<IpAddress> {
         return false;
     }
 
+    /** Four decimal octets of one to three digits, separated by dots (no split, no streams: every endpoint's address passes here). */
     private static byte[] parseV4(String text, boolean lenient) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) {
+        int dots = 0;
+        for (int i = 0; i < text.length(); i++) {
+            dots += text.charAt(i) == '.' ? 1 : 0;
+        }
+        if (dots != 3) {
             return null;
         }
         byte[] b = new byte[4];
+        int start = 0;
         for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            int end = i == 3 ? text.length() : text.indexOf('.', start);
+            if (end == start || end - start > 3) {
                 return null;
             }
-            if (p.length() > 1 && p.charAt(0) == '0' && !lenient) {
-                throw new InvalidInputException("zero-padded IPv4 octet '" + p + "' is ambiguous (octal or decimal?);"
-                        + " write " + Integer.parseInt(p) + " (or use parseLenient)", text);
+            int v = 0;
+            for (int j = start; j < end; j++) {
+                char c = text.charAt(j);
+                if (c < '0' || c > '9') {
+                    return null;
+                }
+                v = v * 10 + c - '0';
             }
-            int v = Integer.parseInt(p);
+            if (end - start > 1 && text.charAt(start) == '0' && !lenient) {
+                throw new InvalidInputException("zero-padded IPv4 octet '" + text.substring(start, end) + "' is ambiguous (octal or decimal?);"
+                        + " write " + v + " (or use parseLenient)", text);
+            }
             if (v > 255) {
                 return null;
             }
             b[i] = (byte) v;
+            start = end + 1;
         }
         return b;
     }

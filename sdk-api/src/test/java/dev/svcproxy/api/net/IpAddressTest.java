@@ -34,7 +34,8 @@ class IpAddressTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"010.0.0.1", "1.2.3", "1.2.3.4.5", "256.1.1.1", "a.b.c.d", "", "fe80::1%eth0", "[::1]",
-        "::ffff:1.2.3.4", "1.2.3.-4", "example.com", "1:2:3:4:5:6:7:8:9"})
+        "::ffff:1.2.3.4", "1.2.3.-4", "example.com", "1:2:3:4:5:6:7:8:9", "1.2.3.", ".1.2.3", "1..2.3", "1.2.3.1234",
+        "1.2.3.+4", "1.2.3.\u0663", "1.2.300.4", "1.2.3.4 "})
     void rejectsBadOrAmbiguousText(String in) {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> IpAddress.parse(in));
         assertTrue(e.getMessage().contains(in), e.getMessage());

@@ -27,12 +27,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -268,7 +268,7 @@ public final class ServiceTranslator {
      * ip:port (a non-terminating one replaces a terminating one), sorted by "ip:port" as kube-proxy sorts them.
      */
     private List<Endpoint> endpoints(Service s, String portName, Protocol proto, List<EndpointSlice> slices) {
-        Map<String, Endpoint> byKey = new LinkedHashMap<>();
+        Map<String, Endpoint> byKey = new TreeMap<>(); // by "ip:port", kube-proxy's order
         String want = family.toString();
         for (EndpointSlice slice : slices) {
             Map<String, String> labels = slice.getMetadata() == null || slice.getMetadata().getLabels() == null ? Map.of()
@@ -298,17 +298,16 @@ public final class ServiceTranslator {
                 }
                 for (io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e : Optional.ofNullable(slice.getEndpoints()).orElse(List.of())) {
                     endpoint(slice, e, ep.getPort()).ifPresent(n -> {
-                        Endpoint old = byKey.get(n.toString());
+                        String key = n.toString();
+                        Endpoint old = byKey.get(key);
                         if (old == null || old.terminating() && !n.terminating()) {
-                            byKey.put(n.toString(), n);
+                            byKey.put(key, n);
                         }
                     });
                 }
             }
         }
-        List<Endpoint> out = new ArrayList<>(byKey.values());
-        out.sort(Comparator.comparing(Endpoint::toString));
-        return out;
+        return new ArrayList<>(byKey.values());
     }
 
     private Optional<Endpoint> endpoint(EndpointSlice slice, io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e, int port) {
