@@ -50,15 +50,22 @@ public final class NetlinkIpvsClient implements IpvsClient {
         }
     }
 
+    /**
+     * What {@code modprobe ip_vs} said when the family was still missing after it: it is not run again in this process
+     * (a proxy probes every installed mode for each family at start, 50 ms a run), though the family is looked up again.
+     */
+    private static volatile String modprobeFailed;
+
     /** The IPVS family; loads the ip_vs module once if the kernel does not have the family yet. */
     private static GenlFamily family(NetlinkSocket socket) {
         try {
             return GenericNetlink.family(socket, "IPVS");
         } catch (NotFoundException first) {
-            String modprobe = modprobe();
+            String modprobe = modprobeFailed != null ? modprobeFailed : modprobe();
             try {
                 return GenericNetlink.family(socket, "IPVS");
             } catch (NotFoundException again) {
+                modprobeFailed = modprobe;
                 throw new UnsupportedByKernelException("IPVS not available: this kernel has no IPVS generic netlink "
                         + "family (CONFIG_IP_VS), and modprobe ip_vs said: " + modprobe, "IPVS");
             }
