@@ -415,6 +415,22 @@ class SvcproxyKernelTest {
     }
 
     /**
+     * Where the kernel gives transparent huge pages on request ({@code [madvise]}), the launcher has the heap ask for
+     * them; elsewhere, or when the JVM options name huge pages, it adds nothing.
+     */
+    @Test
+    void theLauncherAsksForTransparentHugePagesWhereTheKernelGivesThemOnRequest() throws Exception {
+        Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean onRequest = Files.isReadable(setting) && Files.readString(setting).contains("[madvise]");
+        String out = run(LAUNCHER, Map.of("SVCPROXY_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), "--version");
+        assertEquals(onRequest, out.contains("-XX:+UseTransparentHugePages"), setting + " says " + (Files.isReadable(setting)
+                ? Files.readString(setting).strip() : "nothing") + "; " + out);
+        assertTrue(out.endsWith("rc=0\n"), out);
+        String off = run(LAUNCHER, Map.of("SVCPROXY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:-UseTransparentHugePages"), "--version");
+        assertTrue(off.contains("-XX:-UseTransparentHugePages") && !off.contains("-XX:+UseTransparentHugePages") && off.endsWith("rc=0\n"), off);
+    }
+
+    /**
      * A command that ends after one job compiles with C1 alone; the proxy that keeps running keeps tiered compilation;
      * JVM options that set the JIT win.
      */
