@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -36,9 +35,9 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  */
 public final class ManifestReader {
     /**
-     * Jackson with fabric8's model (0.4-0.5 s to make, cold), made at the first conversion rather than when this class
-     * is first used: listing or naming manifest files ({@link #files}, {@link #isManifestName}) never makes it, and a
-     * large text's first documents are parsed while a reader thread makes it.
+     * Jackson with fabric8's model (0.4-0.5 s to make, cold), made at the first conversion that needs it: Services and
+     * EndpointSlices are built without it ({@link KubeObjectMaps}) unless they hold a field that class leaves to
+     * Jackson; Nodes and ServiceCIDRs always use it.
      */
     private static final class Jackson {
         static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -149,7 +148,7 @@ public final class ManifestReader {
     /**
      * Parses the documents of {@code yaml}; a YAML error fails the whole text (returned, not added to problems). A
      * large text is cut at document markers into one part per processor, and each part is parsed (snakeyaml) and
-     * converted (Jackson) on a thread of its own, the first on the caller's; the parts' objects and problems are
+     * converted on a thread of its own, the first on the caller's; the parts' objects and problems are
      * joined in text order. YAML forbids a document marker ({@code ---} at the start of a line) inside any scalar, so
      * the parts hold the same documents as the whole; a text with directives ({@code %YAML}, {@code %TAG}, which
      * belong to the document after them) is read whole. If a part does not parse, the whole text is parsed again
@@ -187,26 +186,14 @@ public final class ManifestReader {
         return r;
     }
 
-    /**
-     * Reads the text in one part; in a text of at least {@link #PIPELINED_FROM} characters each parsed document is
-     * converted on {@link #READERS} while the next is parsed (two kinds of cold work beside each other: 0.2 s sooner
-     * for 1,000 Services and their slices in one file, where two parts are no faster).
-     */
+    /** Reads the text in one part, each document converted as it is parsed; nothing of a text that is not valid YAML is kept. */
     private Optional<String> whole(String yaml, String source) {
-        List<Future<ManifestReader>> docs = new ArrayList<>();
-        boolean pipelined = yaml.length() >= PIPELINED_FROM;
         try {
-            for (Object d : documents(yaml)) {
-                docs.add(pipelined ? READERS.submit(() -> one(d, source)) : CompletableFuture.completedFuture(one(d, source)));
-            }
+            add(part(yaml, source).result());
+            return Optional.empty();
         } catch (YamlEngineException e) {
-            docs.forEach(f -> f.cancel(false));
             return Optional.of(invalid(yaml, e));
         }
-        for (Future<ManifestReader> f : docs) {
-            add(join(f).result());
-        }
-        return Optional.empty();
     }
 
     /**
@@ -230,16 +217,6 @@ public final class ManifestReader {
         }
         return "not valid YAML: " + e.getMessage().replace('\n', ' ');
     }
-
-    /** What one document gives: its object(s), or the problem. */
-    private static ManifestReader one(Object doc, String source) {
-        ManifestReader r = new ManifestReader();
-        r.object(doc, source);
-        return r;
-    }
-
-    /** The size of a text (in characters) from which its documents are converted on {@link #READERS}. */
-    private static final int PIPELINED_FROM = 32 * 1024;
 
     /**
      * {@code yaml} cut before document markers into at most {@code n} parts of about equal length, none shorter than
@@ -276,15 +253,15 @@ public final class ManifestReader {
 
     /**
      * The shortest part a text is cut into (in characters). Two parts of a 0.6 MiB text (1,000 Services and their
-     * slices) were read 0.14 s later than the whole text pipelined, in a cold JVM: both threads wait on the same
-     * classes' first use. Ten times that text was read in 2.35-2.64 s in two parts instead of 2.94-4.18 s.
+     * slices) were read 0.14 s later than the whole text in a cold JVM (measured when Jackson converted the documents): both
+     * threads wait on the same classes' first use. Ten times that text was read in 2.35-2.64 s in two parts instead of 2.94-4.18 s.
      */
     static final int PART_FROM = 512 * 1024;
 
     /** How many parts a large text is cut into: one per processor, at most four. */
     private static final int PARTS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
-    /** Daemon threads that read the parts after the first, or convert a pipelined text's documents; stopped after 10 s idle. */
+    /** Daemon threads that read the parts after the first; stopped after 10 s idle. */
     private static final ExecutorService READERS = readers();
 
     private static ExecutorService readers() {
