@@ -218,10 +218,10 @@ public final class ExecIptablesClient implements IptablesClient {
             int next = lineEnd + 1;
             if (text.startsWith("-A ", start)) {
                 int space = text.indexOf(' ', start + 3);
-                String chain = text.substring(start + 3, space < 0 || space > lineEnd ? lineEnd : space);
-                if (!chain.equals(lastChain)) {
-                    lastChain = chain;
-                    keepLast = rulesOf.test(ChainName.of(chain));
+                int chainEnd = space < 0 || space > lineEnd ? lineEnd : space;
+                if (lastChain == null || chainEnd - start - 3 != lastChain.length() || !text.startsWith(lastChain, start + 3)) {
+                    lastChain = text.substring(start + 3, chainEnd); // a chain's rules are together: one name per chain
+                    keepLast = rulesOf.test(ChainName.of(lastChain));
                 }
                 if (!keepLast) {
                     start = next;
