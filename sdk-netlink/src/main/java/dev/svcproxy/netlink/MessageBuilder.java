@@ -6,9 +6,7 @@ import dev.svcproxy.api.InvalidInputException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 
 /**
  * Writes one netlink message: the 16-byte header (host byte order), a family header (e.g. {@link #nfgen} or
@@ -18,7 +16,9 @@ import java.util.Deque;
  */
 public final class MessageBuilder {
     private ByteBuffer buf = ByteBuffer.allocate(256).order(ByteOrder.nativeOrder());
-    private final Deque<Integer> nests = new ArrayDeque<>();
+    /** Where each open nested attribute starts, innermost last. */
+    private int[] nests = new int[4];
+    private int depth;
     private final int type;
     private final int flags;
     private final java.util.function.Supplier<String> description;
@@ -280,7 +280,10 @@ public final class MessageBuilder {
      */
     public MessageBuilder beginNested(int attrType) {
         ensure(4);
-        nests.push(buf.position());
+        if (depth == nests.length) {
+            nests = Arrays.copyOf(nests, depth * 2);
+        }
+        nests[depth++] = buf.position();
         buf.putShort((short) 0).putShort((short) (attrType | Netlink.NLA_F_NESTED));
         return this;
     }
@@ -291,7 +294,10 @@ public final class MessageBuilder {
      * @return this builder
      */
     public MessageBuilder endNested() {
-        int start = nests.pop();
+        if (depth == 0) {
+            throw new IllegalStateException("no nested attribute is open in " + description());
+        }
+        int start = nests[--depth];
         int len = buf.position() - start;
         if (len > 0xffff) {
             throw new InvalidInputException("nested attribute too long (" + len + " bytes, at most 65535)", description());
@@ -324,9 +330,7 @@ public final class MessageBuilder {
      * @return the message's bytes
      */
     public byte[] bytes(int seq, int pid) {
-        if (!nests.isEmpty()) {
-            throw new IllegalStateException("unclosed nested attribute in " + description());
-        }
+        requireClosed();
         byte[] out = Arrays.copyOf(buf.array(), buf.position());
         ByteBuffer h = ByteBuffer.wrap(out).order(ByteOrder.nativeOrder());
         h.putInt(0, out.length).putInt(8, seq).putInt(12, pid);
@@ -340,5 +344,36 @@ public final class MessageBuilder {
      */
     public byte[] bytes() {
         return bytes(0, 0);
+    }
+
+    /**
+     * The message's length so far, header included.
+     *
+     * @return {@code nlmsg_len} if nothing more is added
+     */
+    public int length() {
+        return buf.position();
+    }
+
+    /**
+     * Writes the message into {@code out} (in native byte order) with {@code flags}, {@code seq} and {@code pid} in its
+     * header: a socket assembles a datagram of many messages without a copy of each.
+     *
+     * @param out where the message goes, at its position (which advances by {@link #length()})
+     * @param flags the header's flags (this builder's {@link #flags()}, or others for one send)
+     * @param seq the sequence number
+     * @param pid the sender's port id, 0 for the kernel to fill
+     */
+    public void writeTo(ByteBuffer out, int flags, int seq, int pid) {
+        requireClosed();
+        int at = out.position();
+        out.put(buf.array(), 0, buf.position());
+        out.putInt(at, buf.position()).putShort(at + 6, (short) flags).putInt(at + 8, seq).putInt(at + 12, pid);
+    }
+
+    private void requireClosed() {
+        if (depth != 0) {
+            throw new IllegalStateException("unclosed nested attribute in " + description());
+        }
     }
 }

@@ -34,6 +34,12 @@ public final class NetlinkSocket implements AutoCloseable {
     private final int fd;
     private final int pid;
     private final ByteBuffer rx = ByteBuffer.allocateDirect(1024 * 1024).order(ByteOrder.nativeOrder());
+    /**
+     * The buffer datagrams are assembled in, kept between sends up to {@link #TX_KEPT} bytes: a new direct buffer is
+     * zeroed memory the process touches for the first time, 5 MB for each nf_tables transaction of a first load.
+     */
+    private ByteBuffer tx;
+    private static final int TX_KEPT = 8 << 20;
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
     private boolean closed;
     private ErrorMapper errors = (errno, operation, kernelText) -> null;
@@ -208,30 +214,19 @@ public final class NetlinkSocket implements AutoCloseable {
         int i = 0;
         while (i < messages.size()) {
             Map<Integer, Integer> bySeq = new HashMap<>();
-            List<byte[]> chunk = new ArrayList<>();
             int first = i;
             int size = 0;
-            while (i < messages.size()) {
-                MessageBuilder m = messages.get(i);
-                byte[] b = m.bytes(seq + 1, pid);
-                if (!chunk.isEmpty() && size + b.length > CHUNK_BYTES) {
-                    break;
-                }
-                seq++;
-                int flags = m.isDump() ? m.flags() : ackAll ? m.flags() | Netlink.NLM_F_ACK : m.flags() & ~Netlink.NLM_F_ACK;
-                ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()).putShort(6, (short) flags);
-                chunk.add(b);
-                size += b.length;
-                bySeq.put(seq, i);
-                i++;
+            while (i < messages.size() && (i == first || size + messages.get(i).length() <= CHUNK_BYTES)) {
+                size += messages.get(i++).length();
             }
-            byte[] last = chunk.get(chunk.size() - 1);
-            ByteBuffer lb = ByteBuffer.wrap(last).order(ByteOrder.nativeOrder());
-            if (!messages.get(i - 1).isDump()) {
-                lb.putShort(6, (short) (lb.getShort(6) | Netlink.NLM_F_ACK)); // the chunk's end is always acknowledged
+            ByteBuffer tx = txBuffer(size);
+            for (int k = first; k < i; k++) {
+                MessageBuilder m = messages.get(k);
+                boolean ack = ackAll || k == i - 1; // the chunk's end is always acknowledged
+                int flags = m.isDump() ? m.flags() : ack ? m.flags() | Netlink.NLM_F_ACK : m.flags() & ~Netlink.NLM_F_ACK;
+                m.writeTo(tx, flags, ++seq, pid);
+                bySeq.put(seq, k);
             }
-            ByteBuffer tx = ByteBuffer.allocateDirect(size);
-            chunk.forEach(tx::put);
             tx.flip();
             Native.send(fd, tx);
             receive(messages, out, bySeq, first, i, ackAll);
@@ -257,29 +252,24 @@ public final class NetlinkSocket implements AutoCloseable {
         if (ops.isEmpty()) {
             return List.of();
         }
-        List<byte[]> parts = new ArrayList<>(ops.size() + 2);
         Map<Integer, Integer> bySeq = new HashMap<>();
-        int size = 0;
-        parts.add(begin.bytes(++seq, pid));
-        for (int i = 0; i < ops.size(); i++) {
-            byte[] b = ops.get(i).bytes(++seq, pid);
-            ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.nativeOrder());
-            int flags = i == ops.size() - 1 ? ops.get(i).flags() | Netlink.NLM_F_ACK : ops.get(i).flags() & ~Netlink.NLM_F_ACK;
-            h.putShort(6, (short) flags);
-            parts.add(b);
-            bySeq.put(seq, i);
-        }
-        if (end != null) {
-            parts.add(end.bytes(++seq, pid));
-        }
-        for (byte[] b : parts) {
-            size += b.length;
+        int size = begin.length() + (end == null ? 0 : end.length());
+        for (MessageBuilder m : ops) {
+            size += m.length();
         }
         if (size > BUFFER_BYTES - 4096) {
             Native.trySetIntOption(fd, Native.SOL_SOCKET, Native.SO_SNDBUFFORCE, size + 65536);
         }
-        ByteBuffer tx = ByteBuffer.allocateDirect(size);
-        parts.forEach(tx::put);
+        ByteBuffer tx = txBuffer(size);
+        begin.writeTo(tx, begin.flags(), ++seq, pid);
+        for (int i = 0; i < ops.size(); i++) {
+            MessageBuilder m = ops.get(i);
+            m.writeTo(tx, i == ops.size() - 1 ? m.flags() | Netlink.NLM_F_ACK : m.flags() & ~Netlink.NLM_F_ACK, ++seq, pid);
+            bySeq.put(seq, i);
+        }
+        if (end != null) {
+            end.writeTo(tx, end.flags(), ++seq, pid);
+        }
         tx.flip();
         Native.send(fd, tx);
         List<Reply> out = new ArrayList<>(ops.size());
@@ -411,10 +401,24 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /** A cleared buffer of at least {@code size} bytes (native order): the kept one, grown up to {@link #TX_KEPT}, else one of its own. */
+    private ByteBuffer txBuffer(int size) {
+        if (tx != null && tx.capacity() >= size) {
+            return tx.clear();
+        }
+        ByteBuffer b = ByteBuffer.allocateDirect(size > TX_KEPT ? size
+                : Math.min(TX_KEPT, Math.max(size, tx == null ? 0 : 2 * tx.capacity()))).order(ByteOrder.nativeOrder());
+        if (b.capacity() <= TX_KEPT) {
+            tx = b;
+        }
+        return b;
+    }
+
     @Override
     public void close() {
         if (!closed) {
             closed = true;
+            tx = null;
             Native.close(fd);
         }
     }

@@ -31,6 +31,24 @@ class MessageCodecTest {
     }
 
     @Test
+    void writeToPutsTheSameBytesWithTheHeaderGivenAtTheBuffersPosition() {
+        MessageBuilder m = new MessageBuilder(0x10, Netlink.NLM_F_ACK, "genl family nlctrl").genl(3, 1).string(2, "nlctrl")
+                .u16(3, 0x0102).u32(4, 0x01020304L).u64Be(5, 0x0102030405060708L, false).flag(6);
+        ByteBuffer out = ByteBuffer.allocate(8 + m.length()).order(ByteOrder.nativeOrder());
+        out.position(8);
+        m.writeTo(out, m.flags() & ~Netlink.NLM_F_ACK, 9, 77);
+        assertEquals(8 + m.length(), out.position());
+        byte[] expected = m.bytes(9, 77);
+        ByteBuffer.wrap(expected).order(ByteOrder.nativeOrder()).putShort(6, (short) Netlink.NLM_F_REQUEST);
+        byte[] written = new byte[m.length()];
+        out.position(8);
+        out.get(written);
+        assertEquals(HEX.formatHex(expected), HEX.formatHex(written));
+        assertThrows(IllegalStateException.class, () -> new MessageBuilder(1, 0, "open").beginNested(1).writeTo(out.clear(), 0, 1, 0));
+        assertThrows(IllegalStateException.class, () -> new MessageBuilder(1, 0, "none open").endNested());
+    }
+
+    @Test
     void nfnetlinkHeaderNestedAndNetworkOrderAttributes() {
         byte[] b = new MessageBuilder((6 << 8) | 9, 0, "ipset add").nfgen(2, 0x1234)
                 .u8(1, 7)
