@@ -35,11 +35,12 @@ public final class NetlinkSocket implements AutoCloseable {
     private final int pid;
     private final ByteBuffer rx = ByteBuffer.allocateDirect(1024 * 1024).order(ByteOrder.nativeOrder());
     /**
-     * The buffer datagrams are assembled in, kept between sends up to {@link #TX_KEPT} bytes: a new direct buffer is
-     * zeroed memory the process touches for the first time, 5 MB for each nf_tables transaction of a first load.
+     * The buffer datagrams are assembled in, kept between sends up to {@link #TX_KEPT} bytes (the socket's own send
+     * buffer): a new direct buffer is zeroed memory the process touches for the first time, 3 MB for each nf_tables
+     * transaction of a first load; a larger datagram gets a buffer of its own.
      */
     private ByteBuffer tx;
-    private static final int TX_KEPT = 8 << 20;
+    private static final int TX_KEPT = BUFFER_BYTES;
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
     private boolean closed;
     private ErrorMapper errors = (errno, operation, kernelText) -> null;
