@@ -36,7 +36,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private final ByteBuffer rx = ByteBuffer.allocateDirect(1024 * 1024).order(ByteOrder.nativeOrder());
     /**
      * The buffer datagrams are assembled in, kept between sends up to {@link #TX_KEPT} bytes (the socket's own send
-     * buffer): a new direct buffer is zeroed memory the process touches for the first time, 3 MB for each nf_tables
+     * buffer): a new direct buffer is zeroed memory the process touches for the first time, 2.4 MB for each nf_tables
      * transaction of a first load; a larger datagram gets a buffer of its own.
      */
     private ByteBuffer tx;
