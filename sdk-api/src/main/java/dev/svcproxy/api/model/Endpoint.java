@@ -12,7 +12,7 @@ import org.immutables.value.Value;
  * One backend of a virtual service: address, port and the conditions kube-proxy categorises endpoints by.
  * Its text form ({@link #toString()}) is {@code ip:port} / {@code [ip]:port}, the string kube-proxy hashes.
  */
-@Value.Immutable
+@Value.Immutable(prehash = true) // a key of the rules caches: hashed once, not at every lookup of every sync
 public abstract class Endpoint implements Comparable<Endpoint> {
 
     /**

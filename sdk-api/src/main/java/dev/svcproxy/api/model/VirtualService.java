@@ -22,7 +22,7 @@ import org.immutables.value.Value;
  * {@link #localEndpoints()} traffic whose policy is {@code Local}. A plain load balancer sets only
  * {@code clusterEndpoints}.
  */
-@Value.Immutable
+@Value.Immutable(prehash = true) // a key of the rules caches: hashed once, not at every lookup of every sync
 public abstract class VirtualService {
 
     /**
