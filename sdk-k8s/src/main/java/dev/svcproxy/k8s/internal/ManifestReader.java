@@ -186,7 +186,7 @@ public final class ManifestReader {
         return r;
     }
 
-    /** Reads the text in one part, each document converted as it is parsed; nothing of a text that is not valid YAML is kept. */
+    /** Reads the text in one part, each document converted as it is parsed; nothing of a text that is not valid YAML stays. */
     private Optional<String> whole(String yaml, String source) {
         try {
             add(part(yaml, source).result());
@@ -201,17 +201,18 @@ public final class ManifestReader {
      * the text, 30 MB of garbage for 1,000 Services and their slices), so an error is explained by {@link #invalid}.
      */
     private static Iterable<Object> documents(String yaml) {
-        return new Load(LoadSettings.builder().setSchema(ManifestSchema.INSTANCE).setUseMarks(false).build())
-                .loadAllFromString(yaml);
+        return load(false).loadAllFromString(yaml);
+    }
+
+    private static Load load(boolean marks) {
+        return new Load(LoadSettings.builder().setSchema(ManifestSchema.INSTANCE).setUseMarks(marks).build());
     }
 
     /** Why {@code yaml} is not valid YAML, with the line and column of the error: it is parsed again, with marks. */
     private static String invalid(String yaml, YamlEngineException withoutMarks) {
         YamlEngineException e = withoutMarks;
         try {
-            for (Object d : new Load(LoadSettings.builder().setSchema(ManifestSchema.INSTANCE).build()).loadAllFromString(yaml)) {
-                continue;
-            }
+            load(true).loadAllFromString(yaml).forEach(d -> { });
         } catch (YamlEngineException withMarks) {
             e = withMarks;
         }
@@ -253,8 +254,9 @@ public final class ManifestReader {
 
     /**
      * The shortest part a text is cut into (in characters). Two parts of a 0.6 MiB text (1,000 Services and their
-     * slices) were read 0.14 s later than the whole text in a cold JVM (measured when Jackson converted the documents): both
-     * threads wait on the same classes' first use. Ten times that text was read in 2.35-2.64 s in two parts instead of 2.94-4.18 s.
+     * slices) were read 0.14 s later than the whole text in a cold JVM (measured when Jackson converted the
+     * documents): both threads wait on the same classes' first use. Ten times that text was read in 2.35-2.64 s in two
+     * parts instead of 2.94-4.18 s.
      */
     static final int PART_FROM = 512 * 1024;
 
