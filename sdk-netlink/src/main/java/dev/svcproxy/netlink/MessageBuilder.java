@@ -330,11 +330,9 @@ public final class MessageBuilder {
      * @return the message's bytes
      */
     public byte[] bytes(int seq, int pid) {
-        requireClosed();
-        byte[] out = Arrays.copyOf(buf.array(), buf.position());
-        ByteBuffer h = ByteBuffer.wrap(out).order(ByteOrder.nativeOrder());
-        h.putInt(0, out.length).putInt(8, seq).putInt(12, pid);
-        return out;
+        ByteBuffer out = ByteBuffer.allocate(length()).order(ByteOrder.nativeOrder());
+        writeTo(out, flags, seq, pid);
+        return out.array();
     }
 
     /**

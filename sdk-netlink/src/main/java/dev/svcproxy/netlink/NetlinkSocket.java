@@ -35,12 +35,11 @@ public final class NetlinkSocket implements AutoCloseable {
     private final int pid;
     private final ByteBuffer rx = ByteBuffer.allocateDirect(1024 * 1024).order(ByteOrder.nativeOrder());
     /**
-     * The buffer datagrams are assembled in, kept between sends up to {@link #TX_KEPT} bytes (the socket's own send
+     * The buffer datagrams are assembled in, kept between sends up to {@link #BUFFER_BYTES} (the socket's own send
      * buffer): a new direct buffer is zeroed memory the process touches for the first time, 2.4 MB for each nf_tables
      * transaction of a first load; a larger datagram gets a buffer of its own.
      */
-    private ByteBuffer tx;
-    private static final int TX_KEPT = BUFFER_BYTES;
+    private ByteBuffer sendBuffer;
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
     private boolean closed;
     private ErrorMapper errors = (errno, operation, kernelText) -> null;
@@ -402,15 +401,19 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
-    /** A cleared buffer of at least {@code size} bytes (native order): the kept one, grown up to {@link #TX_KEPT}, else one of its own. */
+    /**
+     * A cleared buffer of at least {@code size} bytes (native order): the kept one ({@link #sendBuffer}), grown up to
+     * {@link #BUFFER_BYTES}, else one of its own.
+     */
     private ByteBuffer txBuffer(int size) {
-        if (tx != null && tx.capacity() >= size) {
-            return tx.clear();
+        if (sendBuffer != null && sendBuffer.capacity() >= size) {
+            return sendBuffer.clear();
         }
-        ByteBuffer b = ByteBuffer.allocateDirect(size > TX_KEPT ? size
-                : Math.min(TX_KEPT, Math.max(size, tx == null ? 0 : 2 * tx.capacity()))).order(ByteOrder.nativeOrder());
-        if (b.capacity() <= TX_KEPT) {
-            tx = b;
+        ByteBuffer b = ByteBuffer.allocateDirect(size > BUFFER_BYTES ? size
+                : Math.min(BUFFER_BYTES, Math.max(size, sendBuffer == null ? 0 : 2 * sendBuffer.capacity())))
+                .order(ByteOrder.nativeOrder());
+        if (b.capacity() <= BUFFER_BYTES) {
+            sendBuffer = b;
         }
         return b;
     }
@@ -419,7 +422,7 @@ public final class NetlinkSocket implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            tx = null;
+            sendBuffer = null;
             Native.close(fd);
         }
     }
