@@ -22,6 +22,8 @@ import java.util.stream.Stream;
  * names the files that changed within milliseconds, and, as a safety net for file systems that send no events (and
  * while the directory is gone), by the names and {@link #stamp stamps} of its files, compared at every call
  * without events and every {@link #RESCAN_NANOS} with them (a difference counts only if no event came meanwhile).
+ * Once {@link #onChange} started the watch's own thread, that thread makes the periodic comparison, so that the
+ * caller's {@link #changed()} (the proxy's sync loop) never lists a large directory.
  * An event on a name the kubelet's atomic writer uses ({@code ..data}, a ConfigMap volume's swap) or an overflow asks
  * for every file to be looked at again. Thread-safe.
  */
@@ -41,8 +43,12 @@ public final class ManifestWatch implements AutoCloseable {
     private Object watched;
     private String last;
     private long lastScan = System.nanoTime();
+    /** The files named by events since the last {@link #changed()} that returned true. */
     private final Set<Path> pending = new HashSet<>();
-    private boolean everything = true;
+    private boolean everything;
+    /** What the last {@link #changed()} that returned true counted: what {@link #takeChanged()} hands over. */
+    private final Set<Path> ready = new HashSet<>();
+    private boolean readyEverything;
     private boolean changedSinceLastCall;
     private Thread thread;
     private boolean eventsSinceScan;
@@ -103,29 +109,42 @@ public final class ManifestWatch implements AutoCloseable {
         }
     }
 
-    /** True if something changed since the last call (or since construction). */
+    /**
+     * True if something changed since the last call that returned true (or since construction), and has been quiet
+     * for {@link #SETTLE_MILLIS}: what changed up to now is then what {@link #takeChanged()} hands over.
+     */
     public synchronized boolean changed() {
         drain();
         long now = System.nanoTime();
-        if (key == null || now - lastScan >= RESCAN_NANOS) {
-            lastScan = now;
-            String print = fingerprint();
-            if (!print.equals(last) && (key == null || !eventsSinceScan)) {
-                everything = true; // a change no event told of: the file system sends none, or lost some
-                changedSinceLastCall = true;
-            }
-            last = print;
-            eventsSinceScan = false;
-            if (key == null && Files.isDirectory(dir)) {
-                register(); // the directory is back
-            }
+        if (key == null || (thread == null && now - lastScan >= RESCAN_NANOS)) {
+            rescan(fingerprint(), now);
         }
         if (changedSinceLastCall && now - lastEvent < SETTLE_MILLIS * 1_000_000L) {
             return false; // still being written: asked again at the next poll (or woken once it is quiet)
         }
         boolean c = changedSinceLastCall;
         changedSinceLastCall = false;
+        if (c) {
+            ready.addAll(pending);
+            readyEverything |= everything;
+            pending.clear();
+            everything = false;
+        }
         return c;
+    }
+
+    /** Compares {@code print}, the names and stamps listed at {@code now}, with the last ones. */
+    private void rescan(String print, long now) {
+        lastScan = now;
+        if (!print.equals(last) && (key == null || !eventsSinceScan)) {
+            everything = true; // a change no event told of: the file system sends none, or lost some
+            changedSinceLastCall = true;
+        }
+        last = print;
+        eventsSinceScan = false;
+        if (key == null && Files.isDirectory(dir)) {
+            register(); // the directory is back
+        }
     }
 
     private void drain() {
@@ -166,23 +185,24 @@ public final class ManifestWatch implements AutoCloseable {
     }
 
     /**
-     * The files that changed since the last call, or empty when every file must be looked at: the first call, an
-     * overflow, a directory that went away or came back, a change seen by the rescan only, and a call for which no
-     * event named a file (a reader that did not wait for {@link #changed()} may be ahead of the events, which the JDK
-     * delivers from a thread of its own).
+     * The files counted by the last {@link #changed()} that returned true, or empty when every file must be looked at:
+     * the first call, an overflow, a directory that went away or came back, a change seen by the rescan only, and a
+     * call that no such {@link #changed()} preceded (a reader that did not wait for it). Events that came after that
+     * {@link #changed()} stay for the next one: they are neither taken here (the file may still be being written) nor
+     * lost (a read that looks at every file reads them early, and they are read again once quiet).
      */
     public synchronized Optional<Set<Path>> takeChanged() {
-        drain();
-        Optional<Set<Path>> out = everything || pending.isEmpty() ? Optional.empty() : Optional.of(Set.copyOf(pending));
-        pending.clear();
-        everything = false;
+        Optional<Set<Path>> out = readyEverything || ready.isEmpty() ? Optional.empty() : Optional.of(Set.copyOf(ready));
+        ready.clear();
+        readyEverything = false;
         return out;
     }
 
     /**
      * Calls {@code listener} once the files have been quiet for {@link #SETTLE_MILLIS} after events, from a daemon
      * thread of this watch that waits for them (the events themselves stay for {@link #changed()} and
-     * {@link #takeChanged()}). Once; later calls are ignored.
+     * {@link #takeChanged()}); the same thread compares the names and stamps every {@link #RESCAN_NANOS} without
+     * events, and calls {@code listener} when that finds a change. Once; later calls are ignored.
      */
     public synchronized void onChange(Runnable listener) {
         if (thread != null || service == null) {
@@ -192,7 +212,19 @@ public final class ManifestWatch implements AutoCloseable {
         thread = new Thread(() -> {
             try {
                 while (true) {
-                    WatchKey k = events.take();
+                    WatchKey k = events.poll(RESCAN_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    if (k == null) {
+                        String print = fingerprint(); // listed without the lock: changed() is not held up by it
+                        boolean changed;
+                        synchronized (this) {
+                            rescan(print, System.nanoTime());
+                            changed = changedSinceLastCall;
+                        }
+                        if (changed) {
+                            listener.run();
+                        }
+                        continue;
+                    }
                     do { // until the files are quiet for SETTLE_MILLIS
                         synchronized (this) {
                             if (k == key) {
