@@ -34,7 +34,11 @@ import java.util.TreeMap;
  * </ul>
  */
 final class ManifestSource implements ClusterSource {
-    private record Cached(String stamp, KubeObjects objects) {
+    /** A file's stamp, its objects, and the {@link #key}s of {@link #all} its objects, made once per parse. */
+    private record Cached(String stamp, KubeObjects objects, List<Owned> keys) {
+        Cached(String stamp, KubeObjects objects) {
+            this(stamp, objects, all(objects).stream().map(ManifestSource::key).toList());
+        }
     }
 
     private final Path path;
@@ -110,14 +114,17 @@ final class ManifestSource implements ClusterSource {
      */
     private ClusterSnapshot merge(List<Problem> problems) {
         Map<Owned, Path> owners = new HashMap<>();
-        files.forEach((file, c) -> {
-            for (HasMetadata o : all(c.objects())) {
-                Owned key = key(o);
-                if (!owners.containsKey(key) || file.equals(lastOwners.get(key))) {
-                    owners.put(key, file);
+        int objects = 0;
+        for (Map.Entry<Path, Cached> f : files.entrySet()) {
+            for (Owned key : f.getValue().keys()) {
+                Path first = owners.putIfAbsent(key, f.getKey());
+                if (first != null && f.getKey().equals(lastOwners.get(key))) {
+                    owners.put(key, f.getKey());
                 }
             }
-        });
+            objects += f.getValue().keys().size();
+        }
+        Map<Owned, Path> defined = owners.size() == objects ? null : owners; // null: no object is defined twice
         List<io.fabric8.kubernetes.api.model.Service> services = new ArrayList<>();
         List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice> slices = new ArrayList<>();
         List<io.fabric8.kubernetes.api.model.Node> nodes = new ArrayList<>();
@@ -125,10 +132,10 @@ final class ManifestSource implements ClusterSource {
         List<Problem> out = new ArrayList<>(problems);
         files.forEach((file, c) -> {
             out.addAll(c.objects().problems());
-            keep(c.objects().services(), services, file, owners, out);
-            keep(c.objects().endpointSlices(), slices, file, owners, out);
-            keep(c.objects().nodes(), nodes, file, owners, out);
-            keep(c.objects().serviceCidrs(), serviceCidrs, file, owners, out);
+            keep(c.objects().services(), services, file, defined, out);
+            keep(c.objects().endpointSlices(), slices, file, defined, out);
+            keep(c.objects().nodes(), nodes, file, defined, out);
+            keep(c.objects().serviceCidrs(), serviceCidrs, file, defined, out);
         });
         lastOwners = owners;
         return ClusterSnapshot.of(new KubeObjects(services, slices, nodes, serviceCidrs, out));
@@ -154,8 +161,13 @@ final class ManifestSource implements ClusterSource {
         return new Owned(o.getKind(), o.getMetadata() == null ? null : KubeObjects.key(o));
     }
 
+    /** Adds to {@code into} the objects {@code file} owns: all of them when {@code owners} is null (no duplicates). */
     private static <T extends HasMetadata> void keep(List<T> objects, List<T> into, Path file, Map<Owned, Path> owners,
                                                    List<Problem> problems) {
+        if (owners == null) {
+            into.addAll(objects);
+            return;
+        }
         for (T o : objects) {
             Path owner = owners.get(key(o));
             if (owner.equals(file)) {

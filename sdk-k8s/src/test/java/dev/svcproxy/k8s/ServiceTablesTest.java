@@ -205,6 +205,46 @@ class ServiceTablesTest {
                 + " (expected 1-65535); this slice's port is skipped")), r.problems().toString());
     }
 
+    private static String numbered(int i, String endpoint) {
+        return service("svc-" + i, "{clusterIP: 10.96.0." + i + ", ports: [{name: http, port: 80}]}")
+                + slice("svc-" + i + "-1", "svc-" + i, "IPv4", "[{name: http, port: 8080}]", "[{addresses: [" + endpoint + "]}]");
+    }
+
+    @Test
+    void aBuildThatReusesTheLastTranslationEqualsAFreshOneInContentAndOrder() {
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            yaml.append(numbered(i, "10.244.0." + i));
+        }
+        ClusterSnapshot first = ClusterSnapshot.parse(yaml.toString(), "a.yaml");
+        dev.svcproxy.k8s.internal.TranslationMemo memo = new dev.svcproxy.k8s.internal.TranslationMemo();
+        ServiceTables.Result before = ServiceTables.build(first, "node-a", memo);
+        // svc-12's slice changes, svc-5 goes, svc-1a (sorted between svc-19 and svc-2) comes; the other objects stay
+        ClusterSnapshot changes = ClusterSnapshot.parse(numbered(12, "10.244.1.12") + service("svc-1a",
+                "{clusterIP: 10.96.1.1, ports: [{name: http, port: 80}]}"), "b.yaml");
+        List<io.fabric8.kubernetes.api.model.Service> services = new java.util.ArrayList<>(first.objects().services());
+        services.removeIf(o -> o.getMetadata().getName().equals("svc-5"));
+        services.add(changes.objects().services().get(1));
+        List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice> slices = new java.util.ArrayList<>();
+        for (var o : first.objects().endpointSlices()) {
+            String name = o.getMetadata().getName();
+            slices.add(name.equals("svc-12-1") ? changes.objects().endpointSlices().get(0) : o);
+        }
+        slices.removeIf(o -> o.getMetadata().getName().equals("svc-5-1"));
+        ClusterSnapshot second = ClusterSnapshot.of(new dev.svcproxy.k8s.internal.KubeObjects(services, slices, List.of(), List.of(),
+                List.of()));
+
+        ServiceTables.Result reused = ServiceTables.build(second, "node-a", memo);
+        ServiceTables.Result fresh = ServiceTables.build(second, "node-a", new dev.svcproxy.k8s.internal.TranslationMemo());
+        assertEquals(fresh.table(IpFamily.IPV4).services(), reused.table(IpFamily.IPV4).services(), "the same services in the same order");
+        List<String> names = reused.table(IpFamily.IPV4).services().stream().map(v -> v.name().toString()).toList();
+        assertEquals(names.stream().sorted().toList(), names, "sorted by name");
+        assertTrue(names.contains("default/svc-1a:http") && !names.contains("default/svc-5:http"), names.toString());
+        assertEquals(List.of("10.244.1.12:8080"), ips(one(reused, IpFamily.IPV4, "default/svc-12:http").clusterEndpoints()));
+        org.junit.jupiter.api.Assertions.assertSame(one(before, IpFamily.IPV4, "default/svc-7:http"),
+                one(reused, IpFamily.IPV4, "default/svc-7:http"), "an unchanged Service is not translated again");
+    }
+
     @Test
     void aServiceDefinedTwiceKeepsTheFirstDefinitionAndTheOthersAreProgrammed() {
         String yaml = service("web", "{clusterIP: 10.101.57.97, ports: [{name: http, port: 80}]}")

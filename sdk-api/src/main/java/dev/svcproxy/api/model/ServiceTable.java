@@ -54,12 +54,12 @@ public abstract class ServiceTable {
      */
     @Value.Check
     protected void check() {
-        Set<String> seen = new HashSet<>();
+        Set<Named> seen = new HashSet<>();
         for (VirtualService s : services()) {
             s.family().filter(f -> f != family()).ifPresent(f -> {
                 throw new InvalidInputException("is " + f + " but the table is " + family(), s.name().toString());
             });
-            if (!seen.add(key(s.name(), s.protocol()))) {
+            if (!seen.add(new Named(s.name(), s.protocol()))) {
                 throw new InvalidInputException("appears twice in the table", s.name() + "/" + s.protocol().lowerName());
             }
         }
@@ -75,8 +75,8 @@ public abstract class ServiceTable {
         }
     }
 
-    private static String key(ServicePortName name, Protocol protocol) {
-        return name + "/" + protocol;
+    /** What a service is unique by in a table (a record: no string per service at each check). */
+    private record Named(ServicePortName name, Protocol protocol) {
     }
 
     /**

@@ -182,6 +182,9 @@ public abstract class VirtualService {
      * @return the IP family of its addresses, if it has any
      */
     public Optional<IpFamily> family() {
+        if (clusterIp().isPresent()) { // the first of addresses(), without listing them: a table checks every service
+            return Optional.of(clusterIp().get().family());
+        }
         List<IpAddress> all = addresses();
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0).family());
     }

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.ForNode;
 import io.fabric8.kubernetes.api.model.discovery.v1.ForZone;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -71,7 +72,7 @@ public final class ServiceTranslator {
     static boolean skipped(Service s) {
         ServiceSpec spec = s.getSpec();
         Map<String, String> labels = Optional.ofNullable(s.getMetadata().getLabels()).orElse(Map.of());
-        return spec == null || labels.keySet().stream().anyMatch(SKIP_LABELS::contains) || "ExternalName".equals(spec.getType())
+        return spec == null || SKIP_LABELS.stream().anyMatch(labels::containsKey) || "ExternalName".equals(spec.getType())
                 || spec.getClusterIP() == null || spec.getClusterIP().isEmpty() || "None".equals(spec.getClusterIP());
     }
 
@@ -106,7 +107,8 @@ public final class ServiceTranslator {
     public List<VirtualService> translate(List<Service> services, Map<KubeObjects.Key, List<EndpointSlice>> slicesByService) {
         Map<Service, TranslationMemo.Entry> last = memo.entries(family, nodeName, nodeZone);
         IdentityHashMap<Service, TranslationMemo.Entry> next = new IdentityHashMap<>();
-        List<VirtualService> out = new ArrayList<>();
+        Set<VirtualService> reused = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<VirtualService> fresh = new ArrayList<>();
         for (Service s : services) {
             if (s.getMetadata() == null || s.getMetadata().getName() == null || skipped(s)) {
                 continue;
@@ -126,14 +128,24 @@ public final class ServiceTranslator {
                     ports = List.of();
                 }
                 e = new TranslationMemo.Entry(mine, ports, List.copyOf(problems.subList(before, problems.size())));
+                fresh.addAll(e.services());
             } else {
                 problems.addAll(e.problems());
+                reused.addAll(e.services());
             }
-            out.addAll(e.services());
             next.put(s, e);
         }
-        memo.replace(family, nodeName, nodeZone, next);
+        List<VirtualService> out = new ArrayList<>(reused.size() + fresh.size());
+        if (!reused.isEmpty()) {
+            for (VirtualService v : memo.sorted(family)) { // already in order: only what is new is sorted in
+                if (reused.contains(v)) {
+                    out.add(v);
+                }
+            }
+        }
+        out.addAll(fresh);
         out.sort(Comparator.comparing(VirtualService::name));
+        memo.replace(family, nodeName, nodeZone, next, List.copyOf(out));
         return out;
     }
 

@@ -25,7 +25,8 @@ public final class TranslationMemo {
     record Entry(List<EndpointSlice> slices, List<VirtualService> services, List<Problem> problems) {
     }
 
-    private record Generation(String node, Optional<String> zone, Map<Service, Entry> entries) {
+    /** One family's entries, and the service ports the translation gave, in their order (by name). */
+    private record Generation(String node, Optional<String> zone, Map<Service, Entry> entries, List<VirtualService> sorted) {
     }
 
     private final Map<IpFamily, Generation> families = new EnumMap<>(IpFamily.class);
@@ -36,9 +37,19 @@ public final class TranslationMemo {
         return g != null && g.node().equals(node) && g.zone().equals(zone) ? g.entries() : Map.of();
     }
 
-    /** Replaces the entries of {@code family} with {@code entries}. */
-    synchronized void replace(IpFamily family, String node, Optional<String> zone, IdentityHashMap<Service, Entry> entries) {
-        families.put(family, new Generation(node, zone, entries));
+    /**
+     * The service ports the last translation of {@code family} gave, sorted by name: the order a translation that
+     * reuses most of them starts from (a nearly sorted list sorts in one pass).
+     */
+    synchronized List<VirtualService> sorted(IpFamily family) {
+        Generation g = families.get(family);
+        return g == null ? List.of() : g.sorted();
+    }
+
+    /** Replaces the entries of {@code family} with {@code entries}, which gave {@code sorted}. */
+    synchronized void replace(IpFamily family, String node, Optional<String> zone, IdentityHashMap<Service, Entry> entries,
+                              List<VirtualService> sorted) {
+        families.put(family, new Generation(node, zone, entries, sorted));
     }
 
     static boolean sameSlices(List<EndpointSlice> a, List<EndpointSlice> b) {
