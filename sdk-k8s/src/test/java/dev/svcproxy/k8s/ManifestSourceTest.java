@@ -248,8 +248,13 @@ class ManifestSourceTest {
         }
     }
 
-    @Test
-    void aFileRewrittenInPlaceIsReadOnlyOnceQuietNeverEmpty(@TempDir Path dir) throws Exception {
+    /**
+     * A file truncated and written again (as {@code >} in a shell, or a naive editor), or moved away and created again
+     * (as vim keeps its backup): an empty file for a moment, longer than a file renamed into place is waited for.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "moved away first: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aFileRewrittenInPlaceIsReadOnlyOnceQuietNeverEmpty(boolean movedAway, @TempDir Path dir) throws Exception {
         Path web = dir.resolve("web.yaml");
         Files.writeString(web, service("web", "10.96.0.10"));
         try (ManifestSource source = new ManifestSource(dir, 1 << 20, Clock.systemUTC())) {
@@ -257,10 +262,18 @@ class ManifestSourceTest {
             CountDownLatch woken = new CountDownLatch(1);
             source.onChange(woken::countDown);
             Thread writer = new Thread(() -> {
-                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(web, java.nio.file.StandardOpenOption.WRITE)) {
-                    ch.truncate(0); // as `>` in a shell, or a naive editor: an empty file for a moment
-                    Thread.sleep(5);
-                    ch.write(java.nio.ByteBuffer.wrap(service("web", "10.96.0.20").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                try {
+                    if (movedAway) {
+                        Files.move(web, dir.resolve("web.yaml~"));
+                    }
+                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(web, java.nio.file.StandardOpenOption.WRITE,
+                            java.nio.file.StandardOpenOption.CREATE)) {
+                        if (!movedAway) {
+                            ch.truncate(0);
+                        }
+                        Thread.sleep(15); // empty for longer than the watch waits after a file renamed into place (10 ms)
+                        ch.write(java.nio.ByteBuffer.wrap(service("web", "10.96.0.20").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

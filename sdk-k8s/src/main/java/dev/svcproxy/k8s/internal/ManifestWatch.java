@@ -35,6 +35,13 @@ public final class ManifestWatch implements AutoCloseable {
      * (not renaming into place) sends an event in between, and an empty file would read as "no objects".
      */
     static final long SETTLE_MILLIS = 50;
+    /**
+     * The quiet time when every event since the last change was a manifest file appearing (a file renamed into place,
+     * as editors, kubectl and the kubelet's atomic writer write, is whole when it appears; a file newly created and
+     * then written sends a modification too, and a file that replaced one deleted first sends the deletion): enough
+     * for the rest of a writer's events to arrive.
+     */
+    static final long APPEARED_SETTLE_MILLIS = 10;
 
     private final Path path;
     private final Path dir;
@@ -53,6 +60,8 @@ public final class ManifestWatch implements AutoCloseable {
     private Thread thread;
     private boolean eventsSinceScan;
     private long lastEvent;
+    /** Whether every event since the last change counted was a manifest file appearing ({@link #APPEARED_SETTLE_MILLIS}). */
+    private boolean onlyAppeared = true;
 
     public ManifestWatch(Path path) {
         this.path = path.toAbsolutePath();
@@ -111,7 +120,8 @@ public final class ManifestWatch implements AutoCloseable {
 
     /**
      * True if something changed since the last call that returned true (or since construction), and has been quiet
-     * for {@link #SETTLE_MILLIS}: what changed up to now is then what {@link #takeChanged()} hands over.
+     * for {@link #SETTLE_MILLIS} ({@link #APPEARED_SETTLE_MILLIS} when files only appeared): what changed up to now is
+     * then what {@link #takeChanged()} hands over.
      */
     public synchronized boolean changed() {
         drain();
@@ -119,18 +129,23 @@ public final class ManifestWatch implements AutoCloseable {
         if (key == null || (thread == null && now - lastScan >= RESCAN_NANOS)) {
             rescan(fingerprint(), now);
         }
-        if (changedSinceLastCall && now - lastEvent < SETTLE_MILLIS * 1_000_000L) {
+        if (changedSinceLastCall && now - lastEvent < settleMillis() * 1_000_000L) {
             return false; // still being written: asked again at the next poll (or woken once it is quiet)
         }
         boolean c = changedSinceLastCall;
         changedSinceLastCall = false;
         if (c) {
+            onlyAppeared = true;
             ready.addAll(pending);
             readyEverything |= everything;
             pending.clear();
             everything = false;
         }
         return c;
+    }
+
+    private synchronized long settleMillis() {
+        return onlyAppeared ? APPEARED_SETTLE_MILLIS : SETTLE_MILLIS;
     }
 
     /** Compares {@code print}, the names and stamps listed at {@code now}, with the last ones. */
@@ -163,6 +178,7 @@ public final class ManifestWatch implements AutoCloseable {
             if (e.kind() == StandardWatchEventKinds.OVERFLOW) {
                 everything = true;
                 changedSinceLastCall = true;
+                onlyAppeared = false;
                 continue;
             }
             Path name = (Path) e.context();
@@ -170,9 +186,11 @@ public final class ManifestWatch implements AutoCloseable {
             if (name.toString().startsWith("..")) {
                 everything = true; // the kubelet swapped a ConfigMap's files behind their symbolic links
                 changedSinceLastCall = true;
+                onlyAppeared = false;
             } else if (dir.equals(path) ? ManifestReader.isManifestName(p) : p.equals(path)) {
                 pending.add(p);
                 changedSinceLastCall = true;
+                onlyAppeared &= e.kind() == StandardWatchEventKinds.ENTRY_CREATE;
             }
             eventsSinceScan = true;
             lastEvent = System.nanoTime();
@@ -199,7 +217,8 @@ public final class ManifestWatch implements AutoCloseable {
     }
 
     /**
-     * Calls {@code listener} once the files have been quiet for {@link #SETTLE_MILLIS} after events, from a daemon
+     * Calls {@code listener} once the files have been quiet for {@link #SETTLE_MILLIS} after events
+     * ({@link #APPEARED_SETTLE_MILLIS} after files renamed into place), from a daemon
      * thread of this watch that waits for them (the events themselves stay for {@link #changed()} and
      * {@link #takeChanged()}); the same thread compares the names and stamps every {@link #RESCAN_NANOS} without
      * events, and calls {@code listener} when that finds a change. Once; later calls are ignored.
@@ -225,13 +244,13 @@ public final class ManifestWatch implements AutoCloseable {
                         }
                         continue;
                     }
-                    do { // until the files are quiet for SETTLE_MILLIS
+                    do { // until the files are quiet for SETTLE_MILLIS (APPEARED_SETTLE_MILLIS)
                         synchronized (this) {
                             if (k == key) {
                                 drain();
                             }
                         }
-                        k = events.poll(SETTLE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                        k = events.poll(settleMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                     } while (k != null);
                     listener.run();
                 }
