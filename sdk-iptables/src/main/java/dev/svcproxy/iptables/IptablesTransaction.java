@@ -340,7 +340,9 @@ public final class IptablesTransaction {
 
     /**
      * Records chains the caller has just seen in the kernel (from its own {@code iptables-save}), so the client need
-     * not read the table again to check them; a chain that is gone after all still fails the restore.
+     * not read the table again to check them; a chain that is gone after all still fails the restore. The first set
+     * given for a table is kept as it is, not copied (a partial sync of 10,000 services gives 110,000 chains): the
+     * caller must not change it while the transaction lives.
      *
      * @param table the table
      * @param chains the chains
@@ -348,6 +350,10 @@ public final class IptablesTransaction {
      */
     public IptablesTransaction knownToExist(Table table, java.util.Collection<ChainName> chains) {
         Set<ChainName> mine = known.get(table);
+        if (mine == null && chains instanceof Set<ChainName> given) {
+            known.put(table, java.util.Collections.unmodifiableSet(given)); // copied if more is added
+            return this;
+        }
         if (!(mine instanceof LinkedHashSet)) { // absent, or shared by the parts of a split: copied before it changes
             mine = new LinkedHashSet<>(mine == null ? Set.of() : mine);
             known.put(table, mine);

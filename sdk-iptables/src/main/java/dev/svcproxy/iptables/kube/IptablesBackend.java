@@ -196,7 +196,7 @@ public final class IptablesBackend implements ServiceProxyBackend {
         CompletableFuture<Ruleset> filterRead = full
                 ? Daemon.supply("svcproxy-iptables-read", () -> client.save(Table.FILTER, Table.FILTER::isBuiltin)) : null;
         List<SyncResult.Skipped> skipped = new ArrayList<>(alreadySkipped);
-        Set<ChainName> wanted = new LinkedHashSet<>();
+        Set<ChainName> wanted = new LinkedHashSet<>(ownChains.size() * 4 / 3 + 16); // as many as last time: no rehashing
         IptablesTransaction tx = full ? IptablesTransaction.create(context.family())
                 : rules.partialSync(desired, ownChains, skipped, changed, wanted);
         try {

@@ -68,11 +68,22 @@ public final class ServiceTranslator {
         this.memo = memo;
     }
 
+    /** Whether {@code labels} (null: none) hold one of {@link #SKIP_LABELS} (a loop: every read asks for each Service). */
+    static boolean skipLabelled(Map<String, String> labels) {
+        if (labels != null) {
+            for (String l : SKIP_LABELS) {
+                if (labels.containsKey(l)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** kube-proxy's ShouldSkipService, plus the label selector its informers use. */
     static boolean skipped(Service s) {
         ServiceSpec spec = s.getSpec();
-        Map<String, String> labels = Optional.ofNullable(s.getMetadata().getLabels()).orElse(Map.of());
-        return spec == null || SKIP_LABELS.stream().anyMatch(labels::containsKey) || "ExternalName".equals(spec.getType())
+        return spec == null || skipLabelled(s.getMetadata().getLabels()) || "ExternalName".equals(spec.getType())
                 || spec.getClusterIP() == null || spec.getClusterIP().isEmpty() || "None".equals(spec.getClusterIP());
     }
 
@@ -287,7 +298,7 @@ public final class ServiceTranslator {
                     : slice.getMetadata().getLabels();
             String ns = slice.getMetadata() == null ? null : Optional.ofNullable(slice.getMetadata().getNamespace()).orElse("default");
             if (!s.getMetadata().getName().equals(labels.get(SERVICE_NAME_LABEL)) || !s.getMetadata().getNamespace().equals(ns)
-                    || labels.keySet().stream().anyMatch(SKIP_LABELS::contains)) {
+                    || skipLabelled(labels)) {
                 continue;
             }
             if (!List.of("IPv4", "IPv6", "FQDN").contains(String.valueOf(slice.getAddressType()))) {
