@@ -198,13 +198,13 @@ public record Rule(ChainName chain, List<Match> matches, Optional<Target> target
     }
 
     private static Optional<IpFamily> familyOf(List<Match> matches, Optional<Target> target) {
-        for (Match m : matches) {
-            Optional<IpFamily> f = m.family();
+        for (int i = 0; i < matches.size(); i++) { // every rule of every sync is asked: no iterator, no lambda
+            Optional<IpFamily> f = matches.get(i).family();
             if (f.isPresent()) {
                 return f;
             }
         }
-        return target.flatMap(Target::family);
+        return target.isPresent() ? target.get().family() : Optional.empty();
     }
 
     private static void validate(ChainName chain, List<Match> matches, Optional<Target> target) {
