@@ -472,6 +472,22 @@ class SvcproxyKernelTest {
     }
 
     /**
+     * The distribution carries the class-data archive the build made (a render, as the image's), and the launcher maps
+     * it: the command's classes come from it; JVM options that name class sharing decide alone.
+     */
+    @Test
+    void theLauncherUsesTheArchiveTheBuildMadeUnlessTheOptionsNameSharing(@TempDir Path dir) throws Exception {
+        Path jsa = Path.of("target/svcproxy/lib/svcproxy.jsa").toAbsolutePath(); // where ../bin/svcproxy leads
+        assertTrue(Files.isRegularFile(jsa) && Files.size(jsa) > 1_000_000, "the build made " + jsa);
+        String used = run(LAUNCHER, Map.of("SVCPROXY_JAVA_OPTS", "-Xlog:class+load=info:file=" + dir.resolve("classes.log")), "--version");
+        assertTrue(used.endsWith("rc=0\n"), used);
+        assertTrue(Files.readString(dir.resolve("classes.log")).lines().anyMatch(l -> l.contains("dev.svcproxy.samples.cli.Svcproxy ")
+                && l.contains("shared objects file (top)")), "the command's classes from the build's archive");
+        String off = run(LAUNCHER, Map.of("SVCPROXY_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xshare:off"), "--version");
+        assertTrue(!off.contains("SharedArchiveFile") && off.endsWith("rc=0\n"), off);
+    }
+
+    /**
      * The image picks the host's iptables flavour as kube-proxy's does (iptables-wrapper): the one with the kubelet's
      * hint chain, else the one with more rules, else nft; and the launcher puts that flavour's tools first on PATH.
      */
