@@ -49,25 +49,15 @@ public final class ChangeCounter {
                 now.computeIfAbsent(key(v), k -> new ArrayList<>(1)).add(v);
             }
         }
-        Set<KubeObjects.Key> keys = new HashSet<>(last.keySet());
-        keys.addAll(now.keySet());
-        int services = 0;
-        int endpointChanges = 0;
-        for (KubeObjects.Key k : keys) {
-            List<VirtualService> before = last.get(k);
-            List<VirtualService> after = now.get(k);
-            if (Objects.equals(before, after)) {
-                continue; // most services, most of the time: nothing to take apart
+        int[] counts = new int[2]; // services, endpoint changes
+        now.forEach((k, after) -> count(k, last.get(k), after, counts));
+        last.forEach((k, before) -> {
+            if (!now.containsKey(k)) {
+                count(k, before, null, counts); // removed
             }
-            if (!Objects.equals(frontends(before), frontends(after))) {
-                services++;
-                pendingServices.add(k);
-            }
-            if (!Objects.equals(endpoints(before), endpoints(after))) {
-                endpointChanges++;
-                pendingEndpoints.add(k);
-            }
-        }
+        });
+        int services = counts[0];
+        int endpointChanges = counts[1];
         for (KubeObjects.Key key : pendingEndpoints) {
             Instant t = r.endpointTriggers().get(key.toString());
             if (t != null && !t.equals(observed.get(key))) {
@@ -78,6 +68,21 @@ public final class ChangeCounter {
         metrics.add("kubeproxy_sync_proxy_rules_service_changes_total", services);
         metrics.add("kubeproxy_sync_proxy_rules_endpoint_changes_total", endpointChanges);
         pending();
+    }
+
+    /** Counts one Service's change from {@code before} to {@code after} (null: absent) into {@code counts}. */
+    private void count(KubeObjects.Key k, List<VirtualService> before, List<VirtualService> after, int[] counts) {
+        if (Objects.equals(before, after)) {
+            return; // most services, most of the time: nothing to take apart
+        }
+        if (!Objects.equals(frontends(before), frontends(after))) {
+            counts[0]++;
+            pendingServices.add(k);
+        }
+        if (!Objects.equals(endpoints(before), endpoints(after))) {
+            counts[1]++;
+            pendingEndpoints.add(k);
+        }
     }
 
     private static KubeObjects.Key key(VirtualService v) {
@@ -112,13 +117,21 @@ public final class ChangeCounter {
 
     /** Every family synced at {@code now}: the network programming latencies of the changes it carried, and no change pending. */
     public void synced(Map<IpFamily, ServiceTable> tables, Instant now) {
+        Map<IpFamily, Set<KubeObjects.Key>> present = new java.util.EnumMap<>(IpFamily.class);
+        if (!pendingTriggers.isEmpty()) { // each table's Services once, not once per change (300 per sync under churn)
+            tables.forEach((f, t) -> {
+                Set<KubeObjects.Key> keys = new HashSet<>();
+                t.services().forEach(v -> keys.add(key(v)));
+                present.put(f, keys);
+            });
+        }
         for (Map.Entry<KubeObjects.Key, Instant> e : pendingTriggers.entrySet()) {
             double seconds = Math.max(0, Duration.between(e.getValue(), now).toNanos() / 1e9);
-            for (Map.Entry<IpFamily, ServiceTable> t : tables.entrySet()) {
-                if (t.getValue().services().stream().anyMatch(v -> e.getKey().equals(key(v)))) {
-                    metrics.observe("kubeproxy_network_programming_duration_seconds", seconds, "ip_family", t.getKey().toString());
+            present.forEach((f, keys) -> {
+                if (keys.contains(e.getKey())) {
+                    metrics.observe("kubeproxy_network_programming_duration_seconds", seconds, "ip_family", f.toString());
                 }
-            }
+            });
             observed.put(e.getKey(), e.getValue());
         }
         pendingTriggers.clear();
