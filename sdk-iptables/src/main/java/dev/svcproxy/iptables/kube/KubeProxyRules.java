@@ -431,7 +431,7 @@ public final class KubeProxyRules {
      */
     public void deleteStale(IptablesTransaction tx, Collection<ChainName> existingNatChains, Set<ChainName> wanted) {
         for (ChainName c : existingNatChains) {
-            if (KubeChains.isServiceChain(c) && !wanted.contains(c)) {
+            if (!wanted.contains(c) && KubeChains.isServiceChain(c)) { // most are wanted: one lookup, no prefix tests
                 tx.deleteChain(Table.NAT, c);
             }
         }
