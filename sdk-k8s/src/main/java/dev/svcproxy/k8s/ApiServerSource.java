@@ -3,7 +3,8 @@
 package dev.svcproxy.k8s;
 
 import dev.svcproxy.api.SvcProxyException;
-import dev.svcproxy.k8s.internal.TranslationMemo;
+import dev.svcproxy.k8s.internal.ClusterIndex;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -12,13 +13,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The API server as a {@link ClusterSource}: informers, a change flag they raise, and Events for skipped objects. */
+/**
+ * The API server as a {@link ClusterSource}: informers, a change flag they raise, and Events for skipped objects. A read
+ * takes from the informers only the Services and EndpointSlices that changed since the last, and translates only those.
+ */
 final class ApiServerSource implements ClusterSource {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServerSource.class);
     private final KubeApiSource source;
     private final ProblemEvents events;
     private final AtomicBoolean dirty;
-    private final TranslationMemo memo = new TranslationMemo();
+    private final ClusterIndex index = new ClusterIndex();
 
     private final AtomicReference<Runnable> listener;
 
@@ -56,7 +60,8 @@ final class ApiServerSource implements ClusterSource {
 
     @Override
     public synchronized ServiceTables.Result read(String nodeName) {
-        return ServiceTables.build(source.snapshot(), nodeName, memo);
+        source.applyChanges(index); // only the objects that changed: the others stay translated as they were
+        return ServiceTables.build(index, source.nodes(), source.serviceCidrs(), new ArrayList<>(), nodeName);
     }
 
     @Override

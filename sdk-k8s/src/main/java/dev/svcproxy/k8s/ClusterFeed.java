@@ -4,6 +4,7 @@ package dev.svcproxy.k8s;
 
 import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.k8s.internal.ClusterIndex;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +13,15 @@ import java.util.Map;
  * A {@link ClusterSource} the embedding program feeds: a CNI agent or controller that already holds the cluster's
  * objects hands them over as a {@link ClusterSnapshot} (e.g. {@link ClusterSnapshot#parse} of their YAML or JSON),
  * or hands over ready {@link ServiceTable}s with no Kubernetes objects at all. The proxy syncs soon after each
- * {@code publish}. Thread-safe.
+ * {@code publish}; Services and EndpointSlices that are the very same objects as in the last publish are not translated
+ * again. Thread-safe.
  */
 public final class ClusterFeed implements ClusterSource {
     private ClusterSnapshot snapshot = ClusterSnapshot.parse("", "feed");
     private Map<IpFamily, ServiceTable> tables;
     private boolean changed;
     private Runnable listener = () -> { };
+    private final ClusterIndex index = new ClusterIndex();
 
     /**
      * Publishes Services, EndpointSlices and Nodes; they replace what was published before.
@@ -58,7 +61,7 @@ public final class ClusterFeed implements ClusterSource {
     @Override
     public synchronized ServiceTables.Result read(String nodeName) {
         return tables != null ? new ServiceTables.Result(Map.copyOf(tables), List.of(), List.of())
-                : ServiceTables.build(snapshot, nodeName);
+                : ServiceTables.build(snapshot, nodeName, index);
     }
 
     @Override

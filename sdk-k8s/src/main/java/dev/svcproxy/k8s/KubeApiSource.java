@@ -6,6 +6,7 @@ import dev.svcproxy.k8s.internal.ApiClients;
 
 import dev.svcproxy.api.InvalidInputException;
 import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.k8s.internal.ClusterIndex;
 import dev.svcproxy.k8s.internal.KubeObjectTrim;
 import dev.svcproxy.k8s.internal.KubeObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -23,8 +24,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -32,7 +36,8 @@ import java.util.function.UnaryOperator;
  * Services, EndpointSlices and this node's Node from the Kubernetes API, through fabric8 informers with
  * kube-proxy's selectors: objects labelled {@code service.kubernetes.io/service-proxy-name} or
  * {@code service.kubernetes.io/headless} are not watched; the Node is selected by {@code metadata.name}. Every
- * change calls the listener given at start; {@link #snapshot()} is the informers' current view.
+ * change calls the listener given at start, and names the changed Service or EndpointSlice for
+ * {@link #applyChanges}, which hands over only those; {@link #snapshot()} is the informers' whole current view.
  */
 final class KubeApiSource implements AutoCloseable {
     private final KubernetesClient client;
@@ -42,17 +47,23 @@ final class KubeApiSource implements AutoCloseable {
     private final SharedIndexInformer<Node> nodes;
     /** Not waited for: an API server older than Kubernetes 1.33 may not serve ServiceCIDRs, and kube-proxy copes without. */
     private final SharedIndexInformer<io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR> serviceCidrs;
+    /** The store keys ({@code ns/name}) of the Services and EndpointSlices changed since {@link #applyChanges} last ran. */
+    private final Set<String> changedServices = ConcurrentHashMap.newKeySet();
+    private final Set<String> changedSlices = ConcurrentHashMap.newKeySet();
 
     private KubeApiSource(KubernetesClient client, String nodeName, Duration resync, Runnable onChange) {
         this.client = client;
         long period = resync.toMillis();
         this.services = add(trimmed(client.services().inAnyNamespace().withoutLabel("service.kubernetes.io/service-proxy-name")
-                .withoutLabel("service.kubernetes.io/headless").runnableInformer(period), KubeObjectTrim::service, onChange));
+                .withoutLabel("service.kubernetes.io/headless").runnableInformer(period), KubeObjectTrim::service, changedServices, onChange));
         this.slices = add(trimmed(client.discovery().v1().endpointSlices().inAnyNamespace()
                 .withoutLabel("service.kubernetes.io/service-proxy-name").withoutLabel("service.kubernetes.io/headless")
-                .runnableInformer(period), KubeObjectTrim::endpointSlice, onChange));
-        this.nodes = add(client.nodes().withField("metadata.name", nodeName).inform(handler(onChange), period));
-        this.serviceCidrs = client.network().v1().serviceCIDRs().inform(handler(onChange), period);
+                .runnableInformer(period), KubeObjectTrim::endpointSlice, changedSlices, onChange));
+        this.nodes = add(client.nodes().withField("metadata.name", nodeName).inform(handler(null, onChange), period));
+        this.serviceCidrs = client.network().v1().serviceCIDRs().inform(handler(null, onChange), period);
+        // the first list is handed over whole, whether or not its events have run yet
+        changedServices.addAll(services.getStore().listKeys());
+        changedSlices.addAll(slices.getStore().listKeys());
     }
 
     /**
@@ -61,14 +72,14 @@ final class KubeApiSource implements AutoCloseable {
      * proxy's heap.
      */
     private static <T extends HasMetadata> SharedIndexInformer<T> trimmed(SharedIndexInformer<T> informer, UnaryOperator<T> trim,
-                                                                         Runnable onChange) {
+                                                                         Set<String> changed, Runnable onChange) {
         informer.itemStore(new BasicItemStore<>(Cache::metaNamespaceKeyFunc) {
             @Override
             public T put(String key, T obj) {
                 return super.put(key, trim.apply(obj));
             }
         });
-        informer.addEventHandler(handler(onChange));
+        informer.addEventHandler(handler(changed, onChange));
         informer.run();
         return informer;
     }
@@ -102,20 +113,28 @@ final class KubeApiSource implements AutoCloseable {
         }
     }
 
-    private static <T extends HasMetadata> ResourceEventHandler<T> handler(Runnable onChange) {
+    /** Calls {@code onChange} after each event, once its object's key is in {@code changed} (if not null). */
+    private static <T extends HasMetadata> ResourceEventHandler<T> handler(Set<String> changed, Runnable onChange) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                onChange.run();
+                changed(obj);
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
-                onChange.run();
+                changed(newObj);
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                changed(obj);
+            }
+
+            private void changed(T obj) {
+                if (changed != null) {
+                    changed.add(Cache.metaNamespaceKeyFunc(obj));
+                }
                 onChange.run();
             }
         };
@@ -136,6 +155,52 @@ final class KubeApiSource implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         return true;
+    }
+
+    /**
+     * Hands the Services and EndpointSlices changed since the last call to {@code index}: each as the informer's
+     * store holds it now (trimmed), or its removal if the store no longer does. Events that come meanwhile are
+     * handed over by the next call (an object handed over twice changes nothing the second time).
+     *
+     * @return how many objects were handed over
+     */
+    int applyChanges(ClusterIndex index) {
+        List<String> s = drain(changedServices);
+        for (String key : s) {
+            index.service(key(key), services.getStore().getByKey(key));
+        }
+        List<String> e = drain(changedSlices);
+        for (String key : e) {
+            index.slice(key(key), slices.getStore().getByKey(key));
+        }
+        return s.size() + e.size();
+    }
+
+    /** Takes the keys out of {@code changed}, each before its object is read from the store (an event after refills it). */
+    private static List<String> drain(Set<String> changed) {
+        List<String> out = new ArrayList<>();
+        for (Iterator<String> i = changed.iterator(); i.hasNext(); ) {
+            out.add(i.next());
+            i.remove();
+        }
+        return out;
+    }
+
+    /** A store key ({@code ns/name}) as the index keys objects. */
+    private static KubeObjects.Key key(String storeKey) {
+        int slash = storeKey.indexOf('/');
+        return slash < 0 ? new KubeObjects.Key("default", storeKey) : new KubeObjects.Key(storeKey.substring(0, slash),
+                storeKey.substring(slash + 1));
+    }
+
+    /** This node's Node, if the informer has it. */
+    List<Node> nodes() {
+        return nodes.getStore().list();
+    }
+
+    /** The cluster's ServiceCIDRs (none if the API server does not serve them). */
+    List<io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR> serviceCidrs() {
+        return serviceCidrs.getStore().list();
     }
 
     /** The informers' current objects. */

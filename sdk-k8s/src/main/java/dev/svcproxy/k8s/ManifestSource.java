@@ -5,7 +5,7 @@ package dev.svcproxy.k8s;
 import dev.svcproxy.k8s.internal.KubeObjects;
 import dev.svcproxy.k8s.internal.ManifestReader;
 import dev.svcproxy.k8s.internal.ManifestWatch;
-import dev.svcproxy.k8s.internal.TranslationMemo;
+import dev.svcproxy.k8s.internal.ClusterIndex;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ final class ManifestSource implements ClusterSource {
     private final Clock clock;
     private final long maxFileBytes;
     private Map<Path, Cached> files = new TreeMap<>();
-    private final TranslationMemo memo = new TranslationMemo();
+    private final ClusterIndex index = new ClusterIndex();
     private Map<Owned, Path> lastOwners = Map.of();
     private Instant unreadableSince;
 
@@ -104,7 +104,7 @@ final class ManifestSource implements ClusterSource {
             next.put(p, new Cached(stamp, r.objects()));
         }
         files = next;
-        return ServiceTables.build(merge(problems), nodeName, memo);
+        return ServiceTables.build(merge(problems), nodeName, index);
     }
 
     /**

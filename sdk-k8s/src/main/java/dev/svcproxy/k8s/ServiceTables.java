@@ -7,13 +7,8 @@ import dev.svcproxy.api.model.ServiceTable;
 import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
-import dev.svcproxy.k8s.internal.KubeObjects;
-import dev.svcproxy.k8s.internal.ServiceTranslator;
-import dev.svcproxy.k8s.internal.TranslationMemo;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import dev.svcproxy.k8s.internal.ClusterIndex;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -21,9 +16,7 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,8 +65,6 @@ public final class ServiceTables {
 
     /** The taint the cluster autoscaler puts on a node it is about to delete. */
     static final String TO_BE_DELETED_TAINT = "ToBeDeletedByClusterAutoscaler";
-    /** The EndpointSlice controller's annotation: when the change that produced this slice happened. */
-    static final String TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time";
 
     private ServiceTables() {
     }
@@ -86,28 +77,35 @@ public final class ServiceTables {
      * @return the tables, the pod CIDRs and the problems
      */
     public static Result build(ClusterSnapshot snapshot, String nodeName) {
-        return build(snapshot, nodeName, new TranslationMemo());
+        return build(snapshot, nodeName, new ClusterIndex());
     }
 
     /**
-     * Builds the tables, translating again only the Services that are new or changed (or whose EndpointSlices are)
-     * since the last build with {@code memo}: a source that keeps the objects of what did not change keeps reads cheap.
+     * Builds the tables from a whole snapshot, translating again only the Services that are new or changed (or whose
+     * EndpointSlices are) since the last build with {@code index}: a source that keeps the objects of what did not
+     * change keeps reads cheap.
      */
-    static Result build(ClusterSnapshot snapshot, String nodeName, TranslationMemo memo) {
+    static Result build(ClusterSnapshot snapshot, String nodeName, ClusterIndex index) {
         List<Problem> problems = new ArrayList<>(snapshot.problems());
-        Optional<Node> node = snapshot.objects().nodes().stream()
-                .filter(n -> n.getMetadata() != null && nodeName.equals(n.getMetadata().getName())).findFirst();
+        index.replaceAll(snapshot.objects().services(), snapshot.objects().endpointSlices(), problems);
+        return build(index, snapshot.objects().nodes(), snapshot.objects().serviceCidrs(), problems, nodeName);
+    }
+
+    /**
+     * Builds the tables from what {@code index} holds (a source that hands over only what changed keeps it up to date),
+     * with the Nodes and ServiceCIDRs given; {@code problems} are the source's own, and the build's are added.
+     */
+    static Result build(ClusterIndex index, List<Node> nodes, List<io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR> cidrs,
+                        List<Problem> problems, String nodeName) {
+        Optional<Node> node = nodes.stream().filter(n -> n.getMetadata() != null && nodeName.equals(n.getMetadata().getName())).findFirst();
         Optional<String> zone = node.map(n -> n.getMetadata().getLabels()).map(l -> l.get("topology.kubernetes.io/zone"));
+        ClusterIndex.Translation t = index.translate(nodeName, zone);
+        problems.addAll(t.problems());
         Map<IpFamily, ServiceTable> tables = new EnumMap<>(IpFamily.class);
-        List<Service> services = firstOfEach(snapshot.objects().services(), problems);
-        List<EndpointSlice> slices = firstOfEach(snapshot.objects().endpointSlices(), problems);
-        Map<KubeObjects.Key, List<EndpointSlice>> slicesByService = ServiceTranslator.byService(slices);
         for (IpFamily f : IpFamily.values()) {
-            ServiceTranslator t = new ServiceTranslator(f, nodeName, zone, problems, memo);
-            tables.put(f, ServiceTable.builder().family(f)
-                    .addAllServices(t.translate(services, slicesByService))
+            tables.put(f, ServiceTable.builder().family(f).addAllServices(t.services().get(f))
                     .addAllNodeIps(nodeIps(node, f, problems))
-                    .addAllServiceCidrs(serviceCidrs(snapshot.objects().serviceCidrs(), f, problems)).build());
+                    .addAllServiceCidrs(serviceCidrs(cidrs, f, problems)).build());
         }
         List<Cidr> podCidrs = new ArrayList<>();
         node.map(n -> n.getSpec()).map(spec -> spec.getPodCIDRs() != null && !spec.getPodCIDRs().isEmpty() ? spec.getPodCIDRs()
@@ -119,51 +117,11 @@ public final class ServiceTables {
                     }
                 });
         boolean eligible = node.map(n -> n.getMetadata().getDeletionTimestamp() == null && (n.getSpec() == null
-                || n.getSpec().getTaints() == null || n.getSpec().getTaints().stream().noneMatch(t -> TO_BE_DELETED_TAINT.equals(t.getKey()))))
+                || n.getSpec().getTaints() == null || n.getSpec().getTaints().stream().noneMatch(x -> TO_BE_DELETED_TAINT.equals(x.getKey()))))
                 .orElse(true);
         // one line per problem, although both families' translations may meet it (an invalid clusterIP, say)
         return new Result(Collections.unmodifiableMap(tables), List.copyOf(podCidrs), List.copyOf(new LinkedHashSet<>(problems)),
-                eligible, triggers(slices));
-    }
-
-    /** Per Service, the latest trigger time its slices carry (a time that does not parse is left out). */
-    private static Map<String, java.time.Instant> triggers(List<EndpointSlice> slices) {
-        Map<String, java.time.Instant> out = new java.util.HashMap<>();
-        for (EndpointSlice s : slices) {
-            Map<String, String> annotations = s.getMetadata().getAnnotations();
-            Map<String, String> labels = s.getMetadata().getLabels();
-            String time = annotations == null ? null : annotations.get(TRIGGER_TIME);
-            String service = labels == null ? null : labels.get("kubernetes.io/service-name");
-            if (time == null || service == null) {
-                continue;
-            }
-            try {
-                java.time.Instant t = java.time.OffsetDateTime.parse(time).toInstant();
-                out.merge(s.getMetadata().getNamespace() + "/" + service, t, (a, b) -> a.isAfter(b) ? a : b);
-            } catch (java.time.format.DateTimeParseException e) {
-                // kube-proxy ignores a trigger time it cannot parse too
-            }
-        }
-        return Map.copyOf(out);
-    }
-
-    /**
-     * The first object of each namespace/name, in the order given: a later one with the same name (a manifest copied
-     * beside the original, say) is reported and skipped, so that one duplicate never stops the others.
-     */
-    static <T extends HasMetadata> List<T> firstOfEach(List<T> objects, List<Problem> problems) {
-        Set<KubeObjects.Key> seen = new HashSet<>();
-        List<T> out = new ArrayList<>();
-        for (T o : objects) {
-            KubeObjects.Key id = o.getMetadata() == null ? null : KubeObjects.key(o);
-            if (id == null || seen.add(id)) {
-                out.add(o);
-            } else {
-                problems.add(new Problem(Optional.ofNullable(o.getKind()).orElse(o.getClass().getSimpleName()), id.toString(),
-                        "defined more than once; the first definition is kept"));
-            }
-        }
-        return out;
+                eligible, t.triggers());
     }
 
     /** The {@code spec.cidrs} of family {@code f} of every ServiceCIDR, in order, once each; a bad one is a problem. */

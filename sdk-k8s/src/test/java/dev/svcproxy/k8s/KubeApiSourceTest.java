@@ -98,6 +98,45 @@ class KubeApiSourceTest {
     }
 
     @Test
+    void aReadHandsOverOnlyTheObjectsThatChangedAndEqualsAFullTranslation() throws Exception {
+        List<String> names = List.of("web", "api", "db");
+        for (int i = 0; i < names.size(); i++) {
+            admin.services().inNamespace("default").resource(service(names.get(i), "10.96.0." + (10 + i))).create();
+            admin.discovery().v1().endpointSlices().inNamespace("default").resource(slice(names.get(i), "10.244.0.27")).create();
+        }
+        try (KubeApiSource source = KubeApiSource.start(server.createClient(), "node-a", Duration.ofMinutes(15), () -> { })) {
+            assertTrue(source.awaitSynced(Duration.ofSeconds(10)));
+            dev.svcproxy.k8s.internal.ClusterIndex index = new dev.svcproxy.k8s.internal.ClusterIndex();
+            assertEquals(6, source.applyChanges(index), "the first read takes the whole list");
+            ServiceTables.Result first = ServiceTables.build(index, source.nodes(), source.serviceCidrs(), new java.util.ArrayList<>(), "node-a");
+            admin.discovery().v1().endpointSlices().inNamespace("default").resource(slice("api", "10.244.0.27", "10.244.0.28")).update();
+            int handed = 0;
+            ServiceTables.Result next = first;
+            for (int i = 0; i < 100 && one(next, "api").clusterEndpoints().size() < 2; i++) {
+                Thread.sleep(50);
+                handed += source.applyChanges(index);
+                next = ServiceTables.build(index, source.nodes(), source.serviceCidrs(), new java.util.ArrayList<>(), "node-a");
+            }
+            assertEquals(List.of("10.244.0.27:8080", "10.244.0.28:8080"), one(next, "api").clusterEndpoints().stream()
+                    .map(Endpoint::toString).toList());
+            assertEquals(1, handed, "one slice changed: one object handed over");
+            assertSame(one(first, "web"), one(next, "web"), "the Services that did not change are not translated again");
+            assertEquals(ServiceTables.build(source.snapshot(), "node-a").tables(), next.tables(), "as a translation of everything");
+
+            admin.services().inNamespace("default").withName("db").delete();
+            await(() -> {
+                source.applyChanges(index);
+                return ServiceTables.build(index, source.nodes(), source.serviceCidrs(), new java.util.ArrayList<>(), "node-a")
+                        .table(IpFamily.IPV4).services().size() == 2;
+            }, "a deleted Service is handed over as gone");
+        }
+    }
+
+    private static VirtualService one(ServiceTables.Result r, String name) {
+        return r.table(IpFamily.IPV4).services().stream().filter(v -> v.name().name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
     void theInformersKeepServicesAndSlicesTrimmedAfterAListAndAnUpdate() throws Exception {
         admin.services().inNamespace("default").resource(service("web", "10.96.0.10")).create();
         admin.discovery().v1().endpointSlices().inNamespace("default").resource(slice("web", "10.244.0.27")).create();

@@ -217,7 +217,7 @@ class ServiceTablesTest {
             yaml.append(numbered(i, "10.244.0." + i));
         }
         ClusterSnapshot first = ClusterSnapshot.parse(yaml.toString(), "a.yaml");
-        dev.svcproxy.k8s.internal.TranslationMemo memo = new dev.svcproxy.k8s.internal.TranslationMemo();
+        dev.svcproxy.k8s.internal.ClusterIndex memo = new dev.svcproxy.k8s.internal.ClusterIndex();
         ServiceTables.Result before = ServiceTables.build(first, "node-a", memo);
         // svc-12's slice changes, svc-5 goes, svc-1a (sorted between svc-19 and svc-2) comes; the other objects stay
         ClusterSnapshot changes = ClusterSnapshot.parse(numbered(12, "10.244.1.12") + service("svc-1a",
@@ -235,7 +235,7 @@ class ServiceTablesTest {
                 List.of()));
 
         ServiceTables.Result reused = ServiceTables.build(second, "node-a", memo);
-        ServiceTables.Result fresh = ServiceTables.build(second, "node-a", new dev.svcproxy.k8s.internal.TranslationMemo());
+        ServiceTables.Result fresh = ServiceTables.build(second, "node-a", new dev.svcproxy.k8s.internal.ClusterIndex());
         assertEquals(fresh.table(IpFamily.IPV4).services(), reused.table(IpFamily.IPV4).services(), "the same services in the same order");
         List<String> names = reused.table(IpFamily.IPV4).services().stream().map(v -> v.name().toString()).toList();
         assertEquals(names.stream().sorted().toList(), names, "sorted by name");

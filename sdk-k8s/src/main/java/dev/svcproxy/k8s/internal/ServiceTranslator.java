@@ -24,10 +24,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.ForNode;
 import io.fabric8.kubernetes.api.model.discovery.v1.ForZone;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,20 +48,20 @@ public final class ServiceTranslator {
     private final String nodeName;
     private final Optional<String> nodeZone;
     private final List<Problem> problems;
-    private final TranslationMemo memo;
 
+    /**
+     * A translator for one family and node; what it meets goes to {@code problems}.
+     *
+     * @param family the family translated
+     * @param nodeName this node's name
+     * @param nodeZone this node's zone, if it has one
+     * @param problems where bad values are reported
+     */
     public ServiceTranslator(IpFamily family, String nodeName, Optional<String> nodeZone, List<Problem> problems) {
-        this(family, nodeName, nodeZone, problems, new TranslationMemo());
-    }
-
-    /** A translator that reuses what {@code memo} holds for unchanged Services, and leaves its own results there. */
-    public ServiceTranslator(IpFamily family, String nodeName, Optional<String> nodeZone, List<Problem> problems,
-                             TranslationMemo memo) {
         this.family = family;
         this.nodeName = nodeName;
         this.nodeZone = nodeZone;
         this.problems = problems;
-        this.memo = memo;
     }
 
     /** Whether {@code labels} (null: none) hold one of {@link #SKIP_LABELS} (a loop: every read asks for each Service). */
@@ -88,76 +84,22 @@ public final class ServiceTranslator {
     }
 
     /**
-     * The EndpointSlices by the Service their {@code kubernetes.io/service-name} label names, in the order given; one
-     * grouping serves every family's translation.
+     * The service ports of {@code s} for this translator's family, each with the endpoints of {@code slices} (those
+     * labelled with its name); none for a Service kube-proxy skips (no name, headless, ExternalName, a skip label).
      *
-     * @param slices the EndpointSlices
-     * @return the EndpointSlices by the Service their {@code kubernetes.io/service-name} label names, in the order given
+     * @param s the Service
+     * @param slices its EndpointSlices
+     * @return the service ports of {@code s} for this translator's family
+     * @throws SvcProxyException if the Service as a whole is invalid (a port alone is reported and skipped)
      */
-    public static Map<KubeObjects.Key, List<EndpointSlice>> byService(List<EndpointSlice> slices) {
-        Map<KubeObjects.Key, List<EndpointSlice>> byService = new HashMap<>();
-        for (EndpointSlice slice : slices) {
-            String service = slice.getMetadata() == null || slice.getMetadata().getLabels() == null ? null
-                    : slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
-            if (service != null) {
-                String ns = Optional.ofNullable(slice.getMetadata().getNamespace()).orElse("default");
-                byService.computeIfAbsent(new KubeObjects.Key(ns, service), k -> new ArrayList<>()).add(slice);
-            }
+    public List<VirtualService> translate(Service s, List<EndpointSlice> slices) {
+        if (s.getMetadata() == null || s.getMetadata().getName() == null || skipped(s)) {
+            return List.of();
         }
-        return byService;
-    }
-
-    /**
-     * The service ports of {@code services} for this translator's family, sorted by name, each with the endpoints of
-     * its EndpointSlices ({@link #byService}).
-     *
-     * @param services the Services
-     * @param slicesByService the EndpointSlices, grouped by {@link #byService}
-     * @return the service ports of {@code services} for this translator's family, sorted by name
-     */
-    public List<VirtualService> translate(List<Service> services, Map<KubeObjects.Key, List<EndpointSlice>> slicesByService) {
-        Map<Service, TranslationMemo.Entry> last = memo.entries(family, nodeName, nodeZone);
-        IdentityHashMap<Service, TranslationMemo.Entry> next = new IdentityHashMap<>();
-        Set<VirtualService> reused = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<VirtualService> fresh = new ArrayList<>();
-        for (Service s : services) {
-            if (s.getMetadata() == null || s.getMetadata().getName() == null || skipped(s)) {
-                continue;
-            }
-            if (s.getMetadata().getNamespace() == null) {
-                s.getMetadata().setNamespace("default");
-            }
-            List<EndpointSlice> mine = slicesByService.getOrDefault(KubeObjects.key(s), List.of());
-            TranslationMemo.Entry e = last.get(s);
-            if (e == null || !TranslationMemo.sameSlices(e.slices(), mine)) {
-                int before = problems.size();
-                List<VirtualService> ports;
-                try {
-                    ports = service(s, mine);
-                } catch (SvcProxyException x) {
-                    problems.add(new Problem("Service", KubeObjects.id(s), x.getMessage() + " (service skipped)"));
-                    ports = List.of();
-                }
-                e = new TranslationMemo.Entry(mine, ports, List.copyOf(problems.subList(before, problems.size())));
-                fresh.addAll(e.services());
-            } else {
-                problems.addAll(e.problems());
-                reused.addAll(e.services());
-            }
-            next.put(s, e);
+        if (s.getMetadata().getNamespace() == null) {
+            s.getMetadata().setNamespace("default");
         }
-        List<VirtualService> out = new ArrayList<>(reused.size() + fresh.size());
-        if (!reused.isEmpty()) {
-            for (VirtualService v : memo.sorted(family)) { // already in order: only what is new is sorted in
-                if (reused.contains(v)) {
-                    out.add(v);
-                }
-            }
-        }
-        out.addAll(fresh);
-        out.sort(Comparator.comparing(VirtualService::name));
-        memo.replace(family, nodeName, nodeZone, next, List.copyOf(out));
-        return out;
+        return service(s, slices);
     }
 
     private Optional<IpAddress> clusterIp(Service s) {
