@@ -293,6 +293,15 @@ public final class IptablesTransaction {
     }
 
     /**
+     * Whether every operation is known: no {@link #lastly} callback is left to run.
+     *
+     * @return whether no {@link #lastly} callback is pending
+     */
+    public boolean isComplete() {
+        return last == null;
+    }
+
+    /**
      * Runs the pending {@link #lastly} callback once, if there is one (it may set the next): for a client that takes a
      * transaction's operations as they come, so that what it does with them overlaps the building of the next.
      *

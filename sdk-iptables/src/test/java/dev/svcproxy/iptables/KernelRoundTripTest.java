@@ -116,15 +116,19 @@ class KernelRoundTripTest {
         }
     }
 
+    /** With {@code filler} rules before the bad one: 2,500 make the client write the payload to a file for the tool. */
     @ParameterizedTest
-    @EnumSource(value = Flavour.class, names = {"NFT", "LEGACY"})
-    void aRuleTheKernelRefusesIsNamedAndNothingIsApplied(Flavour flavour) {
+    @org.junit.jupiter.params.provider.CsvSource({"NFT, 0", "LEGACY, 0", "NFT, 2500", "LEGACY, 2500"})
+    void aRuleTheKernelRefusesIsNamedAndNothingIsApplied(Flavour flavour, int filler) {
         try (NetworkNamespace ns = KernelNamespace.create()) {
             IptablesClient c = IptablesClient.newBuilder().netns(ns.path()).flavour(flavour).build();
             Rule bad = Rule.in("KUBE-GOOD").matchSet("NO-SUCH-SET", Match.Direction.DESTINATION).accept();
             IptablesTransaction tx = c.newTransaction().flushChain(Table.FILTER, "KUBE-GOOD")
-                    .append(Table.FILTER, Rule.in("KUBE-GOOD").comment("fine").accept())
-                    .append(Table.FILTER, bad)
+                    .append(Table.FILTER, Rule.in("KUBE-GOOD").comment("fine").accept());
+            for (int i = 0; i < filler; i++) {
+                tx.append(Table.FILTER, Rule.in("KUBE-GOOD").comment("filler " + i).accept());
+            }
+            tx.append(Table.FILTER, bad)
                     .append(Table.FILTER, Rule.in("KUBE-GOOD").comment("also fine").drop());
             RestoreRefusedException e = assertThrows(RestoreRefusedException.class, () -> c.apply(tx));
             assertEquals("filter: " + bad.render(IpFamily.IPV4), e.operation().orElse(""), e.getMessage());

@@ -50,6 +50,11 @@ public final class ExecIptablesClient implements IptablesClient {
     private final boolean writeDirectly;
     /** The iptables-nft version {@link NftCompatRules} encodes as. */
     static final String DIRECT_VERSION = "1.8.9";
+    /**
+     * The operations from which a transaction known whole is written to a file for the tool ({@link CommandRunner#fromFile}):
+     * a small one (a partial sync of 1,000 services) costs the tool nothing more through the pipe.
+     */
+    static final int WHOLE_FROM_FILE = 2_000;
 
     public ExecIptablesClient(IpFamily family, Optional<Path> netns, Optional<Flavour> flavour, Duration timeout,
                               boolean writeDirectly) {
@@ -134,7 +139,9 @@ public final class ExecIptablesClient implements IptablesClient {
         if (LOG.isTraceEnabled()) {
             LOG.trace("{}:\n{}", String.join(" ", argv), tx.render());
         }
-        CommandRunner.Result r = runner.stream(argv, tx::renderTo);
+        // a transaction known whole goes through a file, which the tool reads faster than a pipe being written
+        CommandRunner.Result r = tx.isComplete() && tx.operations().size() >= WHOLE_FROM_FILE ? runner.fromFile(argv, tx::renderTo)
+                : runner.stream(argv, tx::renderTo);
         if (r.exit() != 0) {
             SvcProxyException locked = lock.map(l -> l.failure(r.exit(), r.stderr(), base + "-restore")).orElse(null);
             throw locked != null ? locked : failure(r, tx);
