@@ -4,8 +4,8 @@ package dev.svcproxy.k8s;
 
 import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.k8s.internal.ClusterIndex;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.k8s;
 
+import dev.svcproxy.k8s.internal.ClusterIndex;
 import dev.svcproxy.k8s.internal.KubeObjects;
 import dev.svcproxy.k8s.internal.ManifestReader;
 import dev.svcproxy.k8s.internal.ManifestWatch;
-import dev.svcproxy.k8s.internal.ClusterIndex;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.nio.file.Path;
