@@ -144,20 +144,21 @@ public final class ClusterIndex {
      * @param problems where objects defined twice or without a name are reported
      */
     public void replaceAll(List<Service> newServices, List<EndpointSlice> newSlices, List<Problem> problems) {
-        Map<KubeObjects.Key, Service> s = firstOfEach(newServices, problems);
-        for (KubeObjects.Key gone : List.copyOf(services.keySet())) {
-            if (!s.containsKey(gone)) {
-                service(gone, null);
+        replace(services, firstOfEach(newServices, problems), this::service);
+        replace(slices, firstOfEach(newSlices, problems), this::slice);
+    }
+
+    /** Removes through {@code set} what {@code held} has and {@code next} lacks, then sets all of {@code next}. */
+    private static <T> void replace(Map<KubeObjects.Key, T> held, Map<KubeObjects.Key, T> next,
+                                    java.util.function.BiConsumer<KubeObjects.Key, T> set) {
+        List<KubeObjects.Key> gone = new ArrayList<>();
+        for (KubeObjects.Key k : held.keySet()) {
+            if (!next.containsKey(k)) {
+                gone.add(k);
             }
         }
-        s.forEach(this::service);
-        Map<KubeObjects.Key, EndpointSlice> e = firstOfEach(newSlices, problems);
-        for (KubeObjects.Key gone : List.copyOf(slices.keySet())) {
-            if (!e.containsKey(gone)) {
-                slice(gone, null);
-            }
-        }
-        e.forEach(this::slice);
+        gone.forEach(k -> set.accept(k, null));
+        next.forEach(set);
     }
 
     /**
