@@ -39,7 +39,9 @@ class TableFlushKernelTest {
             Thread loop = new Thread(proxy::run, "kube-proxy");
             loop.start();
             try {
-                assertTrue(SvcproxyKernelTest.waitFor(() -> topo.node().exec("iptables-save", "-t", "nat").contains("KUBE-SEP"), 20_000),
+                // the first sync's line, not the first KUBE-SEP chain: on iptables-nft a first load declares its chains
+                // before it adds their rules, and the jumps into them last (IptablesBackend.applyFirstLoad)
+                assertTrue(SvcproxyKernelTest.waitFor(() -> lines.stream().anyMatch(l -> l.startsWith("synced IPv4")), 20_000),
                         lines.toString());
                 assertEquals(3, topo.connect(topo.client(), "10.101.57.97:80", 3).size(), "serves before");
 
