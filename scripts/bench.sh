@@ -60,12 +60,13 @@ apibench() { # services, changes: the API-server source against fabric8's mock s
 
 apimemory() { # services [JVM options]: MemoryBench fed by fabric8's mock API server (a test, tag bench), the
              # serial collector and the JVM's default heap unless the options say otherwise
-    echo "== api-memory-$1: ApiMemoryBenchTest services=$1 ${2:-}" | tee -a "$out/summary.txt"
+    local name=api-memory-$1${2:+-$(echo "$2" | tr -dc 'a-z0-9')}
+    echo "== $name: ApiMemoryBenchTest services=$1 ${2:-}" | tee -a "$out/summary.txt"
     rm -f samples/target/api-memory-report.txt
     mvn -o -B -q -pl samples surefire:test@bench -Dtest=ApiMemoryBenchTest -Dbench.services="$1" \
-        "-Dbench.javaOpts=-XX:+UseSerialGC ${2:-}" > "$out/api-memory-$1.txt" 2>&1 \
+        "-Dbench.javaOpts=-XX:+UseSerialGC ${2:-}" > "$out/$name.txt" 2>&1 \
         || echo "FAILED: exit status $?" | tee -a "$out/summary.txt"
-    cp samples/target/api-memory-report.txt "$out/api-memory-$1-report.txt" 2>/dev/null && results "$out/api-memory-$1-report.txt"
+    cp samples/target/api-memory-report.txt "$out/$name-report.txt" 2>/dev/null && results "$out/$name-report.txt"
 }
 
 vm() { # name, then a command for the kernel VM (IPVS is not in this host's kernel)

@@ -91,8 +91,9 @@ public final class StartupBench {
                     }
                     Run r = parse(lines, start, exited);
                     all.add(r);
-                    System.out.printf("run %d: IPv4 sync started %.2f s, done %.2f s, exited %.2f s; GC pauses %.2f s (%.0f%%), %d full%n",
-                            i + 1, r.syncStarted(), r.synced(), r.exited(), r.gcSeconds(), 100 * r.gcSeconds() / r.exited(), r.fullCollections());
+                    System.out.printf("run %d: IPv4 sync started %.2f s, done %.2f s, exited %.2f s%s%n", i + 1, r.syncStarted(),
+                            r.synced(), r.exited(), !javaOpts.contains("-Xlog:gc") ? "" : String.format("; GC pauses %.2f s (%.0f%%), %d full",
+                                    r.gcSeconds(), 100 * r.gcSeconds() / r.exited(), r.fullCollections()));
                 }
             }
             System.out.printf("exited: %.2f-%.2f s; IPv4 synced: %.2f-%.2f s; IPv4 sync started: %.2f-%.2f s%n",
