@@ -205,12 +205,16 @@ class SvcproxyReliabilityKernelTest {
             Process traffic = null;
             try {
                 assertTrue(waitFor(() -> read(log).contains("synced IPv4"), 20_000), read(log));
-                // connections one after the other for 12 s (at most 3000), to the cluster IP and the node port
+                // connections one after the other for 12 s (at most 3000), to the cluster IP and the node port; a
+                // failed one is printed with socat's error. 5 s to connect: rules missing for longer than the SYN's
+                // retransmissions (1 s, 3 s) still fail a cluster-IP connection, and a node-port one at once (the
+                // node answers RST), while a 2-core CI machine starving one socat for 2 s does not
                 traffic = topo.client().start("sh", "-c", "end=$(($(date +%s)+12)); ok=0; fail=0; n=0;"
                         + " while [ $(date +%s) -lt $end ] && [ $n -lt 3000 ]; do n=$((n+1));"
                         + " t=10.101.57.97:80; [ $((n % 2)) = 0 ] && t=192.168.77.1:30080;"
-                        + " if socat -T2 - TCP:$t,connect-timeout=2 </dev/null 2>/dev/null | grep -q '^pod'; then ok=$((ok+1));"
-                        + " else fail=$((fail+1)); fi; done; echo ok=$ok fail=$fail");
+                        + " out=$(socat -T5 - TCP:$t,connect-timeout=5 </dev/null 2>&1);"
+                        + " if echo \"$out\" | grep -q '^pod'; then ok=$((ok+1));"
+                        + " else fail=$((fail+1)); echo \"failed: $t at $(date +%T.%N): $out\"; fi; done; echo ok=$ok fail=$fail");
                 Thread.sleep(2_000);
                 if (killMidSync) {
                     Files.writeString(dir.resolve("svc.yaml"), service + slice("10.244.0.27", "10.244.0.28"));
