@@ -94,7 +94,10 @@ class VmIpvsSeedTest {
             // is now and then lost on its way (298-299 answers in several CI runs on one machine), so round robin is
             // checked as it is defined where it is exact: no pod more than one connection ahead of another in the
             // kernel's own counts of what it scheduled, which the SDK and ipvsadm must report alike
+            long connectStart = System.nanoTime();
             List<String> answers = topo.connect(topo.client(), VIP + ":80", 300, DemoTopology.VM_SECONDS);
+            // IPVS keeps a closed TCP connection's entry for its FIN timeout (120 s): past that, the first ones go
+            boolean entriesKept = System.nanoTime() - connectStart < java.util.concurrent.TimeUnit.SECONDS.toNanos(100);
             Map<String, Integer> hits = byPod(answers);
             assertEquals(PODS.keySet(), hits.keySet(), hits.toString());
             assertTrue(answers.size() >= 294, "at most six of 300 connections lost: " + hits);
@@ -115,7 +118,8 @@ class VmIpvsSeedTest {
                 // each scheduled connection is still in the connection table (closed ones wait there), but the entry
                 // of a connection lost on its way may have expired already: as many, or at most six fewer
                 long inTable = d.activeConnections() + d.inactiveConnections();
-                assertTrue(inTable <= d.stats().connections() && inTable >= d.stats().connections() - 6, d.toString());
+                assertTrue(inTable <= d.stats().connections() && (!entriesKept || inTable >= d.stats().connections() - 6),
+                        d.toString());
             }
             String stats = topo.node().exec("ipvsadm", "-L", "-n", "--stats");
             for (ObservedDestination d : dests) {
