@@ -27,7 +27,8 @@ for jar in */target/svcproxy-*.jar; do
 done
 echo "== tests tagged vm, inside the kernel VM (IPVS, dummy interfaces), started beside the host's tests"
 vm_log=$(mktemp /tmp/svcproxy-vm-test.XXXXXX)
-SKIP_BUILD=1 scripts/vm-test.sh >"$vm_log" 2>&1 &
+# (its own time limit: under qemu's emulated CPU, beside the host's passes, it ran 20-30 minutes on a 2-core machine)
+SKIP_BUILD=1 VM_TIMEOUT=${VM_TIMEOUT:-2700} scripts/vm-test.sh >"$vm_log" 2>&1 &
 vm_pid=$!
 # a failed host stage stops the VM (the whole process tree: timeout(1) runs qemu in a process group of its own)
 kill_tree() { local c; for c in $(pgrep -P "$1"); do kill_tree "$c"; done; kill "$1" 2>/dev/null || true; }

@@ -50,7 +50,7 @@ else
 fi
 set +e
 bash scripts/kernel-vm.sh run -w "$M2" -e JAVA_HOME -e JAVA_TOOL_OPTIONS -e SVCPROXY_JAVA_OPTS -- sh -c "$in_vm" sh \
-    mvn -o -B -q -Dmaven.repo.local="$M2/repository" surefire:test@vm-tests -pl "$VM_TEST_MODULES" ${VM_TEST_ARGS:-}
+    mvn -o -B -Dmaven.repo.local="$M2/repository" surefire:test@vm-tests -pl "$VM_TEST_MODULES" ${VM_TEST_ARGS:-}
 rc=$?
 set -e
 echo "vm-test: exit $rc after $(( $(date +%s) - start )) s in the VM ($(cat "$VM_DIR/kernel.version"))"

@@ -566,7 +566,10 @@ class SvcproxyKernelTest {
                 && !without.contains("KUBE-SVC-") && without.endsWith("rc=0\n"), without);
     }
 
-    /** Where the kernel has no IPVS (as on this project's CI host) the demo runs itself in the kernel VM. */
+    /**
+     * Where the kernel has no IPVS (as on this project's CI host) the demo runs itself in the kernel VM: this is the
+     * IPVS demo's one test (the VM pass does not run it again).
+     */
     @Test
     void theIpvsDemoRunsHereOrInTheKernelVmWhereIpvsIsMissing() throws Exception {
         String out = launch(Map.of(), "demo", "--mode", "ipvs", "--connections", "30");
@@ -574,6 +577,7 @@ class SvcproxyKernelTest {
         assertEquals(3, out.lines().filter(l -> l.matches("\\s+pod\\d+\\s+10\\.244\\.0\\.\\d+\\s+10\\s+33\\.3%.*")).count(),
                 "rr: 10 of 30 to each pod\n" + out);
         assertTrue(out.contains("TCP  10.101.57.97:80 rr") && out.contains("10.244.0.27,tcp:80,10.244.0.27"), "the IPVS table and KUBE-LOOP-BACK\n" + out);
+        assertTrue(out.contains("the pods saw them coming from [10.244.0.1]"), "masqueraded to the node's bridge address\n" + out);
         assertTrue(dev.svcproxy.ipvs.IpvsClient.availability().available() || out.contains("running the demo inside Debian's kernel"), out);
     }
 }

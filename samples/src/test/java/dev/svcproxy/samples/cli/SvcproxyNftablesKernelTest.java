@@ -106,7 +106,8 @@ class SvcproxyNftablesKernelTest {
             assertTrue(nft.endsWith("rc=0\n"), nft);
             assertFalse(node.exec("iptables-save", "-t", "nat").contains("KUBE-SVC-"), "iptables mode's chains removed");
             assertTrue(connect(node, "10.101.57.97:80").startsWith("pod"), "served by nftables");
-            assertTrue(svcproxy(node, "run --once --manifests " + dir + " --hostname-override node-a").endsWith("rc=0\n"));
+            String back = svcproxy(node, "run --once --manifests " + dir + " --hostname-override node-a");
+            assertTrue(back.endsWith("rc=0\n") && back.contains("removed the nftables mode's state"), back);
             assertFalse(node.exec("nft", "list", "tables").contains("kube-proxy"), "nftables mode's tables removed");
             assertTrue(connect(node, "10.101.57.97:80").startsWith("pod"), "served by iptables");
             assertTrue(svcproxy(node, "cleanup").endsWith("rc=0\n"));

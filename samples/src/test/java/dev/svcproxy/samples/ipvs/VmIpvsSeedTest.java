@@ -90,19 +90,19 @@ class VmIpvsSeedTest {
                     .matchSet("KUBE-LOOP-BACK", Match.Direction.DESTINATION, Match.Direction.DESTINATION, Match.Direction.SOURCE)
                     .masquerade(false), false);
 
-            // 300 connections from outside the node: rr gives each pod a third. Under qemu's emulated CPU a connection
-            // is now and then lost on its way (298-299 answers in several CI runs on one machine), so round robin is
+            // 60 connections from outside the node: rr gives each pod a third. Under qemu's emulated CPU a connection
+            // is now and then lost on its way (1-2 of 300 in several CI runs on one machine), so round robin is
             // checked as it is defined where it is exact: no pod more than one connection ahead of another in the
             // kernel's own counts of what it scheduled, which the SDK and ipvsadm must report alike
             long connectStart = System.nanoTime();
-            List<String> answers = topo.connect(topo.client(), VIP + ":80", 300, DemoTopology.VM_SECONDS);
+            List<String> answers = topo.connect(topo.client(), VIP + ":80", 60, DemoTopology.VM_SECONDS);
             // IPVS keeps a closed TCP connection's entry for its FIN timeout (120 s): past that, the first ones go
             boolean entriesKept = System.nanoTime() - connectStart < java.util.concurrent.TimeUnit.SECONDS.toNanos(100);
             Map<String, Integer> hits = byPod(answers);
             assertEquals(PODS.keySet(), hits.keySet(), hits.toString());
-            assertTrue(answers.size() >= 294, "at most six of 300 connections lost: " + hits);
+            assertTrue(answers.size() >= 58, "at most two of 60 connections lost: " + hits);
             // a lost connection was still scheduled: round robin shows exactly in the kernel's counts (below)
-            assertTrue(java.util.Collections.max(hits.values()) - java.util.Collections.min(hits.values()) <= 7, "rr: " + hits);
+            assertTrue(java.util.Collections.max(hits.values()) - java.util.Collections.min(hits.values()) <= 3, "rr: " + hits);
             // the kernel folds its per-CPU counters into the statistics every 2 s: wait (at most 10 s) until they count
             // every answer and every connection in the table (a connection lost on its way is in the table, unanswered)
             List<ObservedDestination> dests = ipvs.destinations(web);
@@ -116,9 +116,9 @@ class VmIpvsSeedTest {
             for (ObservedDestination d : dests) {
                 assertTrue(Math.abs(3 * d.stats().connections() - scheduled) <= 2, "rr in the kernel: " + dests);
                 // each scheduled connection is still in the connection table (closed ones wait there), but the entry
-                // of a connection lost on its way may have expired already: as many, or at most six fewer
+                // of a connection lost on its way may have expired already: as many, or at most two fewer
                 long inTable = d.activeConnections() + d.inactiveConnections();
-                assertTrue(inTable <= d.stats().connections() && (!entriesKept || inTable >= d.stats().connections() - 6),
+                assertTrue(inTable <= d.stats().connections() && (!entriesKept || inTable >= d.stats().connections() - 2),
                         d.toString());
             }
             String stats = topo.node().exec("ipvsadm", "-L", "-n", "--stats");
