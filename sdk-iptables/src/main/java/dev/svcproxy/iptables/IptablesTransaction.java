@@ -486,7 +486,9 @@ public final class IptablesTransaction {
      * rules to its new ones at once; a chain comes after the chains it jumps to (endpoint chains before the service
      * chains that lead to them, those before {@code KUBE-SERVICES}), so no rule leads to a chain that is not ready; the
      * built-in chains' entries and the deletion of stale chains (which nothing refers to by then) come last. Parts hold
-     * at most {@code opsPerPart} operations, or one chain if it alone has more.
+     * at most {@code opsPerPart} operations; a chain that alone has more (KUBE-SERVICES of a large cluster) starts a
+     * part that the chains after it may join up to an eighth of {@code opsPerPart} more, as each part costs a
+     * restore call.
      *
      * @param opsPerPart the most operations in one part
      * @return this transaction as several, each rewriting whole chains, for a full sync over rules that traffic already uses
@@ -518,11 +520,13 @@ public final class IptablesTransaction {
         }
         List<IptablesTransaction> parts = new ArrayList<>();
         IptablesTransaction part = null;
+        int limit = opsPerPart;
         for (ChainKey k : order) {
             List<Op> chain = chains.get(k);
-            if (part == null || !part.ops.isEmpty() && part.ops.size() + chain.size() > opsPerPart) {
+            if (part == null || !part.ops.isEmpty() && part.ops.size() + chain.size() > limit) {
                 part = create(family);
                 parts.add(part);
+                limit = chain.size() > opsPerPart ? chain.size() + opsPerPart / 8 : opsPerPart;
             }
             chain.forEach(part::adopt);
         }

@@ -255,6 +255,18 @@ class IptablesTransactionTest {
         assertEquals(new java.util.TreeSet<>(tx.operations().stream().map(Object::toString).toList()), new java.util.TreeSet<>(all));
         assertEquals(1, tx().flushChain(Table.NAT, "KUBE-BIG").append(Table.NAT, Rule.in("KUBE-BIG").jump("KUBE-MARK-MASQ"))
                 .append(Table.NAT, Rule.in("KUBE-BIG").returns()).splitByChain(1).size(), "a chain larger than a part stays whole");
+
+        // a chain larger than a part (KUBE-SERVICES of a large cluster) starts one that small chains after it may join,
+        // up to an eighth of a part more: one restore call fewer
+        IptablesTransaction big = tx().flushChain(Table.NAT, "KUBE-A").append(Table.NAT, Rule.in("KUBE-A").returns())
+                .flushChain(Table.NAT, "KUBE-BIG");
+        for (int i = 0; i < 19; i++) {
+            big.append(Table.NAT, Rule.in("KUBE-BIG").comment("r" + i).returns());
+        }
+        big.flushChain(Table.NAT, "KUBE-C").append(Table.NAT, Rule.in("KUBE-C").returns())
+                .flushChain(Table.NAT, "KUBE-D").append(Table.NAT, Rule.in("KUBE-D").returns());
+        assertEquals(java.util.List.of(2, 22, 2), big.splitByChain(16).stream().map(p -> p.operations().size()).toList(),
+                "KUBE-A; KUBE-BIG (20) with KUBE-C (2), up to 16 / 8 more; KUBE-D");
     }
 
     /**

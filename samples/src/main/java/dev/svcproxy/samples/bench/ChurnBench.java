@@ -105,6 +105,11 @@ public final class ChurnBench {
                 syncTimes.stream().mapToDouble(d -> d).max().orElse(0));
         System.out.printf("change -> programmed: median %.3f s, p99 %.3f s, max %.3f s%n", lags.get(lags.size() / 2),
                 lags.get((int) (lags.size() * 0.99)), lags.get(lags.size() - 1));
+        StringBuilder each = new StringBuilder("each sync (changes in seconds):");
+        for (int i = 0; i < batch.size(); i++) {
+            each.append(String.format(" %d in %.2f;", batch.get(i), syncTimes.get(i)));
+        }
+        System.out.println(each);
         int firstHalf = batch.subList(0, batch.size() / 2).stream().mapToInt(i -> i).sum();
         int secondHalf = batch.subList(batch.size() / 2, batch.size()).stream().mapToInt(i -> i).sum();
         System.out.printf("keeps up: %s (changes carried by the first and second half of the syncs: %d / %d)%n",

@@ -267,6 +267,55 @@ class KernelIptablesBackendTest {
     }
 
     /**
+     * A partial sync on iptables-nft that rewrites more chains than {@link IptablesBackend#PARTIAL_SYNC_CHAINS} (650 of 700
+     * services with new endpoints, 50 removed) goes in several restores of whole chains, and leaves what one restore of
+     * the same table's payload into a fresh namespace leaves: the removed services' chains and the old endpoints' chains
+     * deleted. A partial sync of one changed service is one restore again.
+     */
+    @Test
+    void aLargePartialSyncOnNftGoesInPartsAndLeavesWhatOneRestoreLeaves(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        try (NetworkNamespace parts = NetworkNamespace.create("svcp-test-pparts-" + ProcessHandle.current().pid());
+             NetworkNamespace whole = NetworkNamespace.create("svcp-test-pwhole-" + ProcessHandle.current().pid())) {
+            IptablesClient real = IptablesClient.newBuilder().netns(parts.path()).flavour(dev.svcproxy.iptables.Flavour.NFT).build();
+            java.util.concurrent.atomic.AtomicInteger restores = new java.util.concurrent.atomic.AtomicInteger();
+            IptablesClient nft = (IptablesClient) java.lang.reflect.Proxy.newProxyInstance(IptablesClient.class.getClassLoader(),
+                    new Class<?>[] {IptablesClient.class}, (proxy, m, args) -> {
+                        if (m.getName().equals("apply")) {
+                            restores.incrementAndGet();
+                        }
+                        try {
+                            return m.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            IptablesBackend backend = new IptablesBackend(nft, BackendContext.builder().from(IptablesBackendTest.CTX).netns(parts.path()).build());
+            assertTrue(backend.sync(many(700, 244)).full());
+            ServiceTable changed = ServiceTable.builder().from(many(700, 100))
+                    .services(many(700, 100).services().subList(0, 650)).build();
+            restores.set(0);
+            assertFalse(backend.sync(changed).full());
+            assertTrue(restores.get() > 1, "in parts: " + restores.get() + " restores");
+
+            IptablesBackend other = new IptablesBackend(IptablesClient.newBuilder().netns(whole.path()).build(),
+                    BackendContext.builder().from(IptablesBackendTest.CTX).netns(whole.path()).build());
+            java.nio.file.Files.writeString(dir.resolve("payload"), other.render(changed));
+            whole.sh("iptables-nft-restore --noflush < " + dir.resolve("payload"));
+            IptablesClient partsClient = IptablesClient.newBuilder().netns(parts.path()).build();
+            String after = kubeRules(partsClient);
+            assertEquals(kubeRules(IptablesClient.newBuilder().netns(whole.path()).build()), after);
+            assertFalse(after.contains("10.245.") || after.contains("default/svc699"), "old endpoints' and removed services' chains deleted");
+
+            ServiceTable one = ServiceTable.builder().from(changed).services(many(700, 244).services().subList(0, 1))
+                    .addAllServices(changed.services().subList(1, 650)).build();
+            restores.set(0);
+            assertFalse(backend.sync(one).full());
+            assertEquals(1, restores.get(), "one changed service: one restore");
+        }
+    }
+
+    /**
      * An IPv6 first load written directly (ip6tables-nft 1.8.9) leaves what one {@code ip6tables-restore} of its payload
      * leaves, in {@code ip6tables-save} and in every nf_tables expression: cluster IPs, node ports, an external IP,
      * a load-balancer IP with a source range of a prefix that ends inside a byte, UDP, a port-less DNAT.
