@@ -11,7 +11,8 @@
 #     startup    StartupBench: process start to the end of run --once, 1,000 and 10,000 services
 #     memory     MemoryBench (manifests) and ApiMemoryBenchTest (API server), 1,000 to 100,000 endpoints; the
 #                -Xmx256m runs at 10,000 services (MemoryBench, StartupBench, ChurnBench) with their collections
-#     churn      ChurnBench: 100 changes a second for 60 s, iptables (nft, legacy) and nftables modes
+#     churn      ChurnBench: 100 changes a second for 60 s, iptables (nft, legacy) and nftables modes at 1,000
+#                services, nftables mode and iptables on nft at 10,000
 #     iptables   IptablesBench: build+render against iptables-restore, 100 to 10,000 services
 #     nftables   NftablesBench and NftablesSyncBench: the SDK and the nftables backend against nft -f
 #     netlink    IpsetBench and ConntrackBench: the SDK against ipset restore and the conntrack tool
@@ -115,6 +116,7 @@ for g in "${groups[@]}"; do
             bench churn-1000-legacy ChurnBench 1000 60 100 legacy
             bench churn-1000-nftables ChurnBench 1000 60 100 nftables
             bench churn-10000-nftables ChurnBench 10000 60 100 nftables
+            bench churn-10000-nft ChurnBench 10000 60 100 nft
             ;;
         iptables)
             for n in 100 1000; do

@@ -64,14 +64,16 @@ public final class IptablesBackend implements ServiceProxyBackend {
      */
     static final int FULL_SYNC_BATCH = 50;
     /**
-     * The most chains a partial sync on iptables-nft rewrites in one restore; more (hundreds of services changed in one
-     * sync, as under churn at 10,000 services) go in parts of whole chains, as a full sync over rules in use does
-     * ({@link IptablesTransaction#splitByChain}), of the size a full sync of the table would use: each call costs
+     * A partial sync on iptables-nft of more than this many parts' operations goes in parts of whole chains, as a full
+     * sync over rules in use does ({@link IptablesTransaction#splitByChain}), of the size a full sync of the table
+     * would use ({@link #firstLoadPart} of four operations per chain: about 8,000 at 10,000 services). Each call costs
      * more than linearly in its size, and also a fixed part that grows with the table (the tool's read of its chains:
-     * about 0.5 s at 10,000 services): syncs of about 600 changed services there took 9.6 s on average in one call,
-     * 8.5 s in parts of 2,000 operations (each about 0.5 s) and 5.0 s in parts of 8,000 (ChurnBench).
+     * about 0.5 s at 10,000 services): syncs of about 600 changed services there took 9.6 s on average in one call
+     * (and one of 4,000, 183 s), 8.5 s in parts of 2,000 operations and 5.0 s in parts of 8,000 (ChurnBench). At
+     * 1,000 services a sync of 150 changed services is faster in one call (0.49 s against 0.56 s in parts), so a
+     * partial sync stays one atomic restore unless it is several parts long: some 400 changed services at 10,000.
      */
-    static final int PARTIAL_SYNC_CHAINS = 1500;
+    static final int PARTIAL_SYNC_PARTS = 3;
     /** The chain declarations in one part of a first load on iptables-nft ({@link IptablesTransaction#split(int, int)}). */
     static final int FIRST_LOAD_DECLARATIONS = 1500;
 
@@ -211,9 +213,9 @@ public final class IptablesBackend implements ServiceProxyBackend {
         try {
             if (!full) {
                 tx.knownToExist(Table.NAT, ownChains);
-                if (client.flavour() == Flavour.NFT && tx.declaredChains(Table.NAT).size() > PARTIAL_SYNC_CHAINS) {
-                    // many services changed at once: whole chains per part, as a full sync of this table goes
-                    applyInParts(tx, firstLoadPart(Math.max(tx.operations().size(), 4 * ownChains.size())));
+                int part = firstLoadPart(Math.max(tx.operations().size(), 4 * ownChains.size()));
+                if (client.flavour() == Flavour.NFT && tx.operations().size() > PARTIAL_SYNC_PARTS * part) {
+                    applyInParts(tx, part); // many services changed at once: whole chains per part, as a full sync goes
                 } else {
                     client.apply(tx);
                 }
@@ -358,8 +360,8 @@ public final class IptablesBackend implements ServiceProxyBackend {
      * load (no KUBE-SERVICES yet: nothing can depend on these rules) written directly where the client can
      * ({@link IptablesClient#writeDirectly}), the rest in parts, the built-in chains' jumps last, so no
      * packet enters a chain before it is complete (legacy's calls each rewrite the whole table, so there one call is
-     * fastest); a full sync over rules in use (a restart, the hourly sync, after a failure), or a partial sync of many
-     * chains ({@link #PARTIAL_SYNC_CHAINS}), in parts of whole chains,
+     * fastest); a full sync over rules in use (a restart, the hourly sync, after a failure), or a large partial sync
+     * ({@link #PARTIAL_SYNC_PARTS}), in parts of whole chains,
      * each chain after the chains it jumps to, the jumps and the stale chains' deletion last. A failure part-way
      * leaves the next sync a full one over existing chains.
      */

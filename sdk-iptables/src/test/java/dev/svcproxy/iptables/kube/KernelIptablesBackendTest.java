@@ -267,8 +267,8 @@ class KernelIptablesBackendTest {
     }
 
     /**
-     * A partial sync on iptables-nft that rewrites more chains than {@link IptablesBackend#PARTIAL_SYNC_CHAINS} (650 of 700
-     * services with new endpoints, 50 removed) goes in several restores of whole chains, and leaves what one restore of
+     * A partial sync on iptables-nft longer than {@link IptablesBackend#PARTIAL_SYNC_PARTS} parts (650 of 700 services
+     * with new endpoints, 50 removed) goes in several restores of whole chains, and leaves what one restore of
      * the same table's payload into a fresh namespace leaves: the removed services' chains and the old endpoints' chains
      * deleted. A partial sync of one changed service is one restore again.
      */
