@@ -164,9 +164,18 @@ class VmSvcproxyIpvsTest {
                     () -> "kept with weight 0:\n" + node.exec("ipvsadm", "-L", "-n") + "\nthe proxy's log:\n" + read(log));
             Set<String> fresh = new TreeSet<>();
             for (int i = 0; i < 6; i++) {
-                fresh.add(connect(node, "10.101.57.120:8080", DemoTopology.VM_SECONDS).lines().findFirst().orElse("").strip());
+                String answer = connect(node, "10.101.57.120:8080", DemoTopology.VM_SECONDS).lines().findFirst().orElse("").strip();
+                if (answer.isEmpty()) {
+                    // under qemu's emulated CPU a connection once got no answer within its 10 s (one CI run of three):
+                    // printed, and made once more; a second silence, or an answer from the removed pod, still fails
+                    System.out.println("graceful termination: connection " + i + " got no answer; IPVS then:\n"
+                            + node.exec("ipvsadm", "-L", "-n", "-c") + node.exec("ipvsadm", "-L", "-n"));
+                    answer = connect(node, "10.101.57.120:8080", DemoTopology.VM_SECONDS).lines().findFirst().orElse("").strip();
+                }
+                fresh.add(answer);
             }
-            assertEquals(Set.of(staying), fresh, "new connections go to the remaining endpoint");
+            assertEquals(Set.of(staying), fresh, () -> "new connections go to the remaining endpoint\n"
+                    + node.exec("ipvsadm", "-L", "-n", "-c") + "\nthe proxy's log:\n" + read(log));
             Files.writeString(trigger, "");
             assertEquals("still here", out.readLine(), "the open connection to the removed endpoint still works");
             assertTrue(open.waitFor(10, TimeUnit.SECONDS));
