@@ -69,9 +69,10 @@ public final class IptablesBackend implements ServiceProxyBackend {
      * would use ({@link #firstLoadPart} of four operations per chain: about 8,000 at 10,000 services). Each call costs
      * more than linearly in its size, and also a fixed part that grows with the table (the tool's read of its chains:
      * about 0.5 s at 10,000 services): syncs of about 600 changed services there took 9.6 s on average in one call
-     * (and one of 4,000, 183 s), 8.5 s in parts of 2,000 operations and 5.0 s in parts of 8,000 (ChurnBench). At
-     * 1,000 services a sync of 150 changed services is faster in one call (0.49 s against 0.56 s in parts), so a
-     * partial sync stays one atomic restore unless it is several parts long: some 400 changed services at 10,000.
+     * (under longer churn they grew until one took 183 s), 8.5 s in parts of 2,000 operations and 5.0 s in parts of
+     * 8,000 (ChurnBench). At 1,000 services a sync of 150 changed services is faster in one call (0.49 s against
+     * 0.56 s in parts), so a partial sync stays one atomic restore unless it is several parts long: some 400 changed
+     * services at 10,000.
      */
     static final int PARTIAL_SYNC_PARTS = 3;
     /** The chain declarations in one part of a first load on iptables-nft ({@link IptablesTransaction#split(int, int)}). */
