@@ -24,8 +24,8 @@ import java.util.Random;
  * nftables backend in a fresh namespace. Prints how many changes each sync carried, the sync times, and the lag from a
  * change to the end of the sync that programmed it. The loop keeps up if that lag stays near minSyncPeriod plus one
  * sync, instead of growing: the bench says it does if no sync takes more than 3 times the median one and the second
- * half of the syncs carries at most 1.5 times the changes of the first. Arguments: services (1000), seconds (60), rate (100), and {@code nft|legacy} (the iptables
- * mode's flavour) or {@code nftables} (the nftables mode).
+ * half of the syncs carries at most 1.5 times the changes of the first. Arguments: services (1000), seconds (60), rate
+ * (100), and {@code nft|legacy} (the iptables mode's flavour) or {@code nftables} (the nftables mode).
  */
 public final class ChurnBench {
 

@@ -163,14 +163,16 @@ class VmSvcproxyIpvsTest {
                     // under qemu's TCG the first sync after a change runs code the JIT has not seen: allow it time
                     () -> "kept with weight 0:\n" + node.exec("ipvsadm", "-L", "-n") + "\nthe proxy's log:\n" + read(log));
             Set<String> fresh = new TreeSet<>();
+            java.util.function.Supplier<String> firstLine = () -> connect(node, "10.101.57.120:8080", DemoTopology.VM_SECONDS)
+                    .lines().findFirst().orElse("").strip();
             for (int i = 0; i < 6; i++) {
-                String answer = connect(node, "10.101.57.120:8080", DemoTopology.VM_SECONDS).lines().findFirst().orElse("").strip();
+                String answer = firstLine.get();
                 if (answer.isEmpty()) {
                     // under qemu's emulated CPU a connection once got no answer within its 10 s (one CI run of three):
                     // printed, and made once more; a second silence, or an answer from the removed pod, still fails
                     System.out.println("graceful termination: connection " + i + " got no answer; IPVS then:\n"
                             + node.exec("ipvsadm", "-L", "-n", "-c") + node.exec("ipvsadm", "-L", "-n"));
-                    answer = connect(node, "10.101.57.120:8080", DemoTopology.VM_SECONDS).lines().findFirst().orElse("").strip();
+                    answer = firstLine.get();
                 }
                 fresh.add(answer);
             }

@@ -127,6 +127,20 @@ class KernelIptablesBackendTest {
     }
 
     /** The KUBE- chains of a namespace, normalized, without the canary (a sync writes it, a render does not). */
+    /** {@code client}, each call's method name and result handed to {@code seen} once the call has returned. */
+    static IptablesClient observed(IptablesClient client, java.util.function.BiConsumer<String, Object> seen) {
+        return (IptablesClient) java.lang.reflect.Proxy.newProxyInstance(IptablesClient.class.getClassLoader(),
+                new Class<?>[] {IptablesClient.class}, (proxy, m, args) -> {
+                    try {
+                        Object out = m.invoke(client, args);
+                        seen.accept(m.getName(), out);
+                        return out;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     static String kubeRules(IptablesClient c) {
         return c.save().normalize().only("KUBE-").toString().lines().filter(l -> !l.contains("KUBE-PROXY-CANARY"))
                 .map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
@@ -224,18 +238,11 @@ class KernelIptablesBackendTest {
             // iptables-nft: the flavour whose --noflush costs more than linearly (legacy loads in one call)
             IptablesClient real = IptablesClient.newBuilder().netns(parts.path()).flavour(dev.svcproxy.iptables.Flavour.NFT).build();
             java.util.List<dev.svcproxy.iptables.IptablesTransaction> rests = new java.util.ArrayList<>();
-            IptablesClient nft = (IptablesClient) java.lang.reflect.Proxy.newProxyInstance(IptablesClient.class.getClassLoader(),
-                    new Class<?>[] {IptablesClient.class}, (proxy, m, args) -> {
-                        try {
-                            Object out = m.invoke(real, args);
-                            if (m.getName().equals("writeDirectly")) {
-                                rests.add((dev.svcproxy.iptables.IptablesTransaction) out);
-                            }
-                            return out;
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            IptablesClient nft = observed(real, (method, out) -> {
+                if (method.equals("writeDirectly")) {
+                    rests.add((dev.svcproxy.iptables.IptablesTransaction) out);
+                }
+            });
             IptablesBackend backend = new IptablesBackend(nft, ctx);
             String payload = backend.render(table);
             assertTrue(payload.lines().filter(l -> l.startsWith("-A ")).count() > IptablesBackend.FIRST_LOAD_PART, "big enough to split");
@@ -279,21 +286,15 @@ class KernelIptablesBackendTest {
              NetworkNamespace whole = NetworkNamespace.create("svcp-test-pwhole-" + ProcessHandle.current().pid())) {
             IptablesClient real = IptablesClient.newBuilder().netns(parts.path()).flavour(dev.svcproxy.iptables.Flavour.NFT).build();
             java.util.concurrent.atomic.AtomicInteger restores = new java.util.concurrent.atomic.AtomicInteger();
-            IptablesClient nft = (IptablesClient) java.lang.reflect.Proxy.newProxyInstance(IptablesClient.class.getClassLoader(),
-                    new Class<?>[] {IptablesClient.class}, (proxy, m, args) -> {
-                        if (m.getName().equals("apply")) {
-                            restores.incrementAndGet();
-                        }
-                        try {
-                            return m.invoke(real, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            IptablesClient nft = observed(real, (method, out) -> {
+                if (method.equals("apply")) {
+                    restores.incrementAndGet();
+                }
+            });
             IptablesBackend backend = new IptablesBackend(nft, BackendContext.builder().from(IptablesBackendTest.CTX).netns(parts.path()).build());
             assertTrue(backend.sync(many(700, 244)).full());
-            ServiceTable changed = ServiceTable.builder().from(many(700, 100))
-                    .services(many(700, 100).services().subList(0, 650)).build();
+            ServiceTable moved = many(700, 100);
+            ServiceTable changed = ServiceTable.builder().from(moved).services(moved.services().subList(0, 650)).build();
             restores.set(0);
             assertFalse(backend.sync(changed).full());
             assertTrue(restores.get() > 1, "in parts: " + restores.get() + " restores");
