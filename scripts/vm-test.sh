@@ -2,12 +2,14 @@
 # Copyright 2026 The svcproxy Authors
 # SPDX-License-Identifier: Apache-2.0
 # Runs the tests tagged "vm" (IPVS, dummy interfaces: not in every host kernel) inside Debian's own kernel,
-# booted under qemu by scripts/kernel-vm.sh, as `mvn -o surefire:test@vm-tests`. Reports land in
-# <module>/target/vm-test-reports. Exits with Maven's exit code (125 if the VM itself failed).
+# booted under qemu by scripts/kernel-vm.sh, with JUnit's console launcher, one JVM per module
+# (scripts/vm-junit.sh) over the test class path Maven writes here on the host: no Maven runs in the VM, where it
+# cost 70-130 s per module before the tests began. Reports land in <module>/target/vm-test-reports. Exits 1 if a
+# test failed (125 if the VM itself failed).
 #
 #   scripts/vm-test.sh                 # build on the host, then run every vm test in the VM
 #   SKIP_BUILD=1 scripts/vm-test.sh    # reuse the host build (e.g. right after `mvn verify`)
-#   VM_TEST_MODULES=sdk-ipvs-testkit VM_TEST_ARGS=-Dtest=VmIpvsContractTest scripts/vm-test.sh
+#   VM_TEST_MODULES=sdk-ipvs-testkit VM_TEST_ARGS="--select-class dev.svcproxy.ipvs.testkit.VmIpvsContractTest" scripts/vm-test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export VM_DIR=${VM_DIR:-/var/tmp/svcproxy-kernel-vm}
@@ -20,10 +22,13 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     mvn -B -q install -DskipTests
 fi
 M2=${MAVEN_REPO:-$HOME/.m2}
+# each module's test class path (its dependencies in the local repository), which the VM's launcher runs over
+mvn -o -B -q -Dmaven.repo.local="$M2/repository" dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/vm-test.classpath -pl "$VM_TEST_MODULES"
 start=$(date +%s)
 # -Xshare:off: the JVM has crashed (SIGSEGV, SEGV_ACCERR) with its class-data archive mapped over 9p in the VM.
 # -XX:TieredStopAtLevel=1 -XX:+UseSerialGC: under emulation C2's compiles and G1's threads cost the short-lived JVMs
-# of the tests (Maven, Surefire's forks, every svcproxy command) more than they give back: every VM test ran in
+# of the tests (then Maven and Surefire's forks; the launcher's; every svcproxy command) more than they give back: every VM test ran in
 # 903 s instead of 1,096-1,233 s (2026-12-01).
 export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -Xshare:off -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 # Class-data sharing for the svcproxy commands the tests start (a JVM start under emulation is most of a minute):
@@ -49,8 +54,9 @@ else
     in_vm='exec "$@"'
 fi
 set +e
-bash scripts/kernel-vm.sh run -w "$M2" -e JAVA_HOME -e JAVA_TOOL_OPTIONS -e SVCPROXY_JAVA_OPTS -- sh -c "$in_vm" sh \
-    mvn -o -B -Dmaven.repo.local="$M2/repository" surefire:test@vm-tests -pl "$VM_TEST_MODULES" ${VM_TEST_ARGS:-}
+# shellcheck disable=SC2086 # VM_TEST_ARGS: launcher options, as words
+bash scripts/kernel-vm.sh run -s "$M2" -e JAVA_HOME -e JAVA_TOOL_OPTIONS -e SVCPROXY_JAVA_OPTS -- sh -c "$in_vm" sh \
+    sh scripts/vm-junit.sh "$VM_TEST_MODULES" ${VM_TEST_ARGS:-}
 rc=$?
 set -e
 echo "vm-test: exit $rc after $(( $(date +%s) - start )) s in the VM ($(cat "$VM_DIR/kernel.version"))"
