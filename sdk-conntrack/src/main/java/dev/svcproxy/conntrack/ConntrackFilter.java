@@ -137,6 +137,71 @@ public final class ConntrackFilter {
     }
 
     /**
+     * The layer-4 protocol the filter is limited to.
+     *
+     * @return its number, or -1 for any
+     */
+    public int protocol() {
+        return protocol;
+    }
+
+    /**
+     * The conditions on the original tuple.
+     *
+     * @return the conditions on the original tuple
+     */
+    public TupleCondition original() {
+        return new TupleCondition(Optional.ofNullable(origSrc), Optional.ofNullable(origDst), origSrcPort, origDstPort);
+    }
+
+    /**
+     * The conditions on the reply tuple.
+     *
+     * @return the conditions on the reply tuple
+     */
+    public TupleCondition reply() {
+        return new TupleCondition(Optional.ofNullable(replySrc), Optional.ofNullable(replyDst), replySrcPort, replyDstPort);
+    }
+
+    /**
+     * The mark an entry must have under {@link #markMask()} (0 under a mask of 0: any mark).
+     *
+     * @return the mark
+     */
+    public long mark() {
+        return mark;
+    }
+
+    /**
+     * The bits of the mark that {@link #mark()} sets.
+     *
+     * @return the mask, 0 for any mark
+     */
+    public long markMask() {
+        return markMask;
+    }
+
+    /**
+     * The status bits an entry must all have ({@link Status}).
+     *
+     * @return the bits, 0 for any status
+     */
+    public long status() {
+        return status;
+    }
+
+    /**
+     * The conditions on one direction's tuple: the address ranges, the ports (-1: any).
+     *
+     * @param src the source address range, if limited
+     * @param dst the destination address range, if limited
+     * @param srcPort the source port, or -1
+     * @param dstPort the destination port, or -1
+     */
+    public record TupleCondition(Optional<Cidr> src, Optional<Cidr> dst, int srcPort, int dstPort) {
+    }
+
+    /**
      * Whether {@code e} meets every condition of the filter.
      *
      * @param e an entry

@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.svcproxy.api.AlreadyExistsException;
 import dev.svcproxy.api.InvalidInputException;
+import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.api.net.Protocol;
 import dev.svcproxy.conntrack.ConntrackClient;
 import dev.svcproxy.conntrack.ConntrackEntry;
 import dev.svcproxy.conntrack.ConntrackFilter;
+import dev.svcproxy.conntrack.Status;
 import dev.svcproxy.conntrack.TcpState;
 import dev.svcproxy.conntrack.Tuple;
 import java.util.ArrayList;
@@ -92,6 +94,37 @@ public abstract class ConntrackClientContract {
         assertTrue(v4.stream().anyMatch(e -> e.original().dstPort() == 54 && e.reply().src().equals(EP1)));
         assertEquals(2, c.delete(ConntrackFilter.toService(Protocol.UDP, VIP6, 53)));
         assertTrue(c.list(IpFamily.IPV6).isEmpty());
+    }
+
+    /**
+     * Each kind of condition, alone and together: a client that lets the kernel check some of them while it dumps
+     * (single IPv4 addresses, protocols, ports, marks, statuses) and checks the rest itself (ranges, IPv6 addresses,
+     * zones, predicates) lists what one that checks them all itself lists.
+     */
+    @Test
+    void everyKindOfConditionListsTheSameEntries() {
+        ConntrackClient c = client();
+        c.create(sample());
+        c.create(dnat(Protocol.UDP, CLIENT, 40400, VIP, 53, EP1, 5353).withMark(0x4000));
+        assertEquals(10, c.list(ConntrackFilter.builder().origDst(Cidr.parse("10.96.0.0/24")).build()).size(), "a range");
+        assertEquals(9, c.list(ConntrackFilter.builder().protocol(Protocol.UDP).origSrc(CLIENT).build()).size(),
+                "a protocol and a single address, no port");
+        assertEquals(4, c.list(ConntrackFilter.toEndpoint(Protocol.UDP, EP1, 5353)).size(), "the reply's source and port");
+        assertEquals(1, c.list(ConntrackFilter.builder().protocol(Protocol.UDP).origSrcPort(40101).origDstPort(54)
+                .replySrc(EP2).build()).size(), "conditions on both tuples");
+        assertEquals(0, c.list(ConntrackFilter.builder().protocol(Protocol.TCP).origDstPort(54).build()).size(),
+                "a port of another protocol's entries");
+        assertEquals(1, c.list(ConntrackFilter.builder().protocol(Protocol.UDP).origDstPort(53).mark(0x4000, 0x4000)
+                .build()).size(), "a mark under a mask");
+        assertEquals(12, c.list(ConntrackFilter.builder().status(Status.CONFIRMED).build()).size(), "a status bit, both families");
+        assertEquals(1, c.list(ConntrackFilter.builder().protocol(Protocol.TCP).status(Status.CONFIRMED).build()).size());
+        assertEquals(2, c.list(ConntrackFilter.toService(Protocol.UDP, VIP6, 53)).size(), "an IPv6 service");
+        assertEquals(0, c.list(ConntrackFilter.toService(Protocol.UDP, VIP6, 54)).size(), "an IPv6 service's other port");
+        assertEquals(1, c.list(ConntrackFilter.builder().origSrc(CLIENT6).origSrcPort(40301).build()).size(),
+                "an IPv6 address and a port without a protocol");
+        assertEquals(3, c.delete(ConntrackFilter.builder().protocol(Protocol.UDP).origDst(VIP).origDstPort(53)
+                .replySrc(EP2).build()), "a delete by the same conditions");
+        assertEquals(9, c.count());
     }
 
     @Test

@@ -2,9 +2,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.conntrack.internal;
 
+import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
 import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.net.Protocol;
 import dev.svcproxy.conntrack.ConntrackEntry;
+import dev.svcproxy.conntrack.ConntrackFilter;
 import dev.svcproxy.conntrack.TcpState;
 import dev.svcproxy.conntrack.Tuple;
 import dev.svcproxy.netlink.Attributes;
@@ -33,6 +36,16 @@ public final class CtnetlinkCodec {
     static final int CTA_MARK = 8;
     static final int CTA_ID = 12;
     static final int CTA_ZONE = 18;
+    static final int CTA_MARK_MASK = 21;
+    static final int CTA_FILTER = 25;
+    static final int CTA_STATUS_MASK = 26;
+    static final int CTA_FILTER_ORIG_FLAGS = 1;
+    static final int CTA_FILTER_REPLY_FLAGS = 2;
+    static final int FILTER_IP_SRC = 1;
+    static final int FILTER_IP_DST = 1 << 1;
+    static final int FILTER_PROTO_NUM = 1 << 3;
+    static final int FILTER_SRC_PORT = 1 << 4;
+    static final int FILTER_DST_PORT = 1 << 5;
 
     static final int CTA_TUPLE_IP = 1;
     static final int CTA_TUPLE_PROTO = 2;
@@ -71,6 +84,86 @@ public final class CtnetlinkCodec {
     /** Dumps the table, limited to {@code family}. */
     public static MessageBuilder dump(IpFamily family) {
         return message(MSG_GET, Netlink.NLM_F_DUMP, af(family), "conntrack -L -f " + familyWord(family));
+    }
+
+    /**
+     * Dumps {@code family}'s entries, the kernel leaving out those that fail {@code filter}'s conditions it can check
+     * (Linux 5.9's dump filter, as the conntrack tool's {@code -L} and {@code -D} with conditions ask): the protocol,
+     * the ports of TCP, UDP and SCTP, single IPv4 addresses, the mark under its mask, the status bits. Address ranges,
+     * IPv6 addresses (the filter's IPv6 test in nf_conntrack_netlink.c leaves out the equal ones), zones, TCP states
+     * and predicates are left to {@link ConntrackFilter#matches}, which every entry dumped still meets or not; a kernel
+     * that checks none of it dumps the whole family, as {@link #dump(IpFamily)} does.
+     */
+    public static MessageBuilder dump(IpFamily family, ConntrackFilter filter) {
+        MessageBuilder m = message(MSG_GET, Netlink.NLM_F_DUMP, af(family), "conntrack -L -f " + familyWord(family) + " " + filter);
+        int protocol = filter.protocol();
+        boolean ports = protocol == Protocol.TCP.number() || protocol == Protocol.UDP.number() || protocol == Protocol.SCTP.number();
+        int orig = filterFlags(family, filter.original(), ports);
+        int reply = filterFlags(family, filter.reply(), ports);
+        if (protocol >= 0) {
+            orig |= FILTER_PROTO_NUM;
+            reply |= reply != 0 ? FILTER_PROTO_NUM : 0;
+        }
+        if (orig != 0) {
+            filterTuple(m, CTA_TUPLE_ORIG, filter.original(), protocol, orig);
+        }
+        if (reply != 0) {
+            filterTuple(m, CTA_TUPLE_REPLY, filter.reply(), protocol, reply);
+        }
+        if (orig != 0 || reply != 0) {
+            m.beginNested(CTA_FILTER).u32(CTA_FILTER_ORIG_FLAGS, orig).u32(CTA_FILTER_REPLY_FLAGS, reply).endNested();
+        }
+        if (filter.markMask() != 0) {
+            m.u32Be(CTA_MARK, filter.mark(), false).u32Be(CTA_MARK_MASK, filter.markMask(), false);
+        }
+        if (filter.status() != 0) {
+            m.u32Be(CTA_STATUS, filter.status(), false).u32Be(CTA_STATUS_MASK, filter.status(), false);
+        }
+        return m;
+    }
+
+    /** The dump filter's flags for one tuple's conditions, without the protocol's. */
+    private static int filterFlags(IpFamily family, ConntrackFilter.TupleCondition c, boolean ports) {
+        int flags = 0;
+        if (family == IpFamily.IPV4 && c.src().filter(Cidr::isSingleAddress).isPresent()) {
+            flags |= FILTER_IP_SRC;
+        }
+        if (family == IpFamily.IPV4 && c.dst().filter(Cidr::isSingleAddress).isPresent()) {
+            flags |= FILTER_IP_DST;
+        }
+        if (ports && c.srcPort() >= 0) {
+            flags |= FILTER_SRC_PORT;
+        }
+        if (ports && c.dstPort() >= 0) {
+            flags |= FILTER_DST_PORT;
+        }
+        return flags;
+    }
+
+    /** One tuple of the dump filter: the attributes its {@code flags} name, and no others. */
+    private static void filterTuple(MessageBuilder m, int type, ConntrackFilter.TupleCondition c, int protocol, int flags) {
+        m.beginNested(type);
+        if ((flags & (FILTER_IP_SRC | FILTER_IP_DST)) != 0) {
+            m.beginNested(CTA_TUPLE_IP);
+            if ((flags & FILTER_IP_SRC) != 0) {
+                m.attr(CTA_IP_V4_SRC, c.src().orElseThrow().network().bytes());
+            }
+            if ((flags & FILTER_IP_DST) != 0) {
+                m.attr(CTA_IP_V4_DST, c.dst().orElseThrow().network().bytes());
+            }
+            m.endNested();
+        }
+        if ((flags & FILTER_PROTO_NUM) != 0) {
+            m.beginNested(CTA_TUPLE_PROTO).u8(CTA_PROTO_NUM, protocol);
+            if ((flags & FILTER_SRC_PORT) != 0) {
+                m.u16Be(CTA_PROTO_SRC_PORT, c.srcPort(), false);
+            }
+            if ((flags & FILTER_DST_PORT) != 0) {
+                m.u16Be(CTA_PROTO_DST_PORT, c.dstPort(), false);
+            }
+            m.endNested();
+        }
+        m.endNested();
     }
 
     /** Asks for the global counters (the number of entries). */

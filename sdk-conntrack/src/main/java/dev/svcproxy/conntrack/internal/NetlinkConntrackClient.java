@@ -34,28 +34,36 @@ public final class NetlinkConntrackClient implements ConntrackClient {
     }
 
     @Override
-    public synchronized List<ConntrackEntry> list(IpFamily family) {
-        MessageBuilder dump = CtnetlinkCodec.dump(family);
+    public List<ConntrackEntry> list(IpFamily family) {
+        return list(family, CtnetlinkCodec.dump(family), ConntrackFilter.all(family));
+    }
+
+    /**
+     * The entries of each family the filter allows, the kernel leaving out those that fail what it can check
+     * ({@link CtnetlinkCodec#dump(IpFamily, ConntrackFilter)}): only those it sends are decoded.
+     */
+    @Override
+    public List<ConntrackEntry> list(ConntrackFilter filter) {
+        List<ConntrackEntry> out = new ArrayList<>();
+        for (IpFamily f : families(filter)) {
+            out.addAll(list(f, CtnetlinkCodec.dump(f, filter), filter));
+        }
+        return out;
+    }
+
+    /** The entries {@code dump} returns that are of {@code family} and meet {@code filter}. */
+    private synchronized List<ConntrackEntry> list(IpFamily family, MessageBuilder dump, ConntrackFilter filter) {
         List<NetlinkMessage> replies = socket.request(dump);
         List<ConntrackEntry> out = new ArrayList<>(replies.size());
         for (NetlinkMessage m : replies) {
             try {
                 ConntrackEntry e = CtnetlinkCodec.decode(m);
-                if (e.family() == family) {
+                if (e.family() == family && filter.matches(e)) {
                     out.add(e);
                 }
             } catch (MalformedMessageException ex) {
                 throw ex.in(dump.description());
             }
-        }
-        return out;
-    }
-
-    @Override
-    public List<ConntrackEntry> list(ConntrackFilter filter) {
-        List<ConntrackEntry> out = new ArrayList<>();
-        for (IpFamily f : families(filter)) {
-            list(f).stream().filter(filter::matches).forEach(out::add);
         }
         return out;
     }

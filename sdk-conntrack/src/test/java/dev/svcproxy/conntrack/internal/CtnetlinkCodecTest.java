@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.svcproxy.api.net.Cidr;
 import dev.svcproxy.api.net.IpAddress;
+import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.api.net.Protocol;
 import dev.svcproxy.conntrack.ConntrackEntry;
+import dev.svcproxy.conntrack.ConntrackFilter;
 import dev.svcproxy.conntrack.Status;
 import dev.svcproxy.conntrack.TcpState;
 import dev.svcproxy.conntrack.Tuple;
@@ -37,6 +40,34 @@ class CtnetlinkCodecTest {
                 + "1c000280" + "05000100" + "11000000"                        // CTA_TUPLE_PROTO: num 17
                 + "06000200" + "9c400000" + "06000300" + "00350000",          // ports 40000, 53 (big endian)
                 HEX.formatHex(b));
+    }
+
+    @Test
+    void aServicesDumpAsksTheKernelToFilter() {
+        // what `conntrack -L -p udp --orig-dst 10.96.0.10 --orig-port-dst 53` sends: the kernel dumps only those
+        byte[] b = CtnetlinkCodec.dump(IpFamily.IPV4, ConntrackFilter.toService(Protocol.UDP, IpAddress.parse("10.96.0.10"), 53)).bytes();
+        assertEquals("4c000000" + "0101" + "0103" + "00000000" + "00000000" // len 76, IPCTNL_MSG_CT_GET, REQUEST|DUMP
+                + "02000000"                                                  // nfgenmsg: AF_INET
+                + "24000180"                                                  // CTA_TUPLE_ORIG (nested)
+                + "0c000180" + "08000200" + "0a60000a"                        // CTA_TUPLE_IP: the destination only
+                + "14000280" + "05000100" + "11000000" + "06000300" + "00350000" // CTA_TUPLE_PROTO: udp, port 53
+                + "14001980" + "08000100" + "2a000000" + "08000200" + "00000000", // CTA_FILTER: ip dst|proto|dst port; reply none
+                HEX.formatHex(b));
+    }
+
+    @Test
+    void whatTheKernelCannotCheckIsLeftToTheClient() {
+        // IPv6 addresses (some kernels compare them inverted) and ranges: the protocol and the port only, or nothing
+        byte[] v6 = CtnetlinkCodec.dump(IpFamily.IPV6, ConntrackFilter.toService(Protocol.UDP, IpAddress.parse("fd00::10"), 53)).bytes();
+        assertEquals("14000280" + "05000100" + "11000000" + "06000300" + "00350000" + "14001980" + "08000100" + "28000000"
+                + "08000200" + "00000000", HEX.formatHex(Arrays.copyOfRange(v6, 24, v6.length)));
+        ConntrackFilter range = ConntrackFilter.builder().origDst(Cidr.parse("10.96.0.0/24")).zone(3).build();
+        assertEquals(HEX.formatHex(CtnetlinkCodec.dump(IpFamily.IPV4).bytes()),
+                HEX.formatHex(CtnetlinkCodec.dump(IpFamily.IPV4, range).bytes()), "a plain dump");
+        byte[] marked = CtnetlinkCodec.dump(IpFamily.IPV4, ConntrackFilter.builder().mark(0x4000, 0x4000)
+                .status(Status.CONFIRMED).build()).bytes();
+        assertEquals("08000800" + "00004000" + "08001500" + "00004000" + "08000300" + "00000008" + "08001a00" + "00000008",
+                HEX.formatHex(Arrays.copyOfRange(marked, 20, marked.length)), "CTA_MARK/_MASK, CTA_STATUS/_MASK, big endian");
     }
 
     /** A message shaped like the kernel's dump reply, with an attribute this codec does not know. */
