@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.netlink;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +15,7 @@ import dev.svcproxy.api.PermissionDeniedException;
 import dev.svcproxy.api.TransactionFailedException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +75,36 @@ class MessageCodecTest {
         Attributes data = a.nested(7);
         assertEquals(0x0a000001L, data.nested(1).u32Be(1));
         assertEquals(80, data.u16Be(4));
+    }
+
+    @Test
+    void repeatedNestedAndOffsetAttributesReadFromTheSharedBuffer() {
+        byte[] b = new MessageBuilder(16, 0, "x")
+                .string(3, "kube-ipvs0")
+                .beginNested(2).u16(1, 7).u16(1, 8).u64Be(2, 0x0102030405060708L, false).endNested()
+                .u32(1, 0xfffffffeL).u32(1, 5)
+                .bytes(1, 1);
+        ByteBuffer at = ByteBuffer.allocate(b.length + 3);
+        at.position(3).put(b, 16, b.length - 16).flip().position(3); // after three bytes of something else
+        Attributes a = Attributes.parse(at);
+        assertEquals(List.of(3, 2, 1), List.copyOf(a.types()), "in the order they first appear");
+        assertEquals("kube-ipvs0", a.string(3));
+        assertEquals(0xfffffffeL, a.u32(1), "the first of a repeated type");
+        assertEquals(List.of(0xfffffffeL, 5L), a.all(1).stream().map(x -> x.getInt(0) & 0xffffffffL).toList());
+        assertEquals(0, a.get(1).orElseThrow().position(), "every payload from its start, however often it is asked for");
+        a.get(1).orElseThrow().getInt();
+        assertEquals(4, a.get(1).orElseThrow().remaining());
+        Attributes n = a.nested(2);
+        assertEquals(7, n.u16(1));
+        assertEquals(2, n.all(1).size());
+        assertEquals(0x0102030405060708L, n.u64Be(2));
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, n.bytes(2));
+        assertTrue(a.nestedIfPresent(4).isEmpty());
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> a.nested(3),
+                "a payload that is no attribute stream fails when it is read as nested");
+        assertTrue(e.getMessage().contains("at offset 0") || e.getMessage().contains("stray"), e.getMessage());
+        assertThrows(MalformedMessageException.class, () -> n.u32(2 + 1), "missing");
+        assertThrows(MalformedMessageException.class, () -> n.u64Be(1), "too short: a u16 read as a u64");
     }
 
     @Test
