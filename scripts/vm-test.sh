@@ -28,8 +28,8 @@ mvn -o -B -q -Dmaven.repo.local="$M2/repository" dependency:build-classpath -Dmd
 start=$(date +%s)
 # -Xshare:off: the JVM has crashed (SIGSEGV, SEGV_ACCERR) with its class-data archive mapped over 9p in the VM.
 # -XX:TieredStopAtLevel=1 -XX:+UseSerialGC: under emulation C2's compiles and G1's threads cost the short-lived JVMs
-# of the tests (then Maven and Surefire's forks; the launcher's; every svcproxy command) more than they give back: every VM test ran in
-# 903 s instead of 1,096-1,233 s (2026-12-01).
+# of the tests (then Maven's and Surefire's forks; now the launcher's; every svcproxy command) more than they give
+# back: every VM test ran in 903 s instead of 1,096-1,233 s (2026-12-01).
 export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -Xshare:off -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 # Class-data sharing for the svcproxy commands the tests start (a JVM start under emulation is most of a minute):
 # the JDK's archive and one of svcproxy's classes (made here by a render) are copied into the guest's own memory,
