@@ -235,7 +235,9 @@ class SvcproxyReliabilityKernelTest {
                         + result);
                 Matcher m = Pattern.compile("ok=(\\d+) fail=(\\d+)").matcher(result);
                 assertTrue(m.find(), result);
-                assertEquals(0, Integer.parseInt(m.group(2)), "no connection failed across the restart: " + result);
+                // on a failure, the proxies' log too: it lives in the test's temporary directory, gone once the report is read
+                assertEquals(0, Integer.parseInt(m.group(2)), () -> "no connection failed across the restart: " + result
+                        + "\nthe proxies' log:\n" + read(log));
                 assertTrue(Integer.parseInt(m.group(1)) >= 50, "enough connections to mean something: " + result);
                 if (killMidSync) {
                     assertTrue(waitFor(() -> !rules(node, mode).contains("10.244.0.30"), 10_000),
