@@ -16,6 +16,7 @@ module dev.svcproxy.netlink {
     exports dev.svcproxy.netlink.route;
     exports dev.svcproxy.netlink.nfacct;
     exports dev.svcproxy.netlink.netns;
+    exports dev.svcproxy.netlink.xtables;
     // exported for jnr-ffi only (the LibC interface alone): jnr defines its generated class in an unnamed module
     exports dev.svcproxy.netlink.internal.jnr;
 }

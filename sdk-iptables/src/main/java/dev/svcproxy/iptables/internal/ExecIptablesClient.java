@@ -48,6 +48,8 @@ public final class ExecIptablesClient implements IptablesClient {
     private final Optional<Path> netns;
     /** Whether {@link #writeDirectly} writes over netlink. */
     private final boolean writeDirectly;
+    /** On iptables-legacy, IPv4: the nat table written without the tool ({@link LegacyNatWriter}); else null. */
+    private final LegacyNatWriter legacyNat;
     /** The iptables-nft version {@link NftCompatRules} encodes as. */
     static final String DIRECT_VERSION = "1.8.9";
     /**
@@ -80,6 +82,8 @@ public final class ExecIptablesClient implements IptablesClient {
         // the version whose encodings NftCompatRules writes (checked against its messages and its save)
         this.writeDirectly = writeDirectly && this.flavour == Flavour.NFT && capabilities.version().equals(DIRECT_VERSION)
                 && NetlinkSocket.isAvailable();
+        this.legacyNat = writeDirectly && this.flavour == Flavour.LEGACY && family == IpFamily.IPV4 && NetlinkSocket.isAvailable()
+                ? new LegacyNatWriter(netns, XtablesLock.systemLockFile(), java.time.Duration.ofSeconds(wait > 0 ? wait : 5)) : null;
         LOG.debug("{} {} ({}) in {}", base, capabilities.version(), this.flavour, netns.map(Path::toString).orElse("this namespace"));
     }
 
@@ -126,6 +130,48 @@ public final class ExecIptablesClient implements IptablesClient {
             return;
         }
         checkExternalChains(tx);
+        if (!test && legacyNat != null && writeNat(tx)) {
+            return;
+        }
+        restoreWithTool(tx, test);
+    }
+
+    /**
+     * On iptables-legacy: nat written without the tool ({@link LegacyNatWriter}, or by the tool if that cannot), then
+     * the other tables through the tool, as the tool commits a transaction table by table (nat first when a callback
+     * completes it); false if {@code tx} has no nat operations.
+     */
+    private boolean writeNat(IptablesTransaction tx) {
+        if (tx.operationsSoFar().stream().noneMatch(op -> op.table() == Table.NAT) && tx.isComplete()) {
+            return false;
+        }
+        List<IptablesTransaction.Op> nat;
+        boolean written;
+        try (LegacyNatWriter.Write w = legacyNat.begin()) { // the table is read while the callbacks build the rest
+            nat = tx.orderedOperations(Table.NAT);
+            written = !nat.isEmpty() && LegacyNatWriter.covers(nat) && w.write(nat);
+        }
+        if (nat.isEmpty()) {
+            return false;
+        }
+        java.util.BitSet natOps = new java.util.BitSet();
+        List<IptablesTransaction.Op> all = tx.operations();
+        for (int i = 0; i < all.size(); i++) {
+            natOps.set(i, all.get(i).table() == Table.NAT);
+        }
+        if (!written) {
+            java.util.BitSet notNat = (java.util.BitSet) natOps.clone();
+            notNat.flip(0, all.size());
+            restoreWithTool(tx.rest(notNat, Table.NAT, List.of()), false);
+        }
+        IptablesTransaction others = tx.rest(natOps, Table.NAT, List.of());
+        if (!others.isEmpty()) {
+            restoreWithTool(others, false);
+        }
+        return true;
+    }
+
+    private void restoreWithTool(IptablesTransaction tx, boolean test) {
         tx.orderFor(flavour); // what this tool takes cheapest (error line numbers follow the same order)
         List<String> flags = new ArrayList<>(List.of("--noflush"));
         if (test) {

@@ -12,8 +12,6 @@ import dev.svcproxy.iptables.Table;
 import dev.svcproxy.iptables.Target;
 import dev.svcproxy.netlink.MessageBuilder;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -117,10 +115,10 @@ final class NftCompatRules {
                 if (module != Protocol.TCP && module != Protocol.UDP || module.number() != proto) {
                     return Optional.empty();
                 }
-                java.util.List<Match.Ports> ports = portsOf(mods, i);
+                java.util.List<Match.Ports> ports = XtStructs.portsAfter(mods, i);
                 portOptions += ports.size();
                 if (ports.isEmpty()) {
-                    xt(m, "match", module.lowerName(), 0, PORTLESS);
+                    xt(m, "match", module.lowerName(), 0, XtStructs.tcpOrUdp(module == Protocol.TCP, ports));
                 } else if (ports.size() > 1 || ports.get(0).negated() || ports.get(0).range().from() != ports.get(0).range().to()) {
                     return Optional.empty();
                 } else {
@@ -128,19 +126,14 @@ final class NftCompatRules {
                     cmp(m, CMP_EQ, ByteBuffer.allocate(2).putShort((short) ports.get(0).range().from()).array());
                 }
             } else if (x instanceof Match.Comment c) {
-                xt(m, "match", "comment", 0, java.util.Arrays.copyOf(c.text().getBytes(StandardCharsets.UTF_8), 256));
+                xt(m, "match", "comment", 0, XtStructs.comment(c));
             } else if (x instanceof Match.Statistic s) {
                 if (!s.isRandom()) {
                     return Optional.empty();
                 }
-                // struct xt_statistic_info: mode, flags, probability, packet, count (the tool sets it to
-                // probability - packet), the kernel's pointer
-                int p = (int) s.kernelValue();
-                xt(m, "match", "statistic", 0, le(24).putShort((short) 0).putShort((short) 0).putInt(p).putInt(0).putInt(p).array());
+                xt(m, "match", "statistic", 0, XtStructs.randomStatistic(s));
             } else if (x instanceof Match.AddrTypes t) {
-                int flags = (t.sourceNegated() ? 1 : 0) | (t.destinationNegated() ? 2 : 0);
-                xt(m, "match", "addrtype", 1, le(8).putShort((short) (int) t.source().map(NftCompatRules::bit).orElse(0))
-                        .putShort((short) (int) t.destination().map(NftCompatRules::bit).orElse(0)).putInt(flags).array());
+                xt(m, "match", "addrtype", 1, XtStructs.addrtype(t));
             } else if (!(x instanceof Match.Address || x instanceof Match.Proto || x instanceof Match.Ports)) {
                 return Optional.empty();
             }
@@ -158,28 +151,6 @@ final class NftCompatRules {
         return Optional.of(m);
     }
 
-    /** The port options of the module at {@code at}: those after it, before the next module. */
-    private static java.util.List<Match.Ports> portsOf(java.util.List<Match> matches, int at) {
-        java.util.List<Match.Ports> out = new java.util.ArrayList<>();
-        for (int i = at + 1; i < matches.size(); i++) {
-            Match x = matches.get(i);
-            if (x instanceof Match.Ports p) {
-                out.add(p);
-            } else if (!(x instanceof Match.Address || x instanceof Match.Proto p && !p.withModule())) {
-                break;
-            }
-        }
-        return out;
-    }
-
-    /** struct xt_tcp or xt_udp with every port: ports 0-65535 both ways, nothing else. */
-    private static final byte[] PORTLESS = le(16).putShort((short) 0).putShort((short) 0xffff).putShort((short) 0)
-            .putShort((short) 0xffff).array();
-
-    private static int bit(Match.AddrType t) {
-        return 1 << t.ordinal();
-    }
-
     private static boolean target(MessageBuilder m, IpFamily family, Target t) {
         if (t instanceof Target.Jump j) {
             verdict(m, NFT_JUMP, j.target().name());
@@ -195,22 +166,13 @@ final class NftCompatRules {
             if (d.address().family() != family) {
                 return false;
             }
-            // struct nf_nat_range2: flags (MAP_IPS, PROTO_SPECIFIED), min and max address, min and max port, base port
-            byte[] a = java.util.Arrays.copyOf(d.address().bytes(), 16);
-            ByteBuffer b = le(48).putInt(d.port() != 0 ? 3 : 1).put(a).put(a).order(ByteOrder.BIG_ENDIAN)
-                    .putShort((short) d.port()).putShort((short) d.port());
-            xt(m, "target", "DNAT", 2, b.array());
+            xt(m, "target", "DNAT", 2, XtStructs.dnat(d));
         } else if (t instanceof Target.MarkTarget mark) {
-            Target.MarkTarget x = mark.xmark(); // struct xt_mark_tginfo2: mark, mask
-            xt(m, "target", "MARK", 2, le(8).putInt((int) x.value()).putInt((int) x.mask()).array());
+            xt(m, "target", "MARK", 2, XtStructs.markTarget(mark));
         } else {
             return false;
         }
         return true;
-    }
-
-    private static ByteBuffer le(int size) {
-        return ByteBuffer.allocate(size).order(ByteOrder.nativeOrder());
     }
 
     /** {@code [!] -s/-d CIDR}: the prefix's whole bytes, or the whole address under a mask. */

@@ -174,6 +174,61 @@ public final class Native {
         return (int) n;
     }
 
+    /** A raw socket of {@code family} (AF_INET 2, AF_INET6 10) in the calling thread's namespace, for x_tables' options. */
+    public static int rawSocket(int family) {
+        int fd = libc().socket(family, SOCK_RAW | SOCK_CLOEXEC, 255); // IPPROTO_RAW
+        if (fd < 0) {
+            throw error("socket(" + family + ", SOCK_RAW, IPPROTO_RAW)");
+        }
+        return fd;
+    }
+
+    /**
+     * getsockopt with {@code buf} (a direct buffer, from 0 to its limit) as both the request and the answer; returns
+     * the answer's length.
+     */
+    public static int getsockopt(int fd, int level, int option, ByteBuffer buf) {
+        IntByReference len = new IntByReference(buf.limit());
+        if (libc().getsockopt(fd, level, option, buf, len) < 0) {
+            throw error("getsockopt(" + level + ", " + option + ")");
+        }
+        return len.getValue();
+    }
+
+    /**
+     * setsockopt of {@code value} (a direct buffer, from 0 to its limit), into which the address of {@code receive}
+     * (a direct buffer the kernel fills) is first written, native order, at {@code pointerAt}; or no address if
+     * {@code receive} is null.
+     */
+    public static void setsockopt(int fd, int level, int option, ByteBuffer value, int pointerAt, ByteBuffer receive) {
+        if (receive != null) {
+            value.order(ByteOrder.nativeOrder()).putLong(pointerAt, jnr.ffi.Pointer.wrap(RUNTIME, receive).address());
+        }
+        if (libc().setsockopt(fd, level, option, value, value.limit()) < 0) {
+            throw error("setsockopt(" + level + ", " + option + ")");
+        }
+    }
+
+    /**
+     * Opens (creating it, mode 0600) and locks {@code path} with {@code flock(LOCK_EX | LOCK_NB)}; returns the
+     * descriptor, which holds the lock until closed, or -1 if another holds the lock.
+     */
+    public static int tryLockFile(String path) {
+        int fd = libc().open(path, 2 | 0100 | O_CLOEXEC, 0600); // O_RDWR | O_CREAT
+        if (fd < 0) {
+            throw error("open(" + path + ")");
+        }
+        if (libc().flock(fd, 2 | 4) < 0) { // LOCK_EX | LOCK_NB
+            int errno = RUNTIME.getLastError();
+            libc().close(fd);
+            if (errno == EAGAIN) {
+                return -1;
+            }
+            throw new ErrnoException("flock(" + path + ")", errno, LIBC.strerror(errno));
+        }
+        return fd;
+    }
+
     public static void close(int fd) {
         libc().close(fd);
     }

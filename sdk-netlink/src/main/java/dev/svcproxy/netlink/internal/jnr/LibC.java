@@ -29,7 +29,19 @@ public interface LibC {
     int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);
 
     @SaveError
+    int getsockopt(int fd, int level, int optname, @In @Out ByteBuffer optval, IntByReference optlen);
+
+    @SaveError
+    int setsockopt(int fd, int level, int optname, @In ByteBuffer optval, int optlen);
+
+    @SaveError
     int close(int fd);
+
+    @SaveError
+    int open(String path, int flags, int mode);
+
+    @SaveError
+    int flock(int fd, int operation);
 
     @SaveError
     int open(String path, int flags);

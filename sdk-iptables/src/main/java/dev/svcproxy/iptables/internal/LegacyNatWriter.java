@@ -1,0 +1,210 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
+package dev.svcproxy.iptables.internal;
+
+import dev.svcproxy.api.BusyException;
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.iptables.IptablesTransaction;
+import dev.svcproxy.netlink.xtables.XtablesLockFile;
+import dev.svcproxy.netlink.xtables.XtablesSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the IPv4 nat operations of a transaction as {@code iptables-legacy-restore --noflush} does, without the
+ * tool: under the xtables lock it reads the table ({@code IPT_SO_GET_INFO}, {@code IPT_SO_GET_ENTRIES}), declares,
+ * flushes, appends, inserts and deletes chains in it, swaps the whole table in at once ({@code IPT_SO_SET_REPLACE},
+ * atomic as the tool's) and puts back the counters of the entries it kept ({@code IPT_SO_SET_ADD_COUNTERS}). Other
+ * programs' chains and rules are kept byte for byte. Whatever it cannot do as the tool would (a rule {@link IptEntries}
+ * does not encode, a {@code -D}, a chain or jump target that is missing, a chain still jumped to, a table it does not
+ * read, a kernel refusal) it leaves whole to the tool: {@link #write} returns false and nothing was written, and the
+ * tool then applies the same operations, or reports the same error it always did. The table is read while the caller
+ * builds the operations ({@link #begin}); tables over {@link #MAX_TABLE_BYTES} are the tool's.
+ */
+final class LegacyNatWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(LegacyNatWriter.class);
+    private static final String NAT = "nat";
+
+    /** The largest table written here (its entries' bytes); a larger one is the tool's, as the buffers stay bounded. */
+    static final int MAX_TABLE_BYTES = 32 << 20;
+
+    private final Optional<Path> netns;
+    private final Path lockFile;
+    private final Duration wait;
+    /** Direct buffers kept from one write to the next (the kernel reads and writes them in place), grown as needed. */
+    private ByteBuffer info;
+    private ByteBuffer read;
+    private ByteBuffer replace;
+    private ByteBuffer oldCounters;
+    private ByteBuffer counters;
+
+    LegacyNatWriter(Optional<Path> netns, Path lockFile, Duration wait) {
+        this.netns = netns;
+        this.lockFile = lockFile;
+        this.wait = wait;
+    }
+
+    /** Whether every operation of {@code ops} is of a kind this writer may apply (its rules are checked by the write). */
+    static boolean covers(List<IptablesTransaction.Op> ops) {
+        return ops.stream().noneMatch(IptablesTransaction.Delete.class::isInstance);
+    }
+
+    /**
+     * Begins a write: on a thread of its own, takes the xtables lock and reads the nat table, which it holds until
+     * the write is closed, so that the caller may build the operations meanwhile (as the tool, started first, reads
+     * the table while its input is written).
+     */
+    Write begin() {
+        return new Write();
+    }
+
+    /** A write begun: the lock, the socket and the table read; close it in any case. */
+    final class Write implements AutoCloseable {
+        private XtablesLockFile lock;
+        private XtablesSocket socket;
+        private final CompletableFuture<Optional<XtTable>> table;
+        private final long t0 = System.nanoTime();
+
+        private Write() {
+            table = Daemon.supply("svcproxy-xtables-read", this::readTable);
+        }
+
+        private Optional<XtTable> readTable() {
+            lock = XtablesLockFile.acquire(lockFile, wait);
+            socket = XtablesSocket.open(IpFamily.IPV4, netns);
+            info = grown(info, XtTable.INFO_SIZE);
+            socket.get(XtablesSocket.GET_INFO, XtTable.infoRequest(NAT, info));
+            int size = XtTable.entriesSize(info);
+            if (size > MAX_TABLE_BYTES) {
+                LOG.debug("nat left to the tool: its table is {} bytes, more than this writer's {}", size, MAX_TABLE_BYTES);
+                return Optional.empty();
+            }
+            read = grown(read, XtTable.GET_ENTRIES_HEADER + size);
+            socket.get(XtablesSocket.GET_ENTRIES, XtTable.entriesRequest(NAT, size, read));
+            return XtTable.decode(NAT, info, read);
+        }
+
+        /**
+         * Applies {@code ordered}, the nat operations of a transaction in the tool's order; false, with nothing
+         * written, if the tool must apply them.
+         */
+        boolean write(List<IptablesTransaction.Op> ordered) {
+            List<IptEntries.Encoded> encoded = encode(ordered);
+            try {
+                Optional<XtTable> t = join();
+                if (encoded == null || t.isEmpty() || !t.get().inOrder() || !apply(t.get(), ordered, encoded)) {
+                    LOG.debug("nat left to the tool: the table read, or what the operations need of it, is not as this writer expects");
+                    return false;
+                }
+                XtTable.Layout layout = t.get().replace(n -> replace = grown(replace, n));
+                oldCounters = grown(oldCounters, 16 * Math.max(1, t.get().oldEntries()));
+                socket.set(XtablesSocket.SET_REPLACE, layout.replace(), XtTable.COUNTERS_POINTER, oldCounters);
+                oldCounters.clear().limit(16 * t.get().oldEntries());
+                try {
+                    socket.set(XtablesSocket.SET_ADD_COUNTERS, XtTable.counters(NAT, layout, oldCounters,
+                            n -> counters = grown(counters, n)), 0, null);
+                } catch (SvcProxyException e) {
+                    LOG.warn("nat written, but its kept rules' counters could not be put back: {}", e.getMessage());
+                }
+                LOG.debug("nat written over x_tables: {} entries, {} bytes, in {} ms", layout.oldIndex().length,
+                        layout.replace().limit(), (System.nanoTime() - t0) / 1_000_000);
+                return true;
+            } catch (BusyException e) {
+                throw e; // the lock held by another, or a table changed by one that takes no lock: the tool fails alike
+            } catch (SvcProxyException e) {
+                LOG.debug("nat left to the tool: {}", e.getMessage());
+                return false;
+            }
+        }
+
+        private Optional<XtTable> join() {
+            try {
+                return table.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+
+        @Override
+        public void close() {
+            table.exceptionally(e -> Optional.empty()).join();
+            if (socket != null) {
+                socket.close();
+            }
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+
+    /** The rules of {@code ordered} encoded (null for the other operations); null if one has no encoding here. */
+    private static List<IptEntries.Encoded> encode(List<IptablesTransaction.Op> ordered) {
+        List<IptEntries.Encoded> encoded = new ArrayList<>(ordered.size());
+        for (IptablesTransaction.Op op : ordered) {
+            var rule = op instanceof IptablesTransaction.Append a ? a.rule() : op instanceof IptablesTransaction.Insert i ? i.rule() : null;
+            IptEntries.Encoded e = rule == null ? null : IptEntries.rule(rule).orElse(null);
+            if (rule != null && e == null) {
+                LOG.debug("nat left to the tool: no x_tables encoding here for {}", op);
+                return null;
+            }
+            encoded.add(e);
+        }
+        return encoded;
+    }
+
+    /** {@code b} if it holds {@code size} bytes, else a direct buffer a little larger. */
+    private static ByteBuffer grown(ByteBuffer b, int size) {
+        return b != null && b.capacity() >= size ? b : ByteBuffer.allocateDirect(size + size / 8).order(ByteOrder.nativeOrder());
+    }
+
+    /** Applies the operations to the table read; false if one needs the tool. */
+    private static boolean apply(XtTable t, List<IptablesTransaction.Op> ordered, List<IptEntries.Encoded> encoded) {
+        for (int k = 0; k < ordered.size(); k++) {
+            IptablesTransaction.Op op = ordered.get(k);
+            if (op instanceof IptablesTransaction.FlushChain f) {
+                Optional<XtTable.Chain> c = t.chain(f.chain().name());
+                if (c.isPresent() && c.get().hook >= 0) {
+                    return false; // a built-in chain's line sets its policy: the tool's business
+                }
+                c.ifPresentOrElse(x -> x.rules.clear(), () -> t.create(f.chain().name()));
+            } else if (op instanceof IptablesTransaction.DeleteChain d) {
+                Optional<XtTable.Chain> c = t.chain(d.chain().name());
+                if (c.isEmpty() || c.get().hook >= 0) {
+                    return false;
+                }
+                t.delete(c.get());
+            } else if (op instanceof IptablesTransaction.Append || op instanceof IptablesTransaction.Insert) {
+                IptEntries.Encoded e = encoded.get(k);
+                String chain = op instanceof IptablesTransaction.Append a ? a.rule().chain().name()
+                        : ((IptablesTransaction.Insert) op).rule().chain().name();
+                Optional<XtTable.Chain> c = t.chain(chain);
+                Optional<String> chainTo = e.jump().filter(j -> !j.next()).map(IptEntries.Jump::chain);
+                Optional<XtTable.Chain> to = chainTo.flatMap(t::chain);
+                if (c.isEmpty() || chainTo.isPresent() && (to.isEmpty() || to.get().hook >= 0)) {
+                    return false;
+                }
+                XtTable.Entry entry = XtTable.Entry.of(e.bytes(), e.jump().orElse(null));
+                if (op instanceof IptablesTransaction.Insert i) {
+                    if (i.position() < 1 || i.position() > c.get().rules.size() + 1) {
+                        return false;
+                    }
+                    c.get().rules.add(i.position() - 1, entry);
+                } else {
+                    c.get().rules.add(entry);
+                }
+            } else {
+                return false;
+            }
+        }
+        return !t.hasDanglingJump();
+    }
+}

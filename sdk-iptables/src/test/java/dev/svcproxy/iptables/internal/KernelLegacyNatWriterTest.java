@@ -1,0 +1,195 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
+package dev.svcproxy.iptables.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.api.netns.NetworkNamespace;
+import dev.svcproxy.iptables.ChainName;
+import dev.svcproxy.iptables.Flavour;
+import dev.svcproxy.iptables.IptablesClient;
+import dev.svcproxy.iptables.IptablesTransaction;
+import dev.svcproxy.iptables.Rule;
+import dev.svcproxy.iptables.Ruleset;
+import dev.svcproxy.iptables.Table;
+import dev.svcproxy.netlink.xtables.XtablesSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link LegacyNatWriter} against {@code iptables-legacy-restore --noflush}: the same operations, one namespace each,
+ * over the same foreign state; the kernel's copies of the two nat tables must be the same bytes (counters aside), and
+ * the foreign rules' counters must survive both.
+ */
+@Tag("kernel")
+class KernelLegacyNatWriterTest {
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    /** Other programs' nat state: a chain of their own, jumps between theirs and from built-ins, a target not encoded here. */
+    private static final String FOREIGN = """
+            iptables-legacy -t nat -N FOREIGN
+            iptables-legacy -t nat -N ZZ-OTHER
+            iptables-legacy -t nat -A FOREIGN -s 1.2.3.4/32 -c 7 700 -j RETURN
+            iptables-legacy -t nat -A FOREIGN -p tcp --dport 15000 -j ZZ-OTHER
+            iptables-legacy -t nat -A FOREIGN -p tcp -j REDIRECT --to-ports 15001
+            iptables-legacy -t nat -A ZZ-OTHER -j ACCEPT
+            iptables-legacy -t nat -A PREROUTING -c 3 300 -j FOREIGN
+            iptables-legacy -t nat -A OUTPUT -o lo -j FOREIGN
+            iptables-legacy -t nat -A POSTROUTING -m conntrack --ctstate DNAT -j ACCEPT
+            """;
+
+    /** kube-proxy's kinds of nat rules, and every other shape the writer encodes. */
+    private static final String FIRST = """
+            *nat
+            :KUBE-SERVICES - [0:0]
+            :KUBE-NODEPORTS - [0:0]
+            :KUBE-POSTROUTING - [0:0]
+            :KUBE-MARK-MASQ - [0:0]
+            :KUBE-SVC-AAAAAAAAAAAAAAAA - [0:0]
+            :KUBE-SEP-BBBBBBBBBBBBBBBB - [0:0]
+            :KUBE-SEP-CCCCCCCCCCCCCCCC - [0:0]
+            :KUBE-EXT-AAAAAAAAAAAAAAAA - [0:0]
+            :A-FIRST - [0:0]
+            -A KUBE-SERVICES -m comment --comment "ns/svc:http cluster IP" -m tcp -p tcp -d 10.96.0.10 --dport 80 -j KUBE-SVC-AAAAAAAAAAAAAAAA
+            -A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
+            -A KUBE-NODEPORTS -m comment --comment ns/svc:http -m tcp -p tcp --dport 30080 -j KUBE-EXT-AAAAAAAAAAAAAAAA
+            -A KUBE-NODEPORTS -m udp -p udp --sport 1000:2000 ! --dport 53 -j RETURN
+            -A KUBE-EXT-AAAAAAAAAAAAAAAA -m comment --comment "masquerade traffic for ns/svc:http external destinations" -j KUBE-MARK-MASQ
+            -A KUBE-EXT-AAAAAAAAAAAAAAAA -g KUBE-SVC-AAAAAAAAAAAAAAAA
+            -A KUBE-POSTROUTING -m mark ! --mark 0x00004000/0x00004000 -j RETURN
+            -A KUBE-POSTROUTING -j MARK --xor-mark 0x00004000
+            -A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
+            -A KUBE-POSTROUTING -o eth+ -p udp -m mark --mark 0x1 -j MASQUERADE --to-ports 1000-2000
+            -A KUBE-MARK-MASQ -j MARK --or-mark 0x00004000
+            -A KUBE-SVC-AAAAAAAAAAAAAAAA ! -s 10.128.0.0/10 -d 10.96.0.10 -m comment --comment "ns/svc:http cluster IP" -m tcp -p tcp --dport 80 -j KUBE-MARK-MASQ
+            -A KUBE-SVC-AAAAAAAAAAAAAAAA -m comment --comment "ns/svc:http -> 10.128.0.5:8080" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-BBBBBBBBBBBBBBBB
+            -A KUBE-SVC-AAAAAAAAAAAAAAAA -m comment --comment "ns/svc:http -> 10.128.0.6:8080" -j KUBE-SEP-CCCCCCCCCCCCCCCC
+            -A KUBE-SEP-BBBBBBBBBBBBBBBB -m comment --comment ns/svc:http -s 10.128.0.5 -j KUBE-MARK-MASQ
+            -A KUBE-SEP-BBBBBBBBBBBBBBBB -m comment --comment ns/svc:http -m tcp -p tcp -j DNAT --to-destination 10.128.0.5:8080
+            -A KUBE-SEP-CCCCCCCCCCCCCCCC -s 10.0.0.0/9 ! -i lo -j KUBE-MARK-MASQ
+            -A KUBE-SEP-CCCCCCCCCCCCCCCC -m tcp -p tcp -j DNAT --to-destination 10.128.0.6
+            -A A-FIRST ! -p udp -j ACCEPT
+            -A A-FIRST -i veth0 -j RETURN
+            COMMIT
+            """;
+
+    /** A partial sync after it: a service's chains rewritten, an endpoint's chain gone, a new one, a new jump. */
+    private static final String SECOND = """
+            *nat
+            :KUBE-SVC-AAAAAAAAAAAAAAAA - [0:0]
+            :KUBE-SEP-DDDDDDDDDDDDDDDD - [0:0]
+            -A KUBE-SVC-AAAAAAAAAAAAAAAA -m comment --comment "ns/svc:http -> 10.128.0.7:8080" -j KUBE-SEP-DDDDDDDDDDDDDDDD
+            -A KUBE-SEP-DDDDDDDDDDDDDDDD -m tcp -p tcp -j DNAT --to-destination 10.128.0.7:8080
+            COMMIT
+            """;
+
+    @Test
+    void writesTheTablesTheToolWritesAndKeepsOtherProgramsRulesAndCounters() throws Exception {
+        try (NetworkNamespace tool = namespace(); NetworkNamespace direct = namespace()) {
+            tool.sh(FOREIGN);
+            direct.sh(FOREIGN);
+            IptablesClient client = IptablesClient.newBuilder().netns(tool.path()).flavour(Flavour.LEGACY).writeDirectly(false).build();
+            LegacyNatWriter writer = new LegacyNatWriter(Optional.of(direct.path()), lockFile(), Duration.ofSeconds(5));
+
+            IptablesTransaction first = transaction(FIRST);
+            first.deleteChain(Table.NAT, ChainName.of("KUBE-SEP-OLD"));
+            first.insert(Table.NAT, Rule.in("PREROUTING").comment("kubernetes service portals").jump("KUBE-SERVICES"));
+            first.append(Table.NAT, Rule.in("POSTROUTING").comment("kubernetes postrouting rules").jump("KUBE-POSTROUTING"));
+            tool.sh("iptables-legacy -t nat -N KUBE-SEP-OLD; iptables-legacy -t nat -A KUBE-SEP-OLD -j RETURN");
+            direct.sh("iptables-legacy -t nat -N KUBE-SEP-OLD; iptables-legacy -t nat -A KUBE-SEP-OLD -j RETURN");
+            client.apply(first);
+            assertTrue(write(writer, first.orderedOperations(Table.NAT)), "the first load is written without the tool");
+            assertSameTables(tool, direct);
+
+            IptablesTransaction second = transaction(SECOND);
+            second.deleteChain(Table.NAT, ChainName.of("KUBE-SEP-CCCCCCCCCCCCCCCC"));
+            second.deleteChain(Table.NAT, ChainName.of("KUBE-SEP-BBBBBBBBBBBBBBBB"));
+            client.apply(second);
+            assertTrue(write(writer, second.orderedOperations(Table.NAT)), "the partial sync is written without the tool");
+            assertSameTables(tool, direct);
+
+            String save = direct.sh("iptables-legacy-save -c -t nat");
+            assertTrue(save.contains("[7:700] -A FOREIGN -s 1.2.3.4/32 -j RETURN"), save);
+            assertTrue(save.contains("[3:300] -A PREROUTING -j FOREIGN"), save);
+            assertTrue(save.contains("-A FOREIGN -p tcp -j REDIRECT --to-ports 15001"), save);
+        }
+    }
+
+    @Test
+    void leavesToTheToolWhatItCannotWriteAsTheToolWould() throws Exception {
+        try (NetworkNamespace direct = namespace()) {
+            LegacyNatWriter writer = new LegacyNatWriter(Optional.of(direct.path()), lockFile(), Duration.ofSeconds(5));
+            String before = direct.sh("iptables-legacy-save -t nat | grep -v '^#'");
+            // a rule with no encoding here, a jump to a chain that does not exist, an append to a missing chain
+            IptablesTransaction nth = transaction("*nat\n:KUBE-X - [0:0]\n-A KUBE-X -m statistic --mode nth --every 2 --packet 0 -j RETURN\nCOMMIT\n");
+            assertFalse(write(writer, nth.orderedOperations(Table.NAT)));
+            IptablesTransaction dangling = transaction("*nat\n:KUBE-X - [0:0]\n-A KUBE-X -j KUBE-MISSING\nCOMMIT\n");
+            assertFalse(write(writer, dangling.orderedOperations(Table.NAT)));
+            IptablesTransaction.Op append = new IptablesTransaction.Append(Table.NAT, Rule.in("KUBE-NOWHERE").returns(), IpFamily.IPV4);
+            assertFalse(write(writer, List.of(append)));
+            assertEquals(before, direct.sh("iptables-legacy-save -t nat | grep -v '^#'"), "nothing was written");
+        }
+    }
+
+    private static boolean write(LegacyNatWriter writer, List<IptablesTransaction.Op> ops) {
+        try (LegacyNatWriter.Write w = writer.begin()) {
+            return w.write(ops);
+        }
+    }
+
+    private static IptablesTransaction transaction(String payload) {
+        Ruleset r = Ruleset.parse(payload, IpFamily.IPV4);
+        IptablesTransaction tx = IptablesTransaction.create(IpFamily.IPV4);
+        r.chains(Table.NAT).keySet().forEach(c -> tx.flushChain(Table.NAT, c));
+        r.chains(Table.NAT).values().forEach(c -> c.rules().forEach(rule -> tx.append(Table.NAT, rule)));
+        return tx;
+    }
+
+    /** The kernel's copies of both nat tables, counters set to zero: the same bytes. */
+    private static void assertSameTables(NetworkNamespace a, NetworkNamespace b) {
+        assertEquals(a.sh("iptables-legacy-save -t nat | grep -v '^#'"), b.sh("iptables-legacy-save -t nat | grep -v '^#'"));
+        byte[][] ta = table(a);
+        byte[][] tb = table(b);
+        assertArrayEquals(ta[0], tb[0], "ipt_getinfo");
+        assertArrayEquals(ta[1], tb[1], "the entries");
+    }
+
+    private static byte[][] table(NetworkNamespace ns) {
+        try (XtablesSocket s = XtablesSocket.open(IpFamily.IPV4, Optional.of(ns.path()))) {
+            ByteBuffer info = XtTable.infoRequest("nat", ByteBuffer.allocateDirect(XtTable.INFO_SIZE));
+            s.get(XtablesSocket.GET_INFO, info);
+            int size = XtTable.entriesSize(info);
+            ByteBuffer b = XtTable.entriesRequest("nat", size, ByteBuffer.allocateDirect(XtTable.GET_ENTRIES_HEADER + size));
+            s.get(XtablesSocket.GET_ENTRIES, b);
+            for (int at = 0; at < size; at += b.getShort(XtTable.GET_ENTRIES_HEADER + at + IptEntries.NEXT_OFFSET_AT) & 0xffff) {
+                b.put(XtTable.GET_ENTRIES_HEADER + at + 96, new byte[16]); // the counters
+            }
+            byte[] i = new byte[XtTable.INFO_SIZE];
+            byte[] e = new byte[b.limit()];
+            info.get(0, i);
+            b.get(0, e);
+            return new byte[][] {i, e};
+        }
+    }
+
+    private static Path lockFile() throws java.io.IOException {
+        Path p = Files.createTempFile("svcp-test-xtables", ".lock");
+        p.toFile().deleteOnExit();
+        return p;
+    }
+
+    private static NetworkNamespace namespace() {
+        return NetworkNamespace.create("svcp-test-" + ProcessHandle.current().pid() + "-x" + SEQ.incrementAndGet());
+    }
+}
