@@ -271,7 +271,9 @@ public interface IptablesClient {
 
         /**
          * Whether {@link #writeDirectly} may write over nf_tables netlink, where the tool is iptables-nft 1.8.9 (the
-         * version whose encodings it writes); true by default, unless the system property
+         * version whose encodings it writes), and whether {@link #apply} writes an IPv4 nat table itself on
+         * iptables-legacy (over {@code IPT_SO_SET_REPLACE}, as {@code iptables-legacy-restore --noflush} would, the
+         * tool for whatever it cannot write so); true by default, unless the system property
          * {@value #WRITE_DIRECTLY_PROPERTY} is {@code false}. False leaves every rule to the tool.
          *
          * @param enabled whether to write a first load directly

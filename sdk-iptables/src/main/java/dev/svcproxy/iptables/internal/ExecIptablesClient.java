@@ -145,14 +145,18 @@ public final class ExecIptablesClient implements IptablesClient {
         if (tx.operationsSoFar().stream().noneMatch(op -> op.table() == Table.NAT) && tx.isComplete()) {
             return false;
         }
+        Optional<LegacyNatWriter.Write> begun = legacyNat.begin();
+        if (begun.isEmpty()) {
+            return false; // a table too large: the tool, which parses what is built while the rest is built
+        }
         List<IptablesTransaction.Op> nat;
         boolean written;
-        try (LegacyNatWriter.Write w = legacyNat.begin()) { // the table is read while the callbacks build the rest
+        try (LegacyNatWriter.Write w = begun.get()) { // the table is read while the callbacks build the rest
             nat = tx.orderedOperations(Table.NAT);
-            written = !nat.isEmpty() && LegacyNatWriter.covers(nat) && w.write(nat);
-        }
-        if (nat.isEmpty()) {
-            return false;
+            if (nat.isEmpty() || !LegacyNatWriter.covers(nat)) {
+                return false; // the tool, with the whole transaction in one restore
+            }
+            written = w.write(nat);
         }
         java.util.BitSet natOps = new java.util.BitSet();
         List<IptablesTransaction.Op> all = tx.operations();

@@ -28,13 +28,14 @@ import org.slf4j.LoggerFactory;
  * does not encode, a {@code -D}, a chain or jump target that is missing, a chain still jumped to, a table it does not
  * read, a kernel refusal) it leaves whole to the tool: {@link #write} returns false and nothing was written, and the
  * tool then applies the same operations, or reports the same error it always did. The table is read while the caller
- * builds the operations ({@link #begin}); tables over {@link #MAX_TABLE_BYTES} are the tool's.
+ * builds the operations ({@link #begin}); tables over {@link #MAX_TABLE_BYTES}, read or to write, are the tool's (the
+ * buffers stay bounded: a nat table of 10,000 services x 10 endpoints is about 100 MiB).
  */
 final class LegacyNatWriter {
     private static final Logger LOG = LoggerFactory.getLogger(LegacyNatWriter.class);
     private static final String NAT = "nat";
 
-    /** The largest table written here (its entries' bytes); a larger one is the tool's, as the buffers stay bounded. */
+    /** The largest table read or written here (its entries' bytes); a larger one is the tool's. */
     static final int MAX_TABLE_BYTES = 32 << 20;
 
     private final Optional<Path> netns;
@@ -53,32 +54,47 @@ final class LegacyNatWriter {
         this.wait = wait;
     }
 
-    /** Whether every operation of {@code ops} is of a kind this writer may apply (its rules are checked by the write). */
+    /**
+     * Whether every operation of {@code ops} is of a kind this writer may apply (its rules are checked by the write),
+     * and they are few enough for a table within {@link #MAX_TABLE_BYTES} (an entry takes 150-550 bytes), so that a
+     * larger load goes to the tool before any work is spent on it.
+     */
     static boolean covers(List<IptablesTransaction.Op> ops) {
-        return ops.stream().noneMatch(IptablesTransaction.Delete.class::isInstance);
+        return ops.size() <= MAX_TABLE_BYTES / 200 && ops.stream().noneMatch(IptablesTransaction.Delete.class::isInstance);
     }
 
     /**
-     * Begins a write: on a thread of its own, takes the xtables lock and reads the nat table, which it holds until
-     * the write is closed, so that the caller may build the operations meanwhile (as the tool, started first, reads
-     * the table while its input is written).
+     * Begins a write: takes the xtables lock and reads the nat table's size, then, on a thread of its own, the table,
+     * which it holds until the write is closed, so that the caller may build the operations meanwhile (as the tool,
+     * started first, reads the table while its input is written). Empty, with nothing held, if the table is larger
+     * than {@link #MAX_TABLE_BYTES}: the tool's, then.
      */
-    Write begin() {
-        return new Write();
+    Optional<Write> begin() {
+        Write w = new Write();
+        try {
+            if (w.start()) {
+                return Optional.of(w);
+            }
+        } catch (RuntimeException e) {
+            w.close();
+            throw e;
+        }
+        w.close();
+        return Optional.empty();
     }
 
     /** A write begun: the lock, the socket and the table read; close it in any case. */
     final class Write implements AutoCloseable {
         private XtablesLockFile lock;
         private XtablesSocket socket;
-        private final CompletableFuture<Optional<XtTable>> table;
+        private CompletableFuture<Optional<XtTable>> table = CompletableFuture.completedFuture(Optional.empty());
         private final long t0 = System.nanoTime();
 
         private Write() {
-            table = Daemon.supply("svcproxy-xtables-read", this::readTable);
         }
 
-        private Optional<XtTable> readTable() {
+        /** Takes the lock, reads the table's size, and starts reading it; false if it is too large. */
+        private boolean start() {
             lock = XtablesLockFile.acquire(lockFile, wait);
             socket = XtablesSocket.open(IpFamily.IPV4, netns);
             info = grown(info, XtTable.INFO_SIZE);
@@ -86,11 +102,14 @@ final class LegacyNatWriter {
             int size = XtTable.entriesSize(info);
             if (size > MAX_TABLE_BYTES) {
                 LOG.debug("nat left to the tool: its table is {} bytes, more than this writer's {}", size, MAX_TABLE_BYTES);
-                return Optional.empty();
+                return false;
             }
-            read = grown(read, XtTable.GET_ENTRIES_HEADER + size);
-            socket.get(XtablesSocket.GET_ENTRIES, XtTable.entriesRequest(NAT, size, read));
-            return XtTable.decode(NAT, info, read);
+            table = Daemon.supply("svcproxy-xtables-read", () -> {
+                read = grown(read, XtTable.GET_ENTRIES_HEADER + size);
+                socket.get(XtablesSocket.GET_ENTRIES, XtTable.entriesRequest(NAT, size, read));
+                return XtTable.decode(NAT, info, read);
+            });
+            return true;
         }
 
         /**
@@ -105,7 +124,7 @@ final class LegacyNatWriter {
                     LOG.debug("nat left to the tool: the table read, or what the operations need of it, is not as this writer expects");
                     return false;
                 }
-                XtTable.Layout layout = t.get().replace(n -> replace = grown(replace, n));
+                XtTable.Layout layout = t.get().replace(n -> replace = grown(replace, checked(n)));
                 oldCounters = grown(oldCounters, 16 * Math.max(1, t.get().oldEntries()));
                 socket.set(XtablesSocket.SET_REPLACE, layout.replace(), XtTable.COUNTERS_POINTER, oldCounters);
                 oldCounters.clear().limit(16 * t.get().oldEntries());
@@ -159,6 +178,14 @@ final class LegacyNatWriter {
             encoded.add(e);
         }
         return encoded;
+    }
+
+    /** {@code n}, the size of a table to write, if it is at most {@link #MAX_TABLE_BYTES} (and its header). */
+    private static int checked(int n) {
+        if (n > XtTable.REPLACE_HEADER + MAX_TABLE_BYTES) {
+            throw new SvcProxyException("the table to write is " + n + " bytes, more than this writer's " + MAX_TABLE_BYTES, NAT);
+        }
+        return n;
     }
 
     /** {@code b} if it holds {@code size} bytes, else a direct buffer a little larger. */

@@ -143,7 +143,7 @@ class KernelLegacyNatWriterTest {
     }
 
     private static boolean write(LegacyNatWriter writer, List<IptablesTransaction.Op> ops) {
-        try (LegacyNatWriter.Write w = writer.begin()) {
+        try (LegacyNatWriter.Write w = writer.begin().orElseThrow()) {
             return w.write(ops);
         }
     }
