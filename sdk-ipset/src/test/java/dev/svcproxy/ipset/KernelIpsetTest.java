@@ -162,11 +162,11 @@ class KernelIpsetTest {
             ns.exec(iptables, "-w", "-A", "OUTPUT", "-m", "set", "--match-set", "SVCP-BLOCKED", "dst,dst",
                     "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset");
             String listen = v4 ? "TCP-LISTEN:%d,fork,reuseaddr" : "TCP6-LISTEN:%d,fork,reuseaddr,ipv6only=1";
-            Process a = ns.start("socat", String.format(listen, 8080), "SYSTEM:echo open");
-            Process b = ns.start("socat", String.format(listen, 8081), "SYSTEM:echo open");
+            Process a = ns.start("socat", "-t5", String.format(listen, 8080), "SYSTEM:echo open");
+            Process b = ns.start("socat", "-t5", String.format(listen, 8081), "SYSTEM:echo open");
             try {
                 String target = v4 ? "TCP:127.0.0.1:%d" : "TCP6:[::1]:%d";
-                String probe = "for i in 1 2 3 4 5 6 7 8 9 10; do socat -T1 - " + target + " </dev/null 2>/dev/null && break;"
+                String probe = "for i in 1 2 3 4 5 6 7 8 9 10; do socat -T1 -t1 - " + target + " </dev/null 2>/dev/null && break;"
                         + " sleep 0.2; done; true";
                 assertEquals("open", ns.sh(String.format(probe, 8080)).strip(), "a port not in the set is reachable");
                 assertEquals("", ns.sh(String.format(probe, 8081)).strip(), "the port in the set is rejected");

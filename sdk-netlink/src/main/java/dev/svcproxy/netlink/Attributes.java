@@ -141,7 +141,7 @@ public final class Attributes {
         return out;
     }
 
-    /** Where the payload of the first attribute of {@code type} starts; it must have at least {@code size} bytes. */
+    /** The index of the first attribute of {@code type}, which must be there with at least {@code size} bytes. */
     private int need(int type, int size) {
         int i = find(type);
         if (i < 0) {
@@ -150,12 +150,12 @@ public final class Attributes {
         if (lengths[i] < size) {
             throw new MalformedMessageException("attribute " + type + " has " + lengths[i] + " bytes, needs " + size);
         }
-        return starts[i];
+        return i;
     }
 
-    /** The length of the payload of the first attribute of {@code type}, which is there. */
-    private int lengthOf(int type) {
-        return lengths[find(type)];
+    /** Where the payload of the first attribute of {@code type} starts; it must have at least {@code size} bytes. */
+    private int start(int type, int size) {
+        return starts[need(type, size)];
     }
 
     /**
@@ -166,7 +166,7 @@ public final class Attributes {
      * @throws MalformedMessageException if it is missing
      */
     public int u8(int type) {
-        return buf.get(need(type, 1)) & 0xff;
+        return buf.get(start(type, 1)) & 0xff;
     }
 
     /**
@@ -177,7 +177,7 @@ public final class Attributes {
      * @throws MalformedMessageException if it is missing
      */
     public int u16(int type) {
-        return buf.getShort(need(type, 2)) & 0xffff;
+        return buf.getShort(start(type, 2)) & 0xffff;
     }
 
     /**
@@ -188,7 +188,7 @@ public final class Attributes {
      * @throws MalformedMessageException if it is missing
      */
     public long u32(int type) {
-        return buf.getInt(need(type, 4)) & 0xffffffffL;
+        return buf.getInt(start(type, 4)) & 0xffffffffL;
     }
 
     /**
@@ -199,7 +199,7 @@ public final class Attributes {
      * @throws MalformedMessageException if it is missing
      */
     public int u16Be(int type) {
-        return Short.toUnsignedInt(bigEndian(buf.getShort(need(type, 2))));
+        return Short.toUnsignedInt(bigEndian(buf.getShort(start(type, 2))));
     }
 
     /**
@@ -210,7 +210,7 @@ public final class Attributes {
      * @throws MalformedMessageException if it is missing
      */
     public long u32Be(int type) {
-        return Integer.toUnsignedLong(bigEndian(buf.getInt(need(type, 4))));
+        return Integer.toUnsignedLong(bigEndian(buf.getInt(start(type, 4))));
     }
 
     /**
@@ -221,7 +221,7 @@ public final class Attributes {
      * @throws MalformedMessageException if it is missing
      */
     public long u64Be(int type) {
-        return bigEndian(buf.getLong(need(type, 8)));
+        return bigEndian(buf.getLong(start(type, 8)));
     }
 
     /**
@@ -232,9 +232,9 @@ public final class Attributes {
      * @throws MalformedMessageException if it is missing
      */
     public byte[] bytes(int type) {
-        int from = need(type, 0);
-        byte[] out = new byte[lengthOf(type)];
-        buf.get(from, out);
+        int i = need(type, 0);
+        byte[] out = new byte[lengths[i]];
+        buf.get(starts[i], out);
         return out;
     }
 
@@ -260,8 +260,8 @@ public final class Attributes {
      * @return the nested attributes
      */
     public Attributes nested(int type) {
-        int from = need(type, 0);
-        return parse(buf, from, from + lengthOf(type));
+        int i = need(type, 0);
+        return parse(buf, starts[i], starts[i] + lengths[i]);
     }
 
     /**

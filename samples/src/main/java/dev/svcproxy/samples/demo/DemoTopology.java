@@ -60,7 +60,8 @@ public final class DemoTopology implements AutoCloseable {
                         + " && ip route add default via " + NODE_BRIDGE_IP);
                 String answer = http ? "SYSTEM:read request; echo HTTP/1.0 200 OK; echo; echo " + pod.getKey() + " $SOCAT_PEERADDR"
                         : "SYSTEM:echo " + pod.getKey() + " $SOCAT_PEERADDR";
-                Process p = ns.start("socat", "TCP-LISTEN:" + port + ",fork,reuseaddr", answer);
+                // -t5: the answer may come up to 5 s after the client's end of input (socat's default: 0.5 s)
+                Process p = ns.start("socat", "-t5", "TCP-LISTEN:" + port + ",fork,reuseaddr", answer);
                 servers.add(p);
             }
             client = add(NetworkNamespace.create(prefix + "-client"));
@@ -84,7 +85,7 @@ public final class DemoTopology implements AutoCloseable {
 
     private void waitForServer(String ip, int port) {
         for (int attempt = 0; attempt < 50; attempt++) { // at most ~5 s
-            if (!node.sh("echo | socat -T1 - TCP:" + ip + ":" + port + ",connect-timeout=1 2>/dev/null || true").isBlank()) {
+            if (!node.sh("echo | socat -T1 -t1 - TCP:" + ip + ":" + port + ",connect-timeout=1 2>/dev/null || true").isBlank()) {
                 return;
             }
             try {
@@ -116,8 +117,10 @@ public final class DemoTopology implements AutoCloseable {
 
     /**
      * Opens {@code count} connections to {@code target} (ip:port) from {@code from}, one after the other with a
-     * 5 s limit each, and returns the servers' answers ("podName peerAddress"), one per successful connection. (With
-     * 2 s, one answer of 60 through rules that no longer changed came too late on a loaded 2-core CI machine.)
+     * 5 s limit each, and returns the servers' answers ("podName peerAddress"), one per successful connection. The
+     * client sends nothing, so its socat half-closes at once; both sides then wait up to the limit for the other's
+     * data ({@code -t}; socat's default of 0.5 s lost the answer of a pod's forked shell that started later than that
+     * on a loaded 2-core CI machine, one connection in hundreds).
      */
     public List<String> connect(NetworkNamespace from, String target, int count) {
         return connect(from, target, count, 5);
@@ -128,7 +131,7 @@ public final class DemoTopology implements AutoCloseable {
 
     /** {@link #connect(NetworkNamespace, String, int)} with {@code seconds} to connect and to hear back. */
     public List<String> connect(NetworkNamespace from, String target, int count, int seconds) {
-        String out = from.sh("i=0; while [ $i -lt " + count + " ]; do socat -T" + seconds + " - TCP:" + target
+        String out = from.sh("i=0; while [ $i -lt " + count + " ]; do socat -T" + seconds + " -t" + seconds + " - TCP:" + target
                 + ",connect-timeout=" + seconds + " </dev/null 2>/dev/null; i=$((i+1)); done; true");
         return out.lines().filter(l -> !l.isBlank()).toList();
     }

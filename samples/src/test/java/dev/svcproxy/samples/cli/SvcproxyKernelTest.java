@@ -108,7 +108,7 @@ class SvcproxyKernelTest {
 
     /** One connection to {@code target} from {@code from}: what the server says, or socat's error after {@code seconds}. */
     static String connect(NetworkNamespace from, String target, int seconds) {
-        return from.sh("socat -T" + seconds + " - TCP:" + target + ",connect-timeout=" + seconds + " </dev/null 2>&1; true");
+        return from.sh("socat -T" + seconds + " -t" + seconds + " - TCP:" + target + ",connect-timeout=" + seconds + " </dev/null 2>&1; true");
     }
 
     @Test

@@ -212,7 +212,7 @@ class SvcproxyReliabilityKernelTest {
                 traffic = topo.client().start("sh", "-c", "end=$(($(date +%s)+12)); ok=0; fail=0; n=0;"
                         + " while [ $(date +%s) -lt $end ] && [ $n -lt 3000 ]; do n=$((n+1));"
                         + " t=10.101.57.97:80; [ $((n % 2)) = 0 ] && t=192.168.77.1:30080;"
-                        + " out=$(socat -T5 - TCP:$t,connect-timeout=5 </dev/null 2>&1);"
+                        + " out=$(socat -T5 -t5 - TCP:$t,connect-timeout=5 </dev/null 2>&1);"
                         + " if echo \"$out\" | grep -q '^pod'; then ok=$((ok+1));"
                         + " else fail=$((fail+1)); echo \"failed: $t at $(date +%T.%N): $out\"; fi; done; echo ok=$ok fail=$fail");
                 Thread.sleep(2_000);
@@ -283,7 +283,7 @@ class SvcproxyReliabilityKernelTest {
             for (Map.Entry<String, String> p : v6.entrySet()) {
                 NetworkNamespace pod = topo.pod(p.getKey());
                 pod.sh("ip addr add " + p.getValue() + "/64 dev eth0 nodad && ip -6 route add default via fd00:10:244::1");
-                servers.add(pod.start("socat", "TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1", "SYSTEM:echo " + p.getKey() + " $SOCAT_PEERADDR"));
+                servers.add(pod.start("socat", "-t5", "TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1", "SYSTEM:echo " + p.getKey() + " $SOCAT_PEERADDR"));
             }
             Files.writeString(dir.resolve("kp.conf"), config(mode));
             String once = svcproxy(node, "run --once --manifests " + dir.resolve("svc.yaml") + " --config " + dir.resolve("kp.conf")

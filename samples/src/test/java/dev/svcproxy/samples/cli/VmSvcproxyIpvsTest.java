@@ -91,7 +91,7 @@ class VmSvcproxyIpvsTest {
             Map<String, Integer> rr = byPod(topo.connect(node, "10.101.57.97:80", 30, DemoTopology.VM_SECONDS));
             assertEquals(Map.of("pod27", 10, "pod28", 10, "pod30", 10), rr, () -> rr + "\n" + node.sh("ip route get 10.101.57.97; ip addr;"
                     + " ipvsadm -Lnc; ipvsadm -Ln --stats; conntrack -L 2>&1; iptables-save -c; sysctl net.ipv4.vs.conntrack;"
-                    + " socat -d -d -T2 - TCP:10.101.57.97:80,connect-timeout=2 </dev/null 2>&1; true"));
+                    + " socat -d -d -T2 -t2 - TCP:10.101.57.97:80,connect-timeout=2 </dev/null 2>&1; true"));
             // node port and external IP from outside, masqueraded to the node's address on the pods' bridge
             assertEquals("10.244.0.1", connect(topo.client(), "192.168.77.1:30080", DemoTopology.VM_SECONDS).strip().split(" ")[1]);
             assertTrue(connect(topo.client(), "203.0.113.10:80", DemoTopology.VM_SECONDS).startsWith("pod"), "external IP");
@@ -130,7 +130,7 @@ class VmSvcproxyIpvsTest {
         try (DemoTopology topo = topology("ipvs-grace")) {
             NetworkNamespace node = topo.node();
             for (String pod : List.of("pod27", "pod28")) { // a long-lived echo server that first says who it is
-                procs.add(topo.pod(pod).start("socat", "TCP-LISTEN:8080,fork,reuseaddr", "SYSTEM:echo " + pod + "; cat"));
+                procs.add(topo.pod(pod).start("socat", "-t5", "TCP-LISTEN:8080,fork,reuseaddr", "SYSTEM:echo " + pod + "; cat"));
             }
             Path log = dir.resolve("run.log");
             Process proxy = node.start("sh", "-c", "exec " + LAUNCHER + " run --manifests " + manifests + " --config "

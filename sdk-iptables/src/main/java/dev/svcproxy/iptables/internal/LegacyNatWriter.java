@@ -41,6 +41,8 @@ final class LegacyNatWriter {
     private final Optional<Path> netns;
     private final Path lockFile;
     private final Duration wait;
+    /** Held from {@link #begin} to the write's close: the buffers below are used by one write at a time. */
+    private final java.util.concurrent.locks.ReentrantLock inUse = new java.util.concurrent.locks.ReentrantLock();
     /** Direct buffers kept from one write to the next (the kernel reads and writes them in place), grown as needed. */
     private ByteBuffer info;
     private ByteBuffer read;
@@ -67,14 +69,20 @@ final class LegacyNatWriter {
      * Begins a write: takes the xtables lock and reads the nat table's size, then, on a thread of its own, the table,
      * which it holds until the write is closed, so that the caller may build the operations meanwhile (as the tool,
      * started first, reads the table while its input is written). Empty, with nothing held, if the table is larger
-     * than {@link #MAX_TABLE_BYTES}: the tool's, then.
+     * than {@link #MAX_TABLE_BYTES}, or if it cannot be read here (no lock file, socket or table): the tool's, then.
      */
     Optional<Write> begin() {
+        inUse.lock(); // one write at a time in this process: the buffers are the writer's; released by close
         Write w = new Write();
         try {
             if (w.start()) {
                 return Optional.of(w);
             }
+        } catch (BusyException e) {
+            w.close();
+            throw e; // the lock held by another: the tool would wait as long and fail the same way
+        } catch (SvcProxyException e) {
+            LOG.debug("nat left to the tool: {}", e.getMessage()); // no lock file, socket or table here: its own error
         } catch (RuntimeException e) {
             w.close();
             throw e;
@@ -155,12 +163,16 @@ final class LegacyNatWriter {
 
         @Override
         public void close() {
-            table.exceptionally(e -> Optional.empty()).join();
-            if (socket != null) {
-                socket.close();
-            }
-            if (lock != null) {
-                lock.close();
+            try {
+                table.exceptionally(e -> Optional.empty()).join();
+                if (socket != null) {
+                    socket.close();
+                }
+                if (lock != null) {
+                    lock.close();
+                }
+            } finally {
+                inUse.unlock();
             }
         }
     }
