@@ -50,7 +50,7 @@ public final class ExecIptablesClient implements IptablesClient {
     private final boolean writeDirectly;
     /** On iptables-legacy, IPv4: the nat table written without the tool ({@link LegacyNatWriter}); else null. */
     private final LegacyNatWriter legacyNat;
-    /** The iptables-nft version {@link NftCompatRules} encodes as. */
+    /** The iptables version {@link NftCompatRules} (nft) and {@link IptEntries} (legacy) encode as. */
     static final String DIRECT_VERSION = "1.8.9";
     /**
      * The operations from which a transaction known whole is written to a file for iptables-legacy's tool
@@ -82,7 +82,9 @@ public final class ExecIptablesClient implements IptablesClient {
         // the version whose encodings NftCompatRules writes (checked against its messages and its save)
         this.writeDirectly = writeDirectly && this.flavour == Flavour.NFT && capabilities.version().equals(DIRECT_VERSION)
                 && NetlinkSocket.isAvailable();
-        this.legacyNat = writeDirectly && this.flavour == Flavour.LEGACY && family == IpFamily.IPV4 && NetlinkSocket.isAvailable()
+        // on legacy, the version the kernel test holds the writer's tables to, byte for byte (the modules' revisions)
+        this.legacyNat = writeDirectly && this.flavour == Flavour.LEGACY && family == IpFamily.IPV4
+                && capabilities.version().equals(DIRECT_VERSION) && NetlinkSocket.isAvailable()
                 ? new LegacyNatWriter(netns, XtablesLock.systemLockFile(), java.time.Duration.ofSeconds(wait > 0 ? wait : 5)) : null;
         LOG.debug("{} {} ({}) in {}", base, capabilities.version(), this.flavour, netns.map(Path::toString).orElse("this namespace"));
     }
