@@ -269,6 +269,12 @@ public final class ExecIptablesClient implements IptablesClient {
 
     @Override
     public Ruleset save(Table table, java.util.function.Predicate<ChainName> rulesOf) {
+        if (legacyNat != null && table == Table.NAT) { // where the nat table is written without the tool, read so too
+            Optional<String> text = LegacyNatSave.read(netns, rulesOf);
+            if (text.isPresent()) {
+                return Ruleset.parse(text.get(), family);
+            }
+        }
         // a 10,000-service nat table saves as 30 MB: walked in place, one decision per run of a chain's rules
         String text = saveText(table);
         StringBuilder kept = new StringBuilder();

@@ -187,7 +187,7 @@ final class IptEntries {
         return (table.getShort(at + TARGET_OFFSET_AT) & 0xffff) + XT_HEADER;
     }
 
-    private static String cString(ByteBuffer b, int at, int max) {
+    static String cString(ByteBuffer b, int at, int max) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < max && b.get(at + i) != 0; i++) {
             s.append((char) (b.get(at + i) & 0xff));

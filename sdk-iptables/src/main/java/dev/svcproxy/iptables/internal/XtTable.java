@@ -256,6 +256,36 @@ final class XtTable {
         byName.remove(c.name);
     }
 
+    /**
+     * The table as {@code iptables-save} prints it: its chains (a built-in one with its policy), then the rules of
+     * those {@code rulesOf} accepts ({@link IptSave}); empty if one of those rules has no line there.
+     */
+    Optional<String> save(java.util.function.Predicate<dev.svcproxy.iptables.ChainName> rulesOf) {
+        StringBuilder out = new StringBuilder("*").append(name).append('\n');
+        StringBuilder rules = new StringBuilder();
+        for (Chain c : chains) {
+            String policy = "-";
+            if (c.hook >= 0) {
+                int verdict = source.getInt(c.policy.at() + IptEntries.verdictAt(source, c.policy.at()));
+                policy = verdict == IptEntries.ACCEPT ? "ACCEPT" : verdict == IptEntries.DROP ? "DROP" : null;
+                if (policy == null) {
+                    return Optional.empty();
+                }
+            }
+            out.append(':').append(c.name).append(' ').append(policy).append(" [0:0]\n");
+            if (rulesOf.test(dev.svcproxy.iptables.ChainName.of(c.name))) {
+                for (Entry e : c.rules) {
+                    Optional<String> line = IptSave.rule(source, c.name, e);
+                    if (line.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    rules.append(line.get()).append('\n');
+                }
+            }
+        }
+        return Optional.of(out.append(rules).append("COMMIT\n").toString());
+    }
+
     /** Whether any rule jumps to a chain the table does not have. */
     boolean hasDanglingJump() {
         for (Chain c : byName.values()) {

@@ -142,6 +142,34 @@ class KernelLegacyNatWriterTest {
         }
     }
 
+    @Test
+    void readsTheTableAsTheToolSavesIt() throws Exception {
+        try (NetworkNamespace ns = namespace()) {
+            ns.sh("""
+                    iptables-legacy -t nat -N FOREIGN
+                    iptables-legacy -t nat -A FOREIGN -s 1.2.3.0/24 -c 7 700 -j RETURN
+                    iptables-legacy -t nat -A PREROUTING -j FOREIGN
+                    iptables-legacy -t nat -A OUTPUT ! -o lo -p udp -j FOREIGN
+                    """);
+            IptablesClient client = IptablesClient.newBuilder().netns(ns.path()).flavour(Flavour.LEGACY).writeDirectly(false).build();
+            IptablesTransaction first = transaction(FIRST);
+            first.insert(Table.NAT, Rule.in("PREROUTING").comment("kubernetes service portals").jump("KUBE-SERVICES"));
+            client.apply(first);
+            String tool = ns.sh("iptables-legacy-save -t nat | grep -v '^#'").replaceAll("\\[\\d+:\\d+\\]", "[0:0]");
+            String own = LegacyNatSave.read(Optional.of(ns.path()), c -> true).orElseThrow();
+            assertEquals(tool, own, "the same text as the tool's save");
+            assertEquals(Ruleset.parse(tool, IpFamily.IPV4), client.save(Table.NAT, c -> true));
+
+            ns.sh("iptables-legacy -t nat -A POSTROUTING -m conntrack --ctstate DNAT -j ACCEPT");
+            assertFalse(LegacyNatSave.read(Optional.of(ns.path()), c -> true).isPresent(), "a rule with no line here: the tool's");
+            assertTrue(LegacyNatSave.read(Optional.of(ns.path()), c -> c.name().startsWith("KUBE-")).isPresent(),
+                    "unless its chain's rules are not asked for");
+            IptablesClient direct = IptablesClient.newBuilder().netns(ns.path()).flavour(Flavour.LEGACY).build();
+            String all = ns.sh("iptables-legacy-save -t nat | grep -v '^#'");
+            assertEquals(Ruleset.parse(all, IpFamily.IPV4), direct.save(Table.NAT, c -> true), "the client falls back to the tool");
+        }
+    }
+
     private static boolean write(LegacyNatWriter writer, List<IptablesTransaction.Op> ops) {
         try (LegacyNatWriter.Write w = writer.begin().orElseThrow()) {
             return w.write(ops);

@@ -1,0 +1,48 @@
+// Copyright 2026 The svcproxy Authors
+// SPDX-License-Identifier: Apache-2.0
+package dev.svcproxy.iptables.internal;
+
+import dev.svcproxy.api.SvcProxyException;
+import dev.svcproxy.api.net.IpFamily;
+import dev.svcproxy.iptables.ChainName;
+import dev.svcproxy.netlink.xtables.XtablesSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IPv4 nat table read without the tool, as {@code iptables-legacy-save -t nat} prints it: every chain, and the
+ * rules of the chains asked for ({@link IptSave}). Like the tool's save, it takes no lock. Empty whenever the tool must
+ * read it instead: a rule with no line here, a table over {@link LegacyNatWriter#MAX_TABLE_BYTES}, a table it does
+ * not read, no socket.
+ */
+final class LegacyNatSave {
+    private static final Logger LOG = LoggerFactory.getLogger(LegacyNatSave.class);
+
+    private LegacyNatSave() {
+    }
+
+    static Optional<String> read(Optional<Path> netns, Predicate<ChainName> rulesOf) {
+        try (XtablesSocket s = XtablesSocket.open(IpFamily.IPV4, netns)) {
+            ByteBuffer info = XtTable.infoRequest("nat", ByteBuffer.allocateDirect(XtTable.INFO_SIZE));
+            s.get(XtablesSocket.GET_INFO, info);
+            int size = XtTable.entriesSize(info);
+            if (size > LegacyNatWriter.MAX_TABLE_BYTES) {
+                return Optional.empty();
+            }
+            ByteBuffer read = XtTable.entriesRequest("nat", size, ByteBuffer.allocateDirect(XtTable.GET_ENTRIES_HEADER + size));
+            s.get(XtablesSocket.GET_ENTRIES, read);
+            Optional<String> text = XtTable.decode("nat", info, read).flatMap(t -> t.save(rulesOf));
+            if (text.isEmpty()) {
+                LOG.debug("nat read by the tool: a rule asked for has no line here, or the table is not read here");
+            }
+            return text;
+        } catch (SvcProxyException e) {
+            LOG.debug("nat read by the tool: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+}
