@@ -170,6 +170,32 @@ class KernelLegacyNatWriterTest {
         }
     }
 
+    /** The xtables lock, held by another program: the writer waits for it, and past its wait it is busy, having written nothing. */
+    @Test
+    void waitsForTheXtablesLockAndIsBusyPastTheWait() throws Exception {
+        try (NetworkNamespace ns = namespace()) {
+            Path lock = lockFile();
+            IptablesTransaction tx = transaction("*nat\n:KUBE-LOCKED - [0:0]\n-A KUBE-LOCKED -j RETURN\nCOMMIT\n");
+            Process holder = new ProcessBuilder("flock", lock.toString(), "sleep", "3").start();
+            try {
+                Thread.sleep(300); // the holder has the lock
+                LegacyNatWriter impatient = new LegacyNatWriter(Optional.of(ns.path()), lock, Duration.ofSeconds(1));
+                dev.svcproxy.api.BusyException e = org.junit.jupiter.api.Assertions.assertThrows(dev.svcproxy.api.BusyException.class,
+                        () -> write(impatient, tx.orderedOperations(Table.NAT)));
+                assertTrue(e.getMessage().contains(lock.toString()), e.getMessage());
+                assertFalse(ns.sh("iptables-legacy-save -t nat").contains("KUBE-LOCKED"), "nothing written");
+                long start = System.nanoTime();
+                LegacyNatWriter patient = new LegacyNatWriter(Optional.of(ns.path()), lock, Duration.ofSeconds(10));
+                assertTrue(write(patient, tx.orderedOperations(Table.NAT)));
+                assertTrue(System.nanoTime() - start >= Duration.ofMillis(500).toNanos(), "it waited for the holder");
+                assertTrue(ns.sh("iptables-legacy-save -t nat").contains(":KUBE-LOCKED - [0:0]"));
+            } finally {
+                holder.destroy();
+                holder.waitFor();
+            }
+        }
+    }
+
     private static boolean write(LegacyNatWriter writer, List<IptablesTransaction.Op> ops) {
         try (LegacyNatWriter.Write w = writer.begin().orElseThrow()) {
             return w.write(ops);
