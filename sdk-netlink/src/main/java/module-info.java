@@ -3,7 +3,8 @@
 /**
  * Netlink for svcproxy: sockets (NETLINK_ROUTE, NETLINK_NETFILTER, NETLINK_GENERIC) with sequence numbers, ACKs,
  * multi-part dumps, extended-ack error text and batching; a pure-Java message and attribute codec; generic
- * netlink family lookup; sockets opened inside another network namespace. The only module that uses jnr-ffi.
+ * netlink family lookup; sockets opened inside another network namespace; the legacy x_tables socket options and
+ * the xtables lock ({@code dev.svcproxy.netlink.xtables}). The only module that uses jnr-ffi.
  */
 module dev.svcproxy.netlink {
     requires transitive dev.svcproxy.api;
