@@ -35,7 +35,6 @@ final class IptEntries {
     static final int RETURN = -5;
     /** A target's header: {@code u16 size, char name[29], u8 revision}; a match's is the same. */
     private static final int XT_HEADER = 32;
-    private static final int STANDARD_TARGET = XT_HEADER + 8;
     private static final int ERROR_TARGET = XT_HEADER + 32;
     private static final byte IPT_F_GOTO = 0x02;
     private static final byte INV_VIA_IN = 0x01;

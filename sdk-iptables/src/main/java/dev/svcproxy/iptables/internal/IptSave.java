@@ -138,11 +138,12 @@ final class IptSave {
         int revision = b.get(t + 31);
         int d = t + 32;
         if (name.isEmpty()) {
+            if (e.jump() != null && e.jump().next()) {
+                return !gotoFlag; // no target: nothing printed
+            }
             if (e.jump() != null) {
-                if (!e.jump().next()) {
-                    out.append(gotoFlag ? " -g " : " -j ").append(e.jump().chain());
-                }
-                return e.jump().next() ? !gotoFlag : true;
+                out.append(gotoFlag ? " -g " : " -j ").append(e.jump().chain());
+                return true;
             }
             int verdict = b.getInt(d);
             String v = verdict == IptEntries.ACCEPT ? "ACCEPT" : verdict == IptEntries.DROP ? "DROP"

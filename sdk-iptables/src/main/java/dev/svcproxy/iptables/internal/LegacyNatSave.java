@@ -27,14 +27,12 @@ final class LegacyNatSave {
 
     static Optional<String> read(Optional<Path> netns, Predicate<ChainName> rulesOf) {
         try (XtablesSocket s = XtablesSocket.open(IpFamily.IPV4, netns)) {
-            ByteBuffer info = XtTable.infoRequest("nat", ByteBuffer.allocateDirect(XtTable.INFO_SIZE));
-            s.get(XtablesSocket.GET_INFO, info);
-            int size = XtTable.entriesSize(info);
+            ByteBuffer info = ByteBuffer.allocateDirect(XtTable.INFO_SIZE);
+            int size = XtTable.readInfo(s, "nat", info);
             if (size > LegacyNatWriter.MAX_TABLE_BYTES) {
                 return Optional.empty();
             }
-            ByteBuffer read = XtTable.entriesRequest("nat", size, ByteBuffer.allocateDirect(XtTable.GET_ENTRIES_HEADER + size));
-            s.get(XtablesSocket.GET_ENTRIES, read);
+            ByteBuffer read = XtTable.readEntries(s, "nat", size, ByteBuffer.allocateDirect(XtTable.GET_ENTRIES_HEADER + size));
             Optional<String> text = XtTable.decode("nat", info, read).flatMap(t -> t.save(rulesOf));
             if (text.isEmpty()) {
                 LOG.debug("nat read by the tool: a rule asked for has no line here, or the table is not read here");

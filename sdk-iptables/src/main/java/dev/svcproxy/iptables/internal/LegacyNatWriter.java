@@ -106,15 +106,13 @@ final class LegacyNatWriter {
             lock = XtablesLockFile.acquire(lockFile, wait);
             socket = XtablesSocket.open(IpFamily.IPV4, netns);
             info = grown(info, XtTable.INFO_SIZE);
-            socket.get(XtablesSocket.GET_INFO, XtTable.infoRequest(NAT, info));
-            int size = XtTable.entriesSize(info);
+            int size = XtTable.readInfo(socket, NAT, info);
             if (size > MAX_TABLE_BYTES) {
                 LOG.debug("nat left to the tool: its table is {} bytes, more than this writer's {}", size, MAX_TABLE_BYTES);
                 return false;
             }
             table = Daemon.supply("svcproxy-xtables-read", () -> {
-                read = grown(read, XtTable.GET_ENTRIES_HEADER + size);
-                socket.get(XtablesSocket.GET_ENTRIES, XtTable.entriesRequest(NAT, size, read));
+                read = XtTable.readEntries(socket, NAT, size, grown(read, XtTable.GET_ENTRIES_HEADER + size));
                 return XtTable.decode(NAT, info, read);
             });
             return true;

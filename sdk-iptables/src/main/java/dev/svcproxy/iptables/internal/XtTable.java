@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.iptables.internal;
 
+import dev.svcproxy.netlink.xtables.XtablesSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -76,23 +77,26 @@ final class XtTable {
         this.oldEntries = oldEntries;
     }
 
-    /** The request of {@code IPT_SO_GET_INFO} for {@code table}, in {@code buffer} (direct, at least {@link #INFO_SIZE}). */
-    static ByteBuffer infoRequest(String table, ByteBuffer buffer) {
-        buffer.clear().limit(INFO_SIZE);
-        buffer.put(0, new byte[INFO_SIZE]).put(0, table.getBytes(StandardCharsets.US_ASCII));
-        return buffer;
-    }
-
-    /** The size of the entries {@code info} ({@code ipt_getinfo}) announces. */
-    static int entriesSize(ByteBuffer info) {
+    /**
+     * Reads {@code table}'s {@code ipt_getinfo} into {@code info} (direct, at least {@link #INFO_SIZE} bytes) and
+     * returns the size of its entries.
+     */
+    static int readInfo(XtablesSocket socket, String table, ByteBuffer info) {
+        info.clear().limit(INFO_SIZE);
+        info.put(0, new byte[INFO_SIZE]).put(0, table.getBytes(StandardCharsets.US_ASCII));
+        socket.get(XtablesSocket.GET_INFO, info);
         return info.order(ByteOrder.nativeOrder()).getInt(80);
     }
 
-    /** The request of {@code IPT_SO_GET_ENTRIES} for {@code table} of {@code size} bytes, in {@code buffer} (direct). */
-    static ByteBuffer entriesRequest(String table, int size, ByteBuffer buffer) {
+    /**
+     * Reads {@code table}'s {@code ipt_get_entries} of {@code size} bytes (as {@link #readInfo} gave) into
+     * {@code buffer} (direct, at least {@link #GET_ENTRIES_HEADER} more) and returns it.
+     */
+    static ByteBuffer readEntries(XtablesSocket socket, String table, int size, ByteBuffer buffer) {
         buffer.clear().limit(GET_ENTRIES_HEADER + size);
         buffer.order(ByteOrder.nativeOrder()).put(0, new byte[GET_ENTRIES_HEADER]).put(0, table.getBytes(StandardCharsets.US_ASCII))
                 .putInt(32, size);
+        socket.get(XtablesSocket.GET_ENTRIES, buffer);
         return buffer;
     }
 

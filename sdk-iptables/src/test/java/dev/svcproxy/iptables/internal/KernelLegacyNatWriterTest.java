@@ -221,11 +221,9 @@ class KernelLegacyNatWriterTest {
 
     private static byte[][] table(NetworkNamespace ns) {
         try (XtablesSocket s = XtablesSocket.open(IpFamily.IPV4, Optional.of(ns.path()))) {
-            ByteBuffer info = XtTable.infoRequest("nat", ByteBuffer.allocateDirect(XtTable.INFO_SIZE));
-            s.get(XtablesSocket.GET_INFO, info);
-            int size = XtTable.entriesSize(info);
-            ByteBuffer b = XtTable.entriesRequest("nat", size, ByteBuffer.allocateDirect(XtTable.GET_ENTRIES_HEADER + size));
-            s.get(XtablesSocket.GET_ENTRIES, b);
+            ByteBuffer info = ByteBuffer.allocateDirect(XtTable.INFO_SIZE);
+            int size = XtTable.readInfo(s, "nat", info);
+            ByteBuffer b = XtTable.readEntries(s, "nat", size, ByteBuffer.allocateDirect(XtTable.GET_ENTRIES_HEADER + size));
             for (int at = 0; at < size; at += b.getShort(XtTable.GET_ENTRIES_HEADER + at + IptEntries.NEXT_OFFSET_AT) & 0xffff) {
                 b.put(XtTable.GET_ENTRIES_HEADER + at + 96, new byte[16]); // the counters
             }
