@@ -119,8 +119,8 @@ public final class DemoTopology implements AutoCloseable {
      * Opens {@code count} connections to {@code target} (ip:port) from {@code from}, one after the other with a
      * 5 s limit each, and returns the servers' answers ("podName peerAddress"), one per successful connection. The
      * client sends nothing, so its socat half-closes at once; both sides then wait up to the limit for the other's
-     * data ({@code -t}; socat's default of 0.5 s lost the answer of a pod's forked shell that started later than that
-     * on a loaded 2-core CI machine, one connection in hundreds).
+     * data ({@code -t}; with socat's default of 0.5 s, an answer from a pod's forked shell that starts later than that
+     * is lost, as a namespace with a server that sleeps 1 s shows).
      */
     public List<String> connect(NetworkNamespace from, String target, int count) {
         return connect(from, target, count, 5);
