@@ -95,7 +95,7 @@ class NftablesPacketKernelTest {
                 hits.merge(answer.split(" ")[0], 1, Integer::sum);
                 peers.add(answer.split(" ")[1]);
             }
-            assertEquals(60, hits.values().stream().mapToInt(Integer::intValue).sum(), hits.toString());
+            assertEquals(60, hits.values().stream().mapToInt(Integer::intValue).sum(), hits + " " + topo.failures());
             assertEquals(pods.keySet(), hits.keySet(), "numgen spreads over all three pods: " + hits);
             assertEquals(Set.of(DemoTopology.NODE_BRIDGE_IP), peers, "masqueraded to the node's bridge address");
 

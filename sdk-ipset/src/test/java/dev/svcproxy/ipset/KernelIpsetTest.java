@@ -162,8 +162,10 @@ class KernelIpsetTest {
             ns.exec(iptables, "-w", "-A", "OUTPUT", "-m", "set", "--match-set", "SVCP-BLOCKED", "dst,dst",
                     "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset");
             String listen = v4 ? "TCP-LISTEN:%d,fork,reuseaddr" : "TCP6-LISTEN:%d,fork,reuseaddr,ipv6only=1";
-            Process a = ns.start("socat", "-t5", String.format(listen, 8080), "SYSTEM:echo open");
-            Process b = ns.start("socat", "-t5", String.format(listen, 8081), "SYSTEM:echo open");
+            // `cat` keeps the shell until the client's end of input: socat 1.7.4 drops the output of a child that
+            // ends before its transfer starts (samples' DemoTopology has the details)
+            Process a = ns.start("socat", "-t5", String.format(listen, 8080), "SYSTEM:echo open; cat >/dev/null");
+            Process b = ns.start("socat", "-t5", String.format(listen, 8081), "SYSTEM:echo open; cat >/dev/null");
             try {
                 String target = v4 ? "TCP:127.0.0.1:%d" : "TCP6:[::1]:%d";
                 String probe = "for i in 1 2 3 4 5 6 7 8 9 10; do socat -T1 -t1 - " + target + " </dev/null 2>/dev/null && break;"

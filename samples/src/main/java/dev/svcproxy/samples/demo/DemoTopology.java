@@ -20,6 +20,7 @@ public final class DemoTopology implements AutoCloseable {
     private final List<NetworkNamespace> namespaces = new ArrayList<>();
     private final Map<String, NetworkNamespace> pods = new java.util.LinkedHashMap<>();
     private final List<Process> servers = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
     private final NetworkNamespace node;
     private final NetworkNamespace client;
 
@@ -58,8 +59,12 @@ public final class DemoTopology implements AutoCloseable {
                         + " && ip link set " + host + " master cbr0 up && ip link set " + host + " type bridge_slave hairpin on");
                 ns.sh("ip addr add " + pod.getValue() + "/24 dev eth0 && ip link set eth0 up"
                         + " && ip route add default via " + NODE_BRIDGE_IP);
+                // the shell must outlive socat's start of the transfer: socat 1.7.4 exits (status 1) without reading
+                // its SYSTEM child's output when the child ends before that (its log shows "childdied" and "exiting
+                // with status 1" with no "starting data transfer loop"), and the client then gets an empty
+                // connection. `read` and `cat` wait for what only the transfer delivers: the request, or the end of it
                 String answer = http ? "SYSTEM:read request; echo HTTP/1.0 200 OK; echo; echo " + pod.getKey() + " $SOCAT_PEERADDR"
-                        : "SYSTEM:echo " + pod.getKey() + " $SOCAT_PEERADDR";
+                        : "SYSTEM:echo " + pod.getKey() + " $SOCAT_PEERADDR; cat >/dev/null";
                 // -t5: the answer may come up to 5 s after the client's end of input (socat's default: 0.5 s)
                 Process p = ns.start("socat", "-t5", "TCP-LISTEN:" + port + ",fork,reuseaddr", answer);
                 servers.add(p);
@@ -129,11 +134,37 @@ public final class DemoTopology implements AutoCloseable {
     /** The limit of each connection in the kernel VM, whose CPU qemu emulates (2 s is tight there). */
     public static final int VM_SECONDS = 10;
 
-    /** {@link #connect(NetworkNamespace, String, int)} with {@code seconds} to connect and to hear back. */
+    /**
+     * {@link #connect(NetworkNamespace, String, int)} with {@code seconds} to connect and to hear back. A connection
+     * that brings no answer is kept in {@link #failures()} with socat's exit code, its errors and the time, and the
+     * node's conntrack table and every namespace's sockets at that moment go to standard error.
+     */
     public List<String> connect(NetworkNamespace from, String target, int count, int seconds) {
-        String out = from.sh("i=0; while [ $i -lt " + count + " ]; do socat -T" + seconds + " -t" + seconds + " - TCP:" + target
-                + ",connect-timeout=" + seconds + " </dev/null 2>/dev/null; i=$((i+1)); done; true");
-        return out.lines().filter(l -> !l.isBlank()).toList();
+        String out = from.sh("d=$(mktemp -d); i=0; while [ $i -lt " + count + " ]; do socat -T" + seconds + " -t" + seconds
+                + " - TCP:" + target + ",connect-timeout=" + seconds + " </dev/null >$d/o 2>$d/e; rc=$?;"
+                + " if [ -s $d/o ]; then cat $d/o; else echo \"! connection $i to " + target + " from " + from.name()
+                + ": exit $rc at $(date +%T.%N): $(tr '\\n' ' ' <$d/e)\"; fi; i=$((i+1)); done; rm -rf $d; true");
+        List<String> answers = new ArrayList<>();
+        List<String> lost = new ArrayList<>();
+        out.lines().filter(l -> !l.isBlank()).forEach(l -> (l.startsWith("! ") ? lost : answers).add(l));
+        if (!lost.isEmpty()) {
+            failures.addAll(lost);
+            System.err.println(String.join("\n", lost) + "\n" + snapshot());
+        }
+        return answers;
+    }
+
+    /** Every connection {@link #connect} opened that brought no answer, described. */
+    public List<String> failures() {
+        return List.copyOf(failures);
+    }
+
+    private String snapshot() {
+        StringBuilder s = new StringBuilder("node conntrack:\n").append(node.sh("conntrack -L 2>&1; true"));
+        for (NetworkNamespace ns : namespaces) {
+            s.append(ns.name()).append(" sockets:\n").append(ns.sh("ss -tanoi 2>&1; true"));
+        }
+        return s.toString();
     }
 
     @Override

@@ -57,7 +57,7 @@ class SvcproxyKernelTest {
             assertTrue(once.contains("skipped: Service default/broken"), once);
             Map<String, Integer> hits = new TreeMap<>();
             topo.connect(node, "10.101.57.97:80", 60).forEach(a -> hits.merge(a.split(" ")[0], 1, Integer::sum));
-            assertEquals(60, hits.values().stream().mapToInt(Integer::intValue).sum(), hits.toString());
+            assertEquals(60, hits.values().stream().mapToInt(Integer::intValue).sum(), hits + " " + topo.failures());
             assertEquals(3, hits.size(), "all three pods serve: " + hits);
             // trace through the rules in force here: a client's packet, split in thirds
             String trace = svcproxy(node, "trace --src 192.168.77.2 --dst 10.101.57.97:80");
@@ -125,7 +125,7 @@ class SvcproxyKernelTest {
                 hits.merge(a.split(" ")[0], 1, Integer::sum);
                 assertTrue(a.endsWith(" " + DemoTopology.NODE_BRIDGE_IP), "masqueraded: " + a);
             });
-            assertEquals(30, hits.values().stream().mapToInt(Integer::intValue).sum(), hits.toString());
+            assertEquals(30, hits.values().stream().mapToInt(Integer::intValue).sum(), hits + " " + topo.failures());
             // a localhost node port, from the node itself (route_localnet=1 and kubelet's KUBE-FIREWALL guard)
             assertTrue(connect(node, "127.0.0.1:30080").startsWith("pod"), "localhost node port served");
             assertEquals("1", node.exec("cat", "/proc/sys/net/ipv4/conf/all/route_localnet").strip());

@@ -283,7 +283,7 @@ class SvcproxyReliabilityKernelTest {
             for (Map.Entry<String, String> p : v6.entrySet()) {
                 NetworkNamespace pod = topo.pod(p.getKey());
                 pod.sh("ip addr add " + p.getValue() + "/64 dev eth0 nodad && ip -6 route add default via fd00:10:244::1");
-                servers.add(pod.start("socat", "-t5", "TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1", "SYSTEM:echo " + p.getKey() + " $SOCAT_PEERADDR"));
+                servers.add(pod.start("socat", "-t5", "TCP6-LISTEN:80,fork,reuseaddr,ipv6only=1", "SYSTEM:echo " + p.getKey() + " $SOCAT_PEERADDR; cat >/dev/null")); // as DemoTopology's pods
             }
             Files.writeString(dir.resolve("kp.conf"), config(mode));
             String once = svcproxy(node, "run --once --manifests " + dir.resolve("svc.yaml") + " --config " + dir.resolve("kp.conf")
