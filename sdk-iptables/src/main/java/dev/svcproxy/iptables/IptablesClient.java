@@ -91,6 +91,22 @@ public interface IptablesClient {
     }
 
     /**
+     * Whether {@link #save(Table, java.util.function.Predicate)} of {@code table}, called while this client applies a
+     * transaction (from its {@link IptablesTransaction#lastly} callback), is answered from the read the write itself
+     * makes under the xtables lock: the state that write replaces, at no second read of the kernel. A caller that needs
+     * both the table and a write of it (a full sync) may then read it from the callback, where a read beside the write
+     * would run after or before the write's own (the kernel reads one x_tables table at a time). A save made elsewhere
+     * reads the kernel as always. False by default; true on iptables-legacy's IPv4 nat table when the exec client
+     * writes it without the tool and its table is within that writer's size.
+     *
+     * @param table the table
+     * @return whether a save of {@code table} from a transaction's callback shares the write's read
+     */
+    default boolean savesFromTheWrite(Table table) {
+        return false;
+    }
+
+    /**
      * Checks {@code tx} without applying it ({@code iptables-restore --test}), with the same errors.
      *
      * @param tx the transaction

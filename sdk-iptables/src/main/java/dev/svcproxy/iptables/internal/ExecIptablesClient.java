@@ -120,6 +120,11 @@ public final class ExecIptablesClient implements IptablesClient {
     }
 
     @Override
+    public boolean savesFromTheWrite(Table table) {
+        return legacyNat != null && table == Table.NAT && legacyNat.fits();
+    }
+
+    @Override
     public void check(IptablesTransaction tx) {
         restore(tx, true);
     }
@@ -270,7 +275,8 @@ public final class ExecIptablesClient implements IptablesClient {
     @Override
     public Ruleset save(Table table, java.util.function.Predicate<ChainName> rulesOf) {
         if (legacyNat != null && table == Table.NAT) { // where the nat table is written without the tool, read so too
-            Optional<String> text = LegacyNatSave.read(netns, rulesOf);
+            // (while a write of it is begun, as from its lastly callback: that write's read, made under its lock)
+            Optional<String> text = legacyNat.saveOfBegun(rulesOf).or(() -> LegacyNatSave.read(netns, rulesOf));
             if (text.isPresent()) {
                 return Ruleset.parse(text.get(), family);
             }

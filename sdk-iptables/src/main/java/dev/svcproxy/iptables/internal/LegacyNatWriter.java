@@ -49,6 +49,8 @@ final class LegacyNatWriter {
     private ByteBuffer replace;
     private ByteBuffer oldCounters;
     private ByteBuffer counters;
+    /** The write begun and not yet writing, whose read {@link #saveOfBegun} shares; null when none. */
+    private volatile Write begun;
 
     LegacyNatWriter(Optional<Path> netns, Path lockFile, Duration wait) {
         this.netns = netns;
@@ -66,6 +68,18 @@ final class LegacyNatWriter {
     }
 
     /**
+     * Whether the nat table is one this writer would read now (its size within {@link #MAX_TABLE_BYTES}): one
+     * {@code IPT_SO_GET_INFO}, without the lock; false if it cannot be read here.
+     */
+    boolean fits() {
+        try (XtablesSocket s = XtablesSocket.open(IpFamily.IPV4, netns)) {
+            return XtTable.readInfo(s, NAT, ByteBuffer.allocateDirect(XtTable.INFO_SIZE)) <= MAX_TABLE_BYTES;
+        } catch (SvcProxyException e) {
+            return false;
+        }
+    }
+
+    /**
      * Begins a write: takes the xtables lock and reads the nat table's size, then, on a thread of its own, the table,
      * which it holds until the write is closed, so that the caller may build the operations meanwhile (as the tool,
      * started first, reads the table while its input is written). Empty, with nothing held, if the table is larger
@@ -76,6 +90,7 @@ final class LegacyNatWriter {
         Write w = new Write();
         try {
             if (w.start()) {
+                begun = w;
                 return Optional.of(w);
             }
         } catch (BusyException e) {
@@ -89,6 +104,18 @@ final class LegacyNatWriter {
         }
         w.close();
         return Optional.empty();
+    }
+
+    /**
+     * The nat table as {@code iptables-legacy-save} prints it ({@link XtTable#save}), from the read of the write begun
+     * in this process and not yet writing, if there is one: the state that write changes, read under its lock, which
+     * the caller's callbacks (building the write's last operations) may ask for without a second read. Two reads at
+     * once would run one after the other (the kernel serialises them on one mutex for all of IPv4's x_tables), and
+     * the write's size read, then its build, would wait for the other. Empty if there is none, or it read nothing.
+     */
+    Optional<String> saveOfBegun(java.util.function.Predicate<dev.svcproxy.iptables.ChainName> rulesOf) {
+        Write w = begun;
+        return w == null ? Optional.empty() : w.save(rulesOf);
     }
 
     /** A write begun: the lock, the socket and the table read; close it in any case. */
@@ -122,7 +149,8 @@ final class LegacyNatWriter {
          * Applies {@code ordered}, the nat operations of a transaction in the tool's order; false, with nothing
          * written, if the tool must apply them.
          */
-        boolean write(List<IptablesTransaction.Op> ordered) {
+        synchronized boolean write(List<IptablesTransaction.Op> ordered) {
+            begun = null; // the table read is changed from here on: saves read their own
             List<IptEntries.Encoded> encoded = encode(ordered);
             try {
                 Optional<XtTable> t = join();
@@ -151,6 +179,18 @@ final class LegacyNatWriter {
             }
         }
 
+        /** The table read, as {@code iptables-save} prints it; empty once writing, or if nothing was read. */
+        private synchronized Optional<String> save(java.util.function.Predicate<dev.svcproxy.iptables.ChainName> rulesOf) {
+            if (begun != this) {
+                return Optional.empty();
+            }
+            try {
+                return join().flatMap(t -> t.save(rulesOf));
+            } catch (SvcProxyException e) {
+                return Optional.empty(); // the write reports its own failure
+            }
+        }
+
         private Optional<XtTable> join() {
             try {
                 return table.join();
@@ -161,6 +201,9 @@ final class LegacyNatWriter {
 
         @Override
         public void close() {
+            if (begun == this) {
+                begun = null;
+            }
             try {
                 table.exceptionally(e -> Optional.empty()).join();
                 if (socket != null) {

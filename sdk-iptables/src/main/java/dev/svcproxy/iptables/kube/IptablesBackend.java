@@ -202,9 +202,12 @@ public final class IptablesBackend implements ServiceProxyBackend {
         }
         boolean full = due || flushed;
         // a full sync reads the kernel (one iptables-save of nat and one of filter's built-in chains), while it builds;
-        // a partial sync trusts the chains this backend wrote last time, as kube-proxy's partial syncs do
-        CompletableFuture<Ruleset> natRead = full ? Daemon.supply("svcproxy-iptables-read", () -> client.save(Table.NAT,
-                c -> Table.NAT.isBuiltin(c) || c.equals(KubeChains.CANARY))) : null;
+        // a partial sync trusts the chains this backend wrote last time, as kube-proxy's partial syncs do. Where the
+        // client answers a save of nat from the read its write of nat makes (legacy, nat written without the tool),
+        // nat is read once that write has begun (from a restart's and the hourly sync's lastly callback, below)
+        boolean natReadInWrite = full && client.flavour() == Flavour.LEGACY && client.inputMayWait()
+                && client.savesFromTheWrite(Table.NAT);
+        CompletableFuture<Ruleset> natRead = !full ? null : natReadInWrite ? new CompletableFuture<>() : readNat(new CompletableFuture<>());
         CompletableFuture<Ruleset> filterRead = full
                 ? Daemon.supply("svcproxy-iptables-read", () -> client.save(Table.FILTER, Table.FILTER::isBuiltin)) : null;
         List<SyncResult.Skipped> skipped = new ArrayList<>(alreadySkipped);
@@ -231,6 +234,9 @@ public final class IptablesBackend implements ServiceProxyBackend {
                 };
                 if (client.flavour() == Flavour.LEGACY && client.inputMayWait()) {
                     if (ownChains.isEmpty() && !join(filterRead).chains(Table.FILTER).containsKey(KubeChains.FORWARD)) {
+                        if (natReadInWrite) { // nothing to share: the writer reads the empty table after the build
+                            readNat(natRead);
+                        }
                         // a first load: legacy adds new chains cheaply only in descending order (orderFor), so the
                         // tool could take no line before the whole table is built; it then reads it whole, alone,
                         // from a file, which it parses faster than a pipe written beside it (ExecIptablesClient)
@@ -238,12 +244,18 @@ public final class IptablesBackend implements ServiceProxyBackend {
                         late.accept(tx);
                         client.apply(tx);
                     } else {
-                        // a proxy synced here before (a restart, the hourly sync): one restore, its tool started before
-                        // the build reads the nat table it rewrites (0.48 s of 10,000 services) while the rules are
-                        // built; the table holds the chains, so their lines need no one order, and the tool parses
-                        // each batch while the next is built
-                        client.apply(tx.lastly(Table.NAT, t -> rules.fullSyncInBatches(t, desired, skipped, wanted,
-                                FULL_SYNC_BATCH, late)));
+                        // a proxy synced here before (a restart, the hourly sync): one restore, its tool started
+                        // before the build reads the nat table it rewrites (0.48 s of 10,000 services) while the rules
+                        // are built; the table holds the chains, so their lines need no one order, and the tool
+                        // parses each batch while the next is built. nat is read from the callback where the write's
+                        // read answers it (one read instead of two, which the kernel runs one after the other, the
+                        // build waiting behind them)
+                        client.apply(tx.lastly(Table.NAT, t -> {
+                            if (natReadInWrite) {
+                                readNat(natRead);
+                            }
+                            rules.fullSyncInBatches(t, desired, skipped, wanted, FULL_SYNC_BATCH, late);
+                        }));
                     }
                 } else if (client.flavour() == Flavour.LEGACY) {
                     tx = restoreWithinTheAlarm(tx, desired, skipped, alreadySkipped, wanted, natRead, filterRead, late);
@@ -445,6 +457,19 @@ public final class IptablesBackend implements ServiceProxyBackend {
         ReadsTooSlow() {
             super("the reads of the tables did not end in time", null, false, false);
         }
+    }
+
+    /** Starts reading nat (every chain; the rules of the built-in chains and the canary's) into {@code into}. */
+    private CompletableFuture<Ruleset> readNat(CompletableFuture<Ruleset> into) {
+        Daemon.supply("svcproxy-iptables-read", () -> client.save(Table.NAT, c -> Table.NAT.isBuiltin(c) || c.equals(KubeChains.CANARY)))
+                .whenComplete((read, e) -> {
+                    if (e == null) {
+                        into.complete(read);
+                    } else {
+                        into.completeExceptionally(e);
+                    }
+                });
+        return into;
     }
 
     /** Waits for {@code read} until {@code deadline} (a {@link System#nanoTime()}); its own failure is thrown as it is. */

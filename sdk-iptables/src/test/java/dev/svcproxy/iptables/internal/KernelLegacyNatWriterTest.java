@@ -5,6 +5,7 @@ package dev.svcproxy.iptables.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.svcproxy.api.net.IpFamily;
@@ -167,6 +168,37 @@ class KernelLegacyNatWriterTest {
             IptablesClient direct = IptablesClient.newBuilder().netns(ns.path()).flavour(Flavour.LEGACY).build();
             String all = ns.sh("iptables-legacy-save -t nat | grep -v '^#'");
             assertEquals(Ruleset.parse(all, IpFamily.IPV4), direct.save(Table.NAT, c -> true), "the client falls back to the tool");
+        }
+    }
+
+    /**
+     * A save while the client's write of nat is begun (from the transaction's lastly callback, where the iptables
+     * backend's full sync reads nat) is that write's own read, made under its lock: a change made meanwhile by a program
+     * that takes another lock file is not in it, and the write, finding the table changed, is busy and writes nothing.
+     */
+    @Test
+    void aSaveDuringTheWriteIsTheWritesOwnReadUnderItsLock() throws Exception {
+        try (NetworkNamespace ns = namespace()) {
+            ns.sh(FOREIGN);
+            IptablesClient client = IptablesClient.newBuilder().netns(ns.path()).flavour(Flavour.LEGACY).build();
+            java.util.function.Predicate<ChainName> rulesOf = c -> c.name().startsWith("KUBE-") || c.name().equals("ZZ-OTHER");
+            assertTrue(client.savesFromTheWrite(Table.NAT), "a nat table this client writes itself");
+            assertFalse(client.savesFromTheWrite(Table.FILTER), "filter: the tool's");
+            Ruleset before = client.save(Table.NAT, rulesOf);
+            Path otherLock = lockFile();
+            List<Ruleset> seen = new java.util.ArrayList<>();
+            IptablesTransaction tx = transaction(FIRST).lastly(Table.NAT, t -> {
+                seen.add(client.save(Table.NAT, rulesOf));
+                ns.sh("XTABLES_LOCKFILE=" + otherLock + " iptables-legacy -w 1 -t nat -N SNEAKY");
+                seen.add(client.save(Table.NAT, rulesOf));
+            });
+            assertThrows(dev.svcproxy.api.BusyException.class, () -> client.apply(tx));
+            assertEquals(List.of(before, before), seen, "both saves: the table the write read, without the chain made since");
+            assertFalse(seen.get(1).chains(Table.NAT).containsKey(ChainName.of("SNEAKY")));
+            String after = ns.sh("iptables-legacy-save -t nat");
+            assertTrue(after.contains(":SNEAKY - [0:0]") && !after.contains("KUBE-"), "the write wrote nothing: " + after);
+            assertTrue(client.save(Table.NAT, rulesOf).chains(Table.NAT).containsKey(ChainName.of("SNEAKY")),
+                    "outside a write, a save reads the kernel");
         }
     }
 
