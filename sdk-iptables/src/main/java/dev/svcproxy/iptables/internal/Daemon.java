@@ -13,7 +13,14 @@ public final class Daemon {
 
     /** {@code work}'s result, computed on a new daemon thread named {@code name}; its exception completes the future. */
     public static <T> CompletableFuture<T> supply(String name, Supplier<T> work) {
-        CompletableFuture<T> f = new CompletableFuture<>();
+        return supply(name, new CompletableFuture<>(), work);
+    }
+
+    /**
+     * As {@link #supply(String, Supplier)}, into {@code f}, a future the caller made before it knew when the work
+     * could start; returns {@code f}.
+     */
+    public static <T> CompletableFuture<T> supply(String name, CompletableFuture<T> f, Supplier<T> work) {
         Thread t = new Thread(() -> {
             try {
                 f.complete(work.get());

@@ -461,15 +461,8 @@ public final class IptablesBackend implements ServiceProxyBackend {
 
     /** Starts reading nat (every chain; the rules of the built-in chains and the canary's) into {@code into}. */
     private CompletableFuture<Ruleset> readNat(CompletableFuture<Ruleset> into) {
-        Daemon.supply("svcproxy-iptables-read", () -> client.save(Table.NAT, c -> Table.NAT.isBuiltin(c) || c.equals(KubeChains.CANARY)))
-                .whenComplete((read, e) -> {
-                    if (e == null) {
-                        into.complete(read);
-                    } else {
-                        into.completeExceptionally(e);
-                    }
-                });
-        return into;
+        return Daemon.supply("svcproxy-iptables-read", into,
+                () -> client.save(Table.NAT, c -> Table.NAT.isBuiltin(c) || c.equals(KubeChains.CANARY)));
     }
 
     /** Waits for {@code read} until {@code deadline} (a {@link System#nanoTime()}); its own failure is thrown as it is. */
