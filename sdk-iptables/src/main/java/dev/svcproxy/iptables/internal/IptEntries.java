@@ -27,7 +27,7 @@ import java.util.Optional;
 final class IptEntries {
     /** {@code sizeof(struct ipt_entry)}: the entry's header, before its matches. */
     static final int HEADER = 112;
-    static final int TARGET_OFFSET_AT = 88;
+    private static final int TARGET_OFFSET_AT = 88;
     static final int NEXT_OFFSET_AT = 90;
     /** The standard target's verdicts ({@code -NF_ACCEPT - 1} ...; {@code XT_RETURN}). */
     static final int ACCEPT = -2;
@@ -171,19 +171,24 @@ final class IptEntries {
         return entry(new byte[84], new byte[0], xt("ERROR", 0, n));
     }
 
+    /** Where, from its start, the target of the entry at {@code at} in {@code table} is ({@code target_offset}, a u16). */
+    static int targetOffset(ByteBuffer table, int at) {
+        return table.getShort(at + TARGET_OFFSET_AT) & 0xffff;
+    }
+
     /** The name of the entry's target at {@code at} in {@code table} ({@code ""} for the standard target). */
     static String targetName(ByteBuffer table, int at) {
-        return cString(table, at + table.getShort(at + TARGET_OFFSET_AT) + 2, 29);
+        return cString(table, at + targetOffset(table, at) + 2, 29);
     }
 
     /** The {@code ERROR} target's text of the entry at {@code at}: a user chain's name. */
     static String errorName(ByteBuffer table, int at) {
-        return cString(table, at + table.getShort(at + TARGET_OFFSET_AT) + XT_HEADER, 30);
+        return cString(table, at + targetOffset(table, at) + XT_HEADER, 30);
     }
 
     /** Where, from its start, the standard target's verdict of the entry at {@code at} in {@code table} is. */
     static int verdictAt(ByteBuffer table, int at) {
-        return (table.getShort(at + TARGET_OFFSET_AT) & 0xffff) + XT_HEADER;
+        return targetOffset(table, at) + XT_HEADER;
     }
 
     static String cString(ByteBuffer b, int at, int max) {

@@ -42,7 +42,7 @@ final class IptSave {
             }
             out.append((inv & 0x40) != 0 ? " ! -p " : " -p ").append(name);
         }
-        int targetAt = at + (b.getShort(at + IptEntries.TARGET_OFFSET_AT) & 0xffff);
+        int targetAt = at + IptEntries.targetOffset(b, at);
         for (int m = at + IptEntries.HEADER; m < targetAt; m += b.getShort(m) & 0xffff) {
             if ((b.getShort(m) & 0xffff) < 32 || !match(out, b, m)) {
                 return Optional.empty();
