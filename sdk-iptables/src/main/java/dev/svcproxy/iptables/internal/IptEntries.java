@@ -8,7 +8,6 @@ import dev.svcproxy.api.net.Protocol;
 import dev.svcproxy.iptables.Match;
 import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.iptables.Target;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +41,8 @@ final class IptEntries {
     private static final byte INV_SRCIP = 0x08;
     private static final byte INV_DSTIP = 0x10;
     private static final byte INV_PROTO = 0x40;
+    /** Written over an entry's header, and a match's or target's, before their fields. */
+    private static final byte[] ZEROS = new byte[HEADER];
 
     private IptEntries() {
     }
@@ -50,16 +51,41 @@ final class IptEntries {
     record Jump(String chain, boolean next) {
     }
 
-    /** An encoded rule: the entry, and where its standard target goes if it jumps (the verdict is written at layout). */
-    record Encoded(byte[] bytes, Optional<Jump> jump) {
+    private static final Jump NEXT = new Jump(null, true);
+
+    /**
+     * Where {@code rule}'s standard target goes: the next entry for a rule without a target (libiptc's fall-through),
+     * the chain of a jump or goto; empty for any other target. Its verdict is written when the table is laid out.
+     */
+    static Optional<Jump> jump(Rule rule) {
+        Target t = rule.target().orElse(null);
+        return t == null ? Optional.of(NEXT)
+                : t instanceof Target.Jump j ? Optional.of(new Jump(j.target().name(), false))
+                : t instanceof Target.Goto g ? Optional.of(new Jump(g.target().name(), false))
+                : Optional.empty();
     }
 
-    /** {@code rule} as an IPv4 entry; empty if it holds anything this class does not encode. */
-    static Optional<Encoded> rule(Rule rule) {
-        ByteBuffer ip = le(84); // struct ipt_ip
-        byte flags = 0;
+    /** The most bytes {@link #encode} writes for {@code rule}: the header, the largest match for each, a target. */
+    static int maxLength(Rule rule) {
+        return HEADER + (XT_HEADER + 256) * rule.matches().size() + XT_HEADER + 64;
+    }
+
+    /** {@code rule} as an IPv4 entry (a jump's verdict 0); empty if it holds anything this class does not encode. */
+    static Optional<byte[]> rule(Rule rule) {
+        ByteBuffer b = le(maxLength(rule));
+        int n = encode(rule, b, 0);
+        return n < 0 ? Optional.empty() : Optional.of(java.util.Arrays.copyOf(b.array(), n));
+    }
+
+    /**
+     * Writes {@code rule} as an IPv4 entry into {@code out} (native byte order) at {@code at}, every byte of it and no
+     * other, a jump's verdict left 0 (see {@link #jump}), and returns its length, at most {@link #maxLength}; -1 if it
+     * holds anything this class does not encode (what was written then means nothing).
+     */
+    static int encode(Rule rule, ByteBuffer out, int at) {
+        out.put(at, ZEROS, 0, HEADER); // struct ipt_ip first, then nfcache, the offsets, comefrom, counters
         byte inv = 0;
-        ByteArrayOutputStream matches = new ByteArrayOutputStream();
+        int p = at + HEADER;
         List<Match> mods = rule.matches();
         int portOptions = 0;
         int portsTaken = 0;
@@ -68,7 +94,7 @@ final class IptEntries {
             if (x instanceof Match.Address a) {
                 Cidr c = a.cidr();
                 if (c.family() != IpFamily.IPV4 || c.prefixLength() == 0) {
-                    return Optional.empty(); // a /0 the tool leaves out
+                    return -1; // a /0 the tool leaves out
                 }
                 boolean src = a.direction() == Match.Direction.SOURCE;
                 byte[] mask = ByteBuffer.allocate(4).putInt((int) (0xffffffffL << (32 - c.prefixLength()))).array();
@@ -76,99 +102,99 @@ final class IptEntries {
                 for (int b = 0; b < 4; b++) {
                     net[b] &= mask[b];
                 }
-                ip.put(src ? 0 : 4, net, 0, 4).put(src ? 8 : 12, mask, 0, 4);
+                out.put(at + (src ? 0 : 4), net, 0, 4).put(at + (src ? 8 : 12), mask, 0, 4);
                 inv |= a.negated() ? (src ? INV_SRCIP : INV_DSTIP) : 0;
             } else if (x instanceof Match.Interface f) {
                 boolean in = f.direction() == Match.Direction.SOURCE;
                 byte[] name = f.name().getBytes(StandardCharsets.US_ASCII);
-                ip.put(in ? 16 : 32, name, 0, name.length);
+                out.put(at + (in ? 16 : 32), name, 0, name.length);
                 int masked = f.name().endsWith("+") ? name.length - 1 : name.length + 1;
                 for (int b = 0; b < masked; b++) {
-                    ip.put((in ? 48 : 64) + b, (byte) 0xff);
+                    out.put(at + (in ? 48 : 64) + b, (byte) 0xff);
                 }
                 inv |= f.negated() ? (in ? INV_VIA_IN : INV_VIA_OUT) : 0;
-            } else if (x instanceof Match.Proto p) {
-                ip.putShort(80, (short) p.protocol().number());
-                inv |= p.negated() ? INV_PROTO : 0;
-                if (p.withModule() && !module(matches, p.protocol(), mods, i)) {
-                    return Optional.empty();
+            } else if (x instanceof Match.Proto pr) {
+                out.putShort(at + 80, (short) pr.protocol().number());
+                inv |= pr.negated() ? INV_PROTO : 0;
+                if (pr.withModule() && (p = module(out, p, pr.protocol(), mods, i)) < 0) {
+                    return -1;
                 }
-                portsTaken += p.withModule() ? XtStructs.portsAfter(mods, i).size() : 0;
+                portsTaken += pr.withModule() ? XtStructs.portsAfter(mods, i).size() : 0;
             } else if (x instanceof Match.ProtoModule pm) {
-                if (!module(matches, pm.protocol(), mods, i)) {
-                    return Optional.empty();
+                if ((p = module(out, p, pm.protocol(), mods, i)) < 0) {
+                    return -1;
                 }
                 portsTaken += XtStructs.portsAfter(mods, i).size();
             } else if (x instanceof Match.Ports) {
                 portOptions++;
             } else if (x instanceof Match.Comment c) {
                 if (c.text().getBytes(StandardCharsets.UTF_8).length > 255) {
-                    return Optional.empty();
+                    return -1;
                 }
-                match(matches, "comment", 0, XtStructs.comment(c));
-            } else if (x instanceof Match.Statistic s) {
-                if (!s.isRandom()) {
-                    return Optional.empty();
+                p = xt(out, p, "comment", 0, XtStructs.comment(c));
+            } else if (x instanceof Match.Statistic st) {
+                if (!st.isRandom()) {
+                    return -1;
                 }
-                match(matches, "statistic", 0, XtStructs.randomStatistic(s));
+                p = xt(out, p, "statistic", 0, XtStructs.randomStatistic(st));
             } else if (x instanceof Match.AddrTypes t) {
-                match(matches, "addrtype", 1, XtStructs.addrtype(t));
+                p = xt(out, p, "addrtype", 1, XtStructs.addrtype(t));
             } else if (x instanceof Match.Mark m) {
-                match(matches, "mark", 1, XtStructs.mark(m));
+                p = xt(out, p, "mark", 1, XtStructs.mark(m));
             } else {
-                return Optional.empty();
+                return -1;
             }
         }
         if (portOptions != portsTaken) {
-            return Optional.empty(); // a port option with no module before it: the tool loads one itself
+            return -1; // a port option with no module before it: the tool loads one itself
         }
-        if (rule.target().isEmpty()) { // libiptc's fall-through: a jump to the next entry
-            ip.put(82, flags).put(83, inv);
-            return Optional.of(new Encoded(entry(ip.array(), matches.toByteArray(), standardTarget(0)), Optional.of(new Jump(null, true))));
-        }
-        Target t = rule.target().get();
-        int proto = ip.getShort(80);
+        byte flags = 0;
+        int targetAt = p;
+        Target t = rule.target().orElse(null);
+        int proto = out.getShort(at + 80);
         boolean ported = proto == 6 || proto == 17 || proto == 132 || proto == 33;
         if ((t instanceof Target.Dnat d && d.port() != 0 || t instanceof Target.Masquerade m && m.portFrom() != 0)
                 && (!ported || (inv & INV_PROTO) != 0)) {
-            return Optional.empty(); // the tool refuses a port without TCP, UDP, SCTP or DCCP: its error, then
+            return -1; // the tool refuses a port without TCP, UDP, SCTP or DCCP: its error, then
         }
-        Optional<Jump> jump = Optional.empty();
-        byte[] target;
-        if (t instanceof Target.Jump j) {
-            jump = Optional.of(new Jump(j.target().name(), false));
-            target = standardTarget(0);
-        } else if (t instanceof Target.Goto g) {
-            jump = Optional.of(new Jump(g.target().name(), false));
+        if (t == null || t instanceof Target.Jump) { // no target: libiptc's fall-through, a jump to the next entry
+            p = standardTarget(out, p, 0);
+        } else if (t instanceof Target.Goto) {
             flags |= IPT_F_GOTO;
-            target = standardTarget(0);
+            p = standardTarget(out, p, 0);
         } else if (t instanceof Target.Verdict v) {
-            target = standardTarget(v == Target.Verdict.ACCEPT ? ACCEPT : v == Target.Verdict.DROP ? DROP : RETURN);
+            p = standardTarget(out, p, v == Target.Verdict.ACCEPT ? ACCEPT : v == Target.Verdict.DROP ? DROP : RETURN);
         } else if (t instanceof Target.Dnat d) {
             if (d.address().family() != IpFamily.IPV4) {
-                return Optional.empty();
+                return -1;
             }
-            target = xt("DNAT", 2, XtStructs.dnat(d));
+            p = xt(out, p, "DNAT", 2, XtStructs.dnat(d));
         } else if (t instanceof Target.MarkTarget mark) {
-            target = xt("MARK", 2, XtStructs.markTarget(mark));
+            p = xt(out, p, "MARK", 2, XtStructs.markTarget(mark));
         } else if (t instanceof Target.Masquerade m) {
-            target = xt("MASQUERADE", 0, XtStructs.masquerade(m));
+            p = xt(out, p, "MASQUERADE", 0, XtStructs.masquerade(m));
         } else {
-            return Optional.empty();
+            return -1;
         }
-        ip.put(82, flags).put(83, inv);
-        return Optional.of(new Encoded(entry(ip.array(), matches.toByteArray(), target), jump));
+        out.put(at + 82, flags).put(at + 83, inv);
+        return header(out, at, targetAt, p);
     }
 
     /** An entry that matches everything, with a standard target: a built-in chain's policy, a user chain's end. */
     static byte[] standard(int verdict) {
-        return entry(new byte[84], new byte[0], standardTarget(verdict));
+        ByteBuffer b = le(HEADER + XT_HEADER + 8);
+        b.put(0, ZEROS, 0, HEADER);
+        header(b, 0, HEADER, standardTarget(b, HEADER, verdict));
+        return b.array();
     }
 
     /** An entry with the {@code ERROR} target: a user chain's head (its name), or the table's end ({@code ERROR}). */
     static byte[] error(String name) {
+        ByteBuffer b = le(HEADER + ERROR_TARGET);
+        b.put(0, ZEROS, 0, HEADER);
         byte[] n = java.util.Arrays.copyOf(name.getBytes(StandardCharsets.US_ASCII), ERROR_TARGET - XT_HEADER);
-        return entry(new byte[84], new byte[0], xt("ERROR", 0, n));
+        header(b, 0, HEADER, xt(b, HEADER, "ERROR", 0, n));
+        return b.array();
     }
 
     /** Where, from its start, the target of the entry at {@code at} in {@code table} is ({@code target_offset}, a u16). */
@@ -199,37 +225,33 @@ final class IptEntries {
         return s.toString();
     }
 
-    private static byte[] entry(byte[] ip, byte[] matches, byte[] target) {
-        int targetOffset = HEADER + matches.length;
-        ByteBuffer e = le(targetOffset + target.length).put(ip).putInt(0) // nfcache
-                .putShort((short) targetOffset).putShort((short) (targetOffset + target.length));
-        return e.put(HEADER, matches).put(targetOffset, target).array();
+    /** Writes the offsets of the entry at {@code at}, whose target starts at {@code targetAt} and ends at {@code end}. */
+    private static int header(ByteBuffer out, int at, int targetAt, int end) {
+        out.putShort(at + TARGET_OFFSET_AT, (short) (targetAt - at)).putShort(at + NEXT_OFFSET_AT, (short) (end - at));
+        return end - at;
     }
 
-    private static byte[] standardTarget(int verdict) {
-        return xt("", 0, le(8).putInt(verdict).array());
+    private static int standardTarget(ByteBuffer out, int at, int verdict) {
+        return xt(out, at, "", 0, le(8).putInt(verdict).array());
     }
 
-    /** A match or target: its size, name and revision, then its struct (a multiple of 8 bytes). */
-    private static byte[] xt(String name, int revision, byte[] info) {
-        ByteBuffer b = le(XT_HEADER + info.length).putShort((short) (XT_HEADER + info.length));
+    /** Writes a match or target at {@code at}: its size, name and revision, then its struct (a multiple of 8 bytes). */
+    private static int xt(ByteBuffer out, int at, String name, int revision, byte[] info) {
+        out.put(at, ZEROS, 0, XT_HEADER).putShort(at, (short) (XT_HEADER + info.length));
         byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-        b.put(2, n, 0, n.length).put(31, (byte) revision);
-        return b.put(XT_HEADER, info).array();
+        out.put(at + 2, n, 0, n.length).put(at + 31, (byte) revision);
+        out.put(at + XT_HEADER, info);
+        return at + XT_HEADER + info.length;
     }
 
-    private static void match(ByteArrayOutputStream out, String name, int revision, byte[] info) {
-        out.writeBytes(xt(name, revision, info));
-    }
-
-    /** The {@code tcp}/{@code udp} module with the port options after it; false for another protocol or a doubled option. */
-    private static boolean module(ByteArrayOutputStream out, Protocol protocol, List<Match> mods, int at) {
+    /**
+     * Writes the {@code tcp}/{@code udp} module with the port options after it at {@code at}; -1 for another
+     * protocol or a doubled option.
+     */
+    private static int module(ByteBuffer out, int at, Protocol protocol, List<Match> mods, int i) {
         byte[] info = protocol == Protocol.TCP || protocol == Protocol.UDP
-                ? XtStructs.tcpOrUdp(protocol == Protocol.TCP, XtStructs.portsAfter(mods, at)) : null;
-        if (info != null) {
-            match(out, protocol.lowerName(), 0, info);
-        }
-        return info != null;
+                ? XtStructs.tcpOrUdp(protocol == Protocol.TCP, XtStructs.portsAfter(mods, i)) : null;
+        return info == null ? -1 : xt(out, at, protocol.lowerName(), 0, info);
     }
 
     private static ByteBuffer le(int size) {

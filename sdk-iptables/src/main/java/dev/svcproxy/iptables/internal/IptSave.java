@@ -138,11 +138,12 @@ final class IptSave {
         int revision = b.get(t + 31);
         int d = t + 32;
         if (name.isEmpty()) {
-            if (e.jump() != null && e.jump().next()) {
+            IptEntries.Jump jump = e.jump();
+            if (jump != null && jump.next()) {
                 return !gotoFlag; // no target: nothing printed
             }
-            if (e.jump() != null) {
-                out.append(gotoFlag ? " -g " : " -j ").append(e.jump().chain());
+            if (jump != null) {
+                out.append(gotoFlag ? " -g " : " -j ").append(jump.chain());
                 return true;
             }
             int verdict = b.getInt(d);

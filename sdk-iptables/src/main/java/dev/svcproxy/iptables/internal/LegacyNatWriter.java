@@ -6,13 +6,13 @@ import dev.svcproxy.api.BusyException;
 import dev.svcproxy.api.SvcProxyException;
 import dev.svcproxy.api.net.IpFamily;
 import dev.svcproxy.iptables.IptablesTransaction;
+import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.netlink.xtables.XtablesLockFile;
 import dev.svcproxy.netlink.xtables.XtablesSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,15 +28,22 @@ import org.slf4j.LoggerFactory;
  * does not encode, a {@code -D}, a chain or jump target that is missing, a chain still jumped to, a table it does not
  * read, a kernel refusal) it leaves whole to the tool: {@link #write} returns false and nothing was written, and the
  * tool then applies the same operations, or reports the same error it always did. The table is read while the caller
- * builds the operations ({@link #begin}); tables over {@link #MAX_TABLE_BYTES}, read or to write, are the tool's (the
- * buffers stay bounded: a nat table of 10,000 services x 10 endpoints is about 100 MiB).
+ * builds the operations ({@link #begin}). A table read over {@link #MAX_TABLE_BYTES} is the tool's (a nat table of
+ * 10,000 services x 10 endpoints is about 100 MiB), and so is a write past {@link #MAX_WRITE_BYTES}: what is kept
+ * between writes stays bounded, and a first load of such a table is written here once. The rules are encoded where
+ * they go ({@link IptEntries#encode}), not held as bytes besides the table.
  */
 final class LegacyNatWriter {
     private static final Logger LOG = LoggerFactory.getLogger(LegacyNatWriter.class);
     private static final String NAT = "nat";
 
-    /** The largest table read or written here (its entries' bytes); a larger one is the tool's. */
+    /** The largest table read here (its entries' bytes); a larger one is the tool's, and so is what changes it. */
     static final int MAX_TABLE_BYTES = 32 << 20;
+    /**
+     * The largest table written here: a table read within {@link #MAX_TABLE_BYTES} may grow to this in one write (a
+     * first load: 10,000 services x 10 endpoints take about 100 MiB); the buffer is dropped after such a write.
+     */
+    static final int MAX_WRITE_BYTES = 128 << 20;
 
     private final Optional<Path> netns;
     private final Path lockFile;
@@ -60,11 +67,11 @@ final class LegacyNatWriter {
 
     /**
      * Whether every operation of {@code ops} is of a kind this writer may apply (its rules are checked by the write),
-     * and they are few enough for a table within {@link #MAX_TABLE_BYTES} (an entry takes 150-550 bytes), so that a
+     * and they are few enough for a table within {@link #MAX_WRITE_BYTES} (an entry takes 150-550 bytes), so that a
      * larger load goes to the tool before any work is spent on it.
      */
     static boolean covers(List<IptablesTransaction.Op> ops) {
-        return ops.size() <= MAX_TABLE_BYTES / 200 && ops.stream().noneMatch(IptablesTransaction.Delete.class::isInstance);
+        return ops.size() <= MAX_WRITE_BYTES / 200 && ops.stream().noneMatch(IptablesTransaction.Delete.class::isInstance);
     }
 
     /**
@@ -151,10 +158,10 @@ final class LegacyNatWriter {
          */
         synchronized boolean write(List<IptablesTransaction.Op> ordered) {
             begun = null; // the table read is changed from here on: saves read their own
-            List<IptEntries.Encoded> encoded = encode(ordered);
+            int[] lengths = lengths(ordered);
             try {
                 Optional<XtTable> t = join();
-                if (encoded == null || t.isEmpty() || !t.get().inOrder() || !apply(t.get(), ordered, encoded)) {
+                if (lengths == null || t.isEmpty() || !t.get().inOrder() || !apply(t.get(), ordered, lengths)) {
                     LOG.debug("nat left to the tool: the table read, or what the operations need of it, is not as this writer expects");
                     return false;
                 }
@@ -213,32 +220,56 @@ final class LegacyNatWriter {
                     lock.close();
                 }
             } finally {
+                replace = kept(replace);
+                counters = kept(counters);
                 inUse.unlock();
             }
         }
     }
 
-    /** The rules of {@code ordered} encoded (null for the other operations); null if one has no encoding here. */
-    private static List<IptEntries.Encoded> encode(List<IptablesTransaction.Op> ordered) {
-        List<IptEntries.Encoded> encoded = new ArrayList<>(ordered.size());
-        for (IptablesTransaction.Op op : ordered) {
-            var rule = op instanceof IptablesTransaction.Append a ? a.rule() : op instanceof IptablesTransaction.Insert i ? i.rule() : null;
-            IptEntries.Encoded e = rule == null ? null : IptEntries.rule(rule).orElse(null);
-            if (rule != null && e == null) {
-                LOG.debug("nat left to the tool: no x_tables encoding here for {}", op);
-                return null;
+    /**
+     * The length of each rule of {@code ordered} as an entry (0 for the other operations); null if one has no
+     * encoding here. The bytes are not kept: the layout writes them again where they go, so that a large table's
+     * entries are never held twice.
+     */
+    private static int[] lengths(List<IptablesTransaction.Op> ordered) {
+        int[] lengths = new int[ordered.size()];
+        ByteBuffer scratch = ByteBuffer.allocate(1024).order(ByteOrder.nativeOrder());
+        for (int k = 0; k < ordered.size(); k++) {
+            Rule rule = ruleOf(ordered.get(k));
+            if (rule != null) {
+                if (scratch.capacity() < IptEntries.maxLength(rule)) {
+                    scratch = ByteBuffer.allocate(IptEntries.maxLength(rule)).order(ByteOrder.nativeOrder());
+                }
+                lengths[k] = IptEntries.encode(rule, scratch, 0);
+                if (lengths[k] < 0) {
+                    LOG.debug("nat left to the tool: no x_tables encoding here for {}", ordered.get(k));
+                    return null;
+                }
             }
-            encoded.add(e);
         }
-        return encoded;
+        return lengths;
     }
 
-    /** {@code n}, the size of a table to write, if it is at most {@link #MAX_TABLE_BYTES} (and its header). */
+    /** The rule an append or insert adds; null for another operation. */
+    private static Rule ruleOf(IptablesTransaction.Op op) {
+        return op instanceof IptablesTransaction.Append a ? a.rule() : op instanceof IptablesTransaction.Insert i ? i.rule() : null;
+    }
+
+    /** {@code n}, the size of a table to write, if it is at most {@link #MAX_WRITE_BYTES} (and its header). */
     private static int checked(int n) {
-        if (n > XtTable.REPLACE_HEADER + MAX_TABLE_BYTES) {
-            throw new SvcProxyException("the table to write is " + n + " bytes, more than this writer's " + MAX_TABLE_BYTES, NAT);
+        if (n > XtTable.REPLACE_HEADER + MAX_WRITE_BYTES) {
+            throw new SvcProxyException("the table to write is " + n + " bytes, more than this writer's " + MAX_WRITE_BYTES, NAT);
         }
         return n;
+    }
+
+    /**
+     * {@code b}, to keep for the next write, if it is within twice a table read here (a write over such a table may
+     * add to it); else null: a first load's buffer is not held for writes that never need it.
+     */
+    private static ByteBuffer kept(ByteBuffer b) {
+        return b != null && b.capacity() <= 2 * (XtTable.REPLACE_HEADER + MAX_TABLE_BYTES) ? b : null;
     }
 
     /** {@code b} if it holds {@code size} bytes, else a direct buffer a little larger. */
@@ -247,7 +278,7 @@ final class LegacyNatWriter {
     }
 
     /** Applies the operations to the table read; false if one needs the tool. */
-    private static boolean apply(XtTable t, List<IptablesTransaction.Op> ordered, List<IptEntries.Encoded> encoded) {
+    private static boolean apply(XtTable t, List<IptablesTransaction.Op> ordered, int[] lengths) {
         for (int k = 0; k < ordered.size(); k++) {
             IptablesTransaction.Op op = ordered.get(k);
             if (op instanceof IptablesTransaction.FlushChain f) {
@@ -263,16 +294,15 @@ final class LegacyNatWriter {
                 }
                 t.delete(c.get());
             } else if (op instanceof IptablesTransaction.Append || op instanceof IptablesTransaction.Insert) {
-                IptEntries.Encoded e = encoded.get(k);
-                String chain = op instanceof IptablesTransaction.Append a ? a.rule().chain().name()
-                        : ((IptablesTransaction.Insert) op).rule().chain().name();
-                Optional<XtTable.Chain> c = t.chain(chain);
-                Optional<String> chainTo = e.jump().filter(j -> !j.next()).map(IptEntries.Jump::chain);
+                Rule rule = ruleOf(op);
+                Optional<IptEntries.Jump> jump = IptEntries.jump(rule);
+                Optional<XtTable.Chain> c = t.chain(rule.chain().name());
+                Optional<String> chainTo = jump.filter(j -> !j.next()).map(IptEntries.Jump::chain);
                 Optional<XtTable.Chain> to = chainTo.flatMap(t::chain);
                 if (c.isEmpty() || chainTo.isPresent() && (to.isEmpty() || to.get().hook >= 0)) {
                     return false;
                 }
-                XtTable.Entry entry = XtTable.Entry.of(e.bytes(), e.jump().orElse(null));
+                XtTable.Entry entry = XtTable.Entry.of(rule, lengths[k]);
                 if (op instanceof IptablesTransaction.Insert i) {
                     if (i.position() < 1 || i.position() > c.get().rules.size() + 1) {
                         return false;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.svcproxy.iptables.internal;
 
+import dev.svcproxy.iptables.Rule;
 import dev.svcproxy.netlink.xtables.XtablesSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,17 +31,23 @@ final class XtTable {
     private static final int HOOKS = 5;
 
     /**
-     * A rule (or policy) entry: its bytes (null for one read, which stays at {@code at} in the buffer read), its
-     * length, its index in the table read (-1 if new), and its jump, if any.
+     * A rule (or policy) entry: a new one's rule, encoded only when the table is laid out (null for one read, which
+     * stays at {@code at} in the buffer read), its length, its index in the table read (-1 if new), and the jump of
+     * one read, if any.
      */
-    record Entry(byte[] bytes, int at, int length, int oldIndex, IptEntries.Jump jump) {
-        /** A new entry. */
-        static Entry of(byte[] bytes, IptEntries.Jump jump) {
-            return new Entry(bytes, -1, bytes.length, -1, jump);
+    record Entry(Rule rule, int at, int length, int oldIndex, IptEntries.Jump jumpRead) {
+        /** A new entry: {@code rule}, which {@link IptEntries#encode} encodes in {@code length} bytes. */
+        static Entry of(Rule rule, int length) {
+            return new Entry(rule, -1, length, -1, null);
+        }
+
+        /** Where its standard target goes, if it jumps (a new one's from its rule, not kept: entries stay small). */
+        IptEntries.Jump jump() {
+            return rule != null ? IptEntries.jump(rule).orElse(null) : jumpRead;
         }
 
         Entry withJump(IptEntries.Jump j) {
-            return new Entry(bytes, at, length, oldIndex, j);
+            return new Entry(rule, at, length, oldIndex, j);
         }
     }
 
@@ -48,8 +55,10 @@ final class XtTable {
     static final class Chain {
         final String name;
         final int hook;
-        final List<Entry> rules = new ArrayList<>();
+        final List<Entry> rules = new ArrayList<>(2); // most of kube-proxy's chains are an endpoint's two rules
         Entry policy;
+        /** Where its rules start in the table laid out last (a jump's verdict). */
+        int firstRule;
 
         Chain(String name, int hook) {
             this.name = name;
@@ -294,7 +303,8 @@ final class XtTable {
     boolean hasDanglingJump() {
         for (Chain c : byName.values()) {
             for (Entry e : c.rules) {
-                if (e.jump() != null && !e.jump().next() && !byName.containsKey(e.jump().chain())) {
+                IptEntries.Jump jump = e.jump();
+                if (jump != null && !jump.next() && !byName.containsKey(jump.chain())) {
                     return true;
                 }
             }
@@ -310,7 +320,6 @@ final class XtTable {
     Layout replace(java.util.function.IntFunction<ByteBuffer> buffer) {
         List<Chain> chains = ordered();
         // offsets first: a user chain's rules start after its head, where jumps to it go
-        Map<String, Integer> firstRule = new HashMap<>();
         int size = 0;
         int entries = 0;
         byte[] end = IptEntries.standard(IptEntries.RETURN);
@@ -318,7 +327,7 @@ final class XtTable {
             if (c.hook < 0) {
                 size += HEAD;
                 entries++;
-                firstRule.put(c.name, size);
+                c.firstRule = size;
             }
             for (Entry e : c.rules) {
                 size += e.length();
@@ -346,8 +355,9 @@ final class XtTable {
             for (Entry e : c.rules) {
                 int start = at;
                 at = put(r, at, e);
-                if (e.jump() != null) {
-                    int verdict = e.jump().next() ? at : firstRule.get(e.jump().chain());
+                IptEntries.Jump jump = e.jump();
+                if (jump != null) {
+                    int verdict = jump.next() ? at : byName.get(jump.chain()).firstRule;
                     r.putInt(REPLACE_HEADER + start + IptEntries.verdictAt(r, REPLACE_HEADER + start), verdict);
                 }
                 old[n++] = e.oldIndex();
@@ -387,8 +397,11 @@ final class XtTable {
     }
 
     private int put(ByteBuffer r, int at, Entry e) {
-        if (e.bytes() != null) {
-            return put(r, at, e.bytes());
+        if (e.rule() != null) {
+            if (IptEntries.encode(e.rule(), r, REPLACE_HEADER + at) != e.length()) {
+                throw new IllegalStateException("encoded again in other than " + e.length() + " bytes: " + e.rule());
+            }
+            return at + e.length();
         }
         r.put(REPLACE_HEADER + at, source, e.at(), e.length());
         return at + e.length();

@@ -127,6 +127,41 @@ class KernelLegacyNatWriterTest {
         }
     }
 
+    /**
+     * A first load larger than the tables this writer reads (a node's first sync at 10,000 services): written here, as
+     * the tool writes it; a write over that table then is the tool's.
+     */
+    @Test
+    void writesAFirstLoadLargerThanTheTablesItReads() throws Exception {
+        try (NetworkNamespace tool = namespace(); NetworkNamespace direct = namespace()) {
+            StringBuilder payload = new StringBuilder("*nat\n:KUBE-MARK-MASQ - [0:0]\n");
+            int chains = 28_000; // two rules with comments each: about 36 MiB of entries
+            for (int i = 0; i < chains; i++) {
+                payload.append(String.format(":KUBE-SEP-%016X - [0:0]%n", i));
+            }
+            payload.append("-A KUBE-MARK-MASQ -j MARK --or-mark 0x00004000\n");
+            for (int i = 0; i < chains; i++) {
+                String ip = "10." + (128 + i / 65536) + "." + (i / 256 % 256) + "." + i % 256;
+                String chain = String.format("KUBE-SEP-%016X", i);
+                payload.append("-A ").append(chain).append(" -m comment --comment ns/svc-").append(i).append(":http -s ").append(ip)
+                        .append(" -j KUBE-MARK-MASQ\n-A ").append(chain).append(" -m comment --comment ns/svc-").append(i)
+                        .append(":http -m tcp -p tcp -j DNAT --to-destination ").append(ip).append(":8080\n");
+            }
+            IptablesTransaction first = transaction(payload.append("COMMIT\n").toString());
+            IptablesClient.newBuilder().netns(tool.path()).flavour(Flavour.LEGACY).writeDirectly(false).build().apply(first);
+            LegacyNatWriter writer = new LegacyNatWriter(Optional.of(direct.path()), lockFile(), Duration.ofSeconds(5));
+            assertTrue(write(writer, first.orderedOperations(Table.NAT)), "written without the tool");
+            assertSameTables(tool, direct);
+            int size;
+            try (XtablesSocket s = XtablesSocket.open(IpFamily.IPV4, Optional.of(direct.path()))) {
+                size = XtTable.readInfo(s, "nat", ByteBuffer.allocateDirect(XtTable.INFO_SIZE));
+            }
+            assertTrue(size > LegacyNatWriter.MAX_TABLE_BYTES, "the table written is larger than a table read here: " + size);
+            assertFalse(writer.fits(), "nor is it read here");
+            assertTrue(writer.begin().isEmpty(), "a write over it is the tool's");
+        }
+    }
+
     @Test
     void leavesToTheToolWhatItCannotWriteAsTheToolWould() throws Exception {
         try (NetworkNamespace direct = namespace()) {

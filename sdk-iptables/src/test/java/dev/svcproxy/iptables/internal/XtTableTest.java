@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.svcproxy.api.net.Protocol;
+import dev.svcproxy.iptables.Match;
 import dev.svcproxy.iptables.Rule;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -51,6 +53,23 @@ class XtTableTest {
             int o = second.oldIndex()[i];
             assertTrue(o == -1 || o == i, "entry " + i + " was " + o);
         }
+    }
+
+    /** The writer keeps its buffer from one write to the next: a layout writes every byte, whatever was there before. */
+    @Test
+    void aLayoutWritesEveryByteOfItsTableOverWhatTheBufferHeld() {
+        XtTable t = decode(emptyNat()).orElseThrow();
+        t.create("KUBE-SVC");
+        t.create("KUBE-SEP");
+        add(t, "KUBE-SVC", Rule.in("KUBE-SVC").comment("ns/svc:http -> 10.128.0.5:8080").probability(0.5).jump("KUBE-SEP"));
+        add(t, "KUBE-SVC", Rule.in("KUBE-SVC").notSource("10.128.0.0/10").protocolModule(Protocol.TCP).dport(80).jump("KUBE-SEP"));
+        add(t, "KUBE-SEP", Rule.in("KUBE-SEP").inInterface("eth+").orMark(0x4000));
+        add(t, "KUBE-SEP", Rule.in("KUBE-SEP").protocol(Protocol.TCP).dnat("10.128.0.5:8080"));
+        add(t, "PREROUTING", Rule.in("PREROUTING").dstType(Match.AddrType.LOCAL).jump("KUBE-SVC"));
+        byte[] fresh = bytes(t.replace(ByteBuffer::allocate).replace(), 0);
+        ByteBuffer stale = ByteBuffer.allocate(fresh.length);
+        java.util.Arrays.fill(stale.array(), (byte) 0xa5);
+        assertArrayEquals(fresh, bytes(t.replace(n -> stale).replace(), 0));
     }
 
     @Test
@@ -105,8 +124,8 @@ class XtTableTest {
     }
 
     private static void add(XtTable t, String chain, Rule rule) {
-        IptEntries.Encoded e = IptEntries.rule(rule).orElseThrow();
-        t.chain(chain).orElseThrow().rules.add(XtTable.Entry.of(e.bytes(), e.jump().orElse(null)));
+        int length = IptEntries.rule(rule).orElseThrow().length;
+        t.chain(chain).orElseThrow().rules.add(XtTable.Entry.of(rule, length));
     }
 
     /** The offset (in the entries) of the first rule of user chain {@code name}. */
