@@ -8,6 +8,7 @@ module dev.svcproxy.iptables {
     requires transitive dev.svcproxy.api;
     requires dev.svcproxy.netlink;
     requires org.slf4j;
+    requires jdk.unsupported; // sun.misc.Unsafe.invokeCleaner: a large table's buffers freed after its write
 
     exports dev.svcproxy.iptables;
     exports dev.svcproxy.iptables.kube;

@@ -152,7 +152,9 @@ public final class ExecIptablesClient implements IptablesClient {
         if (tx.operationsSoFar().stream().noneMatch(op -> op.table() == Table.NAT) && tx.isComplete()) {
             return false;
         }
-        Optional<LegacyNatWriter.Write> begun = legacyNat.begin();
+        // a transaction its callbacks still build is a full sync's (the iptables backend's restart and hourly sync: seldom,
+        // and rewriting most of the table): only such a write reads a table past what the writer keeps buffers for
+        Optional<LegacyNatWriter.Write> begun = legacyNat.begin(!tx.isComplete());
         if (begun.isEmpty()) {
             return false; // a table too large: the tool, which parses what is built while the rest is built
         }

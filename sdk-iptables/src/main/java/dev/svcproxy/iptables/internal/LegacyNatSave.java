@@ -32,8 +32,13 @@ final class LegacyNatSave {
             if (size > LegacyNatWriter.MAX_TABLE_BYTES) {
                 return Optional.empty();
             }
-            ByteBuffer read = XtTable.readEntries(s, "nat", size, ByteBuffer.allocateDirect(XtTable.GET_ENTRIES_HEADER + size));
-            Optional<String> text = XtTable.decode("nat", info, read).flatMap(t -> t.save(rulesOf));
+            ByteBuffer read = DirectBuffers.allocate(XtTable.GET_ENTRIES_HEADER + size, "nat");
+            Optional<String> text;
+            try {
+                text = XtTable.decode("nat", info, XtTable.readEntries(s, "nat", size, read)).flatMap(t -> t.save(rulesOf));
+            } finally {
+                DirectBuffers.free(read); // nothing refers to it once the text is made: 100 MiB at 10,000 services
+            }
             if (text.isEmpty()) {
                 LOG.debug("nat read by the tool: a rule asked for has no line here, or the table is not read here");
             }

@@ -28,22 +28,30 @@ import org.slf4j.LoggerFactory;
  * does not encode, a {@code -D}, a chain or jump target that is missing, a chain still jumped to, a table it does not
  * read, a kernel refusal) it leaves whole to the tool: {@link #write} returns false and nothing was written, and the
  * tool then applies the same operations, or reports the same error it always did. The table is read while the caller
- * builds the operations ({@link #begin}). A table read over {@link #MAX_TABLE_BYTES} is the tool's (a nat table of
- * 10,000 services x 10 endpoints is about 100 MiB), and so is a write past {@link #MAX_WRITE_BYTES}: what is kept
- * between writes stays bounded, and a first load of such a table is written here once. The rules are encoded where
- * they go ({@link IptEntries#encode}), not held as bytes besides the table.
+ * builds the operations ({@link #begin}). Tables up to {@link #MAX_TABLE_BYTES} are read and written here (a nat
+ * table of 10,000 services x 10 endpoints is about 100 MiB); the buffers of one past {@link #KEPT_BYTES} are freed
+ * after its write, and only a write {@code begin(true)} (a full sync's, rare) reads such a table: a partial sync over it
+ * is the tool's, which costs the same there, so that frequent syncs neither hold nor churn 200 MiB of buffers. The
+ * rules are encoded where they go ({@link IptEntries#encode}), not held as bytes besides the table.
  */
 final class LegacyNatWriter {
     private static final Logger LOG = LoggerFactory.getLogger(LegacyNatWriter.class);
     private static final String NAT = "nat";
 
-    /** The largest table read here (its entries' bytes); a larger one is the tool's, and so is what changes it. */
-    static final int MAX_TABLE_BYTES = 32 << 20;
+    /** The largest table read or written here (its entries' bytes); a larger one is the tool's. */
+    static final int MAX_TABLE_BYTES = 128 << 20;
     /**
-     * The largest table written here: a table read within {@link #MAX_TABLE_BYTES} may grow to this in one write (a
-     * first load: 10,000 services x 10 endpoints take about 100 MiB); the buffer is dropped after such a write.
+     * The largest table whose buffers are kept from one write to the next, and that any write reads; a larger one's
+     * are freed after its write, and only a full sync's write reads it ({@link #begin}).
      */
-    static final int MAX_WRITE_BYTES = 128 << 20;
+    static final int KEPT_BYTES = 32 << 20;
+    /**
+     * The heap a table past {@link #KEPT_BYTES} needs for each of its bytes to be read here: its entries decoded (about
+     * 0.4 of its size), beside the operations that rewrite it. Under a smaller heap (10,000 services' 100 MiB table
+     * under {@code -Xmx256m}) the tool reads it, in its own process: here the collector would take more than the read
+     * saves.
+     */
+    static final long HEAP_PER_TABLE_BYTE = 4;
 
     private final Optional<Path> netns;
     private final Path lockFile;
@@ -67,36 +75,51 @@ final class LegacyNatWriter {
 
     /**
      * Whether every operation of {@code ops} is of a kind this writer may apply (its rules are checked by the write),
-     * and they are few enough for a table within {@link #MAX_WRITE_BYTES} (an entry takes 150-550 bytes), so that a
+     * and they are few enough for a table within {@link #MAX_TABLE_BYTES} (an entry takes 150-550 bytes), so that a
      * larger load goes to the tool before any work is spent on it.
      */
     static boolean covers(List<IptablesTransaction.Op> ops) {
-        return ops.size() <= MAX_WRITE_BYTES / 200 && ops.stream().noneMatch(IptablesTransaction.Delete.class::isInstance);
+        return ops.size() <= MAX_TABLE_BYTES / 200 && ops.stream().noneMatch(IptablesTransaction.Delete.class::isInstance);
     }
 
     /**
-     * Whether the nat table is one this writer would read now (its size within {@link #MAX_TABLE_BYTES}): one
+     * Whether the nat table is one a full sync's write would read now ({@link #begin begin(true)}): one
      * {@code IPT_SO_GET_INFO}, without the lock; false if it cannot be read here.
      */
     boolean fits() {
         try (XtablesSocket s = XtablesSocket.open(IpFamily.IPV4, netns)) {
-            return XtTable.readInfo(s, NAT, ByteBuffer.allocateDirect(XtTable.INFO_SIZE)) <= MAX_TABLE_BYTES;
+            return reads(XtTable.readInfo(s, NAT, ByteBuffer.allocateDirect(XtTable.INFO_SIZE)), true);
         } catch (SvcProxyException e) {
             return false;
         }
     }
 
     /**
+     * Whether a write reads a table of {@code size} bytes here: within {@link #KEPT_BYTES}; or, for a {@code large}
+     * one (a full sync's), within {@link #MAX_TABLE_BYTES} where the heap is at least {@link #HEAP_PER_TABLE_BYTE}
+     * times the table.
+     */
+    private static boolean reads(int size, boolean large) {
+        return size <= KEPT_BYTES
+                || large && size <= MAX_TABLE_BYTES && Runtime.getRuntime().maxMemory() >= HEAP_PER_TABLE_BYTE * size;
+    }
+
+    /**
      * Begins a write: takes the xtables lock and reads the nat table's size, then, on a thread of its own, the table,
      * which it holds until the write is closed, so that the caller may build the operations meanwhile (as the tool,
      * started first, reads the table while its input is written). Empty, with nothing held, if the table is larger
-     * than {@link #MAX_TABLE_BYTES}, or if it cannot be read here (no lock file, socket or table): the tool's, then.
+     * than {@link #MAX_TABLE_BYTES}, or than {@link #KEPT_BYTES} unless {@code large} and the heap is at least
+     * {@link #HEAP_PER_TABLE_BYTE} times the table, or if it cannot be read here
+     * (no lock file, socket or table): the tool's, then.
+     *
+     * @param large whether a table past {@link #KEPT_BYTES} may be read: for a full sync's write, which rewrites most
+     *              of it and comes seldom
      */
-    Optional<Write> begin() {
+    Optional<Write> begin(boolean large) {
         inUse.lock(); // one write at a time in this process: the buffers are the writer's; released by close
         Write w = new Write();
         try {
-            if (w.start()) {
+            if (w.start(large)) {
                 begun = w;
                 return Optional.of(w);
             }
@@ -135,14 +158,14 @@ final class LegacyNatWriter {
         private Write() {
         }
 
-        /** Takes the lock, reads the table's size, and starts reading it; false if it is too large. */
-        private boolean start() {
+        /** Takes the lock, reads the table's size, and starts reading it; false if this write does not read one so large. */
+        private boolean start(boolean large) {
             lock = XtablesLockFile.acquire(lockFile, wait);
             socket = XtablesSocket.open(IpFamily.IPV4, netns);
             info = grown(info, XtTable.INFO_SIZE);
             int size = XtTable.readInfo(socket, NAT, info);
-            if (size > MAX_TABLE_BYTES) {
-                LOG.debug("nat left to the tool: its table is {} bytes, more than this writer's {}", size, MAX_TABLE_BYTES);
+            if (!reads(size, large)) {
+                LOG.debug("nat left to the tool: its table is {} bytes, more than this write reads here", size);
                 return false;
             }
             table = Daemon.supply("svcproxy-xtables-read", () -> {
@@ -220,7 +243,10 @@ final class LegacyNatWriter {
                     lock.close();
                 }
             } finally {
+                table = CompletableFuture.completedFuture(Optional.empty()); // the table read refers to its buffer
+                read = kept(read);
                 replace = kept(replace);
+                oldCounters = kept(oldCounters);
                 counters = kept(counters);
                 inUse.unlock();
             }
@@ -256,25 +282,39 @@ final class LegacyNatWriter {
         return op instanceof IptablesTransaction.Append a ? a.rule() : op instanceof IptablesTransaction.Insert i ? i.rule() : null;
     }
 
-    /** {@code n}, the size of a table to write, if it is at most {@link #MAX_WRITE_BYTES} (and its header). */
+    /** {@code n}, the size of a table to write, if it is at most {@link #MAX_TABLE_BYTES} (and its header). */
     private static int checked(int n) {
-        if (n > XtTable.REPLACE_HEADER + MAX_WRITE_BYTES) {
-            throw new SvcProxyException("the table to write is " + n + " bytes, more than this writer's " + MAX_WRITE_BYTES, NAT);
+        if (n > XtTable.REPLACE_HEADER + MAX_TABLE_BYTES) {
+            throw new SvcProxyException("the table to write is " + n + " bytes, more than this writer's " + MAX_TABLE_BYTES, NAT);
         }
         return n;
     }
 
     /**
-     * {@code b}, to keep for the next write, if it is within twice a table read here (a write over such a table may
-     * add to it); else null: a first load's buffer is not held for writes that never need it.
+     * {@code b}, to keep for the next write, if it is no larger than {@link #grown} makes one for a table of
+     * {@link #KEPT_BYTES}; else null, its memory freed now, not when the collector finds it.
      */
     private static ByteBuffer kept(ByteBuffer b) {
-        return b != null && b.capacity() <= 2 * (XtTable.REPLACE_HEADER + MAX_TABLE_BYTES) ? b : null;
+        if (b == null || b.capacity() <= KEPT_BYTES + KEPT_BYTES / 8 + XtTable.REPLACE_HEADER) {
+            return b;
+        }
+        DirectBuffers.free(b);
+        return null;
     }
 
-    /** {@code b} if it holds {@code size} bytes, else a direct buffer a little larger. */
+    /**
+     * {@code b} if it holds {@code size} bytes, else a direct buffer a little larger (exactly as large past
+     * {@link #KEPT_BYTES}: freed after the write), {@code b}'s memory freed; a write that finds no room for it (the
+     * JVM's limit on direct memory) is the tool's.
+     */
     private static ByteBuffer grown(ByteBuffer b, int size) {
-        return b != null && b.capacity() >= size ? b : ByteBuffer.allocateDirect(size + size / 8).order(ByteOrder.nativeOrder());
+        if (b != null && b.capacity() >= size) {
+            return b;
+        }
+        if (b != null) {
+            DirectBuffers.free(b);
+        }
+        return DirectBuffers.allocate(size > KEPT_BYTES ? size : size + size / 8, NAT);
     }
 
     /** Applies the operations to the table read; false if one needs the tool. */

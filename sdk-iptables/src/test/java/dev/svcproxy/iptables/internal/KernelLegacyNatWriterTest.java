@@ -128,14 +128,15 @@ class KernelLegacyNatWriterTest {
     }
 
     /**
-     * A first load larger than the tables this writer reads (a node's first sync at 10,000 services): written here, as
-     * the tool writes it; a write over that table then is the tool's.
+     * A table past what the writer keeps buffers for (a node's at 10,000 services): its first load is written here as
+     * the tool writes it; a partial sync's write over it is the tool's, a full sync's (flushing and refilling every
+     * chain) is written here again.
      */
     @Test
-    void writesAFirstLoadLargerThanTheTablesItReads() throws Exception {
+    void writesTablesPastWhatItKeepsOnlyInFirstLoadsAndFullSyncs() throws Exception {
         try (NetworkNamespace tool = namespace(); NetworkNamespace direct = namespace()) {
             StringBuilder payload = new StringBuilder("*nat\n:KUBE-MARK-MASQ - [0:0]\n");
-            int chains = 28_000; // two rules with comments each: about 36 MiB of entries
+            int chains = 30_000; // two rules with comments each: about 39 MiB of entries
             for (int i = 0; i < chains; i++) {
                 payload.append(String.format(":KUBE-SEP-%016X - [0:0]%n", i));
             }
@@ -147,18 +148,25 @@ class KernelLegacyNatWriterTest {
                         .append(" -j KUBE-MARK-MASQ\n-A ").append(chain).append(" -m comment --comment ns/svc-").append(i)
                         .append(":http -m tcp -p tcp -j DNAT --to-destination ").append(ip).append(":8080\n");
             }
-            IptablesTransaction first = transaction(payload.append("COMMIT\n").toString());
-            IptablesClient.newBuilder().netns(tool.path()).flavour(Flavour.LEGACY).writeDirectly(false).build().apply(first);
+            String first = payload.append("COMMIT\n").toString();
+            IptablesClient client = IptablesClient.newBuilder().netns(tool.path()).flavour(Flavour.LEGACY).writeDirectly(false).build();
             LegacyNatWriter writer = new LegacyNatWriter(Optional.of(direct.path()), lockFile(), Duration.ofSeconds(5));
-            assertTrue(write(writer, first.orderedOperations(Table.NAT)), "written without the tool");
+            IptablesTransaction load = transaction(first);
+            client.apply(load);
+            assertTrue(write(writer, load.orderedOperations(Table.NAT)), "the first load is written without the tool");
             assertSameTables(tool, direct);
             int size;
             try (XtablesSocket s = XtablesSocket.open(IpFamily.IPV4, Optional.of(direct.path()))) {
                 size = XtTable.readInfo(s, "nat", ByteBuffer.allocateDirect(XtTable.INFO_SIZE));
             }
-            assertTrue(size > LegacyNatWriter.MAX_TABLE_BYTES, "the table written is larger than a table read here: " + size);
-            assertFalse(writer.fits(), "nor is it read here");
-            assertTrue(writer.begin().isEmpty(), "a write over it is the tool's");
+            assertTrue(size > LegacyNatWriter.KEPT_BYTES * 9 / 8, "a table past what the writer keeps buffers for: " + size);
+            assertTrue(writer.begin(false).isEmpty(), "a partial sync's write over it is the tool's");
+
+            IptablesTransaction full = transaction(first.replace("10.128.0.7:8080", "10.128.0.7:9090"));
+            client.apply(full);
+            assertTrue(write(writer, full.orderedOperations(Table.NAT)), "a full sync's is written without the tool");
+            assertSameTables(tool, direct);
+            assertTrue(direct.sh("iptables-legacy-save -t nat").contains("--to-destination 10.128.0.7:9090"));
         }
     }
 
@@ -264,7 +272,7 @@ class KernelLegacyNatWriterTest {
     }
 
     private static boolean write(LegacyNatWriter writer, List<IptablesTransaction.Op> ops) {
-        try (LegacyNatWriter.Write w = writer.begin().orElseThrow()) {
+        try (LegacyNatWriter.Write w = writer.begin(true).orElseThrow()) {
             return w.write(ops);
         }
     }
