@@ -229,8 +229,13 @@ final class LegacyNatWriter {
             }
         }
 
+        /**
+         * Ends the write: waits for the table's read, closes the socket and the lock, frees what is not kept. Under the
+         * write's monitor, as {@link #save} is: a save that another thread began from the table read (the backend's
+         * read of nat, from a callback) ends before the buffer it reads is freed, as when a callback fails.
+         */
         @Override
-        public void close() {
+        public synchronized void close() {
             if (begun == this) {
                 begun = null;
             }
