@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The IPv4 nat table read without the tool, as {@code iptables-legacy-save -t nat} prints it: every chain, and the
  * rules of the chains asked for ({@link IptSave}). Like the tool's save, it takes no lock. Empty whenever the tool must
- * read it instead: a rule with no line here, a table over {@link LegacyNatWriter#MAX_TABLE_BYTES}, a table it does
+ * read it instead: a rule with no line here, a table a full sync's write would not read here either
+ * ({@link LegacyNatWriter#reads}: its size, and the heap a large one needs), a table it does
  * not read, no socket.
  */
 final class LegacyNatSave {
@@ -29,7 +30,7 @@ final class LegacyNatSave {
         try (XtablesSocket s = XtablesSocket.open(IpFamily.IPV4, netns)) {
             ByteBuffer info = ByteBuffer.allocateDirect(XtTable.INFO_SIZE);
             int size = XtTable.readInfo(s, "nat", info);
-            if (size > LegacyNatWriter.MAX_TABLE_BYTES) {
+            if (!LegacyNatWriter.reads(size, true)) { // its entries decoded cost the heap what the writer's read does
                 return Optional.empty();
             }
             ByteBuffer read = DirectBuffers.allocate(XtTable.GET_ENTRIES_HEADER + size, "nat");

@@ -97,9 +97,9 @@ final class LegacyNatWriter {
     /**
      * Whether a write reads a table of {@code size} bytes here: within {@link #KEPT_BYTES}; or, for a {@code large}
      * one (a full sync's), within {@link #MAX_TABLE_BYTES} where the heap is at least {@link #HEAP_PER_TABLE_BYTE}
-     * times the table.
+     * times the table. {@link LegacyNatSave} reads as a full sync's write does.
      */
-    private static boolean reads(int size, boolean large) {
+    static boolean reads(int size, boolean large) {
         return size <= KEPT_BYTES
                 || large && size <= MAX_TABLE_BYTES && Runtime.getRuntime().maxMemory() >= HEAP_PER_TABLE_BYTE * size;
     }
